@@ -1,0 +1,45 @@
+using System.Security.Cryptography;
+using AuditPortal.Verification.Ledger;
+
+namespace AuditPortal.Verification.Checkpoints;
+
+/// <summary>The public half of the checkpoint key, with its key id (hex SHA-256 of the DER SubjectPublicKeyInfo).</summary>
+public sealed class CheckpointPublicKey
+{
+    private readonly byte[] subjectPublicKeyInfo;
+
+    private CheckpointPublicKey(byte[] subjectPublicKeyInfo)
+    {
+        this.subjectPublicKeyInfo = subjectPublicKeyInfo;
+        KeyId = HashHex.ToHex(SHA256.HashData(subjectPublicKeyInfo));
+    }
+
+    public string KeyId { get; }
+
+    public static CheckpointPublicKey FromSubjectPublicKeyInfo(byte[] der)
+    {
+        using var key = ECDsa.Create();
+        key.ImportSubjectPublicKeyInfo(der, out _);
+        if (key.KeySize != 256)
+            throw new CryptographicException($"checkpoint keys are P-256; got a {key.KeySize}-bit key");
+        return new CheckpointPublicKey((byte[])der.Clone());
+    }
+
+    public static CheckpointPublicKey FromPem(string pem)
+    {
+        using var key = ECDsa.Create();
+        key.ImportFromPem(pem);
+        return FromSubjectPublicKeyInfo(key.ExportSubjectPublicKeyInfo());
+    }
+
+    public string ToPem() => PemEncoding.WriteString("PUBLIC KEY", subjectPublicKeyInfo);
+
+    /// <summary>True when <paramref name="signed"/> carries a valid signature by this key.</summary>
+    public bool Verifies(SignedCheckpoint signed)
+    {
+        using var key = ECDsa.Create();
+        key.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out _);
+        return key.VerifyData(signed.Checkpoint.ToBytes(), signed.Signature, HashAlgorithmName.SHA256,
+            DSASignatureFormat.Rfc3279DerSequence);
+    }
+}
