@@ -13,7 +13,7 @@ test_cluster_down() {
 
 # Sum the <Counters> of every trx file: prints "total passed failed skipped".
 sum_trx() { # dir
-    local f total=0 passed=0 failed=0 skipped=0 line v
+    local f total=0 executed=0 passed=0 failed=0 line v
     shopt -s nullglob
     for f in "$1"/*.trx; do
         line="$(grep -o '<Counters [^>]*>' "$f" | head -n 1)"
@@ -24,10 +24,11 @@ sum_trx() { # dir
         v="$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$line")";       failed=$((failed + ${v:-0}))
         v="$(sed -n 's/.* timeout="\([0-9]*\)".*/\1/p' <<<"$line")";     failed=$((failed + ${v:-0}))
         v="$(sed -n 's/.* aborted="\([0-9]*\)".*/\1/p' <<<"$line")";     failed=$((failed + ${v:-0}))
-        v="$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$line")"; skipped=$((skipped + ${v:-0}))
+        # xunit's skipped tests are counted in total but not in executed.
+        v="$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$line")";    executed=$((executed + ${v:-0}))
     done
     shopt -u nullglob
-    echo "$total $passed $failed $skipped"
+    echo "$total $passed $failed $((total > executed ? total - executed : 0))"
 }
 
 # Fallback: sum the per-assembly console lines
@@ -60,6 +61,17 @@ run_tests() {
     trap 'exit 130' INT TERM
     pg_down
     rm -rf "${CL_PRIMARY:?}" "${CL_REPLICA:?}"
+    # The ports only need to be free: tests get them through the variables below.
+    # If the defaults are taken (another checkout on a shared machine) and no port
+    # was chosen explicitly, move up to the next free pair.
+    if [[ -z "${PORTAL_TEST_PG_PRIMARY_PORT:-}" && -z "${PORTAL_TEST_PG_REPLICA_PORT:-}" ]]; then
+        local tries=0
+        while port_open "$CL_PPORT" || port_open "$CL_RPORT"; do
+            (( ++tries <= 50 )) || die "no free port pair for the test cluster near 56432"
+            CL_PPORT=$((CL_PPORT + 2)); CL_RPORT=$((CL_RPORT + 2))
+        done
+        [[ "$tries" -eq 0 ]] || info "default test ports busy; using $CL_PPORT/$CL_RPORT"
+    fi
     TEST_CLUSTER_UP=1
     pg_up
     export AUDITPORTAL_TEST_PRIMARY="Host=127.0.0.1;Port=$CL_PPORT;Username=postgres;Database=postgres"
@@ -81,9 +93,13 @@ run_tests() {
     rc=${PIPESTATUS[0]}
     set -e
 
+    # trx files are authoritative; the console summary lines are the fallback
+    # (and win if they saw more tests, e.g. when a trx file was not written).
+    local ctotal cpassed cfailed cskipped
     read -r total passed failed skipped < <(sum_trx "$results")
-    if [[ "$total" == 0 ]]; then
-        read -r total passed failed skipped < <(sum_console "$log")
+    read -r ctotal cpassed cfailed cskipped < <(sum_console "$log")
+    if [[ "$ctotal" -gt "$total" ]]; then
+        total=$ctotal passed=$cpassed failed=$cfailed skipped=$cskipped
     fi
 
     test_cluster_down
