@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # The ledger CLI (init/seed), the dev OpenID Provider and the portal web app.
 
-OIDC_PORT=5090
-PORTAL_PORT=5080
+OIDC_PORT="${PORTAL_OIDC_PORT:-5090}"
+PORTAL_PORT="${PORTAL_HTTP_PORT:-5080}"
 
 # Environment for everything ./portal up starts (documented in README.md).
 export_dev_env() {
@@ -42,7 +42,7 @@ ledger_init_and_seed() {
         return 0
     fi
     info "building the CLI (log: var/log/cli-build.log)"
-    if ! dotnet build "$proj" -nologo -v q >"$LOG_DIR/cli-build.log" 2>&1; then
+    if ! dotnet build "$proj" -nologo -v q -nodeReuse:false >"$LOG_DIR/cli-build.log" 2>&1; then
         warn "ledger init/seed: skipped: the CLI does not build (see var/log/cli-build.log)"
         return 0
     fi
@@ -124,7 +124,8 @@ oidc_up() {
         info "OpenID Provider: skipped: dev/oidc/server.mjs not present yet"
         return 0
     fi
-    PORT="$OIDC_PORT" start_bg oidc "$OIDC_PORT" node dev/oidc/server.mjs
+    PORTAL_OIDC_PORT="$OIDC_PORT" PORTAL_OIDC_PORTAL_URL="http://127.0.0.1:$PORTAL_PORT" \
+        start_bg oidc "$OIDC_PORT" node dev/oidc/server.mjs
 }
 
 portal_up() {
@@ -135,7 +136,7 @@ portal_up() {
     fi
     if ! pid_alive "$RUN_DIR/portal.pid"; then
         info "building the portal (log: var/log/portal-build.log)"
-        dotnet build "$proj" -nologo -v q >"$LOG_DIR/portal-build.log" 2>&1 || {
+        dotnet build "$proj" -nologo -v q -nodeReuse:false >"$LOG_DIR/portal-build.log" 2>&1 || {
             tail -n 30 "$LOG_DIR/portal-build.log" >&2; die "the portal does not build (see var/log/portal-build.log)"; }
     fi
     ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
@@ -154,7 +155,7 @@ if (!Array.isArray(a)) a = a.accounts ?? Object.entries(a).map(([k, v]) => ({ us
 for (const x of a) {
   const name = x.username ?? x.login ?? x.preferred_username ?? x.sub ?? x.id;
   const roles = [].concat(x.roles ?? x.role ?? []).join(",");
-  console.log(`  ${String(name).padEnd(15)} password: ${x.password ?? "?"}${roles ? "   roles: " + roles : ""}`);
+  console.log(`  ${String(name).padEnd(15)} password: ${String(x.password ?? "?").padEnd(20)}${roles ? " roles: " + roles : ""}`.trimEnd());
 }' "$f" 2>/dev/null || info "(could not read dev/oidc/accounts.json)"
     else
         info "auditor1, investigator1, admin1, norole1 (passwords: dev/oidc/accounts.json, not present yet)"

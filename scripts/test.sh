@@ -85,7 +85,7 @@ run_tests() {
     rm -rf "$results"
     say "dotnet test AuditPortal.sln (log: var/log/test.log, trx: var/test-results/)"
     set +e
-    (cd "$ROOT_DIR" && dotnet test AuditPortal.sln -nologo \
+    (cd "$ROOT_DIR" && dotnet test AuditPortal.sln -nologo -nodeReuse:false \
         --logger "trx;LogFilePrefix=tests" --logger "console;verbosity=minimal" \
         --results-directory "$results" \
         --blame-hang-timeout "${PORTAL_TEST_HANG_TIMEOUT:-20m}" --blame-hang-dump-type none \
