@@ -37,7 +37,6 @@ as_root() {
 
 # PostgreSQL refuses to run as root: when we are root, PostgreSQL programs run as
 # the 'postgres' OS user; otherwise as the invoking user.
-pg_user() { if is_root; then echo postgres; else id -un; fi; }
 
 run_pg() {
     if is_root; then

@@ -37,6 +37,20 @@ pg_select() {
     fi
     CL_PRIMARY="$CL_BASE/primary"
     CL_REPLICA="$CL_BASE/replica"
+    # An existing dev cluster keeps the ports it was created with.
+    if [[ "$CL_KIND" == dev ]]; then
+        local p
+        p="$(sed -n "s/^port = \([0-9]*\)$/\1/p" "$CL_PRIMARY/auditportal.conf" 2>/dev/null || true)"
+        if [[ -n "$p" && "$p" != "$CL_PPORT" ]]; then
+            warn "the dev primary was created with port $p; using it (reset var/ to change ports)"
+            CL_PPORT="$p"
+        fi
+        p="$(sed -n "s/^port = \([0-9]*\)$/\1/p" "$CL_REPLICA/auditportal.conf" 2>/dev/null || true)"
+        if [[ -n "$p" && "$p" != "$CL_RPORT" ]]; then
+            warn "the dev replica was created with port $p; using it (reset var/ to change ports)"
+            CL_RPORT="$p"
+        fi
+    fi
     CL_LOGS="$CL_BASE/log"
     CL_SOCK="$CL_BASE/run"
     # Unix socket paths are limited to ~107 bytes.
