@@ -28,6 +28,7 @@ internal sealed partial class DemoRun
     private long step;
     private long produced;
     private long recordedTicks;
+    private long emitted;
     private DateTime lastOccurred;
 
     private readonly DemoInstrument[] instruments;
@@ -65,7 +66,7 @@ internal sealed partial class DemoRun
         accountTarget = (int)Math.Min(options.BaseAccounts + totalEvents / options.EventsPerExtraAccount, options.AccountCap);
         minStepMicros = options.MinRecordedStep.Ticks / TicksPerMicro;
         maxStepMicros = options.MaxRecordedStep.Ticks / TicksPerMicro;
-        recordedTicks = LedgerTime.Truncate(options.Epoch).Ticks - options.MinRecordedStep.Ticks;
+        recordedTicks = LedgerTime.Truncate(options.Epoch).Ticks;
         instruments = new DemoInstrument[options.Instruments];
         hot = new DemoAccount[options.HotAccounts];
     }
@@ -172,7 +173,7 @@ internal sealed partial class DemoRun
     private Guid Emit(string streamType, string streamId, string action, DemoActor actor, JsonObject payload, long lagTicks,
         PersonalField[]? personal = null, Guid? supersedes = null, LedgerLineage? lineage = null)
     {
-        recordedTicks += random.Between(minStepMicros, maxStepMicros) * TicksPerMicro;
+        if (emitted++ > 0) recordedTicks += random.Between(minStepMicros, maxStepMicros) * TicksPerMicro;
         var recorded = new DateTime(recordedTicks, DateTimeKind.Utc);
         var occurred = new DateTime(recordedTicks - lagTicks, DateTimeKind.Utc);
         lastOccurred = occurred;
