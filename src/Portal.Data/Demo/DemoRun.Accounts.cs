@@ -19,7 +19,8 @@ internal sealed partial class DemoRun
 
         var first = random.Pick(DemoCatalog.FirstNames);
         var last = random.Pick(DemoCatalog.LastNames);
-        var holder = isHot ? random.Pick(DemoCatalog.Desks) : first + " " + last;
+        // Institutional desks are held by an entity; its personal data is the authorised signer's.
+        var holder = first + " " + last;
         // ITIN-shaped (9XX-7X-XXXX): never a real SSN.
         var taxId = string.Create(CultureInfo.InvariantCulture,
             $"9{random.Next(100):D2}-{70 + random.Next(19)}-{random.Next(10_000):D4}");
@@ -54,7 +55,7 @@ internal sealed partial class DemoRun
             ["marketing_opt_in"] = false,
         }, ServiceLag(), [new("email", subjectId), new("phone", subjectId)]);
 
-        Emit("account", id, "account.opened", onboarding, new JsonObject
+        var opened = new JsonObject
         {
             ["subject_id"] = subjectId,
             ["account_type"] = isHot ? "institutional" : "individual",
@@ -64,8 +65,10 @@ internal sealed partial class DemoRun
             ["date_of_birth"] = Date(birth),
             ["tax_id"] = taxId,
             ["address"] = Address(),
-        }, ServiceLag(),
-        [new("holder_name", subjectId), new("date_of_birth", subjectId), new("tax_id", subjectId), new("address", subjectId)]);
+        };
+        if (isHot) opened["entity_name"] = random.Pick(DemoCatalog.Desks);
+        Emit("account", id, "account.opened", onboarding, opened, ServiceLag(),
+            [new("holder_name", subjectId), new("date_of_birth", subjectId), new("tax_id", subjectId), new("address", subjectId)]);
 
         if (isHot) hot[hotOpened++] = account;
         else
