@@ -117,9 +117,14 @@ public static class MerkleProofVerifier
                 return Invalid(ProofFailureKind.WrongProofLength, $"wrong proof length: got {proof.Count}, want 0");
             }
 
-            return size1 == 0
-                ? ProofResult.Valid(MerkleHasher.EmptyRoot.ToArray(), null)
-                : ProofResult.Valid(root1.ToArray(), root1.ToArray());
+            if (size1 == 0)
+            {
+                // The empty tree's root is fixed; a proof from it says nothing about a non-empty size2.
+                var empty = MerkleHasher.EmptyRoot.ToArray();
+                return ProofResult.Valid(empty, size2 == 0 ? empty : null);
+            }
+
+            return ProofResult.Valid(root1.ToArray(), root1.ToArray());
         }
 
         var (inner, border) = DecomposeInclusionProof(size1 - 1, size2);

@@ -151,4 +151,19 @@ public class MerkleProofVerifierTests
     {
         MerkleProofVerifier.VerifyConsistency(0, 9, [], Tree.RootHash(1), Tree.RootHash(9)).Failure.ShouldBe(ProofFailureKind.RootMismatch);
     }
+
+    [Fact]
+    public void VerifyConsistency_BothSizesZeroWithOtherRoot2_Fails()
+    {
+        var result = MerkleProofVerifier.VerifyConsistency(0, 0, [], MerkleHasher.EmptyRoot, Tree.RootHash(1));
+
+        result.Failure.ShouldBe(ProofFailureKind.RootMismatch);
+        result.Message.ShouldStartWith("second root mismatch");
+    }
+
+    [Fact]
+    public void VerifyConsistency_EqualSizesWithDifferentRoots_Fails()
+    {
+        MerkleProofVerifier.VerifyConsistency(5, 5, [], Tree.RootHash(5), Tree.RootHash(6)).Failure.ShouldBe(ProofFailureKind.RootMismatch);
+    }
 }
