@@ -29,6 +29,32 @@ public static partial class JsonCanonicalizer
         output.Advance(WriteValidatedString(destination, value));
     }
 
+    /// <summary>
+    /// Writes <paramref name="value"/> as an RFC 8785 string literal (see
+    /// <see cref="WriteString(IBufferWriter{byte}, ReadOnlySpan{char})"/>) to <paramref name="destination"/>
+    /// and returns the number of bytes written.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// A lone surrogate, or <paramref name="destination"/> is shorter than
+    /// <see cref="GetMaxStringByteCount"/>(<paramref name="value"/>.Length).
+    /// </exception>
+    public static int WriteString(Span<byte> destination, ReadOnlySpan<char> value)
+    {
+        int needed = GetMaxStringByteCount(value.Length);
+        if (destination.Length < needed)
+        {
+            throw new ArgumentException($"destination is {destination.Length} bytes, want at least {needed}", nameof(destination));
+        }
+
+        int lone = IndexOfLoneSurrogate(value);
+        if (lone >= 0)
+        {
+            throw new ArgumentException($"lone surrogate U+{(int)value[lone]:X4} at position {lone} is not Unicode text", nameof(value));
+        }
+
+        return WriteValidatedString(destination, value);
+    }
+
     /// <summary>Returns the index of the first unpaired surrogate in <paramref name="value"/>, or -1.</summary>
     internal static int IndexOfLoneSurrogate(ReadOnlySpan<char> value)
     {

@@ -98,4 +98,21 @@ public class JsonCanonicalizerTests
 
         Encoding.ASCII.GetString(buffer.WrittenSpan).ShouldBe("9007199254740991");
     }
+
+    [Fact]
+    public void WriteString_SpanDestination_WritesSameBytesAsBufferWriter()
+    {
+        const string value = "a\"b\u0001é😀";
+        var span = new byte[JsonCanonicalizer.GetMaxStringByteCount(value.Length)];
+
+        int written = JsonCanonicalizer.WriteString(span, value);
+
+        Encoding.UTF8.GetString(span, 0, written).ShouldBe(WriteString(value));
+    }
+
+    [Fact]
+    public void WriteString_SpanTooSmall_Throws()
+    {
+        Should.Throw<ArgumentException>(() => JsonCanonicalizer.WriteString(new byte[4], "abc")).Message.ShouldContain("want at least 20");
+    }
 }
