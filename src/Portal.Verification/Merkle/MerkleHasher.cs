@@ -9,7 +9,7 @@ namespace AuditPortal.Verification.Merkle;
 /// </summary>
 /// <remarks>
 /// Allocation-light on purpose: the span-writing overloads allocate nothing for leaves up to
-/// <see cref="StackLeafLimit"/> bytes, and pooled memory above that. A streaming verifier calls these
+/// 1 KiB (on the stack), and pooled memory above that. A streaming verifier calls these
 /// once per ledger row.
 /// </remarks>
 public static class MerkleHasher
@@ -49,7 +49,7 @@ public static class MerkleHasher
         int length = leaf.Length + 1;
         byte[]? rented = null;
         Span<byte> buffer = length <= StackLeafLimit
-            ? stackalloc byte[StackLeafLimit]
+            ? stackalloc byte[length]
             : (rented = ArrayPool<byte>.Shared.Rent(length));
         try
         {
