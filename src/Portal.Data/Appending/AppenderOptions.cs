@@ -43,3 +43,14 @@ public sealed record AppenderOptions
 /// the ids are those of the event recorded first.
 /// </summary>
 public sealed record AppendedEvent(Guid EventId, long Seq, long StreamSeq, bool AlreadyPresent);
+
+/// <summary>
+/// The batch <em>was</em> appended and committed (see <see cref="Appended"/>), but making the
+/// checkpoint that was due afterwards failed. The checkpoint stays due and is retried on the next
+/// append or by <see cref="LedgerAppender.CreateCheckpointAsync"/>.
+/// </summary>
+public sealed class CheckpointFailedException(IReadOnlyList<AppendedEvent> appended, Exception inner)
+    : Exception($"events were appended, but the checkpoint that was due failed: {inner.Message}", inner)
+{
+    public IReadOnlyList<AppendedEvent> Appended { get; } = appended;
+}

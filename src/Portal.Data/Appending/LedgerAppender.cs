@@ -70,6 +70,8 @@ public sealed class LedgerAppender : IAsyncDisposable
     /// </summary>
     /// <exception cref="ArgumentException">An event is invalid, or its <c>supersedes</c> or lineage
     /// inputs name an event that is neither in the ledger nor earlier in the batch; nothing is appended.</exception>
+    /// <exception cref="CheckpointFailedException">The batch was committed but the checkpoint that was
+    /// due failed (e.g. the witness could not be written); it is retried on the next append.</exception>
     public async Task<IReadOnlyList<AppendedEvent>> AppendAsync(IReadOnlyList<NewEvent> batch, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -97,7 +99,17 @@ public sealed class LedgerAppender : IAsyncDisposable
             }
             var newHead = plan.HeadBefore + plan.Appended.Count;
             if (options.Signer is not null && IsCheckpointDue(newHead, plan.LastCheckpoint))
-                await CheckpointAsync(connection, force: false, ct);
+            {
+                try
+                {
+                    await CheckpointAsync(connection, force: false, ct);
+                }
+                catch (Exception ex)
+                {
+                    // The events are committed; say so, so the caller does not treat this as a failed append.
+                    throw new CheckpointFailedException(plan.Results, ex);
+                }
+            }
         }
         return plan.Results;
     }
