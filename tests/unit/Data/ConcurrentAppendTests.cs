@@ -9,8 +9,16 @@ using Xunit.Abstractions;
 
 namespace AuditPortal.Tests.Data;
 
-public sealed class ConcurrentAppendTests(PostgresFixture db, ITestOutputHelper output) : IClassFixture<PostgresFixture>
+public sealed class ConcurrentAppendTests(PostgresFixture db, ITestOutputHelper output) : IClassFixture<PostgresFixture>, IDisposable
 {
+    private readonly string witnessPath = Path.Combine(Path.GetTempPath(), "ap-witness-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(witnessPath))
+            Directory.Delete(witnessPath, recursive: true);
+    }
+
     [Fact]
     public async Task AppendAsync_EightWritersTimesFiveThousand_SequencesDenseAndChainsLinked()
     {
@@ -18,7 +26,7 @@ public sealed class ConcurrentAppendTests(PostgresFixture db, ITestOutputHelper 
         const int perWriter = 5_000;
         int[] batchSizes = [1, 7, 64, 250, 500, 1_000, 178];
         using var signer = CheckpointSigner.Generate();
-        var witness = new WitnessDirectory(Path.Combine(Path.GetTempPath(), "ap-witness-" + db.DatabaseName));
+        var witness = new WitnessDirectory(witnessPath);
         var clock = new ManualTimeProvider(LedgerTestData.Start);
 
         var stopwatch = Stopwatch.StartNew();
@@ -69,6 +77,5 @@ public sealed class ConcurrentAppendTests(PostgresFixture db, ITestOutputHelper 
         for (var i = 1; i < checkpoints.Count; i++)
             (checkpoints[i].Checkpoint.Size - checkpoints[i - 1].Checkpoint.Size).ShouldBeGreaterThanOrEqualTo(7_000);
         witness.ReadAll().Count.ShouldBe(checkpoints.Count);
-        Directory.Delete(witness.Path, recursive: true);
     }
 }
