@@ -23,6 +23,13 @@ public static class AccountEndpoints
 
         app.MapPost(PortalUrls.Logout, async (HttpContext context, OidcConfigurationSource discovery, IOptions<OidcSettings> settings, ILoggerFactory loggers) =>
         {
+            // The antiforgery middleware records its verdict; minimal APIs only enforce it when binding
+            // a form, and this handler binds none, so check it here (absent verdict = reject).
+            if (context.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true })
+            {
+                return Results.StatusCode(StatusCodes.Status400BadRequest);
+            }
+
             var idToken = await context.GetTokenAsync(CookieAuthenticationDefaults.AuthenticationScheme, OidcCodeFlowHandler.IdTokenName);
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
 

@@ -21,7 +21,7 @@ public static class AuthenticationExtensions
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme)
-            .AddScheme<OAuthOptions, OidcCodeFlowHandler>(OidcCodeFlowHandler.SchemeName, "OpenID Connect", _ => { });
+            .AddOAuth<OAuthOptions, OidcCodeFlowHandler>(OidcCodeFlowHandler.SchemeName, "OpenID Connect", _ => { });
 
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<SessionSettings>>((cookie, session) => ConfigureCookie(cookie, session.Value, environment));

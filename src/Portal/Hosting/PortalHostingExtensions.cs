@@ -29,6 +29,7 @@ public static class PortalHostingExtensions
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler(PortalUrls.Error, createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute(PortalUrls.Error + "/{0}");
+        app.UseMiddleware<ErrorReExecutionMiddleware>();
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
