@@ -45,8 +45,7 @@ public sealed class IdTokenValidator(OidcConfigurationSource discovery, IOptions
         if (result.Rejection == IdTokenRejection.UnknownSigningKey)
         {
             // The provider may have rotated its keys since we cached the JWKS: refresh once and retry.
-            discovery.RequestRefresh();
-            config = await discovery.GetAsync(cancellationToken);
+            config = await discovery.RefreshAsync(cancellationToken);
             result = await ValidateAgainstAsync(config, idToken, expectedNonce);
         }
         return result;
