@@ -29,7 +29,7 @@ public static class PortalHostingExtensions
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler(PortalUrls.Error, createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute(PortalUrls.Error + "/{0}");
-        app.UseMiddleware<ErrorReExecutionMiddleware>();
+        app.UseMiddleware<StatusPageMiddleware>();
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
