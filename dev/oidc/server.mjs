@@ -61,7 +61,19 @@ const configuration = {
   conformIdTokenClaims: false,
   features: {
     devInteractions: { enabled: false }, // replaced below by a login form that checks the password
-    rpInitiatedLogout: { enabled: true },
+    rpInitiatedLogout: {
+      enabled: true,
+      // Plain pages instead of the defaults, which load a web font from the internet.
+      async logoutSource(ctx, form) {
+        ctx.body = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign out</title></head><body>'
+          + `<h1>Sign out of the development provider?</h1>${form}`
+          + '<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button> '
+          + '<button type="submit" form="op.logoutForm">No, stay signed in</button></body></html>';
+      },
+      async postLogoutSuccessSource(ctx) {
+        ctx.body = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Signed out</title></head><body><h1>Signed out</h1></body></html>';
+      },
+    },
   },
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   async findAccount(_ctx, sub) {
@@ -91,7 +103,9 @@ function page(res, status, title, body) {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    // No form-action: browsers apply it to the redirects after a form POST, and the login and
+    // consent forms end in a redirect to the portal's callback on another origin.
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
   });
   res.end(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>`
     + `<body><h1>${escapeHtml(title)}</h1>${body}<p><small>AuditPortal development OpenID Provider</small></p></body></html>`);
