@@ -15,9 +15,14 @@ public sealed class Browser : IDisposable
     private readonly HttpClient _provider;
     private readonly HttpClientHandler _providerHandler;
 
-    public Browser(PortalFactory portal)
+    public Browser(PortalFactory portal) : this(portal.CreatePortalClient())
     {
-        _portal = portal.CreatePortalClient();
+    }
+
+    /// <summary>With a portal client of one's own (e.g. from a factory with replaced services).</summary>
+    public Browser(HttpClient portalClient)
+    {
+        _portal = portalClient;
         _providerHandler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() };
         _provider = new HttpClient(_providerHandler);
     }
