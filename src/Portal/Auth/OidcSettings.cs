@@ -17,7 +17,8 @@ public sealed class OidcSettings
     [Required]
     public string ClientSecret { get; set; } = "";
 
-    public string[] Scopes { get; set; } = ["openid", "profile"];
+    /// <summary>Requested scopes; <c>openid</c> is always added. Empty here so configuration fully decides (arrays bind by index).</summary>
+    public string[] Scopes { get; set; } = [];
 
     /// <summary>The id_token claim that carries the provider's role or group values.</summary>
     [Required]
