@@ -1,0 +1,32 @@
+using System.CommandLine;
+using AuditPortal.Cli.Commands;
+
+namespace AuditPortal.Cli;
+
+/// <summary>The `auditportal` command tree. Parse errors exit 2 (not System.CommandLine's default 1, which means "findings").</summary>
+public static class CliApplication
+{
+    public static RootCommand BuildRoot(TextWriter output, TextWriter error)
+    {
+        var console = new CliConsole(output, error);
+        var root = new RootCommand("auditportal: operate and verify the AuditPortal hash-chained audit ledger");
+        root.Subcommands.Add(LedgerCommands.Build(console));
+        root.Subcommands.Add(ProofCommands.Build(console));
+        root.Subcommands.Add(EvidenceCommands.Build(console));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = BuildRoot(output, error);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors)
+                await error.WriteLineAsync($"auditportal: {e.Message}");
+            await error.WriteLineAsync("Run 'auditportal --help' (or '<command> --help') for usage.");
+            return ExitCodes.UsageOrConnection;
+        }
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+}
