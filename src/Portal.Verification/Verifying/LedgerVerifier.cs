@@ -252,9 +252,13 @@ public sealed class LedgerVerifier
         if (progress is not null)
             MaybeReport(headSeq, force: true);
         return new VerificationResult(rows, Finding.InReportOrder(findings), totalFindings, Rate(rows, elapsed), headSeq,
-            headHash, treeAnchored && options.Mode == VerificationMode.Ledger ? tree.RootHash() : null, elapsed, cancelled,
+            headHash, RootOfLedger(), elapsed, cancelled,
             streamFirsts.Count);
     }
+
+    // The ledger's root is only defined when every seq up to the head is present.
+    private byte[]? RootOfLedger() =>
+        treeAnchored && options.Mode == VerificationMode.Ledger && leafCount == headSeq ? tree.RootHash() : null;
 
     internal RangeOutcome CompleteRange()
     {

@@ -61,13 +61,13 @@ public static class ParallelLedgerVerification
             return new VerificationResult(0, [], 0, 0, 0, null, null, elapsedSoFar, Cancelled: true);
         }
 
-        var result = Merge(outcomes.Select(o => o.Outcome).ToList(), options, time.GetElapsedTime(started),
+        var result = Merge(outcomes.Select(o => o.Outcome).ToList(), head, options, time.GetElapsedTime(started),
             outcomes.Any(o => o.Cancelled));
         aggregate?.Final(result);
         return result;
     }
 
-    private static VerificationResult Merge(List<RangeOutcome> outcomes, LedgerVerifierOptions options, TimeSpan elapsed, bool cancelled)
+    private static VerificationResult Merge(List<RangeOutcome> outcomes, long head, LedgerVerifierOptions options, TimeSpan elapsed, bool cancelled)
     {
         var findings = new List<Finding>();
         long total = 0;
@@ -117,7 +117,13 @@ public static class ParallelLedgerVerification
                 prefix.AppendRange(range.Tree);
             prefixCount += range.LeafCount;
         }
-        var root = prefix.End == prefixCount && !cancelled ? prefix.RootHash() : null;
+        if (!cancelled)
+        {
+            foreach (var target in Commitments.Targets(options).Where(t => t.Size > head))
+                Report(Checks.HeadTruncated(target, headSeq));
+        }
+        // The ledger's root is only defined when every seq up to the head is present.
+        var root = !cancelled && prefixCount == headSeq && prefix.End == prefixCount ? prefix.RootHash() : null;
         var kept = Finding.InReportOrder(findings).Take(options.MaxFindings).ToList();
         return new VerificationResult(rows, kept, total, LedgerVerifier.Rate(rows, elapsed), headSeq,
             headSeq > 0 ? last.Hash : null, root, elapsed, cancelled);

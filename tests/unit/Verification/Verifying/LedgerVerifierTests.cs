@@ -31,13 +31,15 @@ public class LedgerVerifierTests
     public async Task VerifyParallel_TamperScenario_SameFindingsAsOneVerifier(string name)
     {
         var scenario = TamperScenarios.Get(name);
+        if (scenario.DeliveryOrderOnly)
+            return;
         var single = LedgerVerifier.Verify(scenario.Rows, scenario.Options);
         var head = scenario.Rows.Max(e => e.Seq);
 
         foreach (var parts in new[] { 1, 2, 3, 4, 7, 40 })
         {
             var parallel = await ParallelLedgerVerification.VerifyAsync(Source(scenario.Rows), head, parts, scenario.Options,
-                cancellationToken: TestContext.Current.CancellationToken);
+                cancellationToken: CancellationToken.None);
 
             parallel.Findings.ShouldBe(single.Findings, $"{parts} ranges:\n{string.Join("\n", parallel.Findings)}");
             parallel.TotalFindings.ShouldBe(single.TotalFindings);
@@ -84,7 +86,7 @@ public class LedgerVerifierTests
         foreach (var parts in new[] { 2, 3, 5, 9 })
         {
             var result = await ParallelLedgerVerification.VerifyAsync(Source(rows), 70, parts,
-                new LedgerVerifierOptions { Checkpoints = cps }, cancellationToken: TestContext.Current.CancellationToken);
+                new LedgerVerifierOptions { Checkpoints = cps }, cancellationToken: CancellationToken.None);
             result.Findings.ShouldBeEmpty();
             result.Root.ShouldBe(TestChain.Root(rows, 70));
         }

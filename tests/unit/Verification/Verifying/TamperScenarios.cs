@@ -9,7 +9,14 @@ internal sealed record TamperScenario(
     string Name,
     IReadOnlyList<LedgerEvent> Rows,
     LedgerVerifierOptions Options,
-    (FindingKind Kind, long Seq)[] Expected);
+    (FindingKind Kind, long Seq)[] Expected)
+{
+    /// <summary>
+    /// The tamper is in the order rows are delivered, not in the stored rows: a reader that fetches
+    /// seq ranges (as the parallel verifier does) cannot reproduce it across a range boundary.
+    /// </summary>
+    public bool DeliveryOrderOnly { get; init; }
+}
 
 internal static class TamperScenarios
 {
@@ -64,13 +71,13 @@ internal static class TamperScenarios
             [(FindingKind.GlobalSequenceGap, 16), (FindingKind.StreamSequenceGap, 18)]);
 
         yield return new("deleted row under checkpoints", clean.Where(e => e.Seq != 15).ToList(), withCommitments,
-            [(FindingKind.GlobalSequenceGap, 16), (FindingKind.StreamSequenceGap, 18),
-             (FindingKind.CheckpointRootMismatch, 16), (FindingKind.WitnessMismatch, 16),
+            [(FindingKind.GlobalSequenceGap, 16), (FindingKind.CheckpointRootMismatch, 16), (FindingKind.WitnessMismatch, 16),
+             (FindingKind.StreamSequenceGap, 18),
              (FindingKind.CheckpointRootMismatch, 32), (FindingKind.WitnessMismatch, 32),
              (FindingKind.CheckpointRootMismatch, 40), (FindingKind.WitnessMismatch, 40)]);
 
         yield return new("swapped seqs", Swap(clean, 20, 21), Plain,
-            [(FindingKind.Reordered, 20), (FindingKind.GlobalSequenceGap, 21)]);
+            [(FindingKind.Reordered, 20), (FindingKind.GlobalSequenceGap, 21)]) { DeliveryOrderOnly = true };
 
         yield return new("duplicated row", clean.Take(12).Concat(clean.Skip(11)).ToList(), Plain,
             [(FindingKind.Duplicate, 12)]);
@@ -117,7 +124,7 @@ internal static class TamperScenarios
 
         yield return new("stream starts late",
             TestChain.Build(Length, e => e.Seq == 2 ? e with { StreamSeq = 2 } : e), Plain,
-            [(FindingKind.StreamSequenceGap, 2), (FindingKind.StreamSequenceGap, 5)]);
+            [(FindingKind.StreamSequenceGap, 2)]);
     }
 
     private static List<LedgerEvent> Replace(IReadOnlyList<LedgerEvent> events, long seq, Func<LedgerEvent, LedgerEvent> change) =>
