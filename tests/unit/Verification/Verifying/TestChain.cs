@@ -16,14 +16,14 @@ internal static class TestChain
     /// runs on each row after its links are set and before it is hashed, so a mutation is consistently
     /// hashed into the chain (what a forger with write access could do).
     /// </summary>
-    public static List<LedgerEvent> Build(int count, Func<LedgerEvent, LedgerEvent>? mutate = null)
+    public static List<LedgerEvent> Build(int count, Func<LedgerEvent, LedgerEvent>? mutate = null, Func<long, StreamKey>? streamOf = null)
     {
         var events = new List<LedgerEvent>(count);
         var streamTails = new Dictionary<StreamKey, (long StreamSeq, byte[] Hash)>();
         var prev = HashHex.Zero;
         for (var seq = 1; seq <= count; seq++)
         {
-            var stream = Streams[(seq - 1) % Streams.Length];
+            var stream = streamOf?.Invoke(seq) ?? Streams[(seq - 1) % Streams.Length];
             var tail = streamTails.GetValueOrDefault(stream, (0, HashHex.Zero));
             var e = new LedgerEvent
             {
