@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading.Channels;
 using AuditPortal.Verification.Ledger;
 using AuditPortal.Verification.Merkle;
 
@@ -291,24 +292,70 @@ public sealed class LedgerVerifier
         return verifier.Complete();
     }
 
+    /// <summary>
+    /// Feeds <paramref name="source"/> to this verifier. Reading runs on its own task, one bounded
+    /// batch ahead of verification, so decoding rows and hashing them overlap (memory stays bounded
+    /// by <see cref="PipelineBatches"/> × <see cref="BatchSize"/> rows).
+    /// </summary>
     /// <returns>True when cancelled.</returns>
     internal async Task<bool> FeedAsync(IAsyncEnumerable<LedgerEvent> source, CancellationToken cancellationToken)
     {
+        var channel = Channel.CreateBounded<LedgerEvent[]>(new BoundedChannelOptions(PipelineBatches)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                var batch = new LedgerEvent[BatchSize];
+                var n = 0;
+                await foreach (var row in source.WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    batch[n++] = row;
+                    if (n == BatchSize)
+                    {
+                        await channel.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                        batch = new LedgerEvent[BatchSize];
+                        n = 0;
+                    }
+                }
+                if (n > 0)
+                    await channel.Writer.WriteAsync(batch[..n], cancellationToken).ConfigureAwait(false);
+                channel.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                channel.Writer.Complete(ex);
+            }
+        }, CancellationToken.None);
+
         try
         {
-            await foreach (var row in source.WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                foreach (var row in batch)
+                {
+                    if (row is null)
+                        break;
+                    Add(row);
+                }
                 if (cancellationToken.IsCancellationRequested)
                     return true;
-                Add(row);
             }
+            await producer.ConfigureAwait(false);
             return false;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            await producer.ConfigureAwait(false);
             return true;
         }
     }
+
+    private const int BatchSize = 256;
+    private const int PipelineBatches = 8;
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -125,7 +125,7 @@ public class LedgerVerifierTests
         var result = await LedgerVerifier.VerifyAsync(CancelAfterTen(), new LedgerVerifierOptions(), null, cts.Token);
 
         result.Cancelled.ShouldBeTrue();
-        result.Rows.ShouldBe(10);
+        result.Rows.ShouldBeLessThan(TamperScenarios.Length);
         result.IsClean.ShouldBeFalse();
     }
 
