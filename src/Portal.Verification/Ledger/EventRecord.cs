@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using AuditPortal.Verification.Canonical;
 
 namespace AuditPortal.Verification.Ledger;
 
@@ -24,9 +25,9 @@ public static class EventRecord
     public static void WriteCanonical(LedgerEvent e, IBufferWriter<byte> output)
     {
         Raw(output, "{\"action\":"u8);
-        JcsStringWriter.Write(output, e.Action);
+        JsonCanonicalizer.WriteString(output, e.Action);
         Raw(output, ",\"actor\":"u8);
-        JcsStringWriter.Write(output, e.Actor);
+        JsonCanonicalizer.WriteString(output, e.Actor);
         Raw(output, ",\"client_address\":"u8);
         StringOrNull(output, e.ClientAddress);
         Raw(output, ",\"event_id\":"u8);
@@ -48,13 +49,13 @@ public static class EventRecord
         Raw(output, ",\"seq\":"u8);
         Integer(output, e.Seq);
         Raw(output, ",\"stream_id\":"u8);
-        JcsStringWriter.Write(output, e.StreamId);
+        JsonCanonicalizer.WriteString(output, e.StreamId);
         Raw(output, ",\"stream_prev_hash\":"u8);
         Hex(output, e.StreamPrevHash);
         Raw(output, ",\"stream_seq\":"u8);
         Integer(output, e.StreamSeq);
         Raw(output, ",\"stream_type\":"u8);
-        JcsStringWriter.Write(output, e.StreamType);
+        JsonCanonicalizer.WriteString(output, e.StreamType);
         Raw(output, ",\"supersedes\":"u8);
         if (e.Supersedes is { } s) Uuid(output, s); else Raw(output, "null"u8);
         Raw(output, ",\"v\":1}"u8);
@@ -90,7 +91,7 @@ public static class EventRecord
     private static void StringOrNull(IBufferWriter<byte> output, string? value)
     {
         if (value is null) Raw(output, "null"u8);
-        else JcsStringWriter.Write(output, value);
+        else JsonCanonicalizer.WriteString(output, value);
     }
 
     private static void Uuid(IBufferWriter<byte> output, Guid id)
@@ -147,9 +148,9 @@ public static class EventRecord
             Uuid(output, lineage.Inputs[i]);
         }
         Raw(output, "],\"rule_id\":"u8);
-        JcsStringWriter.Write(output, lineage.RuleId);
+        JsonCanonicalizer.WriteString(output, lineage.RuleId);
         Raw(output, ",\"rule_version\":"u8);
-        JcsStringWriter.Write(output, lineage.RuleVersion);
+        JsonCanonicalizer.WriteString(output, lineage.RuleVersion);
         Raw(output, "}"u8);
     }
 }

@@ -1,0 +1,536 @@
+using System.Text.Json.Nodes;
+using AuditPortal.Data.Checkpoints;
+using AuditPortal.Data.PersonalData;
+using AuditPortal.Verification.Checkpoints;
+using AuditPortal.Verification.Ledger;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AuditPortal.Data.Appending;
+
+/// <summary>
+/// Appends events to <c>ledger.events</c>: assigns the global and per-stream sequences, links both
+/// hash chains, encrypts personal fields, and makes signed checkpoints at the configured cadence.
+/// </summary>
+/// <remarks>
+/// Safe with any number of appenders in any number of processes: every append and every checkpoint
+/// runs in a transaction that first takes <c>pg_advisory_xact_lock(<see cref="AppendLockKey"/>)</c>,
+/// then reads the head, so sequences are dense and each new row links the committed predecessor.
+/// Rows are written with binary COPY. One instance may be shared by concurrent callers.
+/// </remarks>
+public sealed class LedgerAppender : IAsyncDisposable
+{
+    /// <summary>The transaction-level advisory lock key all appenders of a database share ("apledger").</summary>
+    public const long AppendLockKey = 0x61706C6564676572;
+
+    private const string CopyCommand =
+        "COPY ledger.events (seq, event_id, stream_type, stream_id, stream_seq, occurred_at, recorded_at, actor, action, "
+        + "client_address, schema_version, payload, supersedes, lineage_inputs, rule_id, rule_version, idempotency_key, "
+        + "prev_hash, stream_prev_hash, hash) FROM STDIN (FORMAT BINARY)";
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly bool ownsDataSource;
+    private readonly TimeProvider time;
+    private readonly AppenderOptions options;
+    private readonly KeyStore keyStore;
+    private readonly PersonalDataCipher cipher;
+    private readonly DateTime startedAt;
+
+    // Frontier of the Merkle tree over the committed ledger, so a checkpoint needs no full reread.
+    private readonly TreeHeadCalculator tree = new();
+    private readonly SemaphoreSlim treeGate = new(1, 1);
+
+    public LedgerAppender(string writerConnectionString, TimeProvider time, AppenderOptions options)
+        : this(NpgsqlDataSource.Create(writerConnectionString), time, options, ownsDataSource: true)
+    {
+    }
+
+    public LedgerAppender(NpgsqlDataSource writerDataSource, TimeProvider time, AppenderOptions options)
+        : this(writerDataSource, time, options, ownsDataSource: false)
+    {
+    }
+
+    private LedgerAppender(NpgsqlDataSource dataSource, TimeProvider time, AppenderOptions options, bool ownsDataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        this.dataSource = dataSource;
+        this.ownsDataSource = ownsDataSource;
+        this.time = time;
+        this.options = options;
+        keyStore = new KeyStore(dataSource, time);
+        cipher = new PersonalDataCipher(options.IvSource);
+        startedAt = time.GetUtcNow().UtcDateTime;
+    }
+
+    /// <summary>
+    /// Appends <paramref name="batch"/> atomically, in order. Returns one result per input, in input order.
+    /// </summary>
+    /// <exception cref="ArgumentException">An event is invalid, or its <c>supersedes</c> or lineage
+    /// inputs name an event that is neither in the ledger nor earlier in the batch; nothing is appended.</exception>
+    /// <exception cref="CheckpointFailedException">The batch was committed but the checkpoint that was
+    /// due failed (e.g. the witness could not be written); it is retried on the next append.</exception>
+    public async Task<IReadOnlyList<AppendedEvent>> AppendAsync(IReadOnlyList<NewEvent> batch, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0)
+            return [];
+        var prepared = await PrepareAsync(batch, ct);
+
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var plan = await AppendInTransactionAsync(connection, prepared, ct);
+
+        if (plan.Appended.Count > 0)
+        {
+            await treeGate.WaitAsync(ct);
+            try
+            {
+                if (tree.Size == plan.HeadBefore)
+                {
+                    foreach (var e in plan.Appended)
+                        tree.Append(e.Hash!);
+                }
+            }
+            finally
+            {
+                treeGate.Release();
+            }
+            var newHead = plan.HeadBefore + plan.Appended.Count;
+            if (options.Signer is not null && IsCheckpointDue(newHead, plan.LastCheckpoint))
+            {
+                try
+                {
+                    await CheckpointAsync(connection, force: false, ct);
+                }
+                catch (Exception ex)
+                {
+                    // The events are committed; say so, so the caller does not treat this as a failed append.
+                    throw new CheckpointFailedException(plan.Results, ex);
+                }
+            }
+        }
+        return plan.Results;
+    }
+
+    /// <summary>
+    /// Makes a signed checkpoint at the current head (for <c>auditportal ledger checkpoint</c>).
+    /// Returns the existing checkpoint when the head already has one, and null for an empty ledger.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No <see cref="AppenderOptions.Signer"/> was configured.</exception>
+    public async Task<SignedCheckpoint?> CreateCheckpointAsync(CancellationToken ct = default)
+    {
+        if (options.Signer is null)
+            throw new InvalidOperationException("this appender has no checkpoint signer (AppenderOptions.Signer)");
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await CheckpointAsync(connection, force: true, ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        treeGate.Dispose();
+        if (ownsDataSource)
+            await dataSource.DisposeAsync();
+    }
+
+    private bool IsCheckpointDue(long head, (long Size, DateTime Time)? last)
+    {
+        var lastSize = last?.Size ?? 0;
+        if (head <= lastSize)
+            return false;
+        if (head - lastSize >= options.CheckpointEveryEvents)
+            return true;
+        var since = time.GetUtcNow().UtcDateTime - (last?.Time ?? startedAt);
+        return since >= TimeSpan.FromSeconds(options.CheckpointEverySeconds);
+    }
+
+    private sealed record Prepared(NewEvent Source, int Index, Guid EventId, string PayloadJson, DateTime OccurredAt, DateTime RecordedAt);
+
+    private sealed record Plan(long HeadBefore, (long Size, DateTime Time)? LastCheckpoint, List<LedgerEvent> Appended, AppendedEvent[] Results);
+
+    private async Task<Prepared[]> PrepareAsync(IReadOnlyList<NewEvent> batch, CancellationToken ct)
+    {
+        var ids = new HashSet<Guid>();
+        var subjects = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var e = batch[i] ?? throw new ArgumentException($"batch[{i}] is null", nameof(batch));
+            Validate(e, i);
+            if (e.EventId is { } id && !ids.Add(id))
+                throw new ArgumentException($"batch[{i}]: event id {id} appears twice in the batch", nameof(batch));
+            foreach (var field in e.PersonalFields)
+                subjects.Add(field.SubjectId);
+        }
+
+        var keys = subjects.Count == 0
+            ? new Dictionary<string, byte[]>(StringComparer.Ordinal)
+            : await keyStore.GetOrCreateKeysAsync(subjects, ct);
+
+        var now = time.GetUtcNow();
+        var result = new Prepared[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var e = batch[i];
+            JsonNode payload = e.Payload;
+            if (e.PersonalFields.Count > 0)
+            {
+                var copy = (JsonObject)e.Payload.DeepClone();
+                foreach (var field in e.PersonalFields)
+                    copy[field.Name] = cipher.Encrypt(field.SubjectId, field.Name, copy[field.Name], keys[field.SubjectId]);
+                payload = copy;
+            }
+            string json;
+            try
+            {
+                json = PayloadCanonicalizer.Canonicalize(payload);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ArgumentException($"batch[{i}]: {ex.Message}", nameof(batch), ex);
+            }
+            result[i] = new Prepared(
+                e, i,
+                e.EventId ?? Guid.CreateVersion7(now),
+                json,
+                LedgerTime.Truncate(e.OccurredAt),
+                LedgerTime.Truncate(e.RecordedAt ?? now.UtcDateTime));
+        }
+        return result;
+    }
+
+    private static void Validate(NewEvent e, int i)
+    {
+        static void Require(bool ok, int i, string message)
+        {
+            if (!ok)
+                throw new ArgumentException($"batch[{i}]: {message}", "batch");
+        }
+
+        Require(!string.IsNullOrEmpty(e.StreamType), i, "StreamType is empty");
+        Require(!string.IsNullOrEmpty(e.StreamId), i, "StreamId is empty");
+        Require(!string.IsNullOrEmpty(e.Actor), i, "Actor is empty");
+        Require(!string.IsNullOrEmpty(e.Action), i, "Action is empty");
+        Require(e.SchemaVersion >= 1, i, $"SchemaVersion must be ≥ 1, got {e.SchemaVersion}");
+        Require(e.Payload is not null, i, "Payload is null");
+        Require(e.OccurredAt.Kind != DateTimeKind.Unspecified, i, "OccurredAt has DateTimeKind.Unspecified; give UTC");
+        Require(e.RecordedAt is null || e.RecordedAt.Value.Kind != DateTimeKind.Unspecified, i, "RecordedAt has DateTimeKind.Unspecified; give UTC");
+        Require(e.IdempotencyKey is null || e.IdempotencyKey.Length > 0, i, "IdempotencyKey is empty (use null for none)");
+        Require(e.EventId != Guid.Empty, i, "EventId is the empty UUID");
+        Require(e.Supersedes != Guid.Empty, i, "Supersedes is the empty UUID");
+        Require(e.Supersedes is null || e.Supersedes != e.EventId, i, "an event cannot supersede itself");
+        if (e.Lineage is { } lineage)
+        {
+            Require(lineage.Inputs is not null, i, "Lineage.Inputs is null");
+            Require(!string.IsNullOrEmpty(lineage.RuleId), i, "Lineage.RuleId is empty");
+            Require(!string.IsNullOrEmpty(lineage.RuleVersion), i, "Lineage.RuleVersion is empty");
+            Require(!lineage.Inputs!.Contains(Guid.Empty), i, "Lineage.Inputs contains the empty UUID");
+            Require(e.EventId is null || !lineage.Inputs!.Contains(e.EventId.Value), i, "an event cannot be its own lineage input");
+        }
+        Require(e.PersonalFields is not null, i, "PersonalFields is null");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var field in e.PersonalFields!)
+        {
+            Require(field is not null && !string.IsNullOrEmpty(field.Name), i, "a personal field has no name");
+            Require(!string.IsNullOrEmpty(field!.SubjectId), i, $"personal field '{field.Name}' has no subject id");
+            Require(names.Add(field.Name), i, $"personal field '{field.Name}' is listed twice");
+            Require(e.Payload!.ContainsKey(field.Name), i, $"personal field '{field.Name}' is not a member of the payload");
+        }
+    }
+
+    private async Task<Plan> AppendInTransactionAsync(NpgsqlConnection connection, Prepared[] prepared, CancellationToken ct)
+    {
+        var idempotencyKeys = prepared.Select(p => p.Source.IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+        // Generated ids are fresh UUIDv7s (a collision would still hit the unique constraint), so
+        // only caller-chosen ids and references need looking up.
+        var mentionedIds = prepared
+            .SelectMany(p => (p.Source.Lineage?.Inputs ?? [])
+                .Concat(p.Source.EventId is { } id ? [id] : [])
+                .Concat(p.Source.Supersedes is { } s ? [s] : []))
+            .Distinct().ToArray();
+        var streams = prepared.Select(p => new StreamKey(p.Source.StreamType, p.Source.StreamId)).Distinct().ToArray();
+
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var batch = new NpgsqlBatch(connection, tx)
+        {
+            BatchCommands =
+            {
+                new($"SELECT pg_advisory_xact_lock({AppendLockKey})"),
+                new("SELECT seq, hash FROM ledger.events ORDER BY seq DESC LIMIT 1"),
+                new("SELECT size, checkpoint_time FROM ledger.checkpoints ORDER BY size DESC LIMIT 1"),
+                new("SELECT idempotency_key, event_id, seq, stream_seq FROM ledger.events WHERE idempotency_key = ANY($1)")
+                {
+                    Parameters = { new() { Value = idempotencyKeys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text } },
+                },
+                new("SELECT event_id FROM ledger.events WHERE event_id = ANY($1)")
+                {
+                    Parameters = { new() { Value = mentionedIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid } },
+                },
+                new("""
+                    SELECT t.st, t.sid, e.stream_seq, e.hash
+                    FROM unnest($1::text[], $2::text[]) AS t(st, sid)
+                    CROSS JOIN LATERAL (
+                      SELECT stream_seq, hash FROM ledger.events
+                      WHERE stream_type = t.st AND stream_id = t.sid
+                      ORDER BY stream_seq DESC LIMIT 1) e
+                    """)
+                {
+                    Parameters =
+                    {
+                        new() { Value = streams.Select(s => s.Type).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                        new() { Value = streams.Select(s => s.Id).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                    },
+                },
+            },
+        };
+
+        long head = 0;
+        var prevHash = HashHex.Zero;
+        (long, DateTime)? lastCheckpoint = null;
+        var existingByKey = new Dictionary<string, AppendedEvent>(StringComparer.Ordinal);
+        var existingIds = new HashSet<Guid>();
+        var streamHeads = new Dictionary<StreamKey, (long Seq, byte[] Hash)>();
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            await reader.NextResultAsync(ct); // past the lock
+            if (await reader.ReadAsync(ct))
+            {
+                head = reader.GetInt64(0);
+                prevHash = reader.GetFieldValue<byte[]>(1);
+            }
+            await reader.NextResultAsync(ct);
+            if (await reader.ReadAsync(ct))
+                lastCheckpoint = (reader.GetInt64(0), reader.GetFieldValue<DateTime>(1));
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+                existingByKey[reader.GetString(0)] = new AppendedEvent(reader.GetGuid(1), reader.GetInt64(2), reader.GetInt64(3), AlreadyPresent: true);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+                existingIds.Add(reader.GetGuid(0));
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+                streamHeads[new StreamKey(reader.GetString(0), reader.GetString(1))] = (reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
+        }
+        var headBefore = head;
+
+        var results = new AppendedEvent[prepared.Length];
+        var appended = new List<LedgerEvent>(prepared.Length);
+        var appendedIds = new HashSet<Guid>();
+        foreach (var p in prepared)
+        {
+            var e = p.Source;
+            if (e.IdempotencyKey is { } key && existingByKey.TryGetValue(key, out var existing))
+            {
+                results[p.Index] = existing;
+                existingIds.Add(existing.EventId);
+                continue;
+            }
+            if (existingIds.Contains(p.EventId) || appendedIds.Contains(p.EventId))
+                throw new ArgumentException($"batch[{p.Index}]: event id {p.EventId} is already in the ledger", "batch");
+            if (e.Supersedes is { } superseded && !existingIds.Contains(superseded) && !appendedIds.Contains(superseded))
+                throw new ArgumentException(
+                    $"batch[{p.Index}]: supersedes {superseded}, which is neither in the ledger nor earlier in the batch; nothing was appended", "batch");
+            foreach (var input in e.Lineage?.Inputs ?? [])
+            {
+                if (!existingIds.Contains(input) && !appendedIds.Contains(input))
+                    throw new ArgumentException(
+                        $"batch[{p.Index}]: lineage input {input} is neither in the ledger nor earlier in the batch; nothing was appended", "batch");
+            }
+
+            var stream = new StreamKey(e.StreamType, e.StreamId);
+            var (streamSeq, streamPrev) = streamHeads.TryGetValue(stream, out var sh) ? sh : (0L, HashHex.Zero);
+            var record = new LedgerEvent
+            {
+                Seq = head + 1,
+                EventId = p.EventId,
+                StreamType = e.StreamType,
+                StreamId = e.StreamId,
+                StreamSeq = streamSeq + 1,
+                OccurredAt = p.OccurredAt,
+                RecordedAt = p.RecordedAt,
+                Actor = e.Actor,
+                Action = e.Action,
+                ClientAddress = e.ClientAddress,
+                SchemaVersion = e.SchemaVersion,
+                PayloadJson = p.PayloadJson,
+                Supersedes = e.Supersedes,
+                Lineage = e.Lineage,
+                IdempotencyKey = e.IdempotencyKey,
+                PrevHash = prevHash,
+                StreamPrevHash = streamPrev,
+            };
+            var hash = EventRecord.LeafHash(record);
+            record = record with { Hash = hash };
+            appended.Add(record);
+            appendedIds.Add(p.EventId);
+            head = record.Seq;
+            prevHash = hash;
+            streamHeads[stream] = (record.StreamSeq, hash);
+            var result = new AppendedEvent(record.EventId, record.Seq, record.StreamSeq, AlreadyPresent: false);
+            results[p.Index] = result;
+            if (e.IdempotencyKey is { } newKey)
+                existingByKey[newKey] = result with { AlreadyPresent = true };
+        }
+
+        if (appended.Count > 0)
+        {
+            await using (var importer = await connection.BeginBinaryImportAsync(CopyCommand, ct))
+            {
+                foreach (var r in appended)
+                    WriteRow(importer, r);
+                await importer.CompleteAsync(ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+        else
+        {
+            await tx.RollbackAsync(ct);
+        }
+        return new Plan(headBefore, lastCheckpoint, appended, results);
+    }
+
+    // Synchronous writes: the importer buffers rows and only flushes when its buffer is full, so
+    // per-value async state machines cost more than the rare blocking flush.
+    private static void WriteRow(NpgsqlBinaryImporter importer, LedgerEvent r)
+    {
+        importer.StartRow();
+        importer.Write(r.Seq, NpgsqlDbType.Bigint);
+        importer.Write(r.EventId, NpgsqlDbType.Uuid);
+        importer.Write(r.StreamType, NpgsqlDbType.Text);
+        importer.Write(r.StreamId, NpgsqlDbType.Text);
+        importer.Write(r.StreamSeq, NpgsqlDbType.Bigint);
+        importer.Write(r.OccurredAt, NpgsqlDbType.TimestampTz);
+        importer.Write(r.RecordedAt, NpgsqlDbType.TimestampTz);
+        importer.Write(r.Actor, NpgsqlDbType.Text);
+        importer.Write(r.Action, NpgsqlDbType.Text);
+        WriteNullable(importer, r.ClientAddress);
+        importer.Write(r.SchemaVersion, NpgsqlDbType.Integer);
+        importer.Write(r.PayloadJson, NpgsqlDbType.Text);
+        if (r.Supersedes is { } s) importer.Write(s, NpgsqlDbType.Uuid);
+        else importer.WriteNull();
+        if (r.Lineage is { } lineage)
+        {
+            importer.Write(lineage.Inputs.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid);
+            importer.Write(lineage.RuleId, NpgsqlDbType.Text);
+            importer.Write(lineage.RuleVersion, NpgsqlDbType.Text);
+        }
+        else
+        {
+            importer.WriteNull();
+            importer.WriteNull();
+            importer.WriteNull();
+        }
+        WriteNullable(importer, r.IdempotencyKey);
+        importer.Write(r.PrevHash, NpgsqlDbType.Bytea);
+        importer.Write(r.StreamPrevHash, NpgsqlDbType.Bytea);
+        importer.Write(r.Hash!, NpgsqlDbType.Bytea);
+    }
+
+    private static void WriteNullable(NpgsqlBinaryImporter importer, string? value)
+    {
+        if (value is null) importer.WriteNull();
+        else importer.Write(value, NpgsqlDbType.Text);
+    }
+
+    /// <summary>
+    /// Under the append lock: checkpoint the current head (when due, or always when forced), insert
+    /// it, record it in the witness, then commit. The witness is written before the commit so a
+    /// checkpoint the database holds is never missing from the witness; if the commit fails after
+    /// that, the witness holds a true checkpoint of events that are committed, which is harmless.
+    /// </summary>
+    private async Task<SignedCheckpoint?> CheckpointAsync(NpgsqlConnection connection, bool force, CancellationToken ct)
+    {
+        var signer = options.Signer!;
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        long head = 0;
+        (long Size, DateTime Time)? last = null;
+        await using (var batch = new NpgsqlBatch(connection, tx)
+        {
+            BatchCommands =
+            {
+                new($"SELECT pg_advisory_xact_lock({AppendLockKey})"),
+                new("SELECT seq FROM ledger.events ORDER BY seq DESC LIMIT 1"),
+                new("SELECT size, checkpoint_time FROM ledger.checkpoints ORDER BY size DESC LIMIT 1"),
+            },
+        })
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            await reader.NextResultAsync(ct);
+            if (await reader.ReadAsync(ct))
+                head = reader.GetInt64(0);
+            await reader.NextResultAsync(ct);
+            if (await reader.ReadAsync(ct))
+                last = (reader.GetInt64(0), reader.GetFieldValue<DateTime>(1));
+        }
+
+        if (head == 0)
+            return null;
+        if (last is { } l && l.Size == head)
+            return force ? await ReadCheckpointAsync(connection, tx, head, ct) : null;
+        if (!force && !IsCheckpointDue(head, last))
+            return null; // another appender checkpointed meanwhile
+
+        var root = await RootAtAsync(connection, tx, head, ct);
+        var checkpoint = new Checkpoint(options.Origin, head, root, LedgerTime.Truncate(time.GetUtcNow().UtcDateTime));
+        var signed = signer.Sign(checkpoint);
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO ledger.checkpoints (size, origin, root_hash, checkpoint_time, text, signature, key_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            """, connection, tx))
+        {
+            insert.Parameters.Add(new() { Value = checkpoint.Size });
+            insert.Parameters.Add(new() { Value = checkpoint.Origin });
+            insert.Parameters.Add(new() { Value = checkpoint.RootHash });
+            insert.Parameters.Add(new() { Value = checkpoint.Time, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            insert.Parameters.Add(new() { Value = checkpoint.ToText() });
+            insert.Parameters.Add(new() { Value = signed.Signature });
+            insert.Parameters.Add(new() { Value = signer.PublicKey.KeyId });
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+        options.Witness?.Record(signed);
+        await tx.CommitAsync(ct);
+        return signed;
+    }
+
+    private static async Task<SignedCheckpoint> ReadCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long size, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT text, signature FROM ledger.checkpoints WHERE size = $1", connection, tx);
+        cmd.Parameters.Add(new() { Value = size });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new SignedCheckpoint(Checkpoint.Parse(reader.GetString(0)), reader.GetFieldValue<byte[]>(1));
+    }
+
+    /// <summary>MTH of the first <paramref name="head"/> events: the in-memory frontier, caught up from the database if other appenders wrote meanwhile.</summary>
+    private async Task<byte[]> RootAtAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long head, CancellationToken ct)
+    {
+        await treeGate.WaitAsync(ct);
+        try
+        {
+            if (tree.Size > head)
+                throw new InvalidOperationException(
+                    $"the ledger head is seq {head} but this appender already saw {tree.Size} events: the ledger was truncated");
+            if (tree.Size < head)
+            {
+                var from = tree.Size;
+                await using var export = await connection.BeginBinaryExportAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"COPY (SELECT seq, hash FROM ledger.events WHERE seq > {from} AND seq <= {head} ORDER BY seq) TO STDOUT (FORMAT BINARY)"), ct);
+                while (await export.StartRowAsync(ct) != -1)
+                {
+                    var seq = await export.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+                    var hash = await export.ReadAsync<byte[]>(NpgsqlDbType.Bytea, ct);
+                    if (seq != tree.Size + 1)
+                        throw new InvalidOperationException($"ledger sequence gap: expected seq {tree.Size + 1}, read {seq}");
+                    tree.Append(hash);
+                }
+                if (tree.Size != head)
+                    throw new InvalidOperationException($"ledger sequence gap: head is {head} but only {tree.Size} events were read");
+            }
+            return tree.Root();
+        }
+        finally
+        {
+            treeGate.Release();
+        }
+    }
+}

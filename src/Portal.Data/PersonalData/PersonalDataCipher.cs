@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using AuditPortal.Data.Appending;
+
+namespace AuditPortal.Data.PersonalData;
+
+/// <summary>
+/// The personal-data envelope of docs/ledger-format.md §7: AES-256-GCM with the subject's key,
+/// plaintext = UTF-8 canonical JSON of the value, AAD = UTF-8(subject ‖ LF ‖ field name).
+/// </summary>
+/// <remarks>
+/// IVs are 12 random bytes per envelope. <paramref name="ivSource"/> exists only so the demo
+/// generator can produce byte-identical ledgers; production must use the default (random IVs):
+/// reusing an IV under one key breaks GCM.
+/// </remarks>
+public sealed class PersonalDataCipher(Func<byte[]>? ivSource = null)
+{
+    public const string Algorithm = "A256GCM";
+    public const int KeySize = 32;
+    public const int IvSize = 12;
+    public const int TagSize = 16;
+
+    private readonly Func<byte[]> ivSource = ivSource ?? (() => RandomNumberGenerator.GetBytes(IvSize));
+
+    /// <summary>Encrypts <paramref name="value"/> (any JSON value, including null) into an envelope object.</summary>
+    public JsonObject Encrypt(string subjectId, string fieldName, JsonNode? value, ReadOnlySpan<byte> key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subjectId);
+        ArgumentException.ThrowIfNullOrEmpty(fieldName);
+        if (key.Length != KeySize)
+            throw new ArgumentException($"subject keys are {KeySize} bytes, got {key.Length}", nameof(key));
+        var iv = ivSource();
+        if (iv.Length != IvSize)
+            throw new InvalidOperationException($"the IV source returned {iv.Length} bytes, want {IvSize}");
+
+        var plaintext = Encoding.UTF8.GetBytes(PayloadCanonicalizer.Canonicalize(value));
+        var output = new byte[plaintext.Length + TagSize];
+        using (var aes = new AesGcm(key, TagSize))
+            aes.Encrypt(iv, plaintext, output.AsSpan(0, plaintext.Length), output.AsSpan(plaintext.Length), Aad(subjectId, fieldName));
+
+        return new JsonObject
+        {
+            ["ct"] = Convert.ToBase64String(output),
+            ["enc"] = Algorithm,
+            ["iv"] = Convert.ToBase64String(iv),
+            ["sub"] = subjectId,
+        };
+    }
+
+    /// <summary>
+    /// Opens an envelope stored under <paramref name="fieldName"/>. <paramref name="key"/> is null when
+    /// the key store no longer holds the subject's key (crypto-shredded).
+    /// </summary>
+    public static PersonalValue Decrypt(JsonNode? envelope, string fieldName, byte[]? key)
+    {
+        if (!TryReadEnvelope(envelope, out var subject, out var iv, out var ct, out var problem))
+            return PersonalValue.Invalid(subject, problem);
+        if (key is null)
+            return PersonalValue.Erased(subject);
+        if (key.Length != KeySize)
+            return PersonalValue.Invalid(subject, $"subject key is {key.Length} bytes, want {KeySize}");
+        var plaintext = new byte[ct.Length - TagSize];
+        try
+        {
+            using var aes = new AesGcm(key, TagSize);
+            aes.Decrypt(iv, ct.AsSpan(0, plaintext.Length), ct.AsSpan(plaintext.Length), plaintext, Aad(subject, fieldName));
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return PersonalValue.Invalid(subject, "authentication failed: wrong key, field name or subject, or the ciphertext was altered");
+        }
+        try
+        {
+            return PersonalValue.Decrypted(subject, JsonNode.Parse(plaintext));
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return PersonalValue.Invalid(subject, "decrypted plaintext is not JSON: " + ex.Message);
+        }
+    }
+
+    /// <summary>The subject of an envelope, or null when <paramref name="node"/> is not an envelope.</summary>
+    public static string? SubjectOf(JsonNode? node) =>
+        TryReadEnvelope(node, out var subject, out _, out _, out _) ? subject : null;
+
+    private static bool TryReadEnvelope(JsonNode? node, out string subject, out byte[] iv, out byte[] ct, out string problem)
+    {
+        subject = "";
+        iv = [];
+        ct = [];
+        if (node is not JsonObject obj)
+        {
+            problem = "not an envelope object";
+            return false;
+        }
+        if (obj.Count != 4 || Text(obj, "enc") != Algorithm)
+        {
+            problem = $"an envelope has exactly the members ct, enc (\"{Algorithm}\"), iv and sub";
+            return false;
+        }
+        subject = Text(obj, "sub") ?? "";
+        try
+        {
+            iv = Convert.FromBase64String(Text(obj, "iv") ?? "");
+            ct = Convert.FromBase64String(Text(obj, "ct") ?? "");
+        }
+        catch (FormatException)
+        {
+            problem = "iv or ct is not base64";
+            return false;
+        }
+        if (subject.Length == 0 || iv.Length != IvSize || ct.Length < TagSize)
+        {
+            problem = $"envelope has sub '{subject}', a {iv.Length}-byte iv (want {IvSize}) and a {ct.Length}-byte ct (want ≥ {TagSize})";
+            return false;
+        }
+        problem = "";
+        return true;
+    }
+
+    private static string? Text(JsonObject obj, string name) =>
+        obj.TryGetPropertyValue(name, out var v) && v is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
+
+    private static byte[] Aad(string subjectId, string fieldName) => Encoding.UTF8.GetBytes(subjectId + "\n" + fieldName);
+}
+
+/// <summary>What opening a personal-data envelope gave.</summary>
+public enum PersonalValueStatus
+{
+    /// <summary>The plaintext value is in <see cref="PersonalValue.Value"/>.</summary>
+    Decrypted,
+
+    /// <summary>The subject's key was destroyed: the value is unrecoverable (crypto-shredded).</summary>
+    Erased,
+
+    /// <summary>The envelope is malformed or failed authentication; see <see cref="PersonalValue.Problem"/>.</summary>
+    Invalid,
+}
+
+/// <summary>The outcome of <see cref="PersonalDataCipher.Decrypt"/>.</summary>
+public sealed record PersonalValue(PersonalValueStatus Status, string SubjectId, JsonNode? Value, string? Problem)
+{
+    public static PersonalValue Decrypted(string subjectId, JsonNode? value) => new(PersonalValueStatus.Decrypted, subjectId, value, null);
+    public static PersonalValue Erased(string subjectId) => new(PersonalValueStatus.Erased, subjectId, null, null);
+    public static PersonalValue Invalid(string subjectId, string problem) => new(PersonalValueStatus.Invalid, subjectId, null, problem);
+}

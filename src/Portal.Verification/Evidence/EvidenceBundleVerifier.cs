@@ -1,0 +1,144 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AuditPortal.Verification.Canonical;
+using AuditPortal.Verification.Checkpoints;
+using AuditPortal.Verification.Ledger;
+using AuditPortal.Verification.Merkle;
+
+namespace AuditPortal.Verification.Evidence;
+
+/// <summary>
+/// Checks an evidence bundle with nothing but the bundle (and optionally a trusted public key):
+/// the checkpoint signature, each event's canonical form, leaf hash and inclusion proof, and — for a
+/// bundle that claims a complete stream — the stream chain and sequence from 1.
+/// </summary>
+public static class EvidenceBundleVerifier
+{
+    public static EvidenceReport Verify(EvidenceBundle bundle, CheckpointPublicKey? trustedKey = null)
+    {
+        var findings = new List<EvidenceFinding>();
+        void Fail(string check, long? seq, string expected, string actual, string message) =>
+            findings.Add(new EvidenceFinding(check, seq, expected, actual, message));
+
+        if (bundle.Format != EvidenceBundle.FormatName)
+            Fail("format", null, EvidenceBundle.FormatName, bundle.Format, "unknown bundle format");
+
+        var key = ReadKey(bundle, trustedKey, Fail);
+        var checkpoint = ReadCheckpoint(bundle, key, Fail);
+        if (checkpoint is null)
+            return new EvidenceReport(findings, 0, 0, "", key?.KeyId ?? "", trustedKey is not null);
+
+        var previous = (StreamSeq: 0L, Hash: HashHex.Zero);
+        foreach (var e in bundle.Events)
+        {
+            var leafHash = CheckLeaf(e, checkpoint, Fail);
+            var fields = ReadFields(e, Fail);
+            if (fields is null || leafHash is null)
+            {
+                previous = (previous.StreamSeq + 1, leafHash ?? HashHex.Zero);
+                continue;
+            }
+            if (fields.Value.Seq != e.Seq || e.LeafIndex != e.Seq - 1)
+                Fail("leaf_index", e.Seq, $"seq {fields.Value.Seq}, leaf_index {fields.Value.Seq - 1}",
+                    $"seq {e.Seq}, leaf_index {e.LeafIndex}", "the bundle's seq/leaf_index disagree with the event record");
+            if (fields.Value.StreamType != bundle.Stream.Type || fields.Value.StreamId != bundle.Stream.Id)
+                Fail("stream", e.Seq, $"{bundle.Stream.Type}/{bundle.Stream.Id}",
+                    $"{fields.Value.StreamType}/{fields.Value.StreamId}", "event belongs to another stream");
+            if (bundle.Stream.Complete)
+            {
+                if (fields.Value.StreamSeq != previous.StreamSeq + 1)
+                    Fail("stream_seq", e.Seq, (previous.StreamSeq + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        fields.Value.StreamSeq.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        "a complete stream has every stream_seq from 1 without gaps");
+                if (!fields.Value.StreamPrevHash.AsSpan().SequenceEqual(previous.Hash))
+                    Fail("stream_chain", e.Seq, HashHex.ToHex(previous.Hash), HashHex.ToHex(fields.Value.StreamPrevHash),
+                        "stream_prev_hash does not link to the previous event of the stream");
+            }
+            previous = (fields.Value.StreamSeq, leafHash);
+        }
+        if (bundle.Stream.Complete && bundle.Events.Count == 0)
+            Fail("stream", null, "at least one event", "none", "a complete stream bundle holds events");
+
+        return new EvidenceReport(findings, bundle.Events.Count, checkpoint.Size, HashHex.ToHex(checkpoint.RootHash),
+            key?.KeyId ?? "", trustedKey is not null);
+    }
+
+    private static CheckpointPublicKey? ReadKey(EvidenceBundle bundle, CheckpointPublicKey? trusted, Action<string, long?, string, string, string> fail)
+    {
+        CheckpointPublicKey key;
+        try { key = CheckpointPublicKey.FromPem(bundle.PublicKeyPem); }
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
+        {
+            fail("public_key", null, "a PEM P-256 public key", "unreadable", ex.Message);
+            return trusted;
+        }
+        if (key.KeyId != bundle.KeyId)
+            fail("key_id", null, key.KeyId, bundle.KeyId, "key_id is not the SHA-256 of the bundled public key");
+        if (trusted is not null && trusted.KeyId != key.KeyId)
+        {
+            fail("trusted_key", null, trusted.KeyId, key.KeyId, "the bundle was signed with a key other than the trusted one");
+            return trusted;
+        }
+        return key;
+    }
+
+    private static Checkpoint? ReadCheckpoint(EvidenceBundle bundle, CheckpointPublicKey? key, Action<string, long?, string, string, string> fail)
+    {
+        Checkpoint checkpoint;
+        byte[] signature;
+        try
+        {
+            checkpoint = Checkpoint.Parse(bundle.Checkpoint.Text);
+            signature = Convert.FromBase64String(bundle.Checkpoint.Signature);
+        }
+        catch (FormatException ex)
+        {
+            fail("checkpoint", null, "a well-formed checkpoint and base64 signature", "malformed", ex.Message);
+            return null;
+        }
+        if (key is null || !key.Verifies(new SignedCheckpoint(checkpoint, signature)))
+            fail("checkpoint_signature", null, "valid ECDSA P-256/SHA-256 signature", "invalid",
+                "the checkpoint signature does not verify with the public key");
+        return checkpoint;
+    }
+
+    private static byte[]? CheckLeaf(EvidenceEvent e, Checkpoint checkpoint, Action<string, long?, string, string, string> fail)
+    {
+        var bytes = Encoding.UTF8.GetBytes(e.Canonical);
+        if (!JsonCanonicalizer.IsCanonical(bytes))
+            fail("canonical", e.Seq, "RFC 8785 canonical JSON", "not canonical", "the event bytes are not in canonical form");
+        var leafHash = MerkleHasher.HashLeaf(bytes);
+        if (HashHex.ToHex(leafHash) != e.LeafHash)
+            fail("leaf_hash", e.Seq, HashHex.ToHex(leafHash), e.LeafHash, "leaf_hash is not SHA-256(0x00 ‖ canonical)");
+        byte[][] proof;
+        try { proof = e.InclusionProof.Select(HashHex.Parse).ToArray(); }
+        catch (FormatException ex)
+        {
+            fail("inclusion_proof", e.Seq, "hex hashes", "malformed", ex.Message);
+            return leafHash;
+        }
+        var result = MerkleProofVerifier.VerifyInclusion(e.LeafIndex, checkpoint.Size, leafHash, proof, checkpoint.RootHash);
+        if (!result.IsValid)
+            fail("inclusion_proof", e.Seq, HashHex.ToHex(checkpoint.RootHash), result.CalculatedRoot is null ? "" : HashHex.ToHex(result.CalculatedRoot), result.Message);
+        return leafHash;
+    }
+
+    private static (long Seq, string StreamType, string StreamId, long StreamSeq, byte[] StreamPrevHash)? ReadFields(
+        EvidenceEvent e, Action<string, long?, string, string, string> fail)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(e.Canonical);
+            var r = doc.RootElement;
+            return (r.GetProperty("seq").GetInt64(), r.GetProperty("stream_type").GetString()!,
+                r.GetProperty("stream_id").GetString()!, r.GetProperty("stream_seq").GetInt64(),
+                HashHex.Parse(r.GetProperty("stream_prev_hash").GetString()!));
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            fail("record", e.Seq, "an event record (docs/ledger-format.md §2)", "unreadable", ex.Message);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using AuditPortal.Data.Appending;
+using AuditPortal.Data.Replica;
+using AuditPortal.Tests.Infrastructure;
+using Npgsql;
+
+namespace AuditPortal.Tests.Data;
+
+public sealed class ReplicaConnectionFactoryTests(PostgresFixture db) : IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public async Task OpenAsync_EvenWithWriterRole_WritesFailReadOnly()
+    {
+        await using var factory = new ReplicaConnectionFactory(db.WriterConnectionString);
+        await using var connection = await factory.OpenAsync();
+        await using var cmd = new NpgsqlCommand("INSERT INTO keystore.subject_keys VALUES ('ro', decode(repeat('00', 32), 'hex'), now())", connection);
+
+        var ex = await Should.ThrowAsync<PostgresException>(() => cmd.ExecuteNonQueryAsync());
+
+        ex.SqlState.ShouldBe(PostgresErrorCodes.ReadOnlySqlTransaction);
+    }
+
+    [Fact]
+    public async Task BeginReadOnlyAsync_ReaderRole_ReadsOneSnapshot()
+    {
+        await using (var appender = new LedgerAppender(db.DataSource(db.WriterConnectionString),
+            new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions()))
+            await appender.AppendAsync([LedgerTestData.Event("ro-1", 1)]);
+        await using var factory = new ReplicaConnectionFactory(db.ReaderConnectionString);
+
+        await using var session = await factory.BeginReadOnlyAsync();
+        await using var cmd = session.CreateCommand("SELECT current_setting('transaction_read_only'), count(*) FROM ledger.events");
+        await using var reader = await cmd.ExecuteReaderAsync();
+        await reader.ReadAsync();
+
+        reader.GetString(0).ShouldBe("on");
+        reader.GetInt64(1).ShouldBeGreaterThanOrEqualTo(1);
+    }
+}
