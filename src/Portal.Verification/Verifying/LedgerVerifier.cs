@@ -84,7 +84,7 @@ public sealed class LedgerVerifier
         var fromStart = options.FirstSeq == 1;
         streamsAnchored = fromStart;
         treeAnchored = fromStart && upperBound is null;
-        tree = new CompactRange(options.FirstSeq - 1);
+        tree = CompactRange.Empty(options.FirstSeq - 1);
         if (fromStart || options.PredecessorHash is not null)
         {
             hasLast = true;

@@ -83,7 +83,7 @@ public static class ParallelLedgerVerification
         var headSeq = outcomes.LastOrDefault(o => o.Last is not null)?.Last!.Value.Seq ?? 0;
         (long Seq, byte[] Hash) last = (0, HashHex.Zero);
         var streams = new Dictionary<StreamKey, StreamTail>();
-        var prefix = new CompactRange(0);
+        var prefix = CompactRange.Empty(0);
         long prefixCount = 0;
         long rows = 0;
         foreach (var range in outcomes)
