@@ -1,3 +1,4 @@
+using AuditPortal.Tests.Infrastructure;
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Ledger;
 using Npgsql;
@@ -6,73 +7,74 @@ using NpgsqlTypes;
 namespace AuditPortal.Tests.Data.Reading;
 
 /// <summary>
-/// A private database per test class on a real PostgreSQL (<c>AUDITPORTAL_TEST_PRIMARY</c>, default
-/// the local test cluster) holding just the ledger tables the reader uses, with the DDL the data
-/// engineer owns (read-only columns as in the verifier brief). Tampering runs as the superuser.
+/// The migrated ledger database of <see cref="PostgresFixture"/> (real schema, triggers and roles),
+/// with helpers to load hand-built rows and to tamper with them as a superuser would: triggers
+/// disabled and the uniqueness constraints dropped. <see cref="ResetAsync"/> restores both.
 /// </summary>
 public sealed class LedgerTestDatabase : IAsyncLifetime
 {
-    public const string Ddl = """
-        DROP SCHEMA IF EXISTS ledger CASCADE;
-        CREATE SCHEMA ledger;
-        CREATE TABLE ledger.events(
-            seq bigint PRIMARY KEY, event_id uuid NOT NULL, stream_type text NOT NULL, stream_id text NOT NULL,
-            stream_seq bigint NOT NULL, occurred_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL,
-            actor text NOT NULL, action text NOT NULL, client_address text NULL, schema_version int NOT NULL,
-            payload text NOT NULL, supersedes uuid NULL, lineage_inputs uuid[] NULL, rule_id text NULL,
-            rule_version text NULL, idempotency_key text NULL, prev_hash bytea NOT NULL,
-            stream_prev_hash bytea NOT NULL, hash bytea NOT NULL);
-        CREATE INDEX ON ledger.events(stream_type, stream_id, stream_seq);
-        CREATE INDEX ON ledger.events(event_id);
-        CREATE TABLE ledger.checkpoints(size bigint PRIMARY KEY, origin text NOT NULL, root_hash bytea NOT NULL,
-            checkpoint_time timestamptz NOT NULL, text text NOT NULL, signature bytea NOT NULL, key_id text NOT NULL);
+    private const string UniqueConstraints = """
+        ALTER TABLE ledger.events DROP CONSTRAINT IF EXISTS events_event_id_key;
+        ALTER TABLE ledger.events DROP CONSTRAINT IF EXISTS events_idempotency_key_key;
+        ALTER TABLE ledger.events DROP CONSTRAINT IF EXISTS events_stream_type_stream_id_stream_seq_key;
         """;
 
-    private readonly string name = "verifier_" + Guid.NewGuid().ToString("N")[..12];
-    private NpgsqlDataSource? admin;
+    public PostgresFixture Fixture { get; } = new();
 
-    public static string AdminConnectionString =>
-        Environment.GetEnvironmentVariable("AUDITPORTAL_TEST_PRIMARY") ?? "Host=127.0.0.1;Port=56432;Username=postgres;Database=postgres";
-
+    /// <summary>The replica's view: the SELECT-only reader role.</summary>
     public NpgsqlDataSource DataSource { get; private set; } = null!;
+
+    /// <summary>The superuser, for loading and tampering.</summary>
+    public NpgsqlDataSource Superuser { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        admin = NpgsqlDataSource.Create(AdminConnectionString);
-        await using (var create = admin.CreateCommand($"CREATE DATABASE {name}"))
-            await create.ExecuteNonQueryAsync();
-        DataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString);
+        await Fixture.InitializeAsync();
+        DataSource = Fixture.DataSource(Fixture.ReaderConnectionString);
+        Superuser = Fixture.DataSource(Fixture.SuperuserConnectionString);
     }
 
-    public async Task DisposeAsync()
-    {
-        await DataSource.DisposeAsync();
-        if (admin is null)
-            return;
-        await using (var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            await drop.ExecuteNonQueryAsync();
-        await admin.DisposeAsync();
-    }
+    public Task DisposeAsync() => Fixture.DisposeAsync();
 
-    /// <summary>Recreates the tables and loads <paramref name="events"/> and <paramref name="checkpoints"/>.</summary>
+    /// <summary>Empties the tables, restores the constraints and loads <paramref name="events"/> and <paramref name="checkpoints"/>.</summary>
     public async Task ResetAsync(IEnumerable<LedgerEvent> events, IEnumerable<SignedCheckpoint>? checkpoints = null)
     {
-        await ExecuteAsync(Ddl);
-        await using var connection = await DataSource.OpenConnectionAsync();
+        await ExecuteAsync($"""
+            ALTER TABLE ledger.events DISABLE TRIGGER ALL;
+            ALTER TABLE ledger.checkpoints DISABLE TRIGGER ALL;
+            TRUNCATE ledger.events, ledger.checkpoints;
+            ALTER TABLE ledger.events ENABLE TRIGGER ALL;
+            ALTER TABLE ledger.checkpoints ENABLE TRIGGER ALL;
+            {UniqueConstraints}
+            ALTER TABLE ledger.events ADD CONSTRAINT events_event_id_key UNIQUE (event_id);
+            ALTER TABLE ledger.events ADD CONSTRAINT events_idempotency_key_key UNIQUE (idempotency_key);
+            ALTER TABLE ledger.events ADD CONSTRAINT events_stream_type_stream_id_stream_seq_key UNIQUE (stream_type, stream_id, stream_seq);
+            """);
+        await using var connection = await Superuser.OpenConnectionAsync();
         await LoadAsync(connection, events);
         foreach (var c in checkpoints ?? [])
             await InsertCheckpointAsync(c);
     }
 
+    /// <summary>Runs <paramref name="sql"/> as a superuser who has switched the append-only guards off.</summary>
+    public Task TamperAsync(string sql) => ExecuteAsync($"""
+        ALTER TABLE ledger.events DISABLE TRIGGER ALL;
+        ALTER TABLE ledger.checkpoints DISABLE TRIGGER ALL;
+        {UniqueConstraints}
+        {sql};
+        ALTER TABLE ledger.events ENABLE TRIGGER ALL;
+        ALTER TABLE ledger.checkpoints ENABLE TRIGGER ALL;
+        """);
+
     public async Task ExecuteAsync(string sql)
     {
-        await using var command = DataSource.CreateCommand(sql);
+        await using var command = Superuser.CreateCommand(sql);
         await command.ExecuteNonQueryAsync();
     }
 
     public async Task InsertCheckpointAsync(SignedCheckpoint c)
     {
-        await using var command = DataSource.CreateCommand(
+        await using var command = Superuser.CreateCommand(
             "INSERT INTO ledger.checkpoints VALUES ($1, $2, $3, $4, $5, $6, 'test')");
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = c.Checkpoint.Size });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = c.Checkpoint.Origin });

@@ -8,8 +8,8 @@ namespace AuditPortal.Tests.Data.Reading;
 
 /// <summary>
 /// Tamper tests over a real PostgreSQL: rows are loaded clean, then changed in place with SQL as a
-/// superuser would (triggers disabled), then verified through the reader and the runner, single and
-/// in parallel ranges.
+/// superuser would (triggers disabled), then verified through the reader (as the SELECT-only reader
+/// role) and the runner, single and in parallel ranges.
 /// </summary>
 public sealed class LedgerVerificationRunnerTests(LedgerTestDatabase db) : IClassFixture<LedgerTestDatabase>, IDisposable
 {
@@ -56,7 +56,7 @@ public sealed class LedgerVerificationRunnerTests(LedgerTestDatabase db) : IClas
         return single;
     }
 
-    private Task Tamper(string sql) => db.ExecuteAsync("ALTER TABLE ledger.events DISABLE TRIGGER ALL;\n" + sql);
+    private Task Tamper(string sql) => db.TamperAsync(sql);
 
     [Fact]
     public async Task Read_Rows_RoundTripExactly()
@@ -131,9 +131,9 @@ public sealed class LedgerVerificationRunnerTests(LedgerTestDatabase db) : IClas
     {
         await db.ResetAsync(Clean);
         await Tamper("""
-            UPDATE ledger.events SET seq = -1 WHERE seq = 20;
+            UPDATE ledger.events SET seq = 1000000 WHERE seq = 20;
             UPDATE ledger.events SET seq = 20 WHERE seq = 21;
-            UPDATE ledger.events SET seq = 21 WHERE seq = -1;
+            UPDATE ledger.events SET seq = 21 WHERE seq = 1000000;
             """);
         await VerifyBothWays([
             (FindingKind.HashMismatch, 20), (FindingKind.GlobalChainBroken, 20),
@@ -178,7 +178,7 @@ public sealed class LedgerVerificationRunnerTests(LedgerTestDatabase db) : IClas
             new WitnessDirectory(witnessPath).Record(Cp(size));
         var reforged = Ledger(e => e.Seq > 30 ? e with { Actor = "forger" } : e);
         await Tamper("DELETE FROM ledger.events WHERE seq > 30; DELETE FROM ledger.checkpoints WHERE size > 30;");
-        await using (var connection = await db.DataSource.OpenConnectionAsync())
+        await using (var connection = await db.Superuser.OpenConnectionAsync())
             await LedgerTestDatabase.LoadAsync(connection, reforged.Skip(30));
 
         await VerifyBothWays([(FindingKind.WitnessNotInLedger, 32), (FindingKind.WitnessMismatch, 32),
