@@ -69,34 +69,34 @@ public sealed class LedgerRowReader(NpgsqlDataSource dataSource)
                     break;
                 if (columns != ColumnCount)
                     throw new InvalidOperationException($"COPY row has {columns} columns, want {ColumnCount}");
-                yield return await ReadRow(export, cancellationToken).ConfigureAwait(false);
+                yield return ReadRow(export);
             }
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async ValueTask<LedgerEvent> ReadRow(NpgsqlBinaryExporter x, CancellationToken ct)
+    private static LedgerEvent ReadRow(NpgsqlBinaryExporter x)
     {
-        var seq = await x.ReadAsync<long>(NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
-        var eventId = await x.ReadAsync<Guid>(NpgsqlDbType.Uuid, ct).ConfigureAwait(false);
-        var streamType = await x.ReadAsync<string>(NpgsqlDbType.Text, ct).ConfigureAwait(false);
-        var streamId = await x.ReadAsync<string>(NpgsqlDbType.Text, ct).ConfigureAwait(false);
-        var streamSeq = await x.ReadAsync<long>(NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
-        var occurredAt = await x.ReadAsync<DateTime>(NpgsqlDbType.TimestampTz, ct).ConfigureAwait(false);
-        var recordedAt = await x.ReadAsync<DateTime>(NpgsqlDbType.TimestampTz, ct).ConfigureAwait(false);
-        var actor = await x.ReadAsync<string>(NpgsqlDbType.Text, ct).ConfigureAwait(false);
-        var action = await x.ReadAsync<string>(NpgsqlDbType.Text, ct).ConfigureAwait(false);
-        var clientAddress = await NullableText(x, ct).ConfigureAwait(false);
-        var schemaVersion = await x.ReadAsync<int>(NpgsqlDbType.Integer, ct).ConfigureAwait(false);
-        var payload = await x.ReadAsync<string>(NpgsqlDbType.Text, ct).ConfigureAwait(false);
-        Guid? supersedes = x.IsNull ? SkipNull<Guid?>(x) : await x.ReadAsync<Guid>(NpgsqlDbType.Uuid, ct).ConfigureAwait(false);
-        Guid[]? inputs = x.IsNull ? SkipNull<Guid[]>(x) : await x.ReadAsync<Guid[]>(NpgsqlDbType.Array | NpgsqlDbType.Uuid, ct).ConfigureAwait(false);
-        var ruleId = await NullableText(x, ct).ConfigureAwait(false);
-        var ruleVersion = await NullableText(x, ct).ConfigureAwait(false);
-        var idempotencyKey = await NullableText(x, ct).ConfigureAwait(false);
-        var prevHash = await x.ReadAsync<byte[]>(NpgsqlDbType.Bytea, ct).ConfigureAwait(false);
-        var streamPrevHash = await x.ReadAsync<byte[]>(NpgsqlDbType.Bytea, ct).ConfigureAwait(false);
-        var hash = x.IsNull ? SkipNull<byte[]>(x) : await x.ReadAsync<byte[]>(NpgsqlDbType.Bytea, ct).ConfigureAwait(false);
+        var seq = x.Read<long>(NpgsqlDbType.Bigint);
+        var eventId = x.Read<Guid>(NpgsqlDbType.Uuid);
+        var streamType = x.Read<string>(NpgsqlDbType.Text);
+        var streamId = x.Read<string>(NpgsqlDbType.Text);
+        var streamSeq = x.Read<long>(NpgsqlDbType.Bigint);
+        var occurredAt = x.Read<DateTime>(NpgsqlDbType.TimestampTz);
+        var recordedAt = x.Read<DateTime>(NpgsqlDbType.TimestampTz);
+        var actor = x.Read<string>(NpgsqlDbType.Text);
+        var action = x.Read<string>(NpgsqlDbType.Text);
+        var clientAddress = NullableText(x);
+        var schemaVersion = x.Read<int>(NpgsqlDbType.Integer);
+        var payload = x.Read<string>(NpgsqlDbType.Text);
+        Guid? supersedes = x.IsNull ? SkipNull<Guid?>(x) : x.Read<Guid>(NpgsqlDbType.Uuid);
+        Guid[]? inputs = x.IsNull ? SkipNull<Guid[]>(x) : x.Read<Guid[]>(NpgsqlDbType.Array | NpgsqlDbType.Uuid);
+        var ruleId = NullableText(x);
+        var ruleVersion = NullableText(x);
+        var idempotencyKey = NullableText(x);
+        var prevHash = x.Read<byte[]>(NpgsqlDbType.Bytea);
+        var streamPrevHash = x.Read<byte[]>(NpgsqlDbType.Bytea);
+        var hash = x.IsNull ? SkipNull<byte[]>(x) : x.Read<byte[]>(NpgsqlDbType.Bytea);
 
         return new LedgerEvent
         {
@@ -122,15 +122,7 @@ public sealed class LedgerRowReader(NpgsqlDataSource dataSource)
         };
     }
 
-    private static async ValueTask<string?> NullableText(NpgsqlBinaryExporter x, CancellationToken ct)
-    {
-        if (x.IsNull)
-        {
-            await x.SkipAsync(ct).ConfigureAwait(false);
-            return null;
-        }
-        return await x.ReadAsync<string>(NpgsqlDbType.Text, ct).ConfigureAwait(false);
-    }
+    private static string? NullableText(NpgsqlBinaryExporter x) => x.IsNull ? SkipNull<string>(x) : x.Read<string>(NpgsqlDbType.Text);
 
     // A NULL column in binary COPY is a length word of -1, already in the buffer once IsNull has looked at it.
     private static T? SkipNull<T>(NpgsqlBinaryExporter x)
