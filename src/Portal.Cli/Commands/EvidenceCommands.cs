@@ -88,7 +88,7 @@ public static class EvidenceCommands
                 foreach (var f in report.Findings)
                     await console.Out.WriteLineAsync($"FINDING {f.Check} at seq {f.Seq?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}: {f.Message} (expected {f.Expected}, actual {f.Actual})");
                 await console.Out.WriteLineAsync(report.Intact
-                    ? $"INTACT: {report.EventsChecked} events proven against the checkpoint of size {report.CheckpointSize} (root {report.RootHash}), key {report.KeyId}"
+                    ? $"INTACT: verified against the signed checkpoint of size {report.CheckpointSize} (root {report.RootHash}, key {report.KeyId}); {report.EventsChecked} events checked"
                     : $"{report.Findings.Count} FINDINGS");
                 if (!report.KeyPinned)
                     await console.Out.WriteLineAsync("note: no --public-key given: this shows the document is consistent with the key it carries, not that the key is the ledger's");

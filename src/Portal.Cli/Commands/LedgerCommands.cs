@@ -64,22 +64,20 @@ public static class LedgerCommands
     private static Command Seed(CliConsole console, CliEnvironment env)
     {
         var connection = CommonOptions.Connection();
-        var events = new Option<long>("--events") { Description = "How many events to append", Required = true };
+        var events = new Option<long>("--events") { Description = "How many events to append", Required = true }.InRange(1, 100_000_000);
         var seed = new Option<int>("--seed") { Description = "Seed of the deterministic demo generator", DefaultValueFactory = _ => 42 };
-        var batch = new Option<int>("--batch") { Description = "Events per append transaction", DefaultValueFactory = _ => 5_000 };
+        var batch = new Option<int>("--batch") { Description = "Events per append transaction", DefaultValueFactory = _ => 5_000 }.InRange(1, 100_000);
+        var checkpointEvery = new Option<int>("--checkpoint-every")
+        {
+            Description = "Sign a checkpoint every this many events",
+            DefaultValueFactory = _ => 10_000,
+        }.InRange(1, 10_000_000);
         var keysDir = CommonOptions.KeysDir();
         var witnessDir = CommonOptions.WitnessDir();
         var command = new Command("seed", "Append a deterministic demo ledger (brokerage / tax domain) to an empty ledger")
         {
-            connection, events, seed, batch, keysDir, witnessDir,
+            connection, events, seed, batch, checkpointEvery, keysDir, witnessDir,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(events) is < 1 or > 100_000_000)
-                result.AddError("--events must be between 1 and 100000000");
-            if (result.GetValue(batch) is < 1 or > 100_000)
-                result.AddError("--batch must be between 1 and 100000");
-        });
         command.SetAction((parse, ct) => CommandRunner.RunAsync(console, async () =>
         {
             var primary = env.Primary(parse.GetValue(connection));
@@ -97,6 +95,7 @@ public static class LedgerCommands
             var options = new AppenderOptions
             {
                 Origin = generator.Options.Origin,
+                CheckpointEveryEvents = parse.GetValue(checkpointEvery),
                 Signer = signer,
                 Witness = new WitnessDirectory(env.WitnessDirectory(parse.GetValue(witnessDir))),
             };

@@ -18,7 +18,7 @@ public static class VerifyCommand
         var from = new Option<long?>("--from") { Description = "First global seq to verify" };
         var to = new Option<long?>("--to") { Description = "Last global seq to verify" };
         var stream = new Option<string?>("--stream") { Description = "Verify one stream only, written TYPE/ID" };
-        var parallel = new Option<int>("--parallel") { Description = "Verify this many seq ranges concurrently", DefaultValueFactory = _ => 1 };
+        var parallel = new Option<int>("--parallel") { Description = "Verify this many seq ranges concurrently", DefaultValueFactory = _ => 1 }.InRange(1, 64);
         var publicKey = new Option<string?>("--public-key") { Description = "Checkpoint public key PEM (default: the ledger key in the keys directory)" };
         var keysDir = CommonOptions.KeysDir();
         var witnessDir = CommonOptions.WitnessDir();
@@ -32,7 +32,6 @@ public static class VerifyCommand
             if (result.GetValue(from) is < 1) result.AddError("--from must be at least 1");
             if (result.GetValue(to) is < 1) result.AddError("--to must be at least 1");
             if (result.GetValue(from) is { } a && result.GetValue(to) is { } b && a > b) result.AddError("--from must not be after --to");
-            if (result.GetValue(parallel) is < 1 or > 64) result.AddError("--parallel must be between 1 and 64");
             if (result.GetValue(stream) is not null && (result.GetValue(from) is not null || result.GetValue(to) is not null))
                 result.AddError("--stream verifies a whole stream; it does not combine with --from/--to");
         });
