@@ -32,6 +32,8 @@ public sealed class AccessLogWriter : IAsyncDisposable
     private readonly Task loop;
     private int disposed;
     private long checkpointFailures;
+    private long batches;
+    private long eventsAppended;
     private Exception? lastCheckpointError;
 
     /// <param name="writerDataSource">The <c>portal</c> database as <c>accesslog_writer</c>; not disposed by the writer.</param>
@@ -53,6 +55,12 @@ public sealed class AccessLogWriter : IAsyncDisposable
 
     /// <summary>Checkpoints that were due after a committed batch but failed (the entries stayed committed); retried on later batches.</summary>
     public long CheckpointFailures => Interlocked.Read(ref checkpointFailures);
+
+    /// <summary>Batch transactions committed so far (with <see cref="EventsCommitted"/>: the mean batch size, for operations).</summary>
+    public long BatchesCommitted => Interlocked.Read(ref batches);
+
+    /// <summary>Events committed so far, retries that were already present included.</summary>
+    public long EventsCommitted => Interlocked.Read(ref eventsAppended);
 
     /// <summary>The most recent such checkpoint failure, or null.</summary>
     public Exception? LastCheckpointError => Volatile.Read(ref lastCheckpointError);
@@ -151,7 +159,12 @@ public sealed class AccessLogWriter : IAsyncDisposable
                         batch.Add(pending);
                 }
                 if (batch.Count > 0)
+                {
                     await AppendBatchAsync(batch);
+                    // Let the callers just released run first: those that log again right away (a
+                    // completion after its request) then join the next batch instead of trickling in.
+                    await Task.Yield();
+                }
             }
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
@@ -198,8 +211,10 @@ public sealed class AccessLogWriter : IAsyncDisposable
         }
     }
 
-    private static void Complete(IReadOnlyList<Pending> batch, IReadOnlyList<AppendedEvent> results)
+    private void Complete(IReadOnlyList<Pending> batch, IReadOnlyList<AppendedEvent> results)
     {
+        Interlocked.Increment(ref batches);
+        Interlocked.Add(ref eventsAppended, batch.Count);
         for (var i = 0; i < batch.Count; i++)
             batch[i].Done.TrySetResult(results[i]);
     }
