@@ -20,17 +20,16 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections)
     /// <summary>The largest page size accepted.</summary>
     public const int MaxPageSize = 500;
 
-    // A request's completion: the first outcome event of the same stream whose lineage names it.
-    // The lineage containment uses the partial GIN index on lineage_inputs.
+    // A request's completion: found by its idempotency key (<request id>/outcome, unique index) and
+    // accepted only if it is an outcome event of the same stream whose lineage names the request.
     private const string SelectItems = $"""
         SELECT r.seq, r.event_id, r.idempotency_key, r.stream_id, r.actor, r.client_address, r.payload, r.occurred_at, r.recorded_at,
                c.seq, c.event_id, c.payload, c.occurred_at, c.recorded_at
         FROM ledger.events r
-        LEFT JOIN LATERAL (
-          SELECT e.seq, e.event_id, e.payload, e.occurred_at, e.recorded_at FROM ledger.events e
-          WHERE e.lineage_inputs @> ARRAY[r.event_id] AND e.stream_type = r.stream_type AND e.stream_id = r.stream_id
-            AND e.action IN ('{AccessLogEvents.CompletedAction}', '{AccessLogEvents.FailedAction}', '{AccessLogEvents.RefusedAction}')
-          ORDER BY e.seq LIMIT 1) c ON true
+        LEFT JOIN ledger.events c
+          ON c.idempotency_key = r.idempotency_key || '{AccessLogEvents.CompletionKeySuffix}'
+         AND c.lineage_inputs @> ARRAY[r.event_id] AND c.stream_type = r.stream_type AND c.stream_id = r.stream_id
+         AND c.action IN ('{AccessLogEvents.CompletedAction}', '{AccessLogEvents.FailedAction}', '{AccessLogEvents.RefusedAction}')
         WHERE r.stream_type = '{AccessLogEvents.StreamType}' AND r.action = '{AccessLogEvents.RequestedAction}'
         """;
 
@@ -70,7 +69,9 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections)
             Where("r.occurred_at < $_", to, NpgsqlDbType.TimestampTz);
         if (beforeSeq is { } before)
             Where("r.seq < $_", before, NpgsqlDbType.Bigint);
-        sql.Append(CultureInfo.InvariantCulture, $"\nORDER BY r.seq DESC LIMIT {limit + 1}");
+        // Within one stream stream_seq grows with seq, so a user's page walks the stream index backwards.
+        var order = filter.SubjectId is null ? "r.seq" : "r.stream_seq";
+        sql.Append(CultureInfo.InvariantCulture, $"\nORDER BY {order} DESC LIMIT {limit + 1}");
         cmd.CommandText = sql.ToString();
 
         var items = await ReadItemsAsync(cmd, ct);

@@ -156,6 +156,21 @@ public sealed class AccessLogReaderTests(AccessLogPostgresFixture db) : IClassFi
     }
 
     [Fact]
+    public async Task GetAsync_CompletionKeyOfOneRequestLineageOfAnother_NotJoinedToEither()
+    {
+        var (a, aRequest) = logged[3]; // n % 4 == 3: no completion yet
+        var (_, bRequest) = logged[7];
+        await using (var writer = AccessLogTestData.Writer(db))
+        {
+            await writer.AppendCompletionAsync(AccessLogCompletion.For(a, bRequest.EventId, AccessLogOutcome.Completed, 1, null,
+                TimeSpan.Zero, a.RequestedAt));
+        }
+
+        (await reader.GetAsync(aRequest.EventId))!.Completion.ShouldBeNull();
+        (await reader.GetAsync(bRequest.EventId))!.Completion.ShouldBeNull();
+    }
+
+    [Fact]
     public async Task HeadAsync_NoCheckpoint_SizeOnly()
     {
         var head = await reader.HeadAsync();
