@@ -3,6 +3,7 @@ using AuditPortal.Data.Checkpoints;
 using AuditPortal.Data.PersonalData;
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Ledger;
+using AuditPortal.Verification.Merkle;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -37,7 +38,7 @@ public sealed class LedgerAppender : IAsyncDisposable
     private readonly DateTime startedAt;
 
     // Frontier of the Merkle tree over the committed ledger, so a checkpoint needs no full reread.
-    private readonly TreeHeadCalculator tree = new();
+    private readonly CompactRange tree = CompactRange.Empty();
     private readonly SemaphoreSlim treeGate = new(1, 1);
 
     public LedgerAppender(string writerConnectionString, TimeProvider time, AppenderOptions options)
@@ -526,7 +527,7 @@ public sealed class LedgerAppender : IAsyncDisposable
                 if (tree.Size != head)
                     throw new InvalidOperationException($"ledger sequence gap: head is {head} but only {tree.Size} events were read");
             }
-            return tree.Root();
+            return tree.RootHash();
         }
         finally
         {

@@ -1,0 +1,48 @@
+using AuditPortal.Portal.Auth;
+using Microsoft.Extensions.Options;
+
+namespace AuditPortal.Portal.Hosting;
+
+/// <summary>
+/// Strict headers on every response. The CSP forbids inline script and style, so pages use only files
+/// from wwwroot; form-action also allows the provider's origin because the sign-out form is answered
+/// with a redirect to its end_session_endpoint, and browsers apply form-action to that redirect.
+/// </summary>
+public sealed class SecurityHeadersMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly string _csp;
+
+    public SecurityHeadersMiddleware(RequestDelegate next, IOptions<OidcSettings> oidc)
+    {
+        _next = next;
+        _csp = BuildContentSecurityPolicy(oidc.Value.Authority);
+    }
+
+    internal static string BuildContentSecurityPolicy(string authority)
+    {
+        var formAction = "'self'";
+        if (Uri.TryCreate(authority, UriKind.Absolute, out var uri))
+        {
+            formAction += " " + uri.GetLeftPart(UriPartial.Authority);
+        }
+        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action " + formAction;
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = _csp;
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
+            return Task.CompletedTask;
+        });
+        return _next(context);
+    }
+}
