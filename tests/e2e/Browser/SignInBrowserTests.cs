@@ -1,0 +1,88 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AuditPortal.Tests.E2e.Browser;
+
+/// <summary>
+/// Sign-in and sign-out in headless Chromium against the real portal (Kestrel) and the real development
+/// OpenID Provider. Elements are found by role and accessible name; Playwright's assertions do the waiting.
+/// </summary>
+[Collection(nameof(ChromiumPortalCollection))]
+public sealed class SignInBrowserTests(ChromiumPortal portal)
+{
+    /// <summary>Bootstrap's <c>.bg-dark</c> on the navbar: proves the stylesheet loaded (CSP, static files).</summary>
+    private const string BootstrapDark = "rgb(33, 37, 41)";
+
+    [ChromiumTheory]
+    [InlineData("auditor1", "Ada Auditor", new[] { "Timeline", "Verification" })]
+    [InlineData("investigator1", "Ivo Investigator", new[] { "Timeline", "Verification", "Evidence" })]
+    [InlineData("admin1", "Alma Admin", new[] { "Access log" })]
+    public async Task SignInAndOut_DemoAccount_NavigationFollowsRoleAndSignOutEndsSession(string user, string name, string[] links)
+    {
+        await using var session = await portal.NewSessionAsync();
+        var page = session.Page;
+
+        await page.GotoAsync(portal.Url("/").ToString());
+        page.Url.ShouldStartWith(portal.Issuer + "/", customMessage: "an anonymous visit goes to the provider's login");
+        await session.SignInAtProviderAsync(user, user + "-dev");
+
+        await Expect(page).ToHaveURLAsync(portal.Url("/").ToString());
+        var nav = session.MainNavigation;
+        await Expect(nav.GetByRole(AriaRole.Link)).ToHaveTextAsync(["AuditPortal", .. links]);
+        await Expect(nav.GetByText(name, new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(nav).ToHaveCSSAsync("background-color", BootstrapDark);
+        await session.ScreenshotAsync(user);
+
+        await nav.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, sign me out" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(portal.Url("/signed-out").ToString());
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You are signed out" })).ToBeVisibleAsync();
+
+        await page.GotoAsync(portal.Url("/timeline").ToString());
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to AuditPortal" })).ToBeVisibleAsync();
+        page.Url.ShouldStartWith(portal.Issuer + "/", customMessage: "after sign-out a page needs a new login at the provider");
+
+        session.PortalErrors.ShouldBeEmpty(portal.ProviderOutput);
+    }
+
+    [ChromiumFact]
+    public async Task SignIn_UserWithoutPortalRole_SeesNoAccessPage()
+    {
+        await using var session = await portal.NewSessionAsync();
+        var page = session.Page;
+        await page.GotoAsync(portal.Url("/").ToString());
+
+        await session.SignInAtProviderAsync("norole1", "norole1-dev");
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No access" })).ToBeVisibleAsync();
+        await Expect(page.GetByText("has no AuditPortal role")).ToBeVisibleAsync();
+        await Expect(session.MainNavigation.GetByRole(AriaRole.Link)).ToHaveTextAsync(["AuditPortal"]);
+        await Expect(session.MainNavigation.GetByText("Nora Norole", new() { Exact = true })).ToBeVisibleAsync();
+        await session.ScreenshotAsync("norole1");
+        var reloaded = await page.ReloadAsync();
+        reloaded!.Status.ShouldBe(403);
+
+        session.PortalErrors.Where(e => !IsDocumentStatus(e, 403)).ShouldBeEmpty();
+    }
+
+    [ChromiumFact]
+    public async Task SignIn_WrongPassword_StaysOnProviderLoginWithError()
+    {
+        await using var session = await portal.NewSessionAsync();
+        var page = session.Page;
+        await page.GotoAsync(portal.Url("/").ToString());
+
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Username" }).FillAsync("admin1");
+        await page.GetByLabel("Password").FillAsync("not-the-password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Unknown username or wrong password.");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to AuditPortal" })).ToBeVisibleAsync();
+        page.Url.ShouldStartWith(portal.Issuer + "/");
+        session.PortalErrors.ShouldBeEmpty();
+    }
+
+    /// <summary>Chromium logs a non-2xx page itself as a console error; that one is expected, not a CSP problem.</summary>
+    private static bool IsDocumentStatus(string error, int status) =>
+        error.Contains($"the server responded with a status of {status}", StringComparison.Ordinal);
+}
