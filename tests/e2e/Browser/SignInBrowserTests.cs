@@ -33,6 +33,16 @@ public sealed class SignInBrowserTests(ChromiumPortal portal)
         await Expect(nav).ToHaveCSSAsync("background-color", BootstrapDark);
         await session.ScreenshotAsync(user);
 
+        // Every page the role is offered opens (200) and renders under the same CSP.
+        foreach (var link in links)
+        {
+            var target = nav.GetByRole(AriaRole.Link, new() { Name = link, Exact = true });
+            var href = await target.GetAttributeAsync("href");
+            var response = await page.RunAndWaitForResponseAsync(() => target.ClickAsync(), portal.Url(href!).ToString());
+            response.Status.ShouldBe(200, $"{user} → {link} ({href})");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+        }
+
         await nav.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Yes, sign me out" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(portal.Url("/signed-out").ToString());
@@ -80,6 +90,33 @@ public sealed class SignInBrowserTests(ChromiumPortal portal)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to AuditPortal" })).ToBeVisibleAsync();
         page.Url.ShouldStartWith(portal.Issuer + "/");
         session.PortalErrors.ShouldBeEmpty();
+    }
+
+    [ChromiumFact]
+    public async Task ErrorCollector_InlineScriptOnPortalPage_ReportsCspViolation()
+    {
+        // Guards the "no console errors" assertions above against being vacuous: the CSP forbids inline
+        // script, Chromium reports the refusal on the console, and the session must record it.
+        await using var session = await portal.NewSessionAsync();
+        var page = session.Page;
+        await page.GotoAsync(portal.Url("/signed-out").ToString());
+
+        await page.RunAndWaitForConsoleMessageAsync(
+            async () =>
+            {
+                try
+                {
+                    await page.AddScriptTagAsync(new PageAddScriptTagOptions { Content = "window.injected = true;" });
+                }
+                catch (PlaywrightException)
+                {
+                    // Some Playwright versions report the refused script as a failure; the console message is what counts.
+                }
+            },
+            new PageRunAndWaitForConsoleMessageOptions { Predicate = m => m.Type == "error" });
+
+        session.PortalErrors.ShouldContain(e => e.Contains("Content Security Policy", StringComparison.Ordinal));
+        (await page.EvaluateAsync<bool>("() => window.injected === true")).ShouldBeFalse();
     }
 
     /// <summary>Chromium logs a non-2xx page itself as a console error; that one is expected, not a CSP problem.</summary>
