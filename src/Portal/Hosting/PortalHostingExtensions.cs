@@ -7,7 +7,7 @@ namespace AuditPortal.Portal.Hosting;
 
 public static class PortalHostingExtensions
 {
-    /// <summary>Everything the web app registers: auth, role policies, Razor components, health checks, time.</summary>
+    /// <summary>Everything the web app registers: auth, role policies, Razor components, data and gateway, health checks, time.</summary>
     public static WebApplicationBuilder AddPortalWeb(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -21,6 +21,7 @@ public static class PortalHostingExtensions
         });
         services.AddPortalDataProtection(builder.Configuration);
         services.AddRazorComponents(); // static SSR only: no interactive render modes
+        services.AddPortalData(builder.Configuration);
         services.AddPortalHealthChecks();
         return builder;
     }
