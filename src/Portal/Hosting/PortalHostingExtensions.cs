@@ -1,6 +1,7 @@
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Components;
 using AuditPortal.Portal.Health;
+using AuditPortal.Portal.Ledger;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace AuditPortal.Portal.Hosting;
@@ -58,6 +59,7 @@ public static class PortalHostingExtensions
 
         app.MapAccountEndpoints();
         app.MapHealthEndpoints();
+        app.MapLedgerApi();
         app.MapRazorComponents<App>();
         return app;
     }
