@@ -63,7 +63,12 @@ public static class RedactionPolicy
     private static void RewriteObject(JsonObject obj, RedactionContext context)
     {
         foreach (var name in obj.Select(p => p.Key).ToList())
-            obj[name] = Rewrite(obj[name], name, context);
+        {
+            var node = obj[name];
+            var rewritten = Rewrite(node, name, context);
+            if (!ReferenceEquals(rewritten, node))
+                obj[name] = rewritten; // reassigning the same child would throw: it already has this parent
+        }
     }
 
     private static JsonNode? Rewrite(JsonNode? node, string fieldName, RedactionContext context)
@@ -77,7 +82,12 @@ public static class RedactionPolicy
                 return obj;
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
-                    array[i] = Rewrite(array[i], fieldName, context);
+                {
+                    var item = array[i];
+                    var rewritten = Rewrite(item, fieldName, context);
+                    if (!ReferenceEquals(rewritten, item))
+                        array[i] = rewritten;
+                }
                 return array;
             default:
                 return node;
