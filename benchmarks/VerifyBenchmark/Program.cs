@@ -1,0 +1,112 @@
+// Verifier throughput against the practical ceiling: a raw binary COPY of the same rows.
+//
+//   dotnet run -c Release --project benchmarks/VerifyBenchmark -- \
+//       [--cpu] [--rows 1000000] [--connection "Host=127.0.0.1;Port=57432;Username=postgres;Database=postgres"] [--repeat 3]
+//
+// Creates (once) database verify_bench with ledger.events holding --rows generated, correctly chained
+// rows (~1000 streams, ~600 bytes of canonical record each), then times in the same process:
+//   raw COPY  : COPY (SELECT <all columns> ... ORDER BY seq) TO STDOUT (FORMAT binary), every column skipped
+//   reader    : LedgerRowReader mapping rows to LedgerEvent, no verification
+//   runner x1 : LedgerVerificationRunner, one range
+//   runner x2 : LedgerVerificationRunner, two parallel ranges
+// (--cpu: only the in-memory verifier cost per row, no database) and prints rows/s for each and the ratio to raw COPY. Best of --repeat runs.
+using System.Diagnostics;
+using System.Globalization;
+using AuditPortal.Benchmarks.Verify;
+using AuditPortal.Data.Reading;
+using Npgsql;
+
+var rows = 1_000_000L;
+var repeat = 3;
+var admin = Environment.GetEnvironmentVariable("AUDITPORTAL_TEST_PRIMARY")
+            ?? "Host=127.0.0.1;Port=57432;Username=postgres;Database=postgres";
+for (var i = 0; i < args.Length - 1; i += 2)
+{
+    if (args[i] == "--cpu")
+    {
+        i--;
+        continue;
+    }
+    switch (args[i])
+    {
+        case "--rows": rows = long.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--connection": admin = args[i + 1]; break;
+        case "--repeat": repeat = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        default: throw new ArgumentException($"unknown option {args[i]}");
+    }
+}
+
+if (args.Contains("--cpu"))
+{
+    // In-memory: what the verifier costs per row without any I/O.
+    var events = BenchLedger.Generate(Math.Min(rows, 300_000)).ToList();
+    for (var r = 0; r < repeat; r++)
+    {
+        var leaf = new byte[32];
+        var sw = Stopwatch.StartNew();
+        foreach (var e in events)
+            AuditPortal.Verification.Ledger.EventRecord.ComputeLeafHash(e, leaf);
+        var hashOnly = sw.Elapsed.TotalSeconds;
+        sw.Restart();
+        var result = AuditPortal.Verification.Verifying.LedgerVerifier.Verify(events, new());
+        var verify = sw.Elapsed.TotalSeconds;
+        var text = new byte[64];
+        sw.Restart();
+        foreach (var e in events)
+        {
+            AuditPortal.Verification.Ledger.LedgerTime.WriteUtf8(e.OccurredAt, text);
+            AuditPortal.Verification.Ledger.LedgerTime.WriteUtf8(e.RecordedAt, text);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  two timestamps: {sw.Elapsed.TotalMilliseconds * 1000 / events.Count:F2} µs/row"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"in memory, {events.Count:N0} rows: leaf hash only {events.Count / hashOnly:N0} rows/s, verifier {events.Count / verify:N0} rows/s ({result.TotalFindings} findings)"));
+    }
+    return;
+}
+
+var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = "verify_bench" }.ConnectionString;
+await BenchLedger.EnsureAsync(admin, connectionString, rows);
+await using var dataSource = NpgsqlDataSource.Create(connectionString);
+var runner = new LedgerVerificationRunner(dataSource, publicKey: null, witness: null);
+
+async Task<(long Rows, double Seconds)> Best(Func<Task<long>> run)
+{
+    var best = double.MaxValue;
+    long count = 0;
+    for (var r = 0; r < repeat; r++)
+    {
+        var sw = Stopwatch.StartNew();
+        count = await run();
+        best = Math.Min(best, sw.Elapsed.TotalSeconds);
+    }
+    return (count, best);
+}
+
+await RawCopy.DrainAsync(dataSource); // warm the cache
+var raw = await Best(() => RawCopy.DrainAsync(dataSource));
+var reader = await Best(async () =>
+{
+    long n = 0;
+    await foreach (var _ in new LedgerRowReader(dataSource).ReadRangeAsync(1, long.MaxValue))
+        n++;
+    return n;
+});
+var single = await Best(async () => Check(await runner.RunAsync(new VerificationRequest(CheckReferences: false), null, CancellationToken.None)));
+var parallel = await Best(async () => Check(await runner.RunAsync(new VerificationRequest(Parallelism: 2, CheckReferences: false), null, CancellationToken.None)));
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rows: {rows:N0}, cores: {Environment.ProcessorCount}, best of {repeat}"));
+Console.WriteLine("measurement                 rows/s      seconds   vs raw COPY");
+void Line(string name, (long Rows, double Seconds) m) =>
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{name,-22} {m.Rows / m.Seconds,12:N0} {m.Seconds,12:F2} {m.Rows / m.Seconds / (raw.Rows / raw.Seconds),12:P0}"));
+Line("raw COPY (drain)", raw);
+Line("reader (no verify)", reader);
+Line("runner, 1 range", single);
+Line("runner, 2 ranges", parallel);
+
+static long Check(AuditPortal.Verification.Verifying.VerificationResult result)
+{
+    if (result.TotalFindings != 0)
+        throw new InvalidOperationException($"benchmark ledger should verify clean: {string.Join("; ", result.Findings.Take(3))}");
+    return result.Rows;
+}

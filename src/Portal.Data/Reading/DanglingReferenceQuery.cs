@@ -1,0 +1,63 @@
+using AuditPortal.Verification.Ledger;
+using AuditPortal.Verification.Verifying;
+using Npgsql;
+
+namespace AuditPortal.Data.Reading;
+
+/// <summary>
+/// The checks that need an index over the whole ledger rather than one pass: supersedes and lineage
+/// inputs that name no event (anti-joins), and event_ids used more than once. Same findings as the
+/// in-memory <see cref="ReferenceCheck"/>.
+/// </summary>
+public sealed class DanglingReferenceQuery(NpgsqlDataSource dataSource)
+{
+    private const string DanglingSupersedes = """
+        SELECT e.seq, e.stream_type, e.stream_id, e.stream_seq, e.supersedes
+        FROM ledger.events e
+        WHERE e.supersedes IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM ledger.events t WHERE t.event_id = e.supersedes)
+        ORDER BY e.seq
+        """;
+
+    private const string DanglingInputs = """
+        SELECT e.seq, e.stream_type, e.stream_id, e.stream_seq, i.input
+        FROM ledger.events e
+        CROSS JOIN LATERAL unnest(e.lineage_inputs) WITH ORDINALITY AS i(input, ord)
+        WHERE NOT EXISTS (SELECT 1 FROM ledger.events t WHERE t.event_id = i.input)
+        ORDER BY e.seq, i.ord
+        """;
+
+    private const string DuplicateIds = """
+        SELECT seq, stream_type, stream_id, stream_seq, event_id, first_seq
+        FROM (SELECT seq, stream_type, stream_id, stream_seq, event_id,
+                     min(seq) OVER (PARTITION BY event_id) AS first_seq
+              FROM ledger.events
+              WHERE event_id IN (SELECT event_id FROM ledger.events GROUP BY event_id HAVING count(*) > 1)) d
+        WHERE seq <> first_seq
+        ORDER BY seq
+        """;
+
+    public async Task<IReadOnlyList<Finding>> FindAsync(CancellationToken cancellationToken = default)
+    {
+        var findings = new List<Finding>();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await Run(connection, DanglingSupersedes, r =>
+            ReferenceCheck.DanglingSupersedes(r.GetInt64(0), Stream(r), r.GetInt64(3), r.GetGuid(4)), findings, cancellationToken).ConfigureAwait(false);
+        await Run(connection, DanglingInputs, r =>
+            ReferenceCheck.DanglingLineageInput(r.GetInt64(0), Stream(r), r.GetInt64(3), r.GetGuid(4)), findings, cancellationToken).ConfigureAwait(false);
+        await Run(connection, DuplicateIds, r =>
+            ReferenceCheck.DuplicateEventId(r.GetGuid(4), r.GetInt64(5), r.GetInt64(0), Stream(r), r.GetInt64(3)), findings, cancellationToken).ConfigureAwait(false);
+        return Finding.InReportOrder(findings);
+    }
+
+    private static StreamKey Stream(NpgsqlDataReader r) => new(r.GetString(1), r.GetString(2));
+
+    private static async Task Run(NpgsqlConnection connection, string sql, Func<NpgsqlDataReader, Finding> map, List<Finding> into,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            into.Add(map(reader));
+    }
+}

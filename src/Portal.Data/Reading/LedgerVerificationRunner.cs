@@ -1,0 +1,96 @@
+using AuditPortal.Verification.Checkpoints;
+using AuditPortal.Verification.Ledger;
+using AuditPortal.Verification.Verifying;
+using Npgsql;
+
+namespace AuditPortal.Data.Reading;
+
+/// <summary>What to verify. All null: the whole ledger.</summary>
+/// <param name="From">First seq (default 1). A run from a later seq links to the stored hash before it, but cannot judge tree roots.</param>
+/// <param name="To">Last seq (default: the head). Commitments beyond an explicit <paramref name="To"/> are not judged.</param>
+/// <param name="Stream">Verify only this stream's events (in stream_seq order); From/To are ignored.</param>
+/// <param name="Parallelism">Concurrent seq ranges for a whole-ledger run (each its own connection).</param>
+/// <param name="CheckReferences">Also run the dangling-reference and duplicate-event_id queries (whole-ledger runs only).</param>
+public sealed record VerificationRequest(
+    long? From = null,
+    long? To = null,
+    StreamKey? Stream = null,
+    int Parallelism = 1,
+    bool CheckReferences = true);
+
+/// <summary>
+/// Composes the row reader, the checkpoint table, the witness and the verifier (single or parallel).
+/// Used by the CLI (<c>auditportal ledger verify</c>) and the portal's live verification page.
+/// </summary>
+public sealed class LedgerVerificationRunner(
+    NpgsqlDataSource dataSource,
+    CheckpointPublicKey? publicKey,
+    WitnessDirectory? witness,
+    TimeProvider? timeProvider = null)
+{
+    private readonly LedgerRowReader reader = new(dataSource);
+    private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
+
+    /// <summary>
+    /// Checks the head of a single-stream run against the latest checkpoint (an inclusion proof).
+    /// Left open until the Merkle proofs are wired in; when null, stream heads are not proven.
+    /// </summary>
+    public Func<LedgerEvent, byte[], Finding?>? StreamHeadInclusion { get; init; }
+
+    public async Task<VerificationResult> RunAsync(VerificationRequest request, IProgress<VerificationProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.Parallelism, 1);
+        if (request.Stream is { } stream)
+        {
+            var streamOptions = new LedgerVerifierOptions
+            {
+                Mode = VerificationMode.SingleStream,
+                Stream = stream,
+                StreamHeadInclusion = StreamHeadInclusion,
+                TimeProvider = time,
+            };
+            return await LedgerVerifier.VerifyAsync(reader.ReadStreamAsync(stream, cancellationToken), streamOptions, progress,
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        var head = await reader.HeadSeqAsync(cancellationToken).ConfigureAwait(false);
+        var from = request.From ?? 1;
+        ArgumentOutOfRangeException.ThrowIfLessThan(from, 1);
+        var to = Math.Min(request.To ?? head, head);
+        // Commitments beyond an explicit end are outside the run, not evidence of truncation.
+        var maxSize = request.To is { } explicitTo && explicitTo < head ? explicitTo : long.MaxValue;
+        var checkpoints = await new CheckpointTableReader(dataSource).ReadAllAsync(maxSize, cancellationToken).ConfigureAwait(false);
+        var witnessEntries = witness?.ReadAll().Where(w => w.Signed is null || w.Signed.Checkpoint.Size <= maxSize).ToList();
+        var options = new LedgerVerifierOptions
+        {
+            FirstSeq = from,
+            PredecessorHash = from > 1 ? await reader.StoredHashAsync(from - 1, cancellationToken).ConfigureAwait(false) : null,
+            Checkpoints = checkpoints,
+            PublicKey = publicKey,
+            Witness = witnessEntries,
+            TimeProvider = time,
+        };
+
+        VerificationResult result;
+        if (from == 1 && request.Parallelism > 1)
+        {
+            result = await ParallelLedgerVerification.VerifyAsync(reader.ReadRangeAsync, to, request.Parallelism, options, progress,
+                cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            result = await LedgerVerifier.VerifyAsync(reader.ReadRangeAsync(from, to, cancellationToken), options, progress,
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!request.CheckReferences || from != 1 || result.Cancelled)
+            return result;
+        var references = await new DanglingReferenceQuery(dataSource).FindAsync(cancellationToken).ConfigureAwait(false);
+        return references.Count == 0 ? result : result with
+        {
+            Findings = Finding.InReportOrder(result.Findings.Concat(references)),
+            TotalFindings = result.TotalFindings + references.Count,
+        };
+    }
+}

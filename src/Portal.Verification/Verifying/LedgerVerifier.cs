@@ -1,0 +1,384 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using AuditPortal.Verification.Ledger;
+using AuditPortal.Verification.Merkle;
+
+namespace AuditPortal.Verification.Verifying;
+
+/// <summary>
+/// A streaming verifier: feed it rows in seq order with <see cref="Add"/>, then call
+/// <see cref="Complete"/>. Checks each row's stored hash, the global chain and sequence, each
+/// stream's chain and sequence, and — through a compact Merkle range — every checkpoint and witness
+/// root when the run reaches its size.
+/// </summary>
+/// <remarks>
+/// <para>Memory is constant in the ledger's length except for one entry per distinct stream
+/// (stream key, last stream_seq, last event id, last stored hash): O(distinct streams), plus
+/// O(log N) per checkpoint inside a parallel range and the kept findings (at most
+/// <see cref="LedgerVerifierOptions.MaxFindings"/>). The hot loop allocates nothing beyond the row
+/// itself; hex strings are only built for findings.</para>
+/// <para>Each row is checked against the previous row of its stream in global order (whatever that
+/// row was), so a run split into ranges and merged (<see cref="ParallelLedgerVerification"/>) reaches
+/// exactly the findings of one run.</para>
+/// <para>Duplicate event_ids are caught here only when adjacent within a stream; a full scan needs
+/// an index (the database's <c>DanglingReferenceQuery</c>, or <see cref="ReferenceCheck"/> in memory).</para>
+/// </remarks>
+public sealed class LedgerVerifier
+{
+    private const int ProgressCheckMask = 1023;
+
+    private readonly LedgerVerifierOptions options;
+    private readonly IProgress<VerificationProgress>? progress;
+    private readonly TimeProvider time;
+    private readonly long started;
+    private long lastReport;
+    private readonly Action<Finding> report;
+    private readonly List<Finding> findings = [];
+    private long totalFindings;
+
+    private readonly byte[] leaf = new byte[HashHex.HashSize];
+    private readonly byte[] lastHash = new byte[HashHex.HashSize];
+    private bool hasLast;
+    private long lastSeq;
+    private long rows;
+    private long headSeq;
+    private byte[]? headHash;
+
+    private readonly Dictionary<StreamKey, StreamState> streams = [];
+    private readonly bool streamsAnchored;
+
+    private readonly CompactRange tree;
+    private long leafCount;
+    private readonly bool treeAnchored;
+    private readonly Target[] targets;
+    private int nextTarget;
+    private readonly long? upperBound;
+
+    // Parallel ranges: what the merge needs to link this range to the ranges before it.
+    private (long Seq, byte[] PrevHash)? firstLink;
+    private readonly List<(StreamKey Stream, long Seq, long StreamSeq, Guid EventId, byte[] StreamPrevHash)> streamFirsts = [];
+    private readonly List<(Target Target, CompactRange Tree, long LeafCount)> snapshots = [];
+
+    private LedgerEvent? streamHead;
+
+    public LedgerVerifier(LedgerVerifierOptions options, IProgress<VerificationProgress>? progress = null)
+        : this(options, progress, upperBound: null)
+    {
+    }
+
+    /// <param name="upperBound">Set for a range of a parallel run: the last seq of the range. Roots
+    /// of commitments up to it are snapshotted for the merge instead of being judged here.</param>
+    internal LedgerVerifier(LedgerVerifierOptions options, IProgress<VerificationProgress>? progress, long? upperBound)
+    {
+        if (options.FirstSeq < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), "FirstSeq starts at 1");
+        this.options = options;
+        this.progress = progress;
+        this.upperBound = upperBound;
+        time = options.TimeProvider;
+        started = lastReport = time.GetTimestamp();
+        report = Report;
+
+        var fromStart = options.FirstSeq == 1;
+        streamsAnchored = fromStart;
+        treeAnchored = fromStart && upperBound is null;
+        tree = CompactRange.Empty(options.FirstSeq - 1);
+        if (fromStart || options.PredecessorHash is not null)
+        {
+            hasLast = true;
+            lastSeq = options.FirstSeq - 1;
+            (options.PredecessorHash ?? HashHex.Zero).CopyTo(lastHash, 0);
+        }
+        targets = options.Mode == VerificationMode.Ledger
+            ? Commitments.Targets(options).Where(t => t.Size >= options.FirstSeq && (upperBound is null || t.Size <= upperBound)).ToArray()
+            : [];
+        if (upperBound is null && options.Mode == VerificationMode.Ledger)
+        {
+            foreach (var f in Commitments.Audit(options))
+                Report(f);
+        }
+    }
+
+    public long Rows => rows;
+
+    public long FindingCount => totalFindings;
+
+    /// <summary>Feeds the next row (rows in seq order; in single-stream mode, in stream_seq order).</summary>
+    public void Add(LedgerEvent e)
+    {
+        rows++;
+        if (options.Mode == VerificationMode.SingleStream)
+            AddStreamEvent(e);
+        else
+            AddLedgerRow(e);
+        if ((rows & ProgressCheckMask) == 0 && progress is not null)
+            MaybeReport(e.Seq, force: false);
+    }
+
+    private void AddLedgerRow(LedgerEvent e)
+    {
+        if (hasLast && e.Seq <= lastSeq)
+        {
+            // Duplicate or backwards: reported, and kept out of the global chain and the tree.
+            Checks.GlobalLink(lastSeq, lastHash, e.Seq, e.PrevHash, report);
+            if (e.Seq < lastSeq)
+                CheckStream(e);
+            return;
+        }
+        EventRecord.ComputeLeafHash(e, leaf);
+        CheckStoredHash(e);
+        if (hasLast)
+            Checks.GlobalLink(lastSeq, lastHash, e.Seq, e.PrevHash, report);
+        else
+            firstLink = (e.Seq, e.PrevHash);
+
+        while (nextTarget < targets.Length && targets[nextTarget].Size < e.Seq)
+            ReachTarget(targets[nextTarget++]);
+        tree.Append(leaf);
+        leafCount++;
+        while (nextTarget < targets.Length && targets[nextTarget].Size == e.Seq)
+            ReachTarget(targets[nextTarget++]);
+
+        hasLast = true;
+        lastSeq = e.Seq;
+        (e.Hash ?? leaf).CopyTo(lastHash, 0);
+        headSeq = e.Seq;
+        headHash = e.Hash;
+        CheckStream(e);
+    }
+
+    private void AddStreamEvent(LedgerEvent e)
+    {
+        if (options.Stream is { } wanted && e.Stream != wanted)
+        {
+            Report(new Finding(FindingKind.Reordered, e.Seq, e.Stream, e.StreamSeq, $"an event of stream {wanted}",
+                $"an event of stream {e.Stream}", $"seq {N(e.Seq)} belongs to another stream"));
+            return;
+        }
+        EventRecord.ComputeLeafHash(e, leaf);
+        CheckStoredHash(e);
+        if (hasLast && e.Seq <= lastSeq)
+        {
+            Report(new Finding(e.Seq == lastSeq ? FindingKind.Duplicate : FindingKind.Reordered, e.Seq, e.Stream, e.StreamSeq,
+                $"seq > {N(lastSeq)}", $"seq {N(e.Seq)}", $"stream order and global order disagree at seq {N(e.Seq)}"));
+        }
+        hasLast = true;
+        lastSeq = Math.Max(lastSeq, e.Seq);
+        headSeq = e.Seq;
+        headHash = e.Hash;
+        streamHead = e;
+        CheckStream(e);
+    }
+
+    private void CheckStoredHash(LedgerEvent e)
+    {
+        if (e.Hash is null || !e.Hash.AsSpan().SequenceEqual(leaf))
+        {
+            Report(new Finding(FindingKind.HashMismatch, e.Seq, e.Stream, e.StreamSeq, HashHex.ToHex(leaf),
+                e.Hash is null ? "null" : HashHex.ToHex(e.Hash),
+                $"stored hash of seq {N(e.Seq)} is not the leaf hash of its fields"));
+        }
+    }
+
+    private void CheckStream(LedgerEvent e)
+    {
+        ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(streams, e.Stream, out var exists);
+        if (!exists)
+        {
+            state = new StreamState();
+            if (streamsAnchored || options.Mode == VerificationMode.SingleStream)
+                Checks.StreamLink(e.Stream, e.Seq, e.StreamSeq, e.EventId, e.StreamPrevHash, null, report);
+            else
+                streamFirsts.Add((e.Stream, e.Seq, e.StreamSeq, e.EventId, e.StreamPrevHash));
+        }
+        else
+        {
+            Checks.StreamLink(e.Stream, e.Seq, e.StreamSeq, e.EventId, e.StreamPrevHash, state!.Tail, report);
+        }
+        state!.Seq = e.Seq;
+        state.StreamSeq = e.StreamSeq;
+        state.EventId = e.EventId;
+        (e.Hash ?? leaf).CopyTo(state.Hash, 0);
+    }
+
+    private void ReachTarget(Target target)
+    {
+        if (treeAnchored)
+            Checks.TargetRoot(target, leafCount, tree.RootHash, report);
+        else if (upperBound is not null)
+            snapshots.Add((target, tree.Clone(), leafCount));
+        // else: a run that starts after seq 1 has no tree prefix; the root cannot be judged.
+    }
+
+    private void Report(Finding finding)
+    {
+        totalFindings++;
+        if (findings.Count < options.MaxFindings)
+            findings.Add(finding);
+    }
+
+    private void MaybeReport(long currentSeq, bool force)
+    {
+        var now = time.GetTimestamp();
+        if (!force && time.GetElapsedTime(lastReport, now) < options.ProgressInterval)
+            return;
+        lastReport = now;
+        var elapsed = time.GetElapsedTime(started, now);
+        progress!.Report(new VerificationProgress(rows, Rate(rows, elapsed), currentSeq, totalFindings, elapsed));
+    }
+
+    internal static double Rate(long rows, TimeSpan elapsed) =>
+        elapsed > TimeSpan.Zero ? rows / elapsed.TotalSeconds : 0;
+
+    /// <summary>Ends the run: commitments beyond the head are truncation findings; returns the result.</summary>
+    public VerificationResult Complete(bool cancelled = false)
+    {
+        if (upperBound is not null)
+            throw new InvalidOperationException("a range of a parallel run is completed by the merge");
+        if (!cancelled && options.Mode == VerificationMode.Ledger)
+        {
+            for (; nextTarget < targets.Length; nextTarget++)
+                Report(Checks.HeadTruncated(targets[nextTarget], headSeq));
+        }
+        if (!cancelled && options.Mode == VerificationMode.SingleStream && streamHead is not null
+            && options.StreamHeadInclusion is { } inclusion)
+        {
+            EventRecord.ComputeLeafHash(streamHead, leaf);
+            if (inclusion(streamHead, (byte[])leaf.Clone()) is { } f)
+                Report(f);
+        }
+        var elapsed = time.GetElapsedTime(started);
+        if (progress is not null)
+            MaybeReport(headSeq, force: true);
+        return new VerificationResult(rows, Finding.InReportOrder(findings), totalFindings, Rate(rows, elapsed), headSeq,
+            headHash, RootOfLedger(), elapsed, cancelled,
+            streamFirsts.Count);
+    }
+
+    // The ledger's root is only defined when every seq up to the head is present.
+    private byte[]? RootOfLedger() =>
+        treeAnchored && options.Mode == VerificationMode.Ledger && leafCount == headSeq ? tree.RootHash() : null;
+
+    internal RangeOutcome CompleteRange()
+    {
+        if (progress is not null)
+            MaybeReport(headSeq, force: true);
+        for (; nextTarget < targets.Length; nextTarget++)
+            snapshots.Add((targets[nextTarget], tree.Clone(), leafCount));
+        return new RangeOutcome(
+            rows, findings, totalFindings, firstLink, headSeq > 0 ? (headSeq, (byte[])lastHash.Clone()) : null,
+            streamFirsts,
+            streams.Select(kv => (kv.Key, kv.Value.Tail)).ToList(),
+            snapshots, tree, leafCount);
+    }
+
+    /// <summary>Verifies <paramref name="rows"/> to the end or until cancelled (then the result says so).</summary>
+    public static async Task<VerificationResult> VerifyAsync(IAsyncEnumerable<LedgerEvent> rows, LedgerVerifierOptions options,
+        IProgress<VerificationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var verifier = new LedgerVerifier(options, progress);
+        var cancelled = await verifier.FeedAsync(rows, cancellationToken).ConfigureAwait(false);
+        return verifier.Complete(cancelled);
+    }
+
+    public static VerificationResult Verify(IEnumerable<LedgerEvent> rows, LedgerVerifierOptions options,
+        IProgress<VerificationProgress>? progress = null)
+    {
+        var verifier = new LedgerVerifier(options, progress);
+        foreach (var row in rows)
+            verifier.Add(row);
+        return verifier.Complete();
+    }
+
+    /// <summary>
+    /// Feeds <paramref name="source"/> to this verifier. Reading runs on its own task, one bounded
+    /// batch ahead of verification, so decoding rows and hashing them overlap (memory stays bounded
+    /// by <see cref="PipelineBatches"/> × <see cref="BatchSize"/> rows).
+    /// </summary>
+    /// <returns>True when cancelled.</returns>
+    internal async Task<bool> FeedAsync(IAsyncEnumerable<LedgerEvent> source, CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<LedgerEvent[]>(new BoundedChannelOptions(PipelineBatches)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                var batch = new LedgerEvent[BatchSize];
+                var n = 0;
+                await foreach (var row in source.WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    batch[n++] = row;
+                    if (n == BatchSize)
+                    {
+                        await channel.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                        batch = new LedgerEvent[BatchSize];
+                        n = 0;
+                    }
+                }
+                if (n > 0)
+                    await channel.Writer.WriteAsync(batch[..n], cancellationToken).ConfigureAwait(false);
+                channel.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                channel.Writer.Complete(ex);
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var row in batch)
+                {
+                    if (row is null)
+                        break;
+                    Add(row);
+                }
+                if (cancellationToken.IsCancellationRequested)
+                    return true;
+            }
+            await producer.ConfigureAwait(false);
+            return false;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await producer.ConfigureAwait(false);
+            return true;
+        }
+    }
+
+    private const int BatchSize = 256;
+    private const int PipelineBatches = 8;
+
+    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private sealed class StreamState
+    {
+        public long Seq;
+        public long StreamSeq;
+        public Guid EventId;
+        public readonly byte[] Hash = new byte[HashHex.HashSize];
+
+        public StreamTail Tail => new(Seq, StreamSeq, EventId, Hash);
+    }
+}
+
+/// <summary>What one range of a parallel run hands to the merge.</summary>
+internal sealed record RangeOutcome(
+    long Rows,
+    List<Finding> Findings,
+    long TotalFindings,
+    (long Seq, byte[] PrevHash)? FirstLink,
+    (long Seq, byte[] Hash)? Last,
+    List<(StreamKey Stream, long Seq, long StreamSeq, Guid EventId, byte[] StreamPrevHash)> StreamFirsts,
+    List<(StreamKey Stream, StreamTail Tail)> StreamLasts,
+    List<(Target Target, CompactRange Tree, long LeafCount)> Snapshots,
+    CompactRange Tree,
+    long LeafCount);

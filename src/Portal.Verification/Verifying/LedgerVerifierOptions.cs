@@ -1,0 +1,57 @@
+using AuditPortal.Verification.Checkpoints;
+using AuditPortal.Verification.Ledger;
+
+namespace AuditPortal.Verification.Verifying;
+
+/// <summary>What a <see cref="LedgerVerifier"/> checks rows against.</summary>
+public sealed record LedgerVerifierOptions
+{
+    /// <summary>The first seq the run expects (the start of the range being verified).</summary>
+    public long FirstSeq { get; init; } = 1;
+
+    /// <summary>
+    /// Stored hash of the row <c>FirstSeq − 1</c>; the first row's prev_hash must equal it. Implicitly
+    /// 64 zero hex digits when <see cref="FirstSeq"/> is 1. When null for a later start, the first
+    /// row's global link is not checked.
+    /// </summary>
+    public byte[]? PredecessorHash { get; init; }
+
+    /// <summary>Checkpoints from the checkpoint table; each root is compared when the run reaches its size.</summary>
+    public IReadOnlyList<SignedCheckpoint> Checkpoints { get; init; } = [];
+
+    /// <summary>Key the checkpoint and witness signatures must verify with; signatures are not checked when null.</summary>
+    public CheckpointPublicKey? PublicKey { get; init; }
+
+    /// <summary>Witness entries (docs/ledger-format.md §6); null when no witness is configured (then table/witness membership is not compared).</summary>
+    public IReadOnlyList<WitnessEntry>? Witness { get; init; }
+
+    /// <summary><see cref="VerificationMode.Ledger"/> (rows in global order) or <see cref="VerificationMode.SingleStream"/>.</summary>
+    public VerificationMode Mode { get; init; } = VerificationMode.Ledger;
+
+    /// <summary>In single-stream mode: the stream being verified. Rows of another stream are a finding.</summary>
+    public StreamKey? Stream { get; init; }
+
+    /// <summary>
+    /// In single-stream mode: called once with the stream's head event and its recomputed leaf hash
+    /// to check that the head is included in the latest checkpoint (an inclusion proof); returns a
+    /// finding (<see cref="FindingKind.StreamHeadNotIncluded"/>) or null.
+    /// </summary>
+    public Func<LedgerEvent, byte[], Finding?>? StreamHeadInclusion { get; init; }
+
+    /// <summary>Findings kept in the result; further ones are only counted (<see cref="VerificationResult.TotalFindings"/>).</summary>
+    public int MaxFindings { get; init; } = 10_000;
+
+    /// <summary>Minimum time between two progress reports.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}
+
+public enum VerificationMode
+{
+    /// <summary>Rows of the whole ledger (or a seq range of it), in global seq order.</summary>
+    Ledger,
+
+    /// <summary>One stream's events in stream_seq order: stream chain, stream seq from 1, hashes.</summary>
+    SingleStream,
+}

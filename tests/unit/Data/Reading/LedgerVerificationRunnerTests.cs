@@ -1,0 +1,269 @@
+using AuditPortal.Data.Reading;
+using AuditPortal.Tests.Verification.Verifying;
+using AuditPortal.Verification.Checkpoints;
+using AuditPortal.Verification.Ledger;
+using AuditPortal.Verification.Verifying;
+
+namespace AuditPortal.Tests.Data.Reading;
+
+/// <summary>
+/// Tamper tests over a real PostgreSQL: rows are loaded clean, then changed in place with SQL as a
+/// superuser would (triggers disabled), then verified through the reader (as the SELECT-only reader
+/// role) and the runner, single and in parallel ranges.
+/// </summary>
+public sealed class LedgerVerificationRunnerTests(LedgerTestDatabase db) : IClassFixture<LedgerTestDatabase>, IDisposable
+{
+    private const int Length = 40;
+    private static readonly StreamKey Quirky = new("account", "o'brien\\x\"; DROP TABLE ledger.events; --");
+    private static readonly CheckpointSigner Signer = CheckpointSigner.Generate();
+    private static readonly CheckpointSigner OtherSigner = CheckpointSigner.Generate();
+
+    private readonly string witnessPath = Path.Combine(Path.GetTempPath(), "verifier-witness-" + Guid.NewGuid().ToString("N"));
+
+    private static List<LedgerEvent> Ledger(Func<LedgerEvent, LedgerEvent>? mutate = null) =>
+        TestChain.Build(Length, e => (mutate ?? (x => x))(e.Seq switch
+        {
+            5 => e with { ClientAddress = "10.0.0.5" },
+            6 => e with { IdempotencyKey = "k-6" },
+            26 => e with { Supersedes = TestChain.Id(3) },
+            30 => e with { Lineage = new LedgerLineage([TestChain.Id(1), TestChain.Id(2)], "rule-7", "1.0.0") },
+            _ => e,
+        }), seq => seq % 10 == 0 ? Quirky : TestChain.Streams[(seq - 1) % 3]);
+
+    private static readonly List<LedgerEvent> Clean = Ledger();
+
+    private static SignedCheckpoint Cp(long size, IReadOnlyList<LedgerEvent>? rows = null) => TestChain.Checkpoint(Signer, rows ?? Clean, size);
+
+    private static long NextInStream(long seq)
+    {
+        var stream = Clean.Single(e => e.Seq == seq).Stream;
+        return Clean.First(e => e.Seq > seq && e.Stream == stream).Seq;
+    }
+
+    private LedgerVerificationRunner Runner(bool withWitness = false) =>
+        new(db.DataSource, Signer.PublicKey, withWitness ? new WitnessDirectory(witnessPath) : null);
+
+    private async Task<VerificationResult> VerifyBothWays((FindingKind Kind, long Seq)[] expected, bool withWitness = false)
+    {
+        var single = await Runner(withWitness).RunAsync(new VerificationRequest(), null, CancellationToken.None);
+        single.Findings.Select(f => (f.Kind, f.Seq ?? -1)).ShouldBe(expected, string.Join("\n", single.Findings));
+        foreach (var parts in new[] { 2, 3 })
+        {
+            var parallel = await Runner(withWitness).RunAsync(new VerificationRequest(Parallelism: parts), null, CancellationToken.None);
+            parallel.Findings.ShouldBe(single.Findings, $"{parts} ranges");
+            parallel.Root.ShouldBe(single.Root);
+        }
+        return single;
+    }
+
+    private Task Tamper(string sql) => db.TamperAsync(sql);
+
+    [Fact]
+    public async Task Read_Rows_RoundTripExactly()
+    {
+        await db.ResetAsync(Clean);
+        var reader = new LedgerRowReader(db.DataSource);
+
+        var rows = new List<LedgerEvent>();
+        await foreach (var e in reader.ReadRangeAsync(1, Length))
+            rows.Add(e);
+
+        rows.Count.ShouldBe(Length);
+        for (var i = 0; i < Length; i++)
+        {
+            EventRecord.CanonicalBytes(rows[i]).ShouldBe(EventRecord.CanonicalBytes(Clean[i]));
+            rows[i].Hash.ShouldBe(Clean[i].Hash);
+        }
+        (await reader.HeadSeqAsync()).ShouldBe(Length);
+        (await reader.StoredHashAsync(17)).ShouldBe(Clean[16].Hash);
+        (await reader.StoredHashAsync(99)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Clean_WithCheckpointsAndWitness_NoFindings()
+    {
+        await db.ResetAsync(Clean, [Cp(8), Cp(16), Cp(32), Cp(40)]);
+        foreach (var size in new[] { 8L, 16, 32, 40 })
+            new WitnessDirectory(witnessPath).Record(Cp(size));
+
+        var result = await VerifyBothWays([], withWitness: true);
+
+        result.Rows.ShouldBe(Length);
+        result.Root.ShouldBe(TestChain.Root(Clean, Length));
+        result.HeadHash.ShouldBe(Clean[^1].Hash);
+    }
+
+    [Fact]
+    public async Task ModifiedPayload_HashMismatch()
+    {
+        await db.ResetAsync(Clean);
+        await Tamper("""UPDATE ledger.events SET payload = '{"amount":1,"currency":"EUR"}' WHERE seq = 20""");
+        await VerifyBothWays([(FindingKind.HashMismatch, 20)]);
+    }
+
+    [Fact]
+    public async Task ModifiedActor_HashMismatch()
+    {
+        await db.ResetAsync(Clean);
+        await Tamper("UPDATE ledger.events SET actor = 'mallory' WHERE seq = 7");
+        await VerifyBothWays([(FindingKind.HashMismatch, 7)]);
+    }
+
+    [Fact]
+    public async Task ClearedClientAddress_HashMismatch()
+    {
+        await db.ResetAsync(Clean);
+        await Tamper("UPDATE ledger.events SET client_address = NULL WHERE seq = 5");
+        await VerifyBothWays([(FindingKind.HashMismatch, 5)]);
+    }
+
+    [Fact]
+    public async Task DeletedRow_GlobalAndStreamGap()
+    {
+        await db.ResetAsync(Clean);
+        await Tamper("DELETE FROM ledger.events WHERE seq = 15");
+        var result = await VerifyBothWays([(FindingKind.GlobalSequenceGap, 16), (FindingKind.StreamSequenceGap, NextInStream(15))]);
+        result.Root.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task SwappedSeqs_HashesAndChainBroken()
+    {
+        await db.ResetAsync(Clean);
+        await Tamper("""
+            UPDATE ledger.events SET seq = 1000000 WHERE seq = 20;
+            UPDATE ledger.events SET seq = 20 WHERE seq = 21;
+            UPDATE ledger.events SET seq = 21 WHERE seq = 1000000;
+            """);
+        await VerifyBothWays([
+            (FindingKind.HashMismatch, 20), (FindingKind.GlobalChainBroken, 20),
+            (FindingKind.HashMismatch, 21), (FindingKind.GlobalChainBroken, 21),
+            (FindingKind.GlobalChainBroken, 22)]);
+    }
+
+    [Fact]
+    public async Task ModifiedStoredHash_BothSuccessorsBroken()
+    {
+        await db.ResetAsync(Clean);
+        await Tamper("UPDATE ledger.events SET hash = sha256('forged'::bytea) WHERE seq = 10");
+        await VerifyBothWays([(FindingKind.HashMismatch, 10), (FindingKind.GlobalChainBroken, 11),
+            (FindingKind.StreamChainBroken, NextInStream(10))]);
+    }
+
+    [Fact]
+    public async Task ModifiedStreamSeq_GapThenReordered()
+    {
+        await db.ResetAsync(Clean);
+        await Tamper("UPDATE ledger.events SET stream_seq = stream_seq + 2 WHERE seq = 13");
+        await VerifyBothWays([(FindingKind.HashMismatch, 13), (FindingKind.StreamSequenceGap, 13),
+            (FindingKind.Reordered, NextInStream(13))]);
+    }
+
+    [Fact]
+    public async Task TruncatedHead_CheckpointAndWitnessSayTruncated()
+    {
+        await db.ResetAsync(Clean, [Cp(16), Cp(40)]);
+        new WitnessDirectory(witnessPath).Record(Cp(16));
+        new WitnessDirectory(witnessPath).Record(Cp(40));
+        await Tamper("DELETE FROM ledger.events WHERE seq > 35");
+        var result = await VerifyBothWays([(FindingKind.HeadTruncated, 40), (FindingKind.HeadTruncated, 40)], withWitness: true);
+        result.HeadSeq.ShouldBe(35);
+    }
+
+    [Fact]
+    public async Task TruncatedAndReforged_CaughtByWitnessOnly()
+    {
+        await db.ResetAsync(Clean, [Cp(16), Cp(32), Cp(40)]);
+        foreach (var size in new[] { 16L, 32, 40 })
+            new WitnessDirectory(witnessPath).Record(Cp(size));
+        var reforged = Ledger(e => e.Seq > 30 ? e with { Actor = "forger" } : e);
+        await Tamper("DELETE FROM ledger.events WHERE seq > 30; DELETE FROM ledger.checkpoints WHERE size > 30;");
+        await using (var connection = await db.Superuser.OpenConnectionAsync())
+            await LedgerTestDatabase.LoadAsync(connection, reforged.Skip(30));
+
+        await VerifyBothWays([(FindingKind.WitnessNotInLedger, 32), (FindingKind.WitnessMismatch, 32),
+            (FindingKind.WitnessNotInLedger, 40), (FindingKind.WitnessMismatch, 40)], withWitness: true);
+    }
+
+    [Fact]
+    public async Task CheckpointSignatureReplaced_SignatureInvalid()
+    {
+        await db.ResetAsync(Clean, [Cp(8), TestChain.Checkpoint(OtherSigner, Clean, 16)]);
+        await VerifyBothWays([(FindingKind.CheckpointSignatureInvalid, 16)]);
+    }
+
+    [Fact]
+    public async Task CheckpointRootReplaced_SignatureAndRootFail()
+    {
+        await db.ResetAsync(Clean, [Cp(8), Cp(16)]);
+        await Tamper("UPDATE ledger.checkpoints SET root_hash = sha256('other'::bytea) WHERE size = 16");
+        await VerifyBothWays([(FindingKind.CheckpointSignatureInvalid, 16), (FindingKind.CheckpointRootMismatch, 16)]);
+    }
+
+    [Fact]
+    public async Task DanglingSupersedes_Found()
+    {
+        await db.ResetAsync(Clean);
+        await Tamper("UPDATE ledger.events SET supersedes = '0190a000-0000-7000-8000-999999999999' WHERE seq = 25");
+        await VerifyBothWays([(FindingKind.HashMismatch, 25), (FindingKind.DanglingSupersedes, 25)]);
+    }
+
+    [Fact]
+    public async Task DanglingLineageInput_Found()
+    {
+        await db.ResetAsync(Clean);
+        await Tamper("UPDATE ledger.events SET lineage_inputs = array['0190a000-0000-7000-8000-999999999999'::uuid] WHERE seq = 30");
+        await VerifyBothWays([(FindingKind.HashMismatch, 30), (FindingKind.DanglingLineageInput, 30)]);
+    }
+
+    [Fact]
+    public async Task DuplicatedEventId_Found()
+    {
+        await db.ResetAsync(Clean);
+        await Tamper($"UPDATE ledger.events SET event_id = '{TestChain.Id(2)}' WHERE seq = 31");
+        await VerifyBothWays([(FindingKind.HashMismatch, 31), (FindingKind.Duplicate, 31)]);
+    }
+
+    [Fact]
+    public async Task DuplicatedRowAppended_Found()
+    {
+        await db.ResetAsync(Clean);
+        await Tamper("INSERT INTO ledger.events SELECT 41, event_id, stream_type, stream_id, stream_seq, occurred_at, recorded_at, actor, " +
+                     "action, client_address, schema_version, payload, supersedes, lineage_inputs, rule_id, rule_version, " +
+                     "idempotency_key, prev_hash, stream_prev_hash, hash FROM ledger.events WHERE seq = 12");
+        await VerifyBothWays([(FindingKind.HashMismatch, 41), (FindingKind.Reordered, 41), (FindingKind.Duplicate, 41),
+            (FindingKind.GlobalChainBroken, 41)]);
+    }
+
+    [Fact]
+    public async Task StreamMode_QuotedStreamId_CleanThenGap()
+    {
+        await db.ResetAsync(Clean);
+        var clean = await Runner().RunAsync(new VerificationRequest(Stream: Quirky), null, CancellationToken.None);
+        clean.Rows.ShouldBe(4);
+        clean.Findings.ShouldBeEmpty();
+
+        await Tamper("DELETE FROM ledger.events WHERE seq = 20");
+        var gap = await Runner().RunAsync(new VerificationRequest(Stream: Quirky), null, CancellationToken.None);
+        gap.Findings.Select(f => (f.Kind, f.StreamSeq)).ShouldBe([(FindingKind.StreamSequenceGap, (long?)3)]);
+    }
+
+    [Fact]
+    public async Task SubRange_LinksToStoredPredecessor()
+    {
+        await db.ResetAsync(Clean);
+        var ok = await Runner().RunAsync(new VerificationRequest(From: 11, To: 30), null, CancellationToken.None);
+        ok.Rows.ShouldBe(20);
+        ok.Findings.ShouldBeEmpty();
+
+        await Tamper("UPDATE ledger.events SET hash = sha256('x'::bytea) WHERE seq = 10");
+        var broken = await Runner().RunAsync(new VerificationRequest(From: 11, To: 30), null, CancellationToken.None);
+        broken.Findings.Select(f => (f.Kind, f.Seq)).ShouldBe([(FindingKind.GlobalChainBroken, (long?)11)]);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(witnessPath))
+            Directory.Delete(witnessPath, recursive: true);
+    }
+}
