@@ -19,8 +19,16 @@ public sealed class LedgerDatabasesFixture : IAsyncLifetime
 {
     public const int EventCount = 600;
 
-    public LedgerDatabasesFixture()
+    private readonly int events;
+
+    public LedgerDatabasesFixture() : this(EventCount)
     {
+    }
+
+    /// <summary>A pair with <paramref name="events"/> demo events (0: migrated but empty).</summary>
+    internal LedgerDatabasesFixture(int events)
+    {
+        this.events = events;
         PrimaryServer = Environment.GetEnvironmentVariable("AUDITPORTAL_TEST_PRIMARY") is { Length: > 0 } p
             ? p : "Host=127.0.0.1;Port=56432;Username=postgres;Database=postgres";
         ReplicaServer = Environment.GetEnvironmentVariable("AUDITPORTAL_TEST_REPLICA") is { Length: > 0 } r
@@ -67,7 +75,7 @@ public sealed class LedgerDatabasesFixture : IAsyncLifetime
         await using (var appender = new LedgerAppender(Primary(LedgerDb, LedgerRoles.Ledger.Writer), TimeProvider.System,
             new AppenderOptions { Signer = signer, CheckpointEveryEvents = 250, Origin = "ledger/test" }))
         {
-            foreach (var batch in generator.Batches(EventCount, 200))
+            foreach (var batch in generator.Batches(events, 200))
                 await appender.AppendAsync(batch);
             await appender.CreateCheckpointAsync();
         }

@@ -30,6 +30,9 @@ public sealed class DevOidcProvider : IAsyncLifetime
     public string Issuer => $"http://127.0.0.1:{Port}";
     public PortalFactory Portal { get; private set; } = null!;
 
+    /// <summary>An empty, migrated ledger/portal pair on the real primary + standby: the home page's gateway needs them.</summary>
+    public Gateway.LedgerDatabasesFixture Databases { get; } = new(events: 0);
+
     public async Task InitializeAsync()
     {
         var root = RepositoryRoot();
@@ -76,7 +79,8 @@ public sealed class DevOidcProvider : IAsyncLifetime
             }
             await Task.Delay(200);
         }
-        Portal = new PortalFactory(Issuer);
+        await Databases.InitializeAsync();
+        Portal = new PortalFactory(Issuer, Databases.PortalConfiguration());
     }
 
     public string Output
@@ -96,6 +100,7 @@ public sealed class DevOidcProvider : IAsyncLifetime
             await _process.WaitForExitAsync();
         }
         _process?.Dispose();
+        await Databases.DisposeAsync();
     }
 
     internal static string RepositoryRoot()

@@ -6,9 +6,11 @@ namespace AuditPortal.Tests.E2e.Portal;
 
 /// <summary>
 /// Boots the real portal in the "Testing" environment (production cookie rules: Secure always), so
-/// clients talk to it as https://localhost. Points it at the given OpenID Provider.
+/// clients talk to it as https://localhost. Points it at the given OpenID Provider and, when given,
+/// at real databases (<paramref name="settings"/>, e.g. <c>LedgerDatabasesFixture.PortalConfiguration()</c>):
+/// without them the home page answers 503, as the gateway cannot log or read.
 /// </summary>
-public sealed class PortalFactory(string authority) : WebApplicationFactory<Program>
+public sealed class PortalFactory(string authority, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     public static readonly Uri BaseAddress = new("https://localhost");
 
@@ -23,6 +25,10 @@ public sealed class PortalFactory(string authority) : WebApplicationFactory<Prog
             ["Portal:Oidc:RequireHttpsMetadata"] = "false",
             ["Portal:Oidc:BackchannelTimeout"] = "00:00:05",
         }));
+        if (settings is not null)
+        {
+            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
+        }
     }
 
     public HttpClient CreatePortalClient() => CreateClient(new WebApplicationFactoryClientOptions
