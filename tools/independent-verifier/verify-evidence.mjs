@@ -21,7 +21,7 @@ function jcs(value) {
 // RFC 9162 §2.1.3.2
 function rootFromInclusionProof(index, size, leafHash, proof) {
   if (index >= size) throw new Error(`index ${index} is beyond tree size ${size}`);
-  let fn = index, sn = size - 1, r = leafHash;
+  let fn = index, sn = size - 1n, r = leafHash;
   for (const p of proof) {
     if (sn === 0n) throw new Error('proof is longer than the path');
     if ((fn & 1n) === 1n || fn === sn) {

@@ -24,8 +24,8 @@ public static class EvidenceBundleVerifier
         if (bundle.Format != EvidenceBundle.FormatName)
             Fail("format", null, EvidenceBundle.FormatName, bundle.Format, "unknown bundle format");
 
-        var key = ReadKey(bundle, trustedKey, Fail);
-        var checkpoint = ReadCheckpoint(bundle, key, Fail);
+        var key = SignedHeadChecks.ReadKey(bundle.PublicKeyPem, bundle.KeyId, trustedKey, Fail);
+        var checkpoint = SignedHeadChecks.ReadCheckpoint(bundle.Checkpoint, key, Fail);
         if (checkpoint is null)
             return new EvidenceReport(findings, 0, 0, "", key?.KeyId ?? "", trustedKey is not null);
 
@@ -64,60 +64,11 @@ public static class EvidenceBundleVerifier
             key?.KeyId ?? "", trustedKey is not null);
     }
 
-    private static CheckpointPublicKey? ReadKey(EvidenceBundle bundle, CheckpointPublicKey? trusted, Action<string, long?, string, string, string> fail)
-    {
-        CheckpointPublicKey key;
-        try { key = CheckpointPublicKey.FromPem(bundle.PublicKeyPem); }
-        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
-        {
-            fail("public_key", null, "a PEM P-256 public key", "unreadable", ex.Message);
-            return trusted;
-        }
-        if (key.KeyId != bundle.KeyId)
-            fail("key_id", null, key.KeyId, bundle.KeyId, "key_id is not the SHA-256 of the bundled public key");
-        if (trusted is not null && trusted.KeyId != key.KeyId)
-        {
-            fail("trusted_key", null, trusted.KeyId, key.KeyId, "the bundle was signed with a key other than the trusted one");
-            return trusted;
-        }
-        return key;
-    }
-
-    private static Checkpoint? ReadCheckpoint(EvidenceBundle bundle, CheckpointPublicKey? key, Action<string, long?, string, string, string> fail)
-    {
-        Checkpoint checkpoint;
-        byte[] signature;
-        try
-        {
-            checkpoint = Checkpoint.Parse(bundle.Checkpoint.Text);
-            signature = Convert.FromBase64String(bundle.Checkpoint.Signature);
-        }
-        catch (FormatException ex)
-        {
-            fail("checkpoint", null, "a well-formed checkpoint and base64 signature", "malformed", ex.Message);
-            return null;
-        }
-        if (key is null || !key.Verifies(new SignedCheckpoint(checkpoint, signature)))
-            fail("checkpoint_signature", null, "valid ECDSA P-256/SHA-256 signature", "invalid",
-                "the checkpoint signature does not verify with the public key");
-        return checkpoint;
-    }
-
     private static byte[]? CheckLeaf(EvidenceEvent e, Checkpoint checkpoint, Action<string, long?, string, string, string> fail)
     {
-        var bytes = Encoding.UTF8.GetBytes(e.Canonical);
-        if (!JsonCanonicalizer.IsCanonical(bytes))
-            fail("canonical", e.Seq, "RFC 8785 canonical JSON", "not canonical", "the event bytes are not in canonical form");
-        var leafHash = MerkleHasher.HashLeaf(bytes);
-        if (HashHex.ToHex(leafHash) != e.LeafHash)
-            fail("leaf_hash", e.Seq, HashHex.ToHex(leafHash), e.LeafHash, "leaf_hash is not SHA-256(0x00 ‖ canonical)");
-        byte[][] proof;
-        try { proof = e.InclusionProof.Select(HashHex.Parse).ToArray(); }
-        catch (FormatException ex)
-        {
-            fail("inclusion_proof", e.Seq, "hex hashes", "malformed", ex.Message);
+        var leafHash = SignedHeadChecks.CheckLeafBytes(e.Seq, e.Canonical, e.LeafHash, fail);
+        if (SignedHeadChecks.ParseHashes(e.InclusionProof, e.Seq, fail) is not { } proof)
             return leafHash;
-        }
         var result = MerkleProofVerifier.VerifyInclusion(e.LeafIndex, checkpoint.Size, leafHash, proof, checkpoint.RootHash);
         if (!result.IsValid)
             fail("inclusion_proof", e.Seq, HashHex.ToHex(checkpoint.RootHash), result.CalculatedRoot is null ? "" : HashHex.ToHex(result.CalculatedRoot), result.Message);

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AuditPortal.Data.Proofs;
+
+/// <summary>
+/// Streams the stored leaf hashes (the <c>hash</c> column) of seq 1..size in order with a binary COPY:
+/// 40 bytes a row, no OFFSET paging, constant memory. Proofs are built from these, so a gap is an
+/// error here — the verifier is what reports it as a finding.
+/// </summary>
+public sealed class LeafHashReader(NpgsqlDataSource dataSource)
+{
+    public async IAsyncEnumerable<(long Index, byte[] LeafHash)> ReadAsync(long size,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        if (size == 0)
+            yield break;
+        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var sql = string.Create(CultureInfo.InvariantCulture,
+            $"COPY (SELECT seq, hash FROM ledger.events WHERE seq <= {size} ORDER BY seq) TO STDOUT (FORMAT binary)");
+        await using var export = await connection.BeginBinaryExportAsync(sql, ct).ConfigureAwait(false);
+        long expected = 1;
+        while (await export.StartRowAsync(ct).ConfigureAwait(false) != -1)
+        {
+            var seq = await export.ReadAsync<long>(NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+            var hash = await export.ReadAsync<byte[]>(NpgsqlDbType.Bytea, ct).ConfigureAwait(false);
+            if (seq != expected)
+                throw new InvalidDataException($"the ledger has no event at seq {expected} (next is {seq}): run 'auditportal ledger verify'");
+            expected++;
+            yield return (seq - 1, hash);
+        }
+        if (expected - 1 != size)
+            throw new InvalidDataException($"the ledger holds {expected - 1} events, fewer than the tree size {size}");
+    }
+
+    /// <summary>All leaf hashes of seq 1..size in memory (32 bytes each), for many proofs against one tree.</summary>
+    public async Task<byte[][]> ReadAllAsync(long size, CancellationToken ct = default)
+    {
+        var hashes = new byte[size][];
+        await foreach (var (index, hash) in ReadAsync(size, ct).ConfigureAwait(false))
+            hashes[index] = hash;
+        return hashes;
+    }
+}

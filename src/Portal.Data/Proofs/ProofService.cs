@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text;
+using AuditPortal.Data.Checkpoints;
+using AuditPortal.Data.Reading;
+using AuditPortal.Verification.Checkpoints;
+using AuditPortal.Verification.Evidence;
+using AuditPortal.Verification.Ledger;
+using AuditPortal.Verification.Merkle;
+using Npgsql;
+
+namespace AuditPortal.Data.Proofs;
+
+/// <summary>
+/// Builds the documents of docs/ledger-format.md §8 from the ledger: inclusion and consistency proofs
+/// and stream evidence bundles, anchored in signed checkpoints. The CLI and the portal both use it.
+/// </summary>
+public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKey publicKey, TimeProvider time)
+{
+    private readonly LeafHashReader leaves = new(dataSource);
+    private readonly LedgerRowReader rows = new(dataSource);
+
+    /// <summary>Inclusion proof of <paramref name="seq"/> in the tree of <paramref name="size"/> (default: the latest checkpoint).</summary>
+    public async Task<InclusionProofDocument> InclusionAsync(long seq, long? size, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(seq, 1);
+        var checkpoints = await new CheckpointStore(dataSource).ReadAllAsync(ct).ConfigureAwait(false);
+        var treeSize = size ?? Latest(checkpoints)?.Checkpoint.Size
+            ?? throw new InvalidOperationException("the ledger has no checkpoint yet: pass --size or run 'auditportal ledger checkpoint'");
+        if (seq > treeSize)
+            throw new ArgumentException($"seq {seq} is beyond tree size {treeSize}{(size is null ? " (the latest checkpoint)" : "")}");
+
+        var ev = await SingleAsync(seq, ct).ConfigureAwait(false);
+        var proof = await ProofBuilder.BuildAsync(ProofPlan.Inclusion(seq - 1, treeSize), leaves.ReadAsync(treeSize, ct), ct).ConfigureAwait(false);
+        var leafHash = MerkleHasher.HashLeaf(EventRecord.CanonicalBytes(ev));
+        var root = MerkleProofVerifier.RootFromInclusionProof(seq - 1, treeSize, leafHash, proof);
+        root.ThrowIfInvalid();
+        var signed = checkpoints.FirstOrDefault(c => c.Checkpoint.Size == treeSize);
+        return new InclusionProofDocument
+        {
+            Format = InclusionProofDocument.FormatName,
+            Seq = seq,
+            LeafIndex = seq - 1,
+            TreeSize = treeSize,
+            Canonical = Encoding.UTF8.GetString(EventRecord.CanonicalBytes(ev)),
+            LeafHash = HashHex.ToHex(leafHash),
+            Proof = proof.Select(h => HashHex.ToHex(h)).ToArray(),
+            RootHash = HashHex.ToHex(root.CalculatedRoot!),
+            Checkpoint = signed is null ? null : ToEvidence(signed),
+            PublicKeyPem = publicKey.ToPem(),
+            KeyId = publicKey.KeyId,
+        };
+    }
+
+    /// <summary>Consistency proof between tree sizes <paramref name="size1"/> ≤ <paramref name="size2"/>.</summary>
+    public async Task<ConsistencyProofDocument> ConsistencyAsync(long size1, long size2, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size1);
+        if (size1 > size2)
+            throw new ArgumentException($"--from ({size1}) must not be larger than --to ({size2})");
+        var checkpoints = await new CheckpointStore(dataSource).ReadAllAsync(ct).ConfigureAwait(false);
+        var tree = new LevelledMerkleTree(await leaves.ReadAllAsync(size2, ct).ConfigureAwait(false));
+        var proof = tree.ConsistencyProof(size1);
+        return new ConsistencyProofDocument
+        {
+            Format = ConsistencyProofDocument.FormatName,
+            Size1 = size1,
+            Size2 = size2,
+            Root1 = HashHex.ToHex(tree.RootHash(size1)),
+            Root2 = HashHex.ToHex(tree.RootHash()),
+            Proof = proof.Select(h => HashHex.ToHex(h)).ToArray(),
+            Checkpoint1 = checkpoints.FirstOrDefault(c => c.Checkpoint.Size == size1) is { } c1 ? ToEvidence(c1) : null,
+            Checkpoint2 = checkpoints.FirstOrDefault(c => c.Checkpoint.Size == size2) is { } c2 ? ToEvidence(c2) : null,
+            PublicKeyPem = publicKey.ToPem(),
+            KeyId = publicKey.KeyId,
+        };
+    }
+
+    /// <summary>
+    /// An evidence bundle of one stream: every event of it up to the latest checkpoint, each with its
+    /// inclusion proof. Events appended after that checkpoint are left out (and the bundle says so).
+    /// </summary>
+    public async Task<EvidenceBundle> StreamBundleAsync(StreamKey stream, string? exportedBy, CancellationToken ct = default)
+    {
+        var checkpoints = await new CheckpointStore(dataSource).ReadAllAsync(ct).ConfigureAwait(false);
+        var signed = Latest(checkpoints)
+            ?? throw new InvalidOperationException("the ledger has no checkpoint yet: run 'auditportal ledger checkpoint'");
+        var size = signed.Checkpoint.Size;
+        var events = new List<LedgerEvent>();
+        await foreach (var e in rows.ReadStreamAsync(stream, ct).ConfigureAwait(false))
+        {
+            if (e.Seq <= size)
+                events.Add(e);
+        }
+        if (events.Count == 0)
+            throw new KeyNotFoundException($"no events of stream {stream} up to checkpoint size {size}");
+
+        var tree = new LevelledMerkleTree(await leaves.ReadAllAsync(size, ct).ConfigureAwait(false));
+        return new EvidenceBundle
+        {
+            Format = EvidenceBundle.FormatName,
+            ExportedAt = LedgerTime.ToText(LedgerTime.Truncate(time.GetUtcNow().UtcDateTime)),
+            ExportedBy = exportedBy,
+            Stream = new EvidenceStream { Type = stream.Type, Id = stream.Id, Complete = true },
+            Events = events.Select(e => new EvidenceEvent
+            {
+                Seq = e.Seq,
+                LeafIndex = e.Seq - 1,
+                Canonical = Encoding.UTF8.GetString(EventRecord.CanonicalBytes(e)),
+                LeafHash = HashHex.ToHex(EventRecord.LeafHash(e)),
+                InclusionProof = tree.InclusionProof(e.Seq - 1).Select(h => HashHex.ToHex(h)).ToArray(),
+            }).ToArray(),
+            Checkpoint = ToEvidence(signed),
+            PublicKeyPem = publicKey.ToPem(),
+            KeyId = publicKey.KeyId,
+        };
+    }
+
+    private async Task<LedgerEvent> SingleAsync(long seq, CancellationToken ct)
+    {
+        await foreach (var e in rows.ReadRangeAsync(seq, seq, ct).ConfigureAwait(false))
+            return e;
+        throw new KeyNotFoundException(string.Create(CultureInfo.InvariantCulture, $"no event at seq {seq}"));
+    }
+
+    private static SignedCheckpoint? Latest(IReadOnlyList<SignedCheckpoint> checkpoints) =>
+        checkpoints.Count == 0 ? null : checkpoints.MaxBy(c => c.Checkpoint.Size);
+
+    private static EvidenceCheckpoint ToEvidence(SignedCheckpoint signed) => new()
+    {
+        Text = signed.Checkpoint.ToText(),
+        Signature = signed.SignatureBase64,
+    };
+}
