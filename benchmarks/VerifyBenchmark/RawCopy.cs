@@ -18,8 +18,9 @@ internal static class RawCopy
         int columns;
         while ((columns = await export.StartRowAsync()) != -1)
         {
+            // Synchronous skips, as the reader does: twenty awaited skips per row would slow the baseline.
             for (var c = 0; c < columns; c++)
-                await export.SkipAsync();
+                export.Skip();
             rows++;
         }
         return rows;

@@ -9,7 +9,7 @@ namespace AuditPortal.Tests.Infrastructure;
 /// A fresh database per test class on the test cluster (<c>AUDITPORTAL_TEST_PRIMARY</c>, default a
 /// local cluster on port 56432), migrated with the ledger roles and dropped afterwards.
 /// </summary>
-public sealed class PostgresFixture : IAsyncLifetime
+public class PostgresFixture : IAsyncLifetime
 {
     public const string EnvironmentVariable = "AUDITPORTAL_TEST_PRIMARY";
     public const string DefaultConnectionString = "Host=127.0.0.1;Port=56432;Username=postgres;Database=postgres";
@@ -17,7 +17,14 @@ public sealed class PostgresFixture : IAsyncLifetime
     private readonly List<NpgsqlDataSource> dataSources = [];
 
     public PostgresFixture()
+        : this(LedgerRoles.Ledger)
     {
+    }
+
+    /// <summary>A fixture whose database is migrated with <paramref name="roles"/> (e.g. the access log's).</summary>
+    protected PostgresFixture(LedgerRoles roles)
+    {
+        Roles = roles;
         ServerConnectionString = Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } fromEnv
             ? fromEnv
             : DefaultConnectionString;
@@ -25,7 +32,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         SuperuserConnectionString = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = DatabaseName }.ConnectionString;
     }
 
-    public LedgerRoles Roles { get; } = LedgerRoles.Ledger;
+    public LedgerRoles Roles { get; }
 
     /// <summary>The cluster's maintenance connection (from the environment).</summary>
     public string ServerConnectionString { get; }
@@ -92,3 +99,6 @@ public sealed class PostgresFixture : IAsyncLifetime
         await cmd.ExecuteNonQueryAsync();
     }
 }
+
+/// <summary>A fresh database per test class, migrated with the access log's roles (<see cref="LedgerRoles.AccessLog"/>), like the <c>portal</c> database.</summary>
+public sealed class AccessLogPostgresFixture() : PostgresFixture(LedgerRoles.AccessLog);

@@ -1,0 +1,180 @@
+using System.Globalization;
+using AuditPortal.Data.AccessLog;
+using AuditPortal.Data.Appending;
+using AuditPortal.Data.Replica;
+using AuditPortal.Tests.Infrastructure;
+
+namespace AuditPortal.Tests.Data.AccessLog;
+
+public sealed class AccessLogReaderTests(AccessLogPostgresFixture db) : IClassFixture<AccessLogPostgresFixture>, IAsyncLifetime
+{
+    private static readonly string[] Subjects = ["sub-a", "sub-b", "sub-c"];
+    private static readonly string[] Kinds = ["timeline.read", "lineage.read"];
+    private readonly List<(AccessLogEntry Entry, AppendedEvent Request)> logged = [];
+    private ReplicaConnectionFactory? connections;
+    private AccessLogReader reader = null!;
+
+    /// <summary>Logs 36 queries: subject n % 3, kind n % 2, one a minute; every fourth without completion.</summary>
+    public async Task InitializeAsync()
+    {
+        await db.ExecuteAsync("""
+            ALTER TABLE ledger.events DISABLE TRIGGER ALL; DELETE FROM ledger.events; ALTER TABLE ledger.events ENABLE TRIGGER ALL;
+            """);
+        await using (var writer = AccessLogTestData.Writer(db))
+        {
+            for (var n = 0; n < 36; n++)
+                logged.Add(await LogAsync(writer, n));
+        }
+        reader = AccessLogTestData.Reader(db, out connections);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (connections is not null)
+            await connections.DisposeAsync();
+    }
+
+    private static async Task<(AccessLogEntry, AppendedEvent)> LogAsync(AccessLogWriter writer, int n)
+    {
+        var entry = AccessLogTestData.Entry(n, Subjects[n % 3], Kinds[n % 2], secondsAfterStart: 60 * n);
+        var request = await writer.AppendAsync(entry);
+        if (n % 4 != 3)
+            await writer.AppendCompletionAsync(AccessLogTestData.Completed(entry, request, rows: n));
+        return (entry, request);
+    }
+
+    [Fact]
+    public async Task SearchAsync_AllPages_EveryRequestOnceNewestFirst()
+    {
+        var seen = new List<long>();
+        long? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await reader.SearchAsync(new AccessLogFilter(), limit: 5, cursor);
+            page.Items.Count.ShouldBeLessThanOrEqualTo(5);
+            seen.AddRange(page.Items.Select(i => i.Seq));
+            cursor = page.NextBeforeSeq;
+            pages++;
+        }
+        while (cursor is not null);
+
+        seen.ShouldBe(logged.Select(l => l.Request.Seq).OrderDescending());
+        pages.ShouldBe(8); // 36 entries / 5
+    }
+
+    [Fact]
+    public async Task SearchAsync_AppendsBetweenPages_NoDuplicatesNoSkips()
+    {
+        var first = await reader.SearchAsync(new AccessLogFilter(), limit: 10);
+        await using (var writer = AccessLogTestData.Writer(db))
+        {
+            for (var n = 100; n < 105; n++)
+                await LogAsync(writer, n);
+        }
+        var rest = new List<long>();
+        long? cursor = first.NextBeforeSeq;
+        while (cursor is not null)
+        {
+            var page = await reader.SearchAsync(new AccessLogFilter(), limit: 10, cursor);
+            rest.AddRange(page.Items.Select(i => i.Seq));
+            cursor = page.NextBeforeSeq;
+        }
+
+        first.Items.Select(i => i.Seq).Concat(rest).ShouldBe(logged.Select(l => l.Request.Seq).OrderDescending());
+    }
+
+    [Fact]
+    public async Task SearchAsync_UserKindAndWindow_ConditionsCombine()
+    {
+        var from = LedgerTestData.Start.UtcDateTime.AddMinutes(6);
+        var to = LedgerTestData.Start.UtcDateTime.AddMinutes(30);
+        var filter = new AccessLogFilter { SubjectId = "sub-a", Kind = "timeline.read", From = from, To = to };
+
+        var expected = logged
+            .Where(l => l.Entry.SubjectId == "sub-a" && l.Entry.Kind == "timeline.read" && l.Entry.RequestedAt >= from && l.Entry.RequestedAt < to)
+            .Select(l => l.Request.Seq).OrderDescending().ToList();
+        expected.Count.ShouldBe(4); // n = 6, 12, 18, 24
+
+        var pageOne = await reader.SearchAsync(filter, limit: 3);
+        var pageTwo = await reader.SearchAsync(filter, limit: 3, pageOne.NextBeforeSeq);
+        pageOne.Items.Concat(pageTwo.Items).Select(i => i.Seq).ShouldBe(expected);
+        pageTwo.NextBeforeSeq.ShouldBeNull();
+
+        (await reader.SearchAsync(new AccessLogFilter { Kind = "lineage.read" }, limit: 100)).Items.Count.ShouldBe(18);
+        (await reader.SearchAsync(new AccessLogFilter { SubjectId = "sub-b", Kind = "lineage.read" }, limit: 100)).Items
+            .ShouldAllBe(i => i.SubjectId == "sub-b" && i.Kind == "lineage.read");
+        (await reader.SearchAsync(new AccessLogFilter { SubjectId = "nobody" }, limit: 100)).Items.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task RecentOfUserAsync_OnlyThatUserNewestFirstWithCompletions()
+    {
+        var page = await reader.RecentOfUserAsync("sub-c", limit: 4);
+
+        var expected = logged.Where(l => l.Entry.SubjectId == "sub-c").OrderByDescending(l => l.Request.Seq).Take(4).ToList();
+        page.Items.Select(i => i.EventId).ShouldBe(expected.Select(e => e.Request.EventId));
+        page.NextBeforeSeq.ShouldBe(page.Items[^1].Seq);
+        foreach (var (item, (entry, _)) in page.Items.Zip(expected))
+        {
+            var n = int.Parse(entry.RequestId["req-".Length..], CultureInfo.InvariantCulture);
+            item.DisplayName.ShouldBe("Name of sub-c");
+            item.Kind.ShouldBe(entry.Kind);
+            item.RequestId.ShouldBe(entry.RequestId);
+            System.Text.Json.Nodes.JsonNode.DeepEquals(item.Parameters, entry.Parameters).ShouldBeTrue();
+            item.Roles.ShouldBe(["auditor"]);
+            item.Purpose.ShouldBe(entry.Purpose);
+            item.CaseReference.ShouldBe(entry.CaseReference);
+            item.RequestedAt.ShouldBe(entry.RequestedAt);
+            if (n % 4 == 3)
+            {
+                item.Completion.ShouldBeNull();
+            }
+            else
+            {
+                item.Completion.ShouldNotBeNull();
+                item.Completion.Outcome.ShouldBe(AccessLogOutcome.Completed);
+                item.Completion.RowCount.ShouldBe(n);
+                item.Completion.DurationMs.ShouldBe(12);
+                item.Completion.Seq.ShouldBeGreaterThan(item.Seq);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task GetAsync_RequestEventId_ItemWithCompletion_UnknownIsNull()
+    {
+        var (entry, request) = logged[5];
+        var item = await reader.GetAsync(request.EventId);
+
+        item.ShouldNotBeNull();
+        item.Seq.ShouldBe(request.Seq);
+        item.SubjectId.ShouldBe(entry.SubjectId);
+        item.Completion.ShouldNotBeNull();
+        item.Completion.RecordDigest.ShouldBe(AccessLogTestData.Completed(entry, request, rows: 5).RecordDigest);
+        (await reader.GetAsync(Guid.CreateVersion7())).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task GetAsync_CompletionKeyOfOneRequestLineageOfAnother_NotJoinedToEither()
+    {
+        var (a, aRequest) = logged[3]; // n % 4 == 3: no completion yet
+        var (_, bRequest) = logged[7];
+        await using (var writer = AccessLogTestData.Writer(db))
+        {
+            await writer.AppendCompletionAsync(AccessLogCompletion.For(a, bRequest.EventId, AccessLogOutcome.Completed, 1, null,
+                TimeSpan.Zero, a.RequestedAt));
+        }
+
+        (await reader.GetAsync(aRequest.EventId))!.Completion.ShouldBeNull();
+        (await reader.GetAsync(bRequest.EventId))!.Completion.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task HeadAsync_NoCheckpoint_SizeOnly()
+    {
+        var head = await reader.HeadAsync();
+        head.Size.ShouldBe(36 + 27);
+        head.LatestCheckpoint.ShouldBeNull();
+    }
+}
