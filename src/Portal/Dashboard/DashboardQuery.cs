@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AuditPortal.Data.AccessLog;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Verification.Checkpoints;
@@ -7,22 +8,24 @@ using AuditPortal.Verification.Ledger;
 namespace AuditPortal.Portal.Dashboard;
 
 /// <summary>What the home page shows: the gateway's answer and the user's own recent queries.</summary>
-public sealed record DashboardModel(GatewayResult<DashboardView> Ledger, IReadOnlyList<RecentQuery>? RecentQueries);
+public sealed record DashboardModel(GatewayResult<DashboardView> Ledger, IReadOnlyList<AccessLogItem>? RecentQueries);
 
 /// <summary>The home dashboard's query (<see cref="QueryKinds.DashboardRead"/>), through the gateway.</summary>
-public sealed class DashboardQuery(QueryGateway gateway, IAccessLog accessLog, CheckpointKeySource keys, ILogger<DashboardQuery> logger)
+public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databases, CheckpointKeySource keys, ILogger<DashboardQuery> logger)
 {
     public const int RecentQueryCount = 10;
 
     public async Task<DashboardModel> LoadAsync(ClaimsPrincipal user, CancellationToken ct)
     {
         var ledger = await gateway.RunAsync(QueryKinds.DashboardRead, user, new { }, purpose: null, ReadAsync, ct);
-        IReadOnlyList<RecentQuery>? recent = null;
-        if (ledger.Status != GatewayStatus.AccessLogUnavailable)
+        IReadOnlyList<AccessLogItem>? recent = null;
+        if (ledger.Status != GatewayStatus.AccessLogUnavailable && databases.AccessLogReader is { } reader
+            && (user.FindFirst("sub")?.Value ?? user.UserName()) is { } subject)
         {
             try
             {
-                recent = await accessLog.RecentForUserAsync(user.UserName() ?? "unknown", RecentQueryCount, ct);
+                // Read from the access log's standby when one is configured: the current query may not be there yet.
+                recent = (await reader.RecentOfUserAsync(subject, RecentQueryCount, ct: ct)).Items;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -36,13 +39,13 @@ public sealed class DashboardQuery(QueryGateway gateway, IAccessLog accessLog, C
     {
         var ids = new List<string>();
         LedgerHead? head = null;
-        await using (var cmd = session.CreateCommand("SELECT seq, hash FROM ledger.events ORDER BY seq DESC LIMIT 1"))
+        await using (var cmd = session.CreateCommand("SELECT seq, hash, event_id FROM ledger.events ORDER BY seq DESC LIMIT 1"))
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
             if (await reader.ReadAsync(ct))
             {
                 head = new LedgerHead(reader.GetInt64(0), HashHex.ToHex(reader.GetFieldValue<byte[]>(1)));
-                ids.Add(FormattableString.Invariant($"event:{head.Size}"));
+                ids.Add(reader.GetGuid(2).ToString("D"));
             }
         }
 

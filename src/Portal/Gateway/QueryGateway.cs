@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AuditPortal.Data.AccessLog;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Redaction;
 using Npgsql;
@@ -11,7 +12,7 @@ namespace AuditPortal.Portal.Gateway;
 /// <summary>
 /// The only path to ledger data (DESIGN §4). <see cref="RunAsync{TResult}"/>, in order:
 /// <list type="number">
-/// <item>authorizes the query kind for the caller's roles (deny: 403, and a <c>query.refused</c> entry);</item>
+/// <item>authorizes the query kind for the caller's roles (deny: 403; the request and a <c>query.refused</c> outcome are logged);</item>
 /// <item>appends the <c>query.requested</c> access-log entry, and refuses to answer (503) if that fails;</item>
 /// <item>runs the query on the standby as the SELECT-only role in a read-only transaction;</item>
 /// <item>appends the outcome (row count, digest of the returned record ids);</item>
@@ -20,7 +21,6 @@ namespace AuditPortal.Portal.Gateway;
 /// </summary>
 public sealed class QueryGateway(
     PortalDatabases databases,
-    IAccessLog accessLog,
     TimeProvider time,
     IHttpContextAccessor httpContextAccessor,
     ILogger<QueryGateway> logger)
@@ -48,21 +48,24 @@ public sealed class QueryGateway(
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(query);
 
-        var request = Describe(kind, user, canonicalParameters, purpose);
+        var started = time.GetTimestamp();
+        var entry = Describe(kind, user, canonicalParameters, purpose);
 
         // 1. authorize
-        var refusal = !kind.Allows(request.Roles) ? $"role(s) [{string.Join(", ", request.Roles)}] may not run {kind.Name}"
+        var refusal = !kind.Allows(user.Roles()) ? $"role(s) [{string.Join(", ", user.Roles())}] may not run {kind.Name}"
             : purpose is { Unmask: true } && !RedactionPolicy.MayUnmask(user) ? "only investigators may unmask personal data"
             : null;
         if (refusal is not null)
         {
+            logger.LogWarning("Gateway: refused {Kind} for {User}: {Reason}", kind.Name, entry.SubjectId, refusal);
             try
             {
-                await accessLog.RecordRefusalAsync(request, refusal, ct);
+                var refused = await Writer.AppendAsync(entry, ct);
+                await Writer.AppendCompletionAsync(Completion(entry, refused.EventId, AccessLogOutcome.Refused, null, null, started), ct);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                logger.LogError(ex, "Access log: could not record the refusal of {Kind} for {User}", kind.Name, request.User);
+                logger.LogError(ex, "Access log: could not record the refusal of {Kind} for {User}", kind.Name, entry.SubjectId);
             }
             return GatewayResult<TResult>.Fail(GatewayStatus.Forbidden, "Your role does not allow this query.");
         }
@@ -70,14 +73,16 @@ public sealed class QueryGateway(
             return GatewayResult<TResult>.Fail(GatewayStatus.BadRequest, "This query needs a stated purpose.");
 
         // 2. log the request, fail closed
-        AccessLogReceipt receipt;
+        Guid requestEventId;
+        long requestSeq;
         try
         {
-            receipt = await accessLog.RecordRequestAsync(request, ct);
+            var appended = await Writer.AppendAsync(entry, ct);
+            (requestEventId, requestSeq) = (appended.EventId, appended.Seq);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            logger.LogError(ex, "Access log: could not record {Kind} for {User}; refusing to answer", kind.Name, request.User);
+            logger.LogError(ex, "Access log: could not record {Kind} for {User}; refusing to answer", kind.Name, entry.SubjectId);
             return GatewayResult<TResult>.Fail(GatewayStatus.AccessLogUnavailable, AccessLogUnavailableMessage);
         }
 
@@ -94,60 +99,78 @@ public sealed class QueryGateway(
         }
         catch (Exception ex) when (IsUnavailable(ex) || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
-            logger.LogError(ex, "Replica: {Kind} for {User} failed (access-log entry {Seq})", kind.Name, request.User, receipt.Seq);
-            await TryRecordFailureAsync(receipt, ex is ReplicaNotConfiguredException ? "replica not configured" : "replica unavailable", ct);
-            return GatewayResult<TResult>.Fail(GatewayStatus.ReplicaUnavailable, ReplicaUnavailableMessage, receipt.Seq);
+            logger.LogError(ex, "Replica: {Kind} for {User} failed (access-log entry {Seq})", kind.Name, entry.SubjectId, requestSeq);
+            await TryRecordFailureAsync(entry, requestEventId, started, ct);
+            return GatewayResult<TResult>.Fail(GatewayStatus.ReplicaUnavailable, ReplicaUnavailableMessage, requestSeq);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A bug in the query: log the failure in the chain too, then let the error page handle it.
-            await TryRecordFailureAsync(receipt, "query error: " + ex.GetType().Name, ct);
+            await TryRecordFailureAsync(entry, requestEventId, started, ct);
             throw;
         }
 
         // 4. record the outcome; an answer whose outcome is not logged is not given either
         try
         {
-            await accessLog.RecordOutcomeAsync(receipt, new AccessOutcome(
-                AccessOutcomeStatus.Completed, answer.RecordIds.Count, RecordDigest.Of(answer.RecordIds), null, time.GetUtcNow()), ct);
+            await Writer.AppendCompletionAsync(Completion(entry, requestEventId, AccessLogOutcome.Completed,
+                answer.RecordIds.Count, RecordDigest.Compute(answer.RecordIds), started), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            logger.LogError(ex, "Access log: could not record the outcome of entry {Seq}; withholding the answer", receipt.Seq);
-            return GatewayResult<TResult>.Fail(GatewayStatus.AccessLogUnavailable, AccessLogUnavailableMessage, receipt.Seq);
+            logger.LogError(ex, "Access log: could not record the outcome of entry {Seq}; withholding the answer", requestSeq);
+            return GatewayResult<TResult>.Fail(GatewayStatus.AccessLogUnavailable, AccessLogUnavailableMessage, requestSeq);
         }
 
         // 5. redact
         foreach (var payload in answer.Value.Payloads)
             RedactionPolicy.Apply(payload, redaction);
-        return GatewayResult<TResult>.Ok(answer.Value, receipt.Seq);
+        return GatewayResult<TResult>.Ok(answer.Value, requestSeq);
     }
 
-    private AccessRequest Describe(QueryKind kind, ClaimsPrincipal user, object canonicalParameters, QueryPurpose? purpose)
+    private AccessLogWriter Writer => databases.AccessLogWriter
+        ?? throw new AccessLogUnavailableException("ConnectionStrings:AccessLog is not set");
+
+    private AccessLogCompletion Completion(AccessLogEntry entry, Guid requestEventId, AccessLogOutcome outcome, long? rows, string? digest, long started) =>
+        AccessLogCompletion.For(entry, requestEventId, outcome, rows, digest, time.GetElapsedTime(started), time.GetUtcNow().UtcDateTime);
+
+    /// <summary>
+    /// The access-log entry: a fresh request id (the entry's idempotency key), the OIDC subject and display
+    /// name, roles, kind, canonical parameters (with <c>"unmask": true</c> when personal data is to be
+    /// opened), the stated purpose, client address and time.
+    /// </summary>
+    private AccessLogEntry Describe(QueryKind kind, ClaimsPrincipal user, object canonicalParameters, QueryPurpose? purpose)
     {
         var context = httpContextAccessor.HttpContext;
-        var parameters = canonicalParameters as JsonNode ?? JsonSerializer.SerializeToNode(canonicalParameters);
-        return new AccessRequest(
-            User: user.UserName() ?? "unknown",
-            Roles: user.Roles(),
-            Kind: kind.Name,
-            Parameters: parameters,
-            Purpose: purpose?.Text,
-            Unmask: purpose?.Unmask ?? false,
-            ClientAddress: context?.Connection.RemoteIpAddress?.ToString(),
-            RequestedAt: time.GetUtcNow(),
-            RequestId: context?.TraceIdentifier);
+        var parameters = canonicalParameters as JsonObject
+            ?? JsonSerializer.SerializeToNode(canonicalParameters) as JsonObject
+            ?? throw new ArgumentException("query parameters must serialize to a JSON object", nameof(canonicalParameters));
+        if (purpose is { Unmask: true })
+            parameters["unmask"] = true;
+        var subject = user.FindFirst("sub")?.Value ?? user.UserName() ?? "unknown";
+        return new AccessLogEntry
+        {
+            RequestId = Guid.CreateVersion7(time.GetUtcNow()).ToString("D"),
+            SubjectId = subject,
+            DisplayName = user.FindFirst(PortalPrincipal.NameClaim)?.Value ?? user.UserName() ?? subject,
+            Roles = user.Roles(),
+            Kind = kind.Name,
+            Parameters = parameters,
+            Purpose = purpose?.Text,
+            ClientAddress = context?.Connection.RemoteIpAddress?.ToString(),
+            RequestedAt = time.GetUtcNow().UtcDateTime,
+        };
     }
 
-    private async Task TryRecordFailureAsync(AccessLogReceipt receipt, string error, CancellationToken ct)
+    private async Task TryRecordFailureAsync(AccessLogEntry entry, Guid requestEventId, long started, CancellationToken ct)
     {
         try
         {
-            await accessLog.RecordOutcomeAsync(receipt, new AccessOutcome(AccessOutcomeStatus.Failed, 0, null, error, time.GetUtcNow()), ct);
+            await Writer.AppendCompletionAsync(Completion(entry, requestEventId, AccessLogOutcome.Failed, null, null, started), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogError(ex, "Access log: could not record the failure of entry {Seq}", receipt.Seq);
+            logger.LogError(ex, "Access log: could not record the failure of request {RequestId}", entry.RequestId);
         }
     }
 

@@ -37,6 +37,6 @@ public static class StreamEventsQuery
                     JsonNode.Parse(reader.GetString(7))!.AsObject()));
             }
             return QueryAnswer.Of(new StreamEventsView(type, id, events),
-                events.Select(e => "event:" + e.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList());
+                events.Select(e => e.EventId.ToString("D")).ToList());
         };
 }

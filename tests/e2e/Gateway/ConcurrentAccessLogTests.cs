@@ -1,4 +1,5 @@
 using System.Net;
+using AuditPortal.Data.AccessLog;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Verification.Verifying;
 
@@ -31,8 +32,8 @@ public sealed class ConcurrentAccessLogTests(LedgerDatabasesFixture databases) :
         var verified = LedgerVerifier.Verify(rows, new LedgerVerifierOptions());
         verified.IsClean.ShouldBeTrue(string.Join("; ", verified.Findings.Select(f => f.ToString())));
         var mine = rows.Where(r => r.StreamId.StartsWith($"conc-{run}-", StringComparison.Ordinal)).ToList();
-        mine.Count(r => r.Action == AccessLogActions.Requested).ShouldBe(50);
-        mine.Count(r => r.Action == AccessLogActions.Completed).ShouldBe(50);
+        mine.Count(r => r.Action == AccessLogEvents.RequestedAction).ShouldBe(50);
+        mine.Count(r => r.Action == AccessLogEvents.CompletedAction).ShouldBe(50);
         foreach (var client in clients)
             client.Dispose();
     }

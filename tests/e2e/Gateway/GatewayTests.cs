@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using AuditPortal.Data.AccessLog;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Portal.Redaction;
 using AuditPortal.Tests.E2e.Portal;
@@ -16,7 +17,23 @@ public sealed class GatewayTests(LedgerDatabasesFixture databases) : IDisposable
     private static string NewUser(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
 
     private Task<long> EntriesAsync(string user, string action) =>
-        databases.CountAsync("SELECT count(*) FROM ledger.events WHERE stream_type = 'access' AND stream_id = $1 AND action = $2", user, action);
+        databases.CountAsync("SELECT count(*) FROM ledger.events WHERE stream_type = 'user' AND stream_id = $1 AND action = $2", user, action);
+
+    private async Task WaitOnAccessLogReplicaAsync(string user, string action)
+    {
+        await using var connection = new NpgsqlConnection(databases.Replica(databases.PortalDb));
+        await connection.OpenAsync();
+        for (var i = 0; i < 200; i++)
+        {
+            await using var cmd = new NpgsqlCommand("SELECT count(*) FROM ledger.events WHERE stream_type = 'user' AND stream_id = $1 AND action = $2", connection);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = user });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = action });
+            if ((long)(await cmd.ExecuteScalarAsync())! > 0)
+                return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"{action} of {user} did not reach the access log's standby");
+    }
 
     private async Task<string> ReplicaScalarAsync(string sql)
     {
@@ -31,6 +48,9 @@ public sealed class GatewayTests(LedgerDatabasesFixture databases) : IDisposable
     {
         var user = NewUser("dash");
         using var client = _factory.ClientFor("auditor", user);
+        // The recent queries are read from the access log's standby: let the first query's outcome arrive there.
+        (await client.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await WaitOnAccessLogReplicaAsync(user, AccessLogEvents.CompletedAction);
 
         using var response = await client.GetAsync("/");
 
@@ -59,24 +79,23 @@ public sealed class GatewayTests(LedgerDatabasesFixture databases) : IDisposable
         using var api = await client.GetAsync("/api/streams/account/acc-000001/events?limit=5");
         api.StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        (await EntriesAsync(user, AccessLogActions.Requested)).ShouldBe(2);
-        (await EntriesAsync(user, AccessLogActions.Completed)).ShouldBe(2);
-        (await EntriesAsync(user, AccessLogActions.Failed)).ShouldBe(0);
+        (await EntriesAsync(user, AccessLogEvents.RequestedAction)).ShouldBe(2);
+        (await EntriesAsync(user, AccessLogEvents.CompletedAction)).ShouldBe(2);
+        (await EntriesAsync(user, AccessLogEvents.FailedAction)).ShouldBe(0);
 
         // The outcome of the API query carries the row count and the digest of exactly what was returned.
         using var body = JsonDocument.Parse(await api.Content.ReadAsStringAsync());
-        var ids = body.RootElement.GetProperty("events").EnumerateArray()
-            .Select(e => "event:" + e.GetProperty("seq").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var ids = body.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("eventId").GetGuid()).ToList();
         ids.Count.ShouldBe(5);
         (await databases.CountAsync("""
             SELECT count(*) FROM ledger.events o JOIN ledger.events r ON o.payload::jsonb ->> 'request_event_id' = r.event_id::text
             WHERE o.stream_id = $1 AND o.action = 'query.completed' AND r.payload::jsonb -> 'parameters' ->> 'limit' = '5'
-              AND (o.payload::jsonb ->> 'row_count')::int = 5 AND o.payload::jsonb ->> 'records_digest' = $2
-            """, user, RecordDigest.Of(ids))).ShouldBe(1);
+              AND (o.payload::jsonb ->> 'row_count')::int = 5 AND o.payload::jsonb ->> 'record_digest' = $2
+            """, user, RecordDigest.Compute(ids))).ShouldBe(1);
     }
 
     [Fact]
-    public async Task Unmask_Auditor_Is403AndLoggedAsRefusedWithoutRunning()
+    public async Task Unmask_Auditor_Is403AndLoggedAsRequestPlusRefusedWithoutRunning()
     {
         var user = NewUser("refused");
         using var client = _factory.ClientFor("auditor", user);
@@ -84,8 +103,9 @@ public sealed class GatewayTests(LedgerDatabasesFixture databases) : IDisposable
         using var response = await client.GetAsync("/api/streams/account/acc-000001/events?unmask=" + Uri.EscapeDataString("case 4711: suspected fraud"));
 
         response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await EntriesAsync(user, AccessLogActions.Refused)).ShouldBe(1);
-        (await EntriesAsync(user, AccessLogActions.Requested)).ShouldBe(0);
+        (await EntriesAsync(user, AccessLogEvents.RequestedAction)).ShouldBe(1);
+        (await EntriesAsync(user, AccessLogEvents.RefusedAction)).ShouldBe(1);
+        (await EntriesAsync(user, AccessLogEvents.CompletedAction)).ShouldBe(0);
     }
 
     [Fact]
@@ -117,7 +137,7 @@ public sealed class GatewayTests(LedgerDatabasesFixture databases) : IDisposable
         unmasked.ShouldNotContain("personal data: masked");
         unmasked.ShouldNotContain("personal data: unreadable");
         (await databases.CountAsync(
-            "SELECT count(*) FROM ledger.events WHERE stream_id = $1 AND action = 'query.requested' AND payload::jsonb ->> 'purpose' = $2 AND (payload::jsonb ->> 'unmask')::boolean",
+            "SELECT count(*) FROM ledger.events WHERE stream_id = $1 AND action = 'query.requested' AND payload::jsonb ->> 'purpose' = $2 AND (payload::jsonb -> 'parameters' ->> 'unmask')::boolean",
             investigatorUser, reason)).ShouldBe(1);
 
         if (databases.ShreddedSubjects.Count > 0)

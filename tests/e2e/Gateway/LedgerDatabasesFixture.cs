@@ -59,7 +59,8 @@ public sealed class LedgerDatabasesFixture : IAsyncLifetime
         ["ConnectionStrings:Replica"] = Replica(LedgerDb, LedgerRoles.Ledger.Reader),
         ["ConnectionStrings:AccessLog"] = Primary(PortalDb, LedgerRoles.AccessLog.Writer),
         ["Portal:Ledger:CheckpointPublicKeyPath"] = PublicKeyPath,
-        ["Portal:AccessLog:Origin"] = "access-log/test",
+        ["ConnectionStrings:AccessLogReplica"] = Replica(PortalDb, LedgerRoles.AccessLog.Reader),
+        ["Portal:AccessLog:Deployment"] = "test",
     };
 
     public async Task InitializeAsync()

@@ -1,5 +1,6 @@
 using System.Net;
 using AuditPortal.Data.Schema;
+using AuditPortal.Data.AccessLog;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Tests.E2e.Portal;
 using Npgsql;
@@ -86,8 +87,8 @@ public sealed class OutageTests(LedgerDatabasesFixture databases)
         var html = await page.Content.ReadAsStringAsync();
         html.ShouldContain("ledger replica is not reachable");
         html.ShouldNotContain("Exception");
-        (await databases.CountAsync("SELECT count(*) FROM ledger.events WHERE stream_id = $1 AND action = $2", user, AccessLogActions.Requested)).ShouldBe(1);
-        (await databases.CountAsync("SELECT count(*) FROM ledger.events WHERE stream_id = $1 AND action = $2", user, AccessLogActions.Failed)).ShouldBe(1);
+        (await databases.CountAsync("SELECT count(*) FROM ledger.events WHERE stream_id = $1 AND action = $2", user, AccessLogEvents.RequestedAction)).ShouldBe(1);
+        (await databases.CountAsync("SELECT count(*) FROM ledger.events WHERE stream_id = $1 AND action = $2", user, AccessLogEvents.FailedAction)).ShouldBe(1);
 
         client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
         (await client.GetAsync(Api)).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);

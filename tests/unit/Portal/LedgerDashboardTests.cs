@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using AuditPortal.Data.AccessLog;
 using AuditPortal.Portal.Components.Dashboard;
 using AuditPortal.Portal.Dashboard;
 using AuditPortal.Portal.Gateway;
@@ -8,7 +10,7 @@ public sealed class LedgerDashboardTests
 {
     private static readonly DateTime CheckpointTime = new(2024, 3, 1, 9, 30, 0, DateTimeKind.Utc);
 
-    private static DashboardModel Model(GatewayResult<DashboardView> ledger, IReadOnlyList<RecentQuery>? recent = null) =>
+    private static DashboardModel Model(GatewayResult<DashboardView> ledger, IReadOnlyList<AccessLogItem>? recent = null) =>
         new(ledger, recent ?? []);
 
     private static GatewayResult<DashboardView> Ok(DashboardView view) => new(GatewayStatus.Ok, view, null, 1);
@@ -17,6 +19,22 @@ public sealed class LedgerDashboardTests
         new LedgerHead(200_000, new string('a', 64)),
         new CheckpointStatus(199_000, CheckpointTime, new string('b', 64), new string('c', 64), signature, null),
         lag ?? new ReplicaLag(true, 0, TimeSpan.FromSeconds(2)));
+
+    private static AccessLogItem Item(long seq, string kind, string? purpose, AccessLogOutcome outcome, long? rows) => new()
+    {
+        Seq = seq,
+        EventId = Guid.NewGuid(),
+        RequestId = "r" + seq,
+        SubjectId = "auditor1",
+        DisplayName = "Auditor One",
+        Kind = kind,
+        Parameters = new JsonObject(),
+        Roles = ["auditor"],
+        Purpose = purpose,
+        RequestedAt = CheckpointTime,
+        RecordedAt = CheckpointTime,
+        Completion = new AccessLogResult(Guid.NewGuid(), seq + 1, outcome, rows, null, 3, CheckpointTime, CheckpointTime),
+    };
 
     private static Task<AngleSharp.Dom.IDocument> RenderAsync(DashboardModel model) =>
         ComponentRenderer.RenderAsync<LedgerDashboard>(new Dictionary<string, object?> { ["Model"] = model });
@@ -59,8 +77,8 @@ public sealed class LedgerDashboardTests
     {
         var recent = new[]
         {
-            new RecentQuery(12, new DateTimeOffset(CheckpointTime), "stream.read", "case 4711 review", AccessLogActions.Completed, 3),
-            new RecentQuery(10, new DateTimeOffset(CheckpointTime), "dashboard.read", null, AccessLogActions.Failed, null),
+            Item(12, "stream.read", "case 4711 review", AccessLogOutcome.Completed, 3),
+            Item(10, "dashboard.read", null, AccessLogOutcome.Failed, null),
         };
 
         var doc = await RenderAsync(Model(Ok(View()), recent));

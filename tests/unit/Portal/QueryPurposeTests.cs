@@ -24,12 +24,4 @@ public sealed class QueryPurposeTests
         purpose!.Text.ShouldBe("case 47110");
         purpose.Unmask.ShouldBeTrue();
     }
-
-    [Fact]
-    public void RecordDigest_IsSha256OfCanonicalIdArray()
-    {
-        // SHA-256 of the UTF-8 bytes ["event:1","checkpoint:2"]
-        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("[\"event:1\",\"checkpoint:2\"]"u8));
-        RecordDigest.Of(["event:1", "checkpoint:2"]).ShouldBe(expected);
-    }
 }
