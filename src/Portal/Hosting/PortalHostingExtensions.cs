@@ -1,5 +1,6 @@
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Components;
+using AuditPortal.Portal.Gateway;
 using AuditPortal.Portal.Health;
 using AuditPortal.Portal.Ledger;
 using Microsoft.AspNetCore.DataProtection;
@@ -44,6 +45,9 @@ public static class PortalHostingExtensions
     /// <summary>The request pipeline, in order. Error and status pages never show internals.</summary>
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
+        // Build the data sources and the access-log writer now: a bad setting (e.g. an unreadable
+        // access-log key) stops start-up instead of failing every query later. No connection is opened.
+        app.Services.GetRequiredService<PortalDatabases>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler(PortalUrls.Error, createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute(PortalUrls.Error + "/{0}");
