@@ -50,13 +50,10 @@ ledger_init_and_seed() {
         info "ledger init/seed: skipped: CLI not built yet (no 'ledger' command)"
         return 0
     fi
-    local tables
-    tables="$(pg_sql "$CL_PPORT" ledger "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'ledger'")"
-    if [[ "$tables" == 0 ]]; then
-        info "ledger init (log: var/log/ledger-init.log)"
-        cli ledger init >"$LOG_DIR/ledger-init.log" 2>&1 || {
-            tail -n 20 "$LOG_DIR/ledger-init.log" >&2; die "ledger init failed"; }
-    fi
+    # Always: init is idempotent, applies new migrations and creates missing keys.
+    info "ledger init (log: var/log/ledger-init.log)"
+    cli ledger init >"$LOG_DIR/ledger-init.log" 2>&1 || {
+        tail -n 20 "$LOG_DIR/ledger-init.log" >&2; die "ledger init failed"; }
     if [[ "$(pg_sql "$CL_PPORT" ledger "$LEDGER_HAS_EVENTS_SQL")" == t ]]; then
         info "ledger already has events: not seeding"
     else

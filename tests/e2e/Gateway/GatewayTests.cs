@@ -55,7 +55,7 @@ public sealed class GatewayTests(LedgerDatabasesFixture databases) : IDisposable
         using var response = await client.GetAsync("/");
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var doc = await Browser.ParseAsync(response);
+        var doc = await AuditPortal.Tests.E2e.Portal.Browser.ParseAsync(response);
         doc.QuerySelector("[data-testid=head-size]")!.TextContent.ShouldBe("600 events");
         doc.QuerySelector("[data-testid=head-hash]")!.TextContent
             .ShouldBe(await ReplicaScalarAsync("SELECT encode(hash, 'hex') FROM ledger.events ORDER BY seq DESC LIMIT 1"));

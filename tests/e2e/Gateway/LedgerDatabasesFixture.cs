@@ -20,6 +20,7 @@ public sealed class LedgerDatabasesFixture : IAsyncLifetime
     public const int EventCount = 600;
 
     private readonly int events;
+    private int disposed;
 
     public LedgerDatabasesFixture() : this(EventCount)
     {
@@ -126,6 +127,8 @@ public sealed class LedgerDatabasesFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+            return;
         NpgsqlConnection.ClearAllPools();
         await ExecuteAsync(PrimaryServer, $"DROP DATABASE IF EXISTS \"{LedgerDb}\" WITH (FORCE)");
         await ExecuteAsync(PrimaryServer, $"DROP DATABASE IF EXISTS \"{PortalDb}\" WITH (FORCE)");

@@ -1,0 +1,81 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AuditPortal.Tests.E2e.Browser;
+
+/// <summary>
+/// One browser context and page, with the console errors and uncaught page errors that came from the
+/// portal's origin (a CSP violation or a missing script shows up there).
+/// </summary>
+public sealed class BrowserSession : IAsyncDisposable
+{
+    private readonly ChromiumPortal _portal;
+    private readonly IBrowserContext _context;
+    private readonly List<string> _portalErrors = [];
+
+    internal BrowserSession(ChromiumPortal portal, IBrowserContext context, IPage page)
+    {
+        _portal = portal;
+        _context = context;
+        Page = page;
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && (IsPortal(message.Location) || IsPortal(page.Url)))
+            {
+                Record($"console error at {message.Location} (page {page.Url}): {message.Text}");
+            }
+        };
+        page.PageError += (_, error) =>
+        {
+            if (IsPortal(page.Url))
+            {
+                Record($"page error on {page.Url}: {error}");
+            }
+        };
+    }
+
+    public IPage Page { get; }
+
+    public ILocator MainNavigation => Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
+
+    public IReadOnlyList<string> PortalErrors
+    {
+        get { lock (_portalErrors) { return [.. _portalErrors]; } }
+    }
+
+    /// <summary>On the provider's login page: signs in, allows the consent if asked, and waits until back on the portal.</summary>
+    public async Task SignInAtProviderAsync(string username, string password)
+    {
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to AuditPortal" })).ToBeVisibleAsync();
+        await Page.GetByRole(AriaRole.Textbox, new() { Name = "Username" }).FillAsync(username);
+        await Page.GetByLabel("Password").FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+
+        var allow = Page.GetByRole(AriaRole.Button, new() { Name = "Allow", Exact = true });
+        await Expect(allow.Or(MainNavigation)).ToBeVisibleAsync();
+        if (await allow.IsVisibleAsync())
+        {
+            await allow.ClickAsync();
+        }
+        await Expect(MainNavigation).ToBeVisibleAsync();
+    }
+
+    public async Task ScreenshotAsync(string name) =>
+        await Page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(ChromiumPortal.ScreenshotDirectory, name + ".png"),
+            FullPage = true,
+        });
+
+    public async ValueTask DisposeAsync() => await _context.CloseAsync();
+
+    private bool IsPortal(string url) => url.StartsWith(_portal.Origin.GetLeftPart(UriPartial.Authority) + "/", StringComparison.Ordinal);
+
+    private void Record(string error)
+    {
+        lock (_portalErrors)
+        {
+            _portalErrors.Add(error);
+        }
+    }
+}
