@@ -2,7 +2,7 @@
 // database, run in-process through the CLI's own command tree (the same code path as the command).
 //
 //   dotnet run -c Release --project benchmarks/SeedBenchmark -- \
-//       [--events 1000000] [--batch 5000] [--keep-indexes] [--database seed_bench] \
+//       [--events 1000000] [--batch 5000] [--keep-indexes] [--database seed_bench] [--keys DIR] \
 //       [--connection "Host=127.0.0.1;Port=57432;Username=postgres;Database=postgres"]
 //
 // Prints wall time and events/s, the client's CPU time (user+sys of this process, JIT and GC
@@ -10,6 +10,8 @@
 // server's CPU time: user+sys of every process of the cluster (backends, WAL writer, checkpointer,
 // and the children that exited, as the postmaster's reaped-children counters) from /proc.
 // Everything else running on the cluster meanwhile is counted too: use a private cluster.
+// The seeded database is left in place; with --keys DIR the checkpoint keys and the witness are kept
+// in DIR/keys and DIR/witness (benchmarks/VerifyBenchmark --database seed_bench --keys DIR verifies it).
 using System.Diagnostics;
 using System.Globalization;
 using AuditPortal.Cli;
@@ -19,6 +21,7 @@ var events = 1_000_000L;
 var batch = 5_000;
 var keepIndexes = false;
 var database = "seed_bench";
+string? keysRoot = null;
 var admin = Environment.GetEnvironmentVariable("AUDITPORTAL_TEST_PRIMARY")
             ?? "Host=127.0.0.1;Port=57432;Username=postgres;Database=postgres";
 for (var i = 0; i < args.Length; i++)
@@ -29,6 +32,7 @@ for (var i = 0; i < args.Length; i++)
         case "--batch": batch = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--keep-indexes": keepIndexes = true; break;
         case "--database": database = args[++i]; break;
+        case "--keys": keysRoot = args[++i]; break;
         case "--connection": admin = args[++i]; break;
         default: throw new ArgumentException($"unknown option {args[i]}");
     }
@@ -42,7 +46,9 @@ await using (var adminSource = NpgsqlDataSource.Create(admin))
     dataDirectory = (string?)await adminSource.CreateCommand("SHOW data_directory").ExecuteScalarAsync();
 }
 var primary = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
-var scratch = Directory.CreateTempSubdirectory("seed-bench-");
+var scratch = keysRoot is null ? Directory.CreateTempSubdirectory("seed-bench-") : Directory.CreateDirectory(keysRoot);
+if (Directory.Exists(Path.Combine(scratch.FullName, "witness")))
+    Directory.Delete(Path.Combine(scratch.FullName, "witness"), recursive: true);
 var variables = new Dictionary<string, string>
 {
     ["AUDITPORTAL_PRIMARY"] = primary,
@@ -68,7 +74,8 @@ var server = ServerCpu.Seconds(dataDirectory) - server0;
 var load1 = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 if (exit != 0)
     throw new InvalidOperationException($"ledger seed failed ({exit}): {output}");
-scratch.Delete(recursive: true);
+if (keysRoot is null)
+    scratch.Delete(recursive: true);
 
 Console.Write(output.ToString());
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
