@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Security.Cryptography;
 using AuditPortal.Verification.Canonical;
 
 namespace AuditPortal.Verification.Ledger;
@@ -106,7 +105,7 @@ public static class EventRecord
             scratch = buffer = new byte[Math.Max(needed, 4096)];
         buffer[0] = 0x00;
         var length = 1 + WriteCanonical(e, buffer.AsSpan(1));
-        SHA256.HashData(buffer.AsSpan(0, length), destination);
+        AuditPortal.Verification.Merkle.Sha256Scratch.Hash(buffer.AsSpan(0, length), destination);
     }
 
     public static byte[] LeafHash(LedgerEvent e)
