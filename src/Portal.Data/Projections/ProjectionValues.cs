@@ -52,7 +52,10 @@ internal static class ProjectionValues
     }
 
     public static long Count(JsonObject state, string name) =>
-        state[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<long>() : 0;
+        state[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+        && long.TryParse(v.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : 0;
 
     public static void Increment(JsonObject state, string name) => state[name] = Count(state, name) + 1;
 
