@@ -49,8 +49,17 @@ public abstract class TimelinePageBase : ComponentBase
         Problems = problems;
         if (HttpContext is { Response.HasStarted: false } context)
         {
-            // The page explains the status itself; the status-code pages must not re-execute /error for it.
-            context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
+            if (status == StatusCodes.Status404NotFound)
+            {
+                // .NET 10 renders no body for a page that set 404 itself; the status page (re-executed in this
+                // same request) shows the explanation instead.
+                Hosting.StatusExplanation.Set(context, problems);
+            }
+            else
+            {
+                // The page explains the status itself; the status-code pages must not re-execute /error for it.
+                context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
+            }
             context.Response.StatusCode = status;
         }
     }
