@@ -13,9 +13,10 @@ action="$(grep -o 'action="/interaction/[^"]*/login"' "$jar.html" | head -1 | cu
 origin="$(printf '%s' "$url" | grep -oE '^https?://[^/]+')"
 url="$(curl_ --data-urlencode "username=$user" --data-urlencode "password=$pass" "$origin$action")"
 if confirm="$(grep -o 'action="/interaction/[^"]*/confirm"' "$jar.html" | head -1 | cut -d'"' -f2)" && [[ -n "$confirm" ]]; then
-  url="$(curl_ -X POST "$origin$confirm")"
+  # --data, not -X POST: with -L, -X POST would also POST to the redirects (the resume URL answers 404 to that).
+  url="$(curl_ --data "" "$origin$confirm")"
 fi
 cookie="$(awk -v host="$(printf '%s' "$portal" | sed -E 's#^https?://([^:/]+).*#\1#')" \
-  '$1 ~ host && $6 ~ /^\.AspNetCore\.Cookies|^__Host|auditportal/ {printf "%s=%s; ", $6, $7}' "$jar")"
+  '$1 ~ host && $6 ~ /^__portal|^\.AspNetCore\.Cookies|^__Host|auditportal/ {printf "%s=%s; ", $6, $7}' "$jar")"
 [[ -n "$cookie" ]] || { echo "signed in, but no portal session cookie was set (ended at $url)" >&2; exit 1; }
 printf 'Cookie: %s\n' "${cookie%; }"

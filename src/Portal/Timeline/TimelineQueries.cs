@@ -18,8 +18,15 @@ namespace AuditPortal.Portal.Timeline;
 /// Callers validate parameters first (<see cref="Validate"/>), so a bad parameter is a 400 before
 /// anything is logged or queried.
 /// </summary>
-public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proofs, CheckpointKeySource keys, TimeProvider time)
+public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proofs, CheckpointKeySource keys, TimeProvider time, IConfiguration configuration)
 {
+    /// <summary>
+    /// How long a timeline page may spend building the proof badge (<c>Portal:Timeline:ProofBudget</c>, default 2 s).
+    /// Building it streams every leaf hash up to the checkpoint, seconds on a large ledger; past the budget the
+    /// page shows "not verified yet" with a link to the proof page, which computes it in full and fills the cache.
+    /// </summary>
+    private TimeSpan ProofBudget => configuration.GetValue("Portal:Timeline:ProofBudget", TimeSpan.FromSeconds(2));
+
     /// <summary>Runs the data layer's own validation; its message (naming the parameter) goes to <paramref name="q"/>.</summary>
     public static void Validate(StrictQuery q, Action validate)
     {
@@ -119,7 +126,7 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
     /// The badge: from the cache when neither the stream's head nor the latest checkpoint moved since it
     /// was computed (and it is younger than <see cref="StreamProofCache.TimeToLive"/>), otherwise afresh.
     /// </summary>
-    private async Task<ProofBadge> ProofAsync(ReplicaSession session, StreamKey stream, long headStreamSeq, CancellationToken ct)
+    private async Task<ProofBadge?> ProofAsync(ReplicaSession session, StreamKey stream, long headStreamSeq, CancellationToken ct)
     {
         long checkpointSize;
         await using (var cmd = session.CreateCommand("SELECT coalesce(max(size), 0) FROM ledger.checkpoints"))
@@ -127,8 +134,18 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
         var now = time.GetUtcNow();
         if (proofs.TryGet(stream, headStreamSeq, checkpointSize, now) is { } cached)
             return cached;
-        var proof = await new StreamProofQuery(session.DataSource, keys.Key, time).GetAsync(stream, ct);
-        return proofs.Put(proof, now);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        budget.CancelAfter(ProofBudget);
+        try
+        {
+            var proof = await new StreamProofQuery(session.DataSource, keys.Key, time).GetAsync(stream, budget.Token);
+            return proofs.Put(proof, now);
+        }
+        catch (Exception ex) when (budget.IsCancellationRequested && !ct.IsCancellationRequested
+            && ex is OperationCanceledException or Npgsql.NpgsqlException)
+        {
+            return null; // over budget: the page links to the proof details instead
+        }
     }
 
     /// <summary>Events that rows on this page correct, or are corrected by, but that are not on this page.</summary>

@@ -16,7 +16,8 @@ namespace AuditPortal.Tests.E2e.Timeline;
 [Collection(GatewayCollection.Name)]
 public sealed class TimelinePagesTests(LedgerDatabasesFixture databases) : IDisposable
 {
-    private readonly GatewayPortalFactory _factory = new(databases);
+    // A generous proof budget: the badge assertions must not depend on how loaded the test machine is.
+    private readonly GatewayPortalFactory _factory = new(databases, new Dictionary<string, string?> { ["Portal:Timeline:ProofBudget"] = "00:02:00" });
 
     private static string NewUser(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
 
