@@ -25,8 +25,9 @@ actor="${actor:-ops.jdoe}"
 events="$(replica "SELECT max(stream_seq) FROM ledger.events WHERE stream_type = '${stream%%/*}' AND stream_id = '${stream#*/}'" || echo '?')"
 echo "stream $stream ($events events), actor $actor, ${concurrency} concurrent users, ${seconds}s per page"
 
-# Warm once (the timeline's proof badge is computed on the first view of a stream head, then cached).
-curl -sS -o /dev/null -H "$cookie" "$portal/timeline/$stream" || true
+# Warm once: the proof page builds the stream's proof in full and caches it for the timeline's badge
+# (a timeline page waits at most Portal:Timeline:ProofBudget for it; docs/timeline-pages.md).
+curl -sS -o /dev/null -w "proof page (cold, builds the badge): %{time_total} s\n" -H "$cookie" "$portal/timeline/$stream/proof" || true
 
 for path in / "/api/streams/account/acc-000001/events?limit=50" \
     "/timeline/$stream" \

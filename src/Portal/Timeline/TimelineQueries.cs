@@ -134,18 +134,15 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
         var now = time.GetUtcNow();
         if (proofs.TryGet(stream, headStreamSeq, checkpointSize, now) is { } cached)
             return cached;
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        budget.CancelAfter(ProofBudget);
-        try
-        {
-            var proof = await new StreamProofQuery(session.DataSource, keys.Key, time).GetAsync(stream, budget.Token);
-            return proofs.Put(proof, now);
-        }
-        catch (Exception ex) when (budget.IsCancellationRequested && !ct.IsCancellationRequested
-            && ex is OperationCanceledException or Npgsql.NpgsqlException)
-        {
-            return null; // over budget: the page links to the proof details instead
-        }
+        // One computation per (stream, head, checkpoint), shared by concurrent pages and not cancelled by
+        // any one request: a page waits at most the budget; the computation finishes and fills the cache.
+        var dataSource = session.DataSource;
+        var computing = proofs.GetOrStart(stream, headStreamSeq, checkpointSize, now,
+            () => new StreamProofQuery(dataSource, keys.Key, time).GetAsync(stream, CancellationToken.None));
+        var finished = await Task.WhenAny(computing, Task.Delay(ProofBudget, time, ct));
+        ct.ThrowIfCancellationRequested();
+        return finished == computing ? await computing : null; // over budget: the page links to the proof details
+
     }
 
     /// <summary>Events that rows on this page correct, or are corrected by, but that are not on this page.</summary>
@@ -201,6 +198,28 @@ public sealed class StreamProofCache
     public const int Capacity = 10_000;
 
     private readonly ConcurrentDictionary<(string Type, string Id, long Head, long Checkpoint), ProofBadge> entries = new();
+    private readonly ConcurrentDictionary<(string Type, string Id, long Head, long Checkpoint), Lazy<Task<ProofBadge>>> running = new();
+
+    /// <summary>The proof being built for this key, or a new computation (at most one per key at a time).</summary>
+    public Task<ProofBadge> GetOrStart(StreamKey stream, long headStreamSeq, long checkpointSize, DateTimeOffset now, Func<Task<StreamProof>> compute)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        var key = (stream.Type, stream.Id, headStreamSeq, checkpointSize);
+        var lazy = running.GetOrAdd(key, k => new Lazy<Task<ProofBadge>>(async () =>
+        {
+            try
+            {
+                var badge = Put(await compute().ConfigureAwait(false), now);
+                entries[key] = badge; // also under the page's head, should the proof have seen a newer one
+                return badge;
+            }
+            finally
+            {
+                running.TryRemove(key, out _);
+            }
+        }));
+        return lazy.Value;
+    }
 
     public ProofBadge? TryGet(StreamKey stream, long headStreamSeq, long checkpointSize, DateTimeOffset now) =>
         entries.TryGetValue((stream.Type, stream.Id, headStreamSeq, checkpointSize), out var badge) && now - badge.ComputedAt < TimeToLive
