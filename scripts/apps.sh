@@ -145,6 +145,8 @@ portal_up() {
         "ConnectionStrings__AccessLogReplica=Host=127.0.0.1;Port=$CL_RPORT;Username=accesslog_reader;Database=portal"
         "Portal__Ledger__CheckpointPublicKeyPath=$AUDITPORTAL_KEYS_DIR/ledger-checkpoint-public.pem"
         "Portal__Ledger__WitnessDirectory=$AUDITPORTAL_WITNESS_DIR"
+        # The provider's port may be moved (PORTAL_OIDC_PORT); appsettings.Development.json only knows 5090.
+        "Portal__Oidc__Authority=$AUDITPORTAL_OIDC_ISSUER"
     )
     if [[ -f "$AUDITPORTAL_KEYS_DIR/access-log-checkpoint-private.pem" ]]; then
         portal_env+=("Portal__AccessLog__CheckpointPrivateKeyPath=$AUDITPORTAL_KEYS_DIR/access-log-checkpoint-private.pem")

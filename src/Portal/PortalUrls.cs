@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Text;
+using AuditPortal.Portal.Timeline;
+
 namespace AuditPortal.Portal;
 
 /// <summary>Every URL the portal links to, built in one place.</summary>
@@ -22,4 +26,84 @@ public static class PortalUrls
 
     public static string StatusPage(int statusCode) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Error}/{statusCode}");
+
+    // ---- Timelines (issue 4). Every link, filter and as-of view has one stable URL built here:
+    // parameters in a fixed order, defaults omitted, each value escaped exactly once.
+
+    public const string TimelinePattern = "/timeline/{type}/{id}";
+
+    /// <summary>An instant as URLs and the access log carry it: UTC, ISO 8601, fractional seconds only when present.</summary>
+    public static string Instant(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>The search page with these criteria (page given by the criteria's trail).</summary>
+    public static string Search(SearchCriteria c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return WithQuery(Timeline,
+            ("type", c.StreamType), ("id", c.StreamId), ("match", c.Prefix ? "prefix" : null),
+            ("actor", c.Actor), ("action", c.Action),
+            ("axis", c.Window is not null && c.Axis == Data.Timeline.TimeAxis.System ? "system" : null),
+            ("from", c.From is { } f ? Instant(f) : null), ("to", c.To is { } t ? Instant(t) : null),
+            ("q", c.Text), ("size", c.PageSize == Data.Timeline.SearchRequest.DefaultPageSize ? null : Number(c.PageSize)),
+            ("pages", c.Trail.Cursors.Count == 0 ? null : c.Trail.ToString()));
+    }
+
+    /// <summary>One entity's timeline, unfiltered, first page.</summary>
+    public static string EntityTimeline(string type, string id) => StreamPath(type, id);
+
+    /// <summary>One entity's timeline with filters, order and page.</summary>
+    public static string EntityTimeline(TimelineCriteria c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return WithQuery(StreamPath(c.Stream.Type, c.Stream.Id),
+            ("action", c.Action), ("actor", c.Actor),
+            ("axis", c.Window is not null && c.Axis == Data.Timeline.TimeAxis.System ? "system" : null),
+            ("from", c.From is { } f ? Instant(f) : null), ("to", c.To is { } t ? Instant(t) : null),
+            ("order", c.Order == Data.Timeline.TimelineOrder.StreamSeq ? null : TimelineCriteria.OrderText(c.Order)),
+            ("dir", c.Descending ? "desc" : null),
+            ("size", c.PageSize == TimelineCriteria.DefaultPageSize ? null : Number(c.PageSize)),
+            ("pages", c.Trail.Cursors.Count == 0 ? null : c.Trail.ToString()));
+    }
+
+    /// <summary>An anchor on a timeline page: the event with this stream_seq.</summary>
+    public static string EventAnchor(long streamSeq) => "event-" + Number(streamSeq);
+
+    /// <summary>State of the entity at business time <paramref name="t"/> as known at system time <paramref name="k"/>.</summary>
+    public static string AsOf(string type, string id, DateTimeOffset t, DateTimeOffset k) =>
+        WithQuery(StreamPath(type, id) + "/as-of", ("t", Instant(t)), ("k", Instant(k)));
+
+    /// <summary>The as-of form before any point is chosen (T = K = now).</summary>
+    public static string AsOfNow(string type, string id) => StreamPath(type, id) + "/as-of";
+
+    /// <summary>Differences between the as-of states (t1, k1) and (t2, k2).</summary>
+    public static string Diff(string type, string id, AsOfPoint before, AsOfPoint after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        return WithQuery(StreamPath(type, id) + "/diff",
+            ("t1", Instant(before.T)), ("k1", Instant(before.K)), ("t2", Instant(after.T)), ("k2", Instant(after.K)));
+    }
+
+    /// <summary>The per-entity proof details.</summary>
+    public static string Proof(string type, string id) => StreamPath(type, id) + "/proof";
+
+    private static string StreamPath(string type, string id) =>
+        $"{Timeline}/{Uri.EscapeDataString(type)}/{Uri.EscapeDataString(id)}";
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string WithQuery(string path, params (string Name, string? Value)[] parameters)
+    {
+        var url = new StringBuilder(path);
+        var separator = '?';
+        foreach (var (name, value) in parameters)
+        {
+            if (value is null)
+                continue;
+            url.Append(separator).Append(name).Append('=').Append(Uri.EscapeDataString(value));
+            separator = '&';
+        }
+        return url.ToString();
+    }
 }

@@ -93,7 +93,7 @@ public sealed class QueryGateway(
         {
             var replica = databases.Replica ?? throw new ReplicaNotConfiguredException();
             await using var session = await replica.BeginReadOnlyAsync(ct);
-            var replicaSession = new ReplicaSession(session);
+            var replicaSession = new ReplicaSession(session, replica.DataSource);
             answer = await query(replicaSession, ct);
             redaction = await LoadRedactionContextAsync(replicaSession, answer.Value, purpose is { Unmask: true }, ct);
         }

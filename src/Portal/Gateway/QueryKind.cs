@@ -27,5 +27,25 @@ public static class QueryKinds
     public static QueryKind StreamRead { get; } =
         new("stream.read", [PortalRoles.Auditor, PortalRoles.Investigator]);
 
-    public static IReadOnlyList<QueryKind> All { get; } = [DashboardRead, StreamRead];
+    /// <summary>Entity and event search (<c>/timeline</c>): stream type + id, actor, action, time window, payload text.</summary>
+    public static QueryKind EntitySearch { get; } =
+        new("entity.search", [PortalRoles.Auditor, PortalRoles.Investigator]);
+
+    /// <summary>One entity's timeline page (filtered, ordered, paged), with its proof badge.</summary>
+    public static QueryKind TimelineRead { get; } =
+        new("timeline.read", [PortalRoles.Auditor, PortalRoles.Investigator]);
+
+    /// <summary>Bitemporal state of one entity at business time T as known at system time K.</summary>
+    public static QueryKind AsOfRead { get; } =
+        new("asof.read", [PortalRoles.Auditor, PortalRoles.Investigator]);
+
+    /// <summary>Difference between two as-of states of one entity.</summary>
+    public static QueryKind AsOfDiff { get; } =
+        new("asof.diff", [PortalRoles.Auditor, PortalRoles.Investigator]);
+
+    /// <summary>Per-entity proof details: stream chain and sequence verified, head included in the latest signed checkpoint.</summary>
+    public static QueryKind StreamProof { get; } =
+        new("stream.proof", [PortalRoles.Auditor, PortalRoles.Investigator]);
+
+    public static IReadOnlyList<QueryKind> All { get; } = [DashboardRead, StreamRead, EntitySearch, TimelineRead, AsOfRead, AsOfDiff, StreamProof];
 }

@@ -12,7 +12,24 @@ public sealed class ReplicaSession
 {
     private readonly ReadOnlySession session;
 
-    internal ReplicaSession(ReadOnlySession session) => this.session = session;
+    internal ReplicaSession(ReadOnlySession session, NpgsqlDataSource dataSource)
+    {
+        this.session = session;
+        DataSource = dataSource;
+    }
 
     public NpgsqlCommand CreateCommand(string sql) => session.CreateCommand(sql);
+
+    /// <summary>The session's connection, for data-layer queries that take (connection, transaction).</summary>
+    public NpgsqlConnection Connection => session.Connection;
+
+    /// <summary>The session's read-only snapshot transaction.</summary>
+    public NpgsqlTransaction Transaction => session.Transaction;
+
+    /// <summary>
+    /// The replica's read-only data source, for the few data-layer queries that stream with connections
+    /// of their own (the per-entity proof's COPY and leaf-hash reads). Still inside this gateway call:
+    /// its access-log entry is written before and its outcome after.
+    /// </summary>
+    public NpgsqlDataSource DataSource { get; }
 }

@@ -1,5 +1,6 @@
 using AuditPortal.Portal.Dashboard;
 using AuditPortal.Portal.Gateway;
+using AuditPortal.Portal.Timeline;
 
 namespace AuditPortal.Portal.Hosting;
 
@@ -18,6 +19,8 @@ public static class PortalDataExtensions
         services.AddSingleton<CheckpointKeySource>();
         services.AddScoped<QueryGateway>();
         services.AddScoped<DashboardQuery>();
+        services.AddSingleton<StreamProofCache>();
+        services.AddScoped<TimelineQueries>();
         return services;
     }
 }

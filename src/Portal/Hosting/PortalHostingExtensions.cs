@@ -50,7 +50,8 @@ public static class PortalHostingExtensions
         app.Services.GetRequiredService<PortalDatabases>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler(PortalUrls.Error, createScopeForErrors: true);
-        app.UseStatusCodePagesWithReExecute(PortalUrls.Error + "/{0}");
+        // A fresh scope: a component page that set 404 itself already used this request's renderer.
+        app.UseStatusCodePagesWithReExecute(PortalUrls.Error + "/{0}", createScopeForStatusCodePages: true);
         app.UseMiddleware<StatusPageMiddleware>();
         if (!app.Environment.IsDevelopment())
         {

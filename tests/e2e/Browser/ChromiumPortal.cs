@@ -15,7 +15,7 @@ namespace AuditPortal.Tests.E2e.Browser;
 /// registered for that port, and one headless Chromium shared by all browser tests. Each test gets a
 /// fresh <see cref="BrowserSession"/> (its own cookies).
 /// </summary>
-public sealed class ChromiumPortal : IAsyncLifetime
+public class ChromiumPortal : IAsyncLifetime
 {
     private X509Certificate2? _certificate;
     private PortalFactory? _portal;
@@ -51,7 +51,7 @@ public sealed class ChromiumPortal : IAsyncLifetime
         // The provider's port first (the portal needs its issuer), the portal next (the provider must
         // know the portal's port for its exact redirect URIs); the portal reads discovery only at sign-in.
         var providerPort = FreePort.Get();
-        _portal = new PortalFactory($"http://127.0.0.1:{providerPort}");
+        _portal = new PortalFactory($"http://127.0.0.1:{providerPort}", await PrepareDatabasesAsync());
         // HTTPS, because the Testing environment keeps production cookie rules (Secure, antiforgery refuses
         // plain HTTP); the certificate is a throwaway one the browser context is told to accept.
         var certificate = _certificate = LoopbackCertificate.Create();
@@ -71,6 +71,13 @@ public sealed class ChromiumPortal : IAsyncLifetime
         });
         Directory.CreateDirectory(ScreenshotDirectory);
     }
+
+    /// <summary>The portal's database settings; null gives it an empty database pair of its own (<see cref="PortalFactory"/>).</summary>
+    protected virtual Task<IReadOnlyDictionary<string, string?>?> PrepareDatabasesAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string?>?>(null);
+
+    /// <summary>Called last on disposal, after the portal stopped.</summary>
+    protected virtual Task DisposeDatabasesAsync() => Task.CompletedTask;
 
     public async Task<BrowserSession> NewSessionAsync()
     {
@@ -94,6 +101,7 @@ public sealed class ChromiumPortal : IAsyncLifetime
             await _portal.DisposeAsync();
         }
         _certificate?.Dispose();
+        await DisposeDatabasesAsync();
     }
 }
 

@@ -1,0 +1,154 @@
+using AuditPortal.Verification.Ledger;
+using Npgsql;
+
+namespace AuditPortal.Data.Timeline;
+
+/// <summary>
+/// Finds entities and events. Runs on a connection (and read-only transaction) the query gateway
+/// hands in; it only issues SELECTs and never opens, commits or closes anything.
+/// </summary>
+/// <remarks>
+/// <para><b>Events</b> (<see cref="FindEventsAsync"/>): newest first, ordered by the global
+/// <c>seq</c> (unique, so the order is total) with keyset paging <c>seq &lt; cursor</c>. Events
+/// appended while a user pages get higher seqs, so they never shift later pages: no duplicates, no
+/// skips; they appear on a fresh first page. Actor and action use the <c>(actor, seq)</c> and
+/// <c>(action, seq)</c> indexes backwards.</para>
+/// <para><b>Streams</b> (<see cref="FindStreamsAsync"/>): one row per entity, found through its
+/// first event (<c>stream_seq = 1</c>, exactly one per stream), ordered by (stream_type, stream_id)
+/// with keyset paging on that pair.</para>
+/// <para><b>Counts</b> ignore the cursor (they count all pages) and stop at <see cref="CountCap"/>:
+/// up to the cap the count is exact, beyond it the result says "more than <see cref="CountCap"/>".</para>
+/// </remarks>
+public sealed class EntitySearch
+{
+    /// <summary>Counting stops after this many matches (default 10,000).</summary>
+    public int CountCap { get; init; } = 10_000;
+
+    private const string EventCursorKind = "ev1";
+    private const string StreamCursorKind = "st1";
+
+    public async Task<SearchPage<EventHit>> FindEventsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        SearchRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+
+        var sql = new SqlBuilder();
+        if (request.StreamType is { } type)
+            sql.Where($"e.stream_type = {sql.Add(type)}");
+        if (request.StreamId is { } id)
+            sql.Where(request.StreamIdIsPrefix ? $"starts_with(e.stream_id, {sql.Add(id)})" : $"e.stream_id = {sql.Add(id)}");
+        if (request.Actor is { } actor)
+            sql.Where($"e.actor = {sql.Add(actor)}");
+        if (request.Action is { } action)
+            sql.Where($"e.action = {sql.Add(action)}");
+        if (request.Window is { } window)
+            sql.Window("e", window);
+        if (request.Text is { } text)
+            sql.Where($"jsonb_path_exists(e.payload::jsonb, {sql.Add(PayloadTextSearch.JsonPath(text))}::jsonpath)");
+
+        var matches = await CountAsync(connection, transaction, "ledger.events e", sql, ct).ConfigureAwait(false);
+
+        if (request.Cursor is { } cursor)
+            sql.Where($"e.seq < {sql.Add(DecodeEventCursor(cursor))}");
+        var select = $"""
+            SELECT e.seq, e.event_id, e.stream_type, e.stream_id, e.stream_seq, e.occurred_at, e.recorded_at, e.actor, e.action,
+                   e.payload, e.supersedes
+            FROM ledger.events e {sql.WhereClause}
+            ORDER BY e.seq DESC LIMIT {sql.Add(request.PageSize + 1)}
+            """;
+        await using var command = sql.Command(select, connection, transaction);
+        var hits = new List<EventHit>();
+        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var hitAction = reader.GetString(8);
+                hits.Add(new EventHit(
+                    reader.GetInt64(0), reader.GetGuid(1), new StreamKey(reader.GetString(2), reader.GetString(3)), reader.GetInt64(4),
+                    reader.GetFieldValue<DateTime>(5), reader.GetFieldValue<DateTime>(6), reader.GetString(7), hitAction,
+                    TimelineSummaries.Summarize(hitAction, reader.GetString(9)),
+                    reader.IsDBNull(10) ? null : reader.GetGuid(10)));
+            }
+        }
+        string? next = null;
+        if (hits.Count > request.PageSize)
+        {
+            hits.RemoveAt(hits.Count - 1);
+            next = PageCursor.Encode(EventCursorKind, PageCursor.Text(hits[^1].Seq));
+        }
+        return new SearchPage<EventHit>(hits, matches, next);
+    }
+
+    public async Task<SearchPage<StreamHit>> FindStreamsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        StreamSearchRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+
+        var sql = new SqlBuilder();
+        sql.Where("e.stream_seq = 1");
+        if (request.StreamType is { } type)
+            sql.Where($"e.stream_type = {sql.Add(type)}");
+        if (request.StreamId is { Length: > 0 } id)
+            sql.Where(request.IsPrefix ? $"starts_with(e.stream_id, {sql.Add(id)})" : $"e.stream_id = {sql.Add(id)}");
+
+        var matches = await CountAsync(connection, transaction, "ledger.events e", sql, ct).ConfigureAwait(false);
+
+        if (request.Cursor is { } cursor)
+        {
+            var (afterType, afterId) = DecodeStreamCursor(cursor);
+            sql.Where($"(e.stream_type, e.stream_id) > ({sql.Add(afterType)}, {sql.Add(afterId)})");
+        }
+        var select = $"""
+            SELECT e.stream_type, e.stream_id, e.occurred_at, e.recorded_at, h.seq, h.stream_seq, h.recorded_at, h.action
+            FROM ledger.events e
+            CROSS JOIN LATERAL (
+              SELECT x.seq, x.stream_seq, x.recorded_at, x.action FROM ledger.events x
+              WHERE x.stream_type = e.stream_type AND x.stream_id = e.stream_id
+              ORDER BY x.stream_seq DESC LIMIT 1) h
+            {sql.WhereClause}
+            ORDER BY e.stream_type, e.stream_id LIMIT {sql.Add(request.PageSize + 1)}
+            """;
+        await using var command = sql.Command(select, connection, transaction);
+        var hits = new List<StreamHit>();
+        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                hits.Add(new StreamHit(new StreamKey(reader.GetString(0), reader.GetString(1)),
+                    reader.GetFieldValue<DateTime>(2), reader.GetFieldValue<DateTime>(3),
+                    reader.GetInt64(4), reader.GetInt64(5), reader.GetFieldValue<DateTime>(6), reader.GetString(7)));
+            }
+        }
+        string? next = null;
+        if (hits.Count > request.PageSize)
+        {
+            hits.RemoveAt(hits.Count - 1);
+            next = PageCursor.Encode(StreamCursorKind, hits[^1].Stream.Type, hits[^1].Stream.Id);
+        }
+        return new SearchPage<StreamHit>(hits, matches, next);
+    }
+
+    internal static long DecodeEventCursor(string cursor) => PageCursor.Long(PageCursor.Decode(cursor, EventCursorKind, 1)[0]);
+
+    internal static (string Type, string Id) DecodeStreamCursor(string cursor)
+    {
+        var parts = PageCursor.Decode(cursor, StreamCursorKind, 2);
+        if (!Names.IsPrintable(parts[0]) || !Names.IsPrintable(parts[1]))
+            throw PageCursor.Invalid();
+        return (parts[0], parts[1]);
+    }
+
+    private async Task<MatchCount> CountAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string from, SqlBuilder sql,
+        CancellationToken ct)
+    {
+        var cap = Math.Max(1, CountCap);
+        var count = $"SELECT count(*) FROM (SELECT 1 FROM {from} {sql.WhereClause} LIMIT {cap + 1}) m";
+        await using var command = sql.Command(count, connection, transaction);
+        var n = (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        return n > cap ? new MatchCount(cap, false) : new MatchCount(n, true);
+    }
+}

@@ -1,0 +1,121 @@
+namespace AuditPortal.Data.Timeline;
+
+/// <summary>
+/// Criteria of <see cref="EntitySearch.FindEventsAsync"/>. Every criterion is optional and they
+/// combine with AND; at least one must be given. Call <see cref="Validate"/> (the queries do) to get
+/// a <see cref="QueryValidationException"/> for anything out of range.
+/// </summary>
+public sealed record SearchRequest
+{
+    public const int MaxPageSize = 200;
+    public const int DefaultPageSize = 50;
+    public const int MaxTextLength = 200;
+    public const int MaxNameLength = 200;
+
+    /// <summary>Stream type, exactly (<c>account</c>, <c>tax_form</c>, …).</summary>
+    public string? StreamType { get; init; }
+
+    /// <summary>Stream id, exactly, or as a prefix when <see cref="StreamIdIsPrefix"/>.</summary>
+    public string? StreamId { get; init; }
+
+    public bool StreamIdIsPrefix { get; init; }
+
+    /// <summary>Actor, exactly (<c>svc:kyc</c>, <c>ops.jdoe</c>).</summary>
+    public string? Actor { get; init; }
+
+    /// <summary>Action, exactly (<c>trade.executed</c>).</summary>
+    public string? Action { get; init; }
+
+    /// <summary>Events whose business or system time lies in the window.</summary>
+    public TimeWindow? Window { get; init; }
+
+    /// <summary>
+    /// Case-insensitive substring of a string value in the payload, outside personal-data envelopes
+    /// (see <see cref="PayloadTextSearch"/>): the clear value of a masked field can never match.
+    /// </summary>
+    public string? Text { get; init; }
+
+    public int PageSize { get; init; } = DefaultPageSize;
+
+    /// <summary>The <see cref="SearchPage{T}.NextCursor"/> of the previous page; null for the first page.</summary>
+    public string? Cursor { get; init; }
+
+    public void Validate()
+    {
+        if (PageSize is < 1 or > MaxPageSize)
+            throw new QueryValidationException("pageSize", $"pageSize: must be between 1 and {MaxPageSize}, got {PageSize}");
+        Names.Check("streamType", StreamType);
+        Names.Check("streamId", StreamId);
+        Names.Check("actor", Actor);
+        Names.Check("action", Action);
+        if (StreamIdIsPrefix && string.IsNullOrEmpty(StreamId))
+            throw new QueryValidationException("streamId", "streamId: a prefix search needs a non-empty prefix");
+        Window?.Validate("window");
+        if (Text is not null)
+            PayloadTextSearch.Check(Text);
+        if (StreamType is null && StreamId is null && Actor is null && Action is null && Window is null && Text is null)
+            throw new QueryValidationException("query", "query: give at least one criterion (stream, actor, action, time window or text)");
+        if (Cursor is not null)
+            EntitySearch.DecodeEventCursor(Cursor);
+    }
+}
+
+/// <summary>Criteria of <see cref="EntitySearch.FindStreamsAsync"/>: entities by type and id (exact or prefix).</summary>
+public sealed record StreamSearchRequest
+{
+    /// <summary>Stream type, exactly; null searches every type.</summary>
+    public string? StreamType { get; init; }
+
+    /// <summary>Stream id, exactly, or as a prefix when <see cref="IsPrefix"/>; null or empty lists all streams (of the type).</summary>
+    public string? StreamId { get; init; }
+
+    public bool IsPrefix { get; init; }
+
+    public int PageSize { get; init; } = SearchRequest.DefaultPageSize;
+
+    public string? Cursor { get; init; }
+
+    public void Validate()
+    {
+        if (PageSize is < 1 or > SearchRequest.MaxPageSize)
+            throw new QueryValidationException("pageSize", $"pageSize: must be between 1 and {SearchRequest.MaxPageSize}, got {PageSize}");
+        Names.Check("streamType", StreamType);
+        Names.Check("streamId", StreamId);
+        if (!IsPrefix && StreamId is not null && StreamType is null)
+            throw new QueryValidationException("streamType", "streamType: an exact id needs its stream type");
+        if (Cursor is not null)
+            EntitySearch.DecodeStreamCursor(Cursor);
+    }
+}
+
+/// <summary>Checks for identifiers (types, ids, actors, actions): bounded length, no control characters.</summary>
+internal static class Names
+{
+    public static void Check(string parameter, string? value)
+    {
+        if (value is null)
+            return;
+        if (value.Length == 0)
+            throw new QueryValidationException(parameter, $"{parameter}: must not be empty");
+        if (value.Length > SearchRequest.MaxNameLength)
+            throw new QueryValidationException(parameter, $"{parameter}: at most {SearchRequest.MaxNameLength} characters, got {value.Length}");
+        if (!IsPrintable(value))
+            throw new QueryValidationException(parameter, $"{parameter}: must not contain control characters or unpaired surrogates");
+    }
+
+    /// <summary>No control characters (NUL would be refused by PostgreSQL) and no unpaired surrogates (not encodable as UTF-8).</summary>
+    public static bool IsPrintable(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsControl(c))
+                return false;
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+                i++;
+            else if (char.IsSurrogate(c))
+                return false;
+        }
+        return true;
+    }
+}

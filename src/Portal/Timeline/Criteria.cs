@@ -1,0 +1,189 @@
+using AuditPortal.Data.Timeline;
+using AuditPortal.Portal.Gateway;
+using AuditPortal.Verification.Ledger;
+
+namespace AuditPortal.Portal.Timeline;
+
+/// <summary>
+/// What <c>/timeline</c> searches for. Query parameters: <c>type</c>, <c>id</c>, <c>match</c>
+/// (exact|prefix), <c>actor</c>, <c>action</c>, <c>axis</c> (business|system), <c>from</c>, <c>to</c>,
+/// <c>q</c> (payload text), <c>size</c>, <c>pages</c> (<see cref="PageTrail"/>). With only a type and/or
+/// id it lists entities; with any other criterion it lists events (newest first).
+/// </summary>
+public sealed record SearchCriteria(
+    string? StreamType, string? StreamId, bool Prefix, string? Actor, string? Action,
+    TimeAxis Axis, DateTimeOffset? From, DateTimeOffset? To, string? Text, int PageSize, PageTrail Trail)
+{
+    public static SearchCriteria Empty { get; } = new(null, null, false, null, null, TimeAxis.Business, null, null, null, SearchRequest.DefaultPageSize, PageTrail.First);
+
+    public bool IsEmpty => StreamType is null && StreamId is null && Actor is null && Action is null && From is null && To is null && Text is null;
+
+    /// <summary>Only the stream type and/or id: the answer is a list of entities.</summary>
+    public bool IsEntitySearch => Actor is null && Action is null && From is null && To is null && Text is null;
+
+    public TimeWindow? Window => From is null && To is null ? null : new TimeWindow(Axis, From, To);
+
+    public SearchCriteria WithTrail(PageTrail trail) => this with { Trail = trail };
+
+    public SearchRequest ToEventRequest() => new()
+    {
+        StreamType = StreamType,
+        StreamId = StreamId,
+        StreamIdIsPrefix = Prefix && StreamId is not null,
+        Actor = Actor,
+        Action = Action,
+        Window = Window,
+        Text = Text,
+        PageSize = PageSize,
+        Cursor = Trail.Current,
+    };
+
+    public StreamSearchRequest ToStreamRequest() => new()
+    {
+        StreamType = StreamType,
+        StreamId = StreamId,
+        IsPrefix = Prefix && StreamId is not null,
+        PageSize = PageSize,
+        Cursor = Trail.Current,
+    };
+
+    /// <summary>The canonical parameters the access log records.</summary>
+    public object Canonical => new
+    {
+        mode = IsEntitySearch ? "entities" : "events",
+        stream_type = StreamType,
+        stream_id = StreamId,
+        match = Prefix ? "prefix" : "exact",
+        actor = Actor,
+        action = Action,
+        axis = Window is null ? null : TimelineCriteria.AxisText(Axis),
+        from = From is { } f ? PortalUrls.Instant(f) : null,
+        to = To is { } t ? PortalUrls.Instant(t) : null,
+        text = Text,
+        size = PageSize,
+        page = Trail.PageNumber,
+        cursor = Trail.Current,
+    };
+
+    public static SearchCriteria Parse(StrictQuery q)
+    {
+        var criteria = new SearchCriteria(
+            q.Text("type"), q.Text("id"), q.Choice("match", ("exact", false), ("prefix", true)), q.Text("actor"), q.Text("action"),
+            q.Choice("axis", ("business", TimeAxis.Business), ("system", TimeAxis.System)), q.Instant("from"), q.Instant("to"),
+            q.Text("q", SearchRequest.MaxTextLength), q.Int("size", SearchRequest.DefaultPageSize, 1, SearchRequest.MaxPageSize), q.Trail("pages"));
+        if (criteria.From is { } from && criteria.To is { } to && from >= to)
+            q.Add("from: must be before 'to'");
+        return criteria;
+    }
+}
+
+/// <summary>
+/// Filters and order of one entity's timeline. Query parameters: <c>action</c>, <c>actor</c>, <c>axis</c>
+/// (business|system, for the window), <c>from</c>, <c>to</c>, <c>order</c> (seq|business|system),
+/// <c>dir</c> (asc|desc), <c>size</c>, <c>pages</c>.
+/// </summary>
+public sealed record TimelineCriteria(
+    StreamKey Stream, string? Action, string? Actor, TimeAxis Axis, DateTimeOffset? From, DateTimeOffset? To,
+    TimelineOrder Order, bool Descending, int PageSize, PageTrail Trail)
+{
+    public const int DefaultPageSize = 50;
+
+    public static TimelineCriteria For(StreamKey stream) =>
+        new(stream, null, null, TimeAxis.Business, null, null, TimelineOrder.StreamSeq, false, DefaultPageSize, PageTrail.First);
+
+    public bool IsFiltered => Action is not null || Actor is not null || From is not null || To is not null;
+
+    public TimeWindow? Window => From is null && To is null ? null : new TimeWindow(Axis, From, To);
+
+    public TimelineCriteria WithTrail(PageTrail trail) => this with { Trail = trail };
+
+    public TimelineRequest ToRequest() => new()
+    {
+        Stream = Stream,
+        Action = Action,
+        Actor = Actor,
+        Window = Window,
+        Order = Order,
+        Descending = Descending,
+        PageSize = PageSize,
+        Cursor = Trail.Current,
+    };
+
+    public object Canonical => new
+    {
+        stream_type = Stream.Type,
+        stream_id = Stream.Id,
+        action = Action,
+        actor = Actor,
+        axis = Window is null ? null : AxisText(Axis),
+        from = From is { } f ? PortalUrls.Instant(f) : null,
+        to = To is { } t ? PortalUrls.Instant(t) : null,
+        order = OrderText(Order),
+        dir = Descending ? "desc" : "asc",
+        size = PageSize,
+        page = Trail.PageNumber,
+        cursor = Trail.Current,
+    };
+
+    public static string AxisText(TimeAxis axis) => axis == TimeAxis.System ? "system" : "business";
+
+    public static string OrderText(TimelineOrder order) => order switch
+    {
+        TimelineOrder.OccurredAt => "business",
+        TimelineOrder.RecordedAt => "system",
+        _ => "seq",
+    };
+
+    public static TimelineCriteria Parse(StrictQuery q, string? type, string? id)
+    {
+        var criteria = new TimelineCriteria(
+            new StreamKey(q.Name("type", type), q.Name("id", id)), q.Text("action"), q.Text("actor"),
+            q.Choice("axis", ("business", TimeAxis.Business), ("system", TimeAxis.System)), q.Instant("from"), q.Instant("to"),
+            q.Choice("order", ("seq", TimelineOrder.StreamSeq), ("business", TimelineOrder.OccurredAt), ("system", TimelineOrder.RecordedAt)),
+            q.Choice("dir", ("asc", false), ("desc", true)),
+            q.Int("size", DefaultPageSize, 1, TimelineRequest.MaxPageSize), q.Trail("pages"));
+        if (criteria.From is { } from && criteria.To is { } to && from >= to)
+            q.Add("from: must be before 'to'");
+        return criteria;
+    }
+}
+
+/// <summary>One as-of point: business time T as known at system time K.</summary>
+public sealed record AsOfPoint(DateTimeOffset T, DateTimeOffset K)
+{
+    /// <summary>
+    /// Reads <paramref name="tName"/> and <paramref name="kName"/>. K defaults to now and T to K. K must
+    /// not be in the future (a shared link would change meaning as time passes) and T must not be after
+    /// K (the ledger cannot know at K what happened after K).
+    /// </summary>
+    public static AsOfPoint Parse(StrictQuery q, string tName, string kName, DateTimeOffset now, bool required = false)
+    {
+        var t = q.Instant(tName);
+        var k = q.Instant(kName);
+        if (required && t is null && k is null)
+            q.Add($"{tName}, {kName}: give at least one of them for this as-of point");
+        var kk = k ?? now;
+        var tt = t ?? kk;
+        if (kk > now)
+            q.Add($"{kName}: {PortalUrls.Instant(kk)} is in the future; the system time K must be at or before now ({PortalUrls.Instant(now)})");
+        if (tt > kk)
+            q.Add($"{tName}: business time {PortalUrls.Instant(tt)} is after the system time {kName} = {PortalUrls.Instant(kk)}; nothing recorded by K can say what happened after K");
+        return new AsOfPoint(tt, kk);
+    }
+}
+
+/// <summary>Reads the optional <c>unmask</c> justification (investigators; logged as the query's purpose).</summary>
+public static class UnmaskParameter
+{
+    public const string Name = "unmask";
+
+    public static QueryPurpose? Parse(StrictQuery q)
+    {
+        if (q.Text(Name, QueryPurpose.MaximumLength) is not { } justification)
+            return null;
+        if (QueryPurpose.TryUnmask(justification, out var purpose, out var problem))
+            return purpose;
+        q.Add($"{Name}: {problem}");
+        return null;
+    }
+}

@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using AuditPortal.Data.Projections;
+using AuditPortal.Data.Timeline;
+using AuditPortal.Portal.Dashboard;
+using AuditPortal.Portal.Gateway;
+using AuditPortal.Verification.Ledger;
+using NpgsqlTypes;
+
+namespace AuditPortal.Portal.Timeline;
+
+/// <summary>
+/// The timeline pages' queries, each one gateway call (one access-log request + one outcome) running
+/// the data layer's <see cref="EntitySearch"/>, <see cref="TimelineQuery"/>, <see cref="AsOfReplay"/>,
+/// <see cref="StateDiff"/> and <see cref="StreamProofQuery"/> on the gateway's replica session.
+/// Callers validate parameters first (<see cref="Validate"/>), so a bad parameter is a 400 before
+/// anything is logged or queried.
+/// </summary>
+public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proofs, CheckpointKeySource keys, TimeProvider time, IConfiguration configuration)
+{
+    /// <summary>
+    /// How long a timeline page may spend building the proof badge (<c>Portal:Timeline:ProofBudget</c>, default 2 s).
+    /// Building it streams every leaf hash up to the checkpoint, seconds on a large ledger; past the budget the
+    /// page shows "not verified yet" with a link to the proof page, which computes it in full and fills the cache.
+    /// </summary>
+    private TimeSpan ProofBudget => configuration.GetValue("Portal:Timeline:ProofBudget", TimeSpan.FromSeconds(2));
+
+    /// <summary>Runs the data layer's own validation; its message (naming the parameter) goes to <paramref name="q"/>.</summary>
+    public static void Validate(StrictQuery q, Action validate)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        ArgumentNullException.ThrowIfNull(validate);
+        try
+        {
+            validate();
+        }
+        catch (QueryValidationException ex)
+        {
+            q.Add(ex.Reason);
+        }
+    }
+
+    public Task<GatewayResult<SearchView>> SearchAsync(ClaimsPrincipal user, SearchCriteria criteria, CancellationToken ct) =>
+        gateway.RunAsync(QueryKinds.EntitySearch, user, criteria.Canonical, purpose: null, async (session, token) =>
+        {
+            var search = new EntitySearch();
+            if (criteria.IsEntitySearch)
+            {
+                var streams = await search.FindStreamsAsync(session.Connection, session.Transaction, criteria.ToStreamRequest(), token);
+                return QueryAnswer.Of(new SearchView(criteria, streams, null),
+                    streams.Items.Select(s => StreamRecordId(s.Stream)).ToList());
+            }
+            var events = await search.FindEventsAsync(session.Connection, session.Transaction, criteria.ToEventRequest(), token);
+            return QueryAnswer.Of(new SearchView(criteria, null, events), events.Items.Select(e => EventRecordId(e.EventId)).ToList());
+        }, ct);
+
+    public Task<GatewayResult<TimelineView>> TimelineAsync(ClaimsPrincipal user, TimelineCriteria criteria, QueryPurpose? purpose, CancellationToken ct) =>
+        gateway.RunAsync(QueryKinds.TimelineRead, user, criteria.Canonical, purpose, async (session, token) =>
+        {
+            var page = await new TimelineQuery().ReadAsync(session.Connection, session.Transaction, criteria.ToRequest(), token);
+            var rows = page.Items.Select(i => new TimelineRow(i, ParseObject(i.PayloadJson))).ToList();
+            var related = await ReadRelatedAsync(session, rows, token);
+            ProofBadge? badge = null;
+            if (page.StreamExists)
+                badge = await ProofAsync(session, criteria.Stream, page.HeadStreamSeq, token);
+            var ids = rows.Select(r => EventRecordId(r.Item.EventId)).Concat(related.Keys.Select(EventRecordId)).ToList();
+            if (badge?.Proof.Checkpoint is { } checkpoint)
+                ids.Add(CheckpointRecordId(checkpoint.Checkpoint.Size));
+            return QueryAnswer.Of(new TimelineView(criteria, page, rows, related, badge), ids);
+        }, ct);
+
+    public Task<GatewayResult<AsOfView>> AsOfAsync(ClaimsPrincipal user, StreamKey stream, AsOfPoint point, QueryPurpose? purpose, CancellationToken ct) =>
+        gateway.RunAsync(QueryKinds.AsOfRead, user, new
+        {
+            stream_type = stream.Type,
+            stream_id = stream.Id,
+            t = PortalUrls.Instant(point.T),
+            k = PortalUrls.Instant(point.K),
+        }, purpose, async (session, token) =>
+        {
+            var state = await Replay().ReplayAsync(session.Connection, session.Transaction, stream, point.T, point.K, token);
+            return QueryAnswer.Of(new AsOfView(point, state, state.ToJsonObject()), state.Applied.Select(a => EventRecordId(a.EventId)).ToList());
+        }, ct);
+
+    public Task<GatewayResult<DiffView>> DiffAsync(ClaimsPrincipal user, StreamKey stream, AsOfPoint before, AsOfPoint after, QueryPurpose? purpose,
+        CancellationToken ct) =>
+        gateway.RunAsync(QueryKinds.AsOfDiff, user, new
+        {
+            stream_type = stream.Type,
+            stream_id = stream.Id,
+            t1 = PortalUrls.Instant(before.T),
+            k1 = PortalUrls.Instant(before.K),
+            t2 = PortalUrls.Instant(after.T),
+            k2 = PortalUrls.Instant(after.K),
+        }, purpose, async (session, token) =>
+        {
+            var (a, b, changes) = await Replay().DiffAsync(session.Connection, session.Transaction, stream, (before.T, before.K), (after.T, after.K), token);
+            var rows = changes.Select(c => new DiffRow(c, new JsonObject
+            {
+                ["before"] = c.Before is null ? null : JsonNode.Parse(c.Before),
+                ["after"] = c.After is null ? null : JsonNode.Parse(c.After),
+            })).ToList();
+            var view = new DiffView(new AsOfView(before, a, a.ToJsonObject()), new AsOfView(after, b, b.ToJsonObject()), rows);
+            var ids = a.Applied.Concat(b.Applied).Select(e => EventRecordId(e.EventId)).Distinct(StringComparer.Ordinal).ToList();
+            return QueryAnswer.Of(view, ids);
+        }, ct);
+
+    /// <summary>The proof details: always computed afresh (the badge may come from the cache).</summary>
+    public Task<GatewayResult<ProofView>> ProofAsync(ClaimsPrincipal user, StreamKey stream, CancellationToken ct) =>
+        gateway.RunAsync(QueryKinds.StreamProof, user, new { stream_type = stream.Type, stream_id = stream.Id }, purpose: null,
+            async (session, token) =>
+            {
+                var proof = await new StreamProofQuery(session.DataSource, keys.Key, time).GetAsync(stream, token);
+                proofs.Put(proof, time.GetUtcNow());
+                List<string> ids = [StreamRecordId(stream)];
+                if (proof.Checkpoint is { } checkpoint)
+                    ids.Add(CheckpointRecordId(checkpoint.Checkpoint.Size));
+                return QueryAnswer.Of(new ProofView(proof), ids);
+            }, ct);
+
+    private AsOfReplay Replay() => new(ProjectionCatalog.Demo, time);
+
+    /// <summary>
+    /// The badge: from the cache when neither the stream's head nor the latest checkpoint moved since it
+    /// was computed (and it is younger than <see cref="StreamProofCache.TimeToLive"/>), otherwise afresh.
+    /// </summary>
+    private async Task<ProofBadge?> ProofAsync(ReplicaSession session, StreamKey stream, long headStreamSeq, CancellationToken ct)
+    {
+        long checkpointSize;
+        await using (var cmd = session.CreateCommand("SELECT coalesce(max(size), 0) FROM ledger.checkpoints"))
+            checkpointSize = (long)(await cmd.ExecuteScalarAsync(ct))!;
+        var now = time.GetUtcNow();
+        if (proofs.TryGet(stream, headStreamSeq, checkpointSize, now) is { } cached)
+            return cached;
+        // One computation per (stream, head, checkpoint), shared by concurrent pages and not cancelled by
+        // any one request: a page waits at most the budget; the computation finishes and fills the cache.
+        var dataSource = session.DataSource;
+        var computing = proofs.GetOrStart(stream, headStreamSeq, checkpointSize, now,
+            () => new StreamProofQuery(dataSource, keys.Key, time).GetAsync(stream, CancellationToken.None));
+        var finished = await Task.WhenAny(computing, Task.Delay(ProofBudget, time, ct));
+        ct.ThrowIfCancellationRequested();
+        return finished == computing ? await computing : null; // over budget: the page links to the proof details
+
+    }
+
+    /// <summary>Events that rows on this page correct, or are corrected by, but that are not on this page.</summary>
+    private static async Task<IReadOnlyDictionary<Guid, TimelineRow>> ReadRelatedAsync(ReplicaSession session, List<TimelineRow> rows, CancellationToken ct)
+    {
+        var onPage = rows.Select(r => r.Item.EventId).ToHashSet();
+        var wanted = rows.SelectMany(r => r.Item.SupersededBy.Append(r.Item.Supersedes ?? Guid.Empty))
+            .Where(g => g != Guid.Empty && !onPage.Contains(g)).Distinct().ToArray();
+        var related = new Dictionary<Guid, TimelineRow>();
+        if (wanted.Length == 0)
+            return related;
+        await using var cmd = session.CreateCommand("""
+            SELECT seq, stream_seq, event_id, occurred_at, recorded_at, actor, action, client_address, schema_version, payload, supersedes,
+                   ARRAY(SELECT s.event_id FROM ledger.events s WHERE s.supersedes = e.event_id ORDER BY s.seq)
+            FROM ledger.events e WHERE event_id = ANY($1)
+            """);
+        cmd.Parameters.Add(new() { Value = wanted, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var occurred = reader.GetFieldValue<DateTime>(3);
+            var recorded = reader.GetFieldValue<DateTime>(4);
+            var action = reader.GetString(6);
+            var payload = reader.GetString(9);
+            var item = new TimelineItem(reader.GetInt64(0), reader.GetInt64(1), reader.GetGuid(2), occurred, recorded, reader.GetString(5), action,
+                reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetInt32(8), TimelineSummaries.Summarize(action, payload), payload,
+                reader.IsDBNull(10) ? null : reader.GetGuid(10), reader.GetFieldValue<Guid[]>(11), null,
+                TimelineQuery.IsLateArrival(occurred, recorded, TimelineQuery.DefaultLateArrivalThreshold));
+            related[item.EventId] = new TimelineRow(item, ParseObject(payload));
+        }
+        return related;
+    }
+
+    private static JsonObject ParseObject(string json) => JsonNode.Parse(json) as JsonObject ?? [];
+
+    private static string EventRecordId(Guid id) => id.ToString("D");
+
+    private static string StreamRecordId(StreamKey stream) => $"stream:{stream.Type}/{stream.Id}";
+
+    private static string CheckpointRecordId(long size) => "checkpoint:" + size.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// Per-entity proofs by (stream, head stream_seq, latest checkpoint size). Building a proof streams
+/// every leaf hash up to the checkpoint (about 400 MB at 10M events), far too slow for every timeline
+/// page; while neither the stream nor the checkpoint moved, the answer cannot change unless stored
+/// rows were altered, so entries live <see cref="TimeToLive"/> at most and the details page always
+/// recomputes. Bounded: cleared when it grows past <see cref="Capacity"/>.
+/// </summary>
+public sealed class StreamProofCache
+{
+    public static readonly TimeSpan TimeToLive = TimeSpan.FromMinutes(5);
+    public const int Capacity = 10_000;
+
+    private readonly ConcurrentDictionary<(string Type, string Id, long Head, long Checkpoint), ProofBadge> entries = new();
+    private readonly ConcurrentDictionary<(string Type, string Id, long Head, long Checkpoint), Lazy<Task<ProofBadge>>> running = new();
+
+    /// <summary>The proof being built for this key, or a new computation (at most one per key at a time).</summary>
+    public Task<ProofBadge> GetOrStart(StreamKey stream, long headStreamSeq, long checkpointSize, DateTimeOffset now, Func<Task<StreamProof>> compute)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        var key = (stream.Type, stream.Id, headStreamSeq, checkpointSize);
+        var lazy = running.GetOrAdd(key, k => new Lazy<Task<ProofBadge>>(async () =>
+        {
+            try
+            {
+                var badge = Put(await compute().ConfigureAwait(false), now);
+                entries[key] = badge; // also under the page's head, should the proof have seen a newer one
+                return badge;
+            }
+            finally
+            {
+                running.TryRemove(key, out _);
+            }
+        }));
+        return lazy.Value;
+    }
+
+    public ProofBadge? TryGet(StreamKey stream, long headStreamSeq, long checkpointSize, DateTimeOffset now) =>
+        entries.TryGetValue((stream.Type, stream.Id, headStreamSeq, checkpointSize), out var badge) && now - badge.ComputedAt < TimeToLive
+            ? badge with { FromCache = true }
+            : null;
+
+    public ProofBadge Put(StreamProof proof, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(proof);
+        if (entries.Count >= Capacity)
+            entries.Clear();
+        var badge = new ProofBadge(proof, now, FromCache: false);
+        entries[(proof.Stream.Type, proof.Stream.Id, proof.HeadStreamSeq, proof.Checkpoint?.Checkpoint.Size ?? 0)] = badge;
+        return badge;
+    }
+}
