@@ -1,8 +1,9 @@
 -- The portal database's own tables (not the ledger's): the registry of verification runs.
 -- Applied by PortalMigrator after the access-log migrations; {{writer}} is the portal's
 -- connection role on the portal database (accesslog_writer), {{reader}} its read-only role.
--- Every table is append-only: a run's state is the latest of its status events, and a run
--- without a terminal event whose heartbeat stopped is shown as interrupted.
+-- Every table is append-only: a run's state is its terminal status event; a portal that stops
+-- gracefully writes 'interrupted', and a run without a terminal event whose heartbeat stopped
+-- (the process died) is shown as interrupted too.
 
 CREATE SCHEMA IF NOT EXISTS portal;
 
@@ -38,7 +39,7 @@ CREATE TABLE portal.verification_run_findings (
 
 CREATE TABLE portal.verification_run_events (
   run_id          uuid NOT NULL REFERENCES portal.verification_runs (id),
-  status          text NOT NULL CHECK (status IN ('started', 'completed', 'cancelled', 'failed')),
+  status          text NOT NULL CHECK (status IN ('started', 'completed', 'cancelled', 'failed', 'interrupted')),
   at              timestamptz NOT NULL,
   rows_done       bigint,
   rows_per_second double precision,

@@ -37,6 +37,9 @@ public sealed class LedgerVerificationRunner(
     /// </summary>
     public Func<LedgerEvent, byte[], Finding?>? StreamHeadInclusion { get; init; }
 
+    /// <summary>Called with each finding as it is found (see <see cref="LedgerVerifierOptions.OnFinding"/>), including the reference-query findings at the end.</summary>
+    public Action<Finding>? OnFinding { get; init; }
+
     public async Task<VerificationResult> RunAsync(VerificationRequest request, IProgress<VerificationProgress>? progress,
         CancellationToken cancellationToken)
     {
@@ -48,6 +51,7 @@ public sealed class LedgerVerificationRunner(
                 Mode = VerificationMode.SingleStream,
                 Stream = stream,
                 StreamHeadInclusion = StreamHeadInclusion,
+                OnFinding = OnFinding,
                 TimeProvider = time,
             };
             return await LedgerVerifier.VerifyAsync(reader.ReadStreamAsync(stream, cancellationToken), streamOptions, progress,
@@ -69,6 +73,7 @@ public sealed class LedgerVerificationRunner(
             Checkpoints = checkpoints,
             PublicKey = publicKey,
             Witness = witnessEntries,
+            OnFinding = OnFinding,
             TimeProvider = time,
         };
 
@@ -87,6 +92,8 @@ public sealed class LedgerVerificationRunner(
         if (!request.CheckReferences || from != 1 || result.Cancelled)
             return result;
         var references = await new DanglingReferenceQuery(dataSource).FindAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var f in references)
+            OnFinding?.Invoke(f);
         return references.Count == 0 ? result : result with
         {
             Findings = Finding.InReportOrder(result.Findings.Concat(references)),

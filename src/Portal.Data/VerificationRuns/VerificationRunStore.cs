@@ -90,7 +90,7 @@ public sealed class VerificationRunStore(NpgsqlDataSource dataSource, TimeProvid
     public async Task FinishAsync(Guid runId, RunOutcome outcome, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        if (outcome.Status is RunStatus.Running or RunStatus.Interrupted)
+        if (outcome.Status is RunStatus.Running)
             throw new ArgumentException($"{outcome.Status} is not a terminal event", nameof(outcome));
         await using var cmd = dataSource.CreateCommand("""
             INSERT INTO portal.verification_run_events
