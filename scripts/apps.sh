@@ -136,9 +136,22 @@ portal_up() {
         dotnet build "$proj" -nologo -v q -nodeReuse:false >"$LOG_DIR/portal-build.log" 2>&1 || {
             tail -n 30 "$LOG_DIR/portal-build.log" >&2; die "the portal does not build (see var/log/portal-build.log)"; }
     fi
+    # The portal reads the ledger from the standby as ledger_reader and writes its access log on the
+    # primary as accesslog_writer (docs/configuration.md); keys and witness come from `ledger init`.
+    local portal_env=(
+        "ConnectionStrings__Replica=Host=127.0.0.1;Port=$CL_RPORT;Username=ledger_reader;Database=ledger"
+        "ConnectionStrings__Ledger=Host=127.0.0.1;Port=$CL_PPORT;Username=ledger_writer;Database=ledger"
+        "ConnectionStrings__AccessLog=Host=127.0.0.1;Port=$CL_PPORT;Username=accesslog_writer;Database=portal"
+        "ConnectionStrings__AccessLogReplica=Host=127.0.0.1;Port=$CL_RPORT;Username=accesslog_reader;Database=portal"
+        "Portal__Ledger__CheckpointPublicKeyPath=$AUDITPORTAL_KEYS_DIR/ledger-checkpoint-public.pem"
+        "Portal__Ledger__WitnessDirectory=$AUDITPORTAL_WITNESS_DIR"
+    )
+    if [[ -f "$AUDITPORTAL_KEYS_DIR/access-log-checkpoint-private.pem" ]]; then
+        portal_env+=("Portal__AccessLog__CheckpointPrivateKeyPath=$AUDITPORTAL_KEYS_DIR/access-log-checkpoint-private.pem")
+    fi
     ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
     ASPNETCORE_URLS="http://127.0.0.1:$PORTAL_PORT" \
-        start_bg portal "$PORTAL_PORT" dotnet run --no-build --no-launch-profile --project src/Portal --urls "http://127.0.0.1:$PORTAL_PORT"
+        start_bg portal "$PORTAL_PORT" env "${portal_env[@]}" dotnet run --no-build --no-launch-profile --project src/Portal --urls "http://127.0.0.1:$PORTAL_PORT"
 }
 
 print_accounts() {

@@ -13,6 +13,10 @@ public static class PortalUrls
     public const string Evidence = "/evidence";
     public const string AccessLog = "/access-log";
     public const string Error = "/error";
+    public const string StreamEventsPattern = "/api/streams/{type}/{id}/events";
+
+    public static string StreamEvents(string type, string id) =>
+        $"/api/streams/{Uri.EscapeDataString(type)}/{Uri.EscapeDataString(id)}/events";
 
     public static string LoginWithReturn(string returnUrl) => $"{Login}?returnUrl={Uri.EscapeDataString(returnUrl)}";
 

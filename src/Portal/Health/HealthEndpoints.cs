@@ -5,15 +5,20 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace AuditPortal.Portal.Health;
 
 /// <summary>
-/// <c>/healthz</c>: one JSON object with a list of named checks. New checks (primary, replica, lag)
-/// are added with <c>AddCheck</c> in <see cref="AddPortalHealthChecks"/> and appear here unchanged.
+/// <c>/healthz</c>: one JSON object with a list of named checks: <c>primary</c> (the access-log database),
+/// <c>replica</c> (reachable, in recovery, replay lag in its data) and <c>oidc-discovery</c>.
 /// </summary>
 public static class HealthEndpoints
 {
     public const string OidcDiscovery = "oidc-discovery";
+    public const string Primary = "primary";
+    public const string Replica = "replica";
 
     public static IHealthChecksBuilder AddPortalHealthChecks(this IServiceCollection services) =>
-        services.AddHealthChecks().AddCheck<OidcDiscoveryHealthCheck>(OidcDiscovery);
+        services.AddHealthChecks()
+            .AddCheck<PrimaryHealthCheck>(Primary)
+            .AddCheck<ReplicaHealthCheck>(Replica)
+            .AddCheck<OidcDiscoveryHealthCheck>(OidcDiscovery);
 
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {

@@ -1,13 +1,15 @@
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Components;
+using AuditPortal.Portal.Gateway;
 using AuditPortal.Portal.Health;
+using AuditPortal.Portal.Ledger;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace AuditPortal.Portal.Hosting;
 
 public static class PortalHostingExtensions
 {
-    /// <summary>Everything the web app registers: auth, role policies, Razor components, health checks, time.</summary>
+    /// <summary>Everything the web app registers: auth, role policies, Razor components, data and gateway, health checks, time.</summary>
     public static WebApplicationBuilder AddPortalWeb(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -21,6 +23,7 @@ public static class PortalHostingExtensions
         });
         services.AddPortalDataProtection(builder.Configuration);
         services.AddRazorComponents(); // static SSR only: no interactive render modes
+        services.AddPortalData(builder.Configuration);
         services.AddPortalHealthChecks();
         return builder;
     }
@@ -42,6 +45,9 @@ public static class PortalHostingExtensions
     /// <summary>The request pipeline, in order. Error and status pages never show internals.</summary>
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
+        // Build the data sources and the access-log writer now: a bad setting (e.g. an unreadable
+        // access-log key) stops start-up instead of failing every query later. No connection is opened.
+        app.Services.GetRequiredService<PortalDatabases>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler(PortalUrls.Error, createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute(PortalUrls.Error + "/{0}");
@@ -57,6 +63,7 @@ public static class PortalHostingExtensions
 
         app.MapAccountEndpoints();
         app.MapHealthEndpoints();
+        app.MapLedgerApi();
         app.MapRazorComponents<App>();
         return app;
     }

@@ -1,3 +1,4 @@
+using AuditPortal.Tests.E2e.Gateway;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -6,11 +7,27 @@ namespace AuditPortal.Tests.E2e.Portal;
 
 /// <summary>
 /// Boots the real portal in the "Testing" environment (production cookie rules: Secure always), so
-/// clients talk to it as https://localhost. Points it at the given OpenID Provider.
+/// clients talk to it as https://localhost. Points it at the given OpenID Provider and at real
+/// databases: <paramref name="settings"/> (e.g. <c>LedgerDatabasesFixture.PortalConfiguration()</c>), or,
+/// when none are given, an empty migrated ledger/portal pair of its own on the test primary + standby,
+/// created on first use and dropped with the factory (the home page reads through the query gateway,
+/// which answers 503 without an access log and a replica).
 /// </summary>
-public sealed class PortalFactory(string authority) : WebApplicationFactory<Program>
+public sealed class PortalFactory(string authority, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     public static readonly Uri BaseAddress = new("https://localhost");
+
+    private readonly Lazy<LedgerDatabasesFixture?> _ownDatabases = new(() =>
+    {
+        if (settings is not null)
+        {
+            return null;
+        }
+        var databases = new LedgerDatabasesFixture(events: 0);
+        // ConfigureWebHost is synchronous; run the set-up off any test synchronization context.
+        Task.Run(databases.InitializeAsync).GetAwaiter().GetResult();
+        return databases;
+    });
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -23,6 +40,18 @@ public sealed class PortalFactory(string authority) : WebApplicationFactory<Prog
             ["Portal:Oidc:RequireHttpsMetadata"] = "false",
             ["Portal:Oidc:BackchannelTimeout"] = "00:00:05",
         }));
+        var databases = settings ?? _ownDatabases.Value!.PortalConfiguration();
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(databases));
+    }
+
+    // WebApplicationFactory.DisposeAsync ends in Dispose(true), so this covers both ways of disposing.
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && _ownDatabases is { IsValueCreated: true, Value: { } databases })
+        {
+            Task.Run(databases.DisposeAsync).GetAwaiter().GetResult();
+        }
     }
 
     public HttpClient CreatePortalClient() => CreateClient(new WebApplicationFactoryClientOptions

@@ -1,0 +1,103 @@
+using System.Security.Claims;
+using AuditPortal.Data.AccessLog;
+using AuditPortal.Portal.Auth;
+using AuditPortal.Portal.Gateway;
+using AuditPortal.Verification.Checkpoints;
+using AuditPortal.Verification.Ledger;
+
+namespace AuditPortal.Portal.Dashboard;
+
+/// <summary>What the home page shows: the gateway's answer and the user's own recent queries.</summary>
+public sealed record DashboardModel(GatewayResult<DashboardView> Ledger, IReadOnlyList<AccessLogItem>? RecentQueries);
+
+/// <summary>The home dashboard's query (<see cref="QueryKinds.DashboardRead"/>), through the gateway.</summary>
+public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databases, CheckpointKeySource keys, ILogger<DashboardQuery> logger)
+{
+    public const int RecentQueryCount = 10;
+
+    public async Task<DashboardModel> LoadAsync(ClaimsPrincipal user, CancellationToken ct)
+    {
+        var ledger = await gateway.RunAsync(QueryKinds.DashboardRead, user, new { }, purpose: null, ReadAsync, ct);
+        IReadOnlyList<AccessLogItem>? recent = null;
+        if (ledger.Status != GatewayStatus.AccessLogUnavailable && databases.AccessLogReader is { } reader
+            && (user.FindFirst("sub")?.Value ?? user.UserName()) is { } subject)
+        {
+            try
+            {
+                // Read from the access log's standby when one is configured: the current query may not be there yet.
+                recent = (await reader.RecentOfUserAsync(subject, RecentQueryCount, ct: ct)).Items;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Access log: could not read the recent queries of {User}", user.UserName());
+            }
+        }
+        return new DashboardModel(ledger, recent);
+    }
+
+    private async Task<QueryAnswer<DashboardView>> ReadAsync(ReplicaSession session, CancellationToken ct)
+    {
+        var ids = new List<string>();
+        LedgerHead? head = null;
+        await using (var cmd = session.CreateCommand("SELECT seq, hash, event_id FROM ledger.events ORDER BY seq DESC LIMIT 1"))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            if (await reader.ReadAsync(ct))
+            {
+                head = new LedgerHead(reader.GetInt64(0), HashHex.ToHex(reader.GetFieldValue<byte[]>(1)));
+                ids.Add(reader.GetGuid(2).ToString("D"));
+            }
+        }
+
+        CheckpointStatus? checkpoint = null;
+        await using (var cmd = session.CreateCommand(
+            "SELECT size, checkpoint_time, root_hash, text, signature, key_id FROM ledger.checkpoints ORDER BY size DESC LIMIT 1"))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            if (await reader.ReadAsync(ct))
+            {
+                var size = reader.GetInt64(0);
+                checkpoint = Verify(size, reader.GetFieldValue<DateTime>(1), reader.GetFieldValue<byte[]>(2),
+                    reader.GetString(3), reader.GetFieldValue<byte[]>(4), reader.GetString(5));
+                ids.Add(FormattableString.Invariant($"checkpoint:{size}"));
+            }
+        }
+
+        ReplicaLag lag;
+        await using (var cmd = session.CreateCommand("""
+            SELECT pg_is_in_recovery(),
+                   pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint,
+                   now() - pg_last_xact_replay_timestamp()
+            """))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            await reader.ReadAsync(ct);
+            lag = new ReplicaLag(
+                reader.GetBoolean(0),
+                reader.IsDBNull(1) ? null : Math.Max(0, reader.GetInt64(1)),
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<TimeSpan>(2));
+        }
+        return QueryAnswer.Of(new DashboardView(head, checkpoint, lag), ids);
+    }
+
+    private CheckpointStatus Verify(long size, DateTime time, byte[] root, string text, byte[] signature, string keyId)
+    {
+        var rootHex = HashHex.ToHex(root);
+        Checkpoint parsed;
+        try
+        {
+            parsed = Checkpoint.Parse(text);
+        }
+        catch (FormatException ex)
+        {
+            return new CheckpointStatus(size, time, rootHex, keyId, SignatureCheck.Malformed, ex.Message);
+        }
+        if (parsed.Size != size || HashHex.ToHex(parsed.RootHash) != rootHex)
+            return new CheckpointStatus(size, time, rootHex, keyId, SignatureCheck.Malformed, "the row's columns disagree with its signed text");
+        if (keys.Key is not { } key)
+            return new CheckpointStatus(size, time, rootHex, keyId, SignatureCheck.NoPublicKey, keys.Problem);
+        var valid = key.Verifies(new SignedCheckpoint(parsed, signature));
+        return new CheckpointStatus(size, time, rootHex, keyId, valid ? SignatureCheck.Valid : SignatureCheck.Invalid,
+            valid ? null : $"the signature does not verify with the configured key {key.KeyId}");
+    }
+}

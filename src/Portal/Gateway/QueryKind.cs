@@ -1,0 +1,31 @@
+using AuditPortal.Portal.Auth;
+
+namespace AuditPortal.Portal.Gateway;
+
+/// <summary>
+/// A kind of ledger query and who may run it. The name is what the access log records; the roles are
+/// checked by <see cref="QueryGateway"/> before anything else happens.
+/// </summary>
+/// <param name="Name">Stable name written to the access log, e.g. <c>dashboard.read</c>.</param>
+/// <param name="AllowedRoles">Portal roles that may run it (any one suffices).</param>
+/// <param name="RequiresPurpose">True when the caller must state a purpose (case, justification).</param>
+public sealed record QueryKind(string Name, IReadOnlyList<string> AllowedRoles, bool RequiresPurpose = false)
+{
+    public bool Allows(IEnumerable<string> roles) => roles.Any(r => AllowedRoles.Contains(r, StringComparer.Ordinal));
+
+    public override string ToString() => Name;
+}
+
+/// <summary>The table of query kinds: the one place that says which role may read what (DESIGN §4).</summary>
+public static class QueryKinds
+{
+    /// <summary>Home dashboard: ledger head, latest checkpoint, replica lag. Every portal role.</summary>
+    public static QueryKind DashboardRead { get; } =
+        new("dashboard.read", [PortalRoles.Auditor, PortalRoles.Investigator, PortalRoles.Admin]);
+
+    /// <summary>One entity's events (timeline). Auditors and investigators; admins review the access log, not the ledger.</summary>
+    public static QueryKind StreamRead { get; } =
+        new("stream.read", [PortalRoles.Auditor, PortalRoles.Investigator]);
+
+    public static IReadOnlyList<QueryKind> All { get; } = [DashboardRead, StreamRead];
+}
