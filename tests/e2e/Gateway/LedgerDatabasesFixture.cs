@@ -70,6 +70,7 @@ public sealed class LedgerDatabasesFixture : IAsyncLifetime
         await ExecuteAsync(PrimaryServer, $"CREATE DATABASE \"{PortalDb}\"");
         await LedgerMigrator.MigrateAsync(Primary(LedgerDb), LedgerRoles.Ledger);
         await LedgerMigrator.MigrateAsync(Primary(PortalDb), LedgerRoles.AccessLog);
+        await PortalMigrator.MigrateAsync(Primary(PortalDb), LedgerRoles.AccessLog);
 
         using var signer = CheckpointSigner.Generate();
         await File.WriteAllTextAsync(PublicKeyPath, signer.PublicKey.ToPem());
