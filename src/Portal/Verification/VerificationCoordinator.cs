@@ -190,11 +190,11 @@ public sealed class VerificationCoordinator(
         live.TryRemove(run.Id, out _);
     }
 
-    private static VerificationRequest Request(RunScope scope) => scope.Kind switch
+    private VerificationRequest Request(RunScope scope) => scope.Kind switch
     {
-        RunScopeKind.Whole => new VerificationRequest(),
-        RunScopeKind.Range => new VerificationRequest(From: scope.From, To: scope.To),
-        _ => new VerificationRequest(Stream: scope.Stream),
+        RunScopeKind.Whole => new VerificationRequest(Parallelism: Math.Max(1, Options.Parallelism), MaxRowsPerSecond: Options.MaxRowsPerSecond),
+        RunScopeKind.Range => new VerificationRequest(From: scope.From, To: scope.To, MaxRowsPerSecond: Options.MaxRowsPerSecond),
+        _ => new VerificationRequest(Stream: scope.Stream, MaxRowsPerSecond: Options.MaxRowsPerSecond),
     };
 
     private async Task PersistFindingsAsync(LiveRun run, VerificationRunStore store, ChannelReader<RunFinding> reader)

@@ -12,6 +12,9 @@ public sealed class VerificationOptions
     /// <summary>Concurrent seq ranges of a whole-ledger run started from the page (each one replica connection).</summary>
     public int Parallelism { get; set; } = 1;
 
+    /// <summary>Runs started from the portal read at most this many rows per second (0: no limit; then <see cref="Parallelism"/> applies).</summary>
+    public double MaxRowsPerSecond { get; set; }
+
     /// <summary>Findings kept (in memory and in the registry) per run; further ones are counted.</summary>
     public int MaxFindings { get; set; } = 10_000;
 
