@@ -61,11 +61,12 @@ public sealed class TamperDrillTests(TamperableLedger ledger) : IClassFixture<Ta
         var run = VerificationHttp.RunIdOf(await VerificationHttp.StartAsync(client, ("scope", "range"), ("from", "1"), ("to", "30")));
         var all = await VerificationHttp.ReadEventsAsync(client, run);
         var findings = all.Where(e => e.Event == "finding").ToList();
-        findings.Select(f => f.Id).ShouldBe(["1", "2"]);
+        findings.Count.ShouldBeGreaterThanOrEqualTo(2, string.Join("\n", findings));
+        findings.Select(f => f.Id).ShouldBe(Enumerable.Range(1, findings.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
         var resumed = await VerificationHttp.ReadEventsAsync(client, run, lastEventId: "1");
 
-        resumed.Where(e => e.Event == "finding").Select(e => e.Id).ShouldBe(["2"]);
+        resumed.Where(e => e.Event == "finding").ShouldBe(findings.Skip(1));
         resumed[^1].Event.ShouldBe("done");
     }
 

@@ -25,7 +25,7 @@ public sealed class TamperableLedger : IAsyncLifetime
 
     /// <summary>Changes the payload of <paramref name="seq"/> in place (triggers disabled), then waits for the standby.</summary>
     public Task ChangePayloadAsync(long seq) => TamperAsync(string.Create(CultureInfo.InvariantCulture,
-        $"UPDATE ledger.events SET payload = jsonb_set(payload, '{{tampered}}', 'true') WHERE seq = {seq}"));
+        $"UPDATE ledger.events SET payload = '{{\"tampered\":true}}' WHERE seq = {seq}"));
 
     /// <summary>Deletes the row <paramref name="seq"/> (a gap), then waits for the standby.</summary>
     public Task DeleteRowAsync(long seq) => TamperAsync(string.Create(CultureInfo.InvariantCulture, $"DELETE FROM ledger.events WHERE seq = {seq}"));

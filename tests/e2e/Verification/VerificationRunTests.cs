@@ -102,7 +102,7 @@ public sealed class VerificationRunTests(TamperableLedger ledger) : IClassFixtur
         stored.StartedByName.ShouldBe("auditor-whole");
         stored.AccessLogSeq.ShouldNotBeNull();
         (await ledger.Databases.CountAsync(
-            "SELECT count(*) FROM ledger.events WHERE stream_type = 'user' AND stream_id = $1 AND action = 'query.requested' AND payload->>'kind' = 'verification.start'",
+            "SELECT count(*) FROM ledger.events WHERE stream_type = 'user' AND stream_id = $1 AND action = 'query.requested' AND payload::jsonb->>'kind' = 'verification.start'",
             "auditor-whole"))
             .ShouldBe(1, "each start is an access-log entry");
     }
