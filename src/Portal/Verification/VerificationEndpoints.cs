@@ -28,10 +28,11 @@ public static class VerificationEndpoints
     }
 
     /// <summary>Form: <c>scope</c> = whole | range | stream, <c>from</c>, <c>to</c>, <c>stream</c> (type/id).</summary>
-    private static async Task<IResult> StartAsync(HttpContext context, [FromForm] string? scope, [FromForm] long? from, [FromForm] long? to,
+    /// <remarks>The form always posts every field; empty number inputs arrive as empty strings, so they are parsed here.</remarks>
+    private static async Task<IResult> StartAsync(HttpContext context, [FromForm] string? scope, [FromForm] string? from, [FromForm] string? to,
         [FromForm] string? stream, VerificationStartQuery query, CancellationToken ct)
     {
-        if (ParseScope(scope, from, to, stream, out var problem) is not { } runScope)
+        if (ParseScope(scope, Number(from), Number(to), stream, out var problem) is not { } runScope)
             return Results.Problem(title: "Invalid scope", detail: problem, statusCode: StatusCodes.Status400BadRequest);
         var (gateway, start) = await query.StartAsync(runScope, context.User, ct);
         if (!gateway.IsOk)
@@ -43,6 +44,9 @@ public static class VerificationEndpoints
                 detail: "The run registry or the ledger replica is not configured.", statusCode: StatusCodes.Status503ServiceUnavailable),
         };
     }
+
+    private static long? Number(string? text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 
     /// <summary>The scope from the start form, or null with the reason.</summary>
     public static RunScope? ParseScope(string? scope, long? from, long? to, string? stream, out string? problem)
