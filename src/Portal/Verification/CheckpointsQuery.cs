@@ -68,6 +68,8 @@ public sealed class CheckpointsQuery(QueryGateway gateway, PortalVerificationBac
             await using (var cmd = session.CreateCommand("SELECT coalesce(max(seq), 0) FROM ledger.events"))
                 head = (long)(await cmd.ExecuteScalarAsync(token))!;
             var view = Build(table, head, backend.ExistingWitness?.ReadAll(), backend.PublicKey, lastFull, fullFindings);
+            if (backend.Witness is { } configured && backend.ExistingWitness is null)
+                view = view with { LedgerProblems = [.. view.LedgerProblems, $"The witness directory {configured.Path} does not exist: nothing to compare the head with."] };
             return QueryAnswer.Of(view, table.Select(t => FormattableString.Invariant($"checkpoint:{t.Size}")).ToList());
         }, ct);
     }
