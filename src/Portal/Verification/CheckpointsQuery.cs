@@ -74,7 +74,7 @@ public sealed class CheckpointsQuery(QueryGateway gateway, PortalVerificationBac
         }, ct);
     }
 
-    internal CheckpointsView Build(IReadOnlyList<(long Size, DateTime Time, byte[] Root, string Text, byte[] Signature)> table, long head,
+    internal static CheckpointsView Build(IReadOnlyList<(long Size, DateTime Time, byte[] Root, string Text, byte[] Signature)> table, long head,
         IReadOnlyList<WitnessEntry>? witness, CheckpointPublicKey? key, VerificationRun? lastFull, IReadOnlyList<Finding> fullFindings)
     {
         var bySize = new SortedDictionary<long, (CheckpointRowBuilder Row, int _)>();
