@@ -71,14 +71,18 @@ public sealed class TamperableLedger : IAsyncLifetime
             await WaitForStandbyAsync();
     }
 
-    /// <summary>Waits until the standby has replayed everything the primary has written so far.</summary>
+    /// <summary>
+    /// Waits until the standby has replayed everything the primary has written so far. The insert
+    /// position, not the write position: the test cluster commits asynchronously, so a commit record
+    /// may still sit in the WAL buffers beyond <c>pg_current_wal_lsn()</c>.
+    /// </summary>
     public async Task WaitForStandbyAsync()
     {
         string lsn;
         await using (var primary = new NpgsqlConnection(Databases.Primary(Databases.LedgerDb)))
         {
             await primary.OpenAsync();
-            await using var cmd = new NpgsqlCommand("SELECT pg_current_wal_lsn()::text", primary);
+            await using var cmd = new NpgsqlCommand("SELECT pg_current_wal_insert_lsn()::text", primary);
             lsn = (string)(await cmd.ExecuteScalarAsync())!;
         }
         await using var standby = new NpgsqlConnection(Databases.Replica(Databases.LedgerDb));
