@@ -84,6 +84,8 @@ public sealed class LiveRun
 
     internal RunFinding AddFinding(AuditPortal.Verification.Verifying.Finding finding, DateTimeOffset at)
     {
+        // Microseconds, as PostgreSQL stores them: a finding replayed from the registry reads the same as it did live.
+        at = new DateTimeOffset(at.Ticks - at.Ticks % 10, at.Offset);
         lock (gate)
         {
             var recorded = new RunFinding(++ordinal, finding, at);
