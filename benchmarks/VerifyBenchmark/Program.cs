@@ -2,6 +2,7 @@
 //
 //   dotnet run -c Release --project benchmarks/VerifyBenchmark -- \
 //       [--cpu] [--rows 1000000] [--connection "Host=127.0.0.1;Port=57432;Username=postgres;Database=postgres"] [--repeat 3]
+//       [--database seed_bench --keys DIR]
 //
 // Creates (once) database verify_bench with ledger.events holding --rows generated, correctly chained
 // rows (~1000 streams, ~600 bytes of canonical record each), then times in the same process:
@@ -10,6 +11,9 @@
 //   runner x1 : LedgerVerificationRunner, one range
 //   runner x2 : LedgerVerificationRunner, two parallel ranges
 // (--cpu: only the in-memory verifier cost per row, no database) and prints rows/s for each and the ratio to raw COPY. Best of --repeat runs.
+// --database: measure an existing ledger instead, e.g. the realistic demo ledger that
+// benchmarks/SeedBenchmark (`auditportal ledger seed`) left in seed_bench; --keys DIR: its checkpoint
+// public key (DIR/keys) and witness (DIR/witness), so checkpoints are verified as `ledger verify` does.
 using System.Diagnostics;
 using System.Globalization;
 using AuditPortal.Benchmarks.Verify;
@@ -18,6 +22,8 @@ using Npgsql;
 
 var rows = 1_000_000L;
 var repeat = 3;
+string? database = null;
+string? keysRoot = null;
 var admin = Environment.GetEnvironmentVariable("AUDITPORTAL_TEST_PRIMARY")
             ?? "Host=127.0.0.1;Port=57432;Username=postgres;Database=postgres";
 for (var i = 0; i < args.Length - 1; i += 2)
@@ -32,6 +38,8 @@ for (var i = 0; i < args.Length - 1; i += 2)
         case "--rows": rows = long.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--connection": admin = args[i + 1]; break;
         case "--repeat": repeat = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--database": database = args[i + 1]; break;
+        case "--keys": keysRoot = args[i + 1]; break;
         default: throw new ArgumentException($"unknown option {args[i]}");
     }
 }
@@ -64,10 +72,16 @@ if (args.Contains("--cpu"))
     return;
 }
 
-var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = "verify_bench" }.ConnectionString;
-await BenchLedger.EnsureAsync(admin, connectionString, rows);
+var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database ?? "verify_bench" }.ConnectionString;
+if (database is null)
+    await BenchLedger.EnsureAsync(admin, connectionString, rows);
 await using var dataSource = NpgsqlDataSource.Create(connectionString);
-var runner = new LedgerVerificationRunner(dataSource, publicKey: null, witness: null);
+if (database is not null)
+    rows = await new LedgerRowReader(dataSource).HeadSeqAsync();
+var publicKey = keysRoot is null ? null
+    : AuditPortal.Verification.Checkpoints.CheckpointPublicKey.FromPem(File.ReadAllText(Path.Combine(keysRoot, "keys", "ledger-checkpoint-public.pem")));
+var witness = keysRoot is null ? null : new AuditPortal.Verification.Checkpoints.WitnessDirectory(Path.Combine(keysRoot, "witness"));
+var runner = new LedgerVerificationRunner(dataSource, publicKey, witness);
 
 // The machine is shared: measurements are interleaved (raw, reader, x1, x2, raw, …) so each sees
 // the same load on average, and the best of --repeat rounds is kept for each.
@@ -84,26 +98,29 @@ var measurements = new (string Name, Func<Task<long>> Run)[]
     ("runner, 1 range", async () => Check(await runner.RunAsync(new VerificationRequest(CheckReferences: false), null, CancellationToken.None))),
     ("runner, 2 ranges", async () => Check(await runner.RunAsync(new VerificationRequest(Parallelism: 2, CheckReferences: false), null, CancellationToken.None))),
 };
-var best = measurements.Select(_ => (Rows: 0L, Seconds: double.MaxValue)).ToArray();
+var best = measurements.Select(_ => (Rows: 0L, Seconds: double.MaxValue, Cpu: 0.0)).ToArray();
 await RawCopy.DrainAsync(dataSource); // warm the cache
 for (var r = 0; r < repeat; r++)
 {
     for (var m = 0; m < measurements.Length; m++)
     {
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         var count = await measurements[m].Run();
         var seconds = sw.Elapsed.TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         if (seconds < best[m].Seconds)
-            best[m] = (count, seconds);
+            best[m] = (count, seconds, cpu);
     }
 }
 var raw = best[0];
 
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rows: {rows:N0}, cores: {Environment.ProcessorCount}, best of {repeat}"));
-Console.WriteLine("measurement                 rows/s      seconds   vs raw COPY");
-void Line(string name, (long Rows, double Seconds) m) =>
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"rows: {rows:N0} ({database ?? "verify_bench, generated"}), cores: {Environment.ProcessorCount}, best of {repeat}, load average now: {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a")}"));
+Console.WriteLine("measurement                 rows/s      seconds   vs raw COPY   client CPU s (user+sys of this process, same run)");
+void Line(string name, (long Rows, double Seconds, double Cpu) m) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{name,-22} {m.Rows / m.Seconds,12:N0} {m.Seconds,12:F2} {m.Rows / m.Seconds / (raw.Rows / raw.Seconds),12:P0}"));
+        $"{name,-22} {m.Rows / m.Seconds,12:N0} {m.Seconds,12:F2} {m.Rows / m.Seconds / (raw.Rows / raw.Seconds),12:P0} {m.Cpu,14:F2}"));
 for (var m = 0; m < measurements.Length; m++)
     Line(measurements[m].Name, best[m]);
 

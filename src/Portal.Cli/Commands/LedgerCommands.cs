@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Threading.Channels;
 using AuditPortal.Data.Appending;
 using AuditPortal.Data.Demo;
 using AuditPortal.Data.PersonalData;
@@ -39,8 +40,11 @@ public static class LedgerCommands
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(console, async () =>
         {
-            var applied = await LedgerMigrator.MigrateAsync(env.Primary(parse.GetValue(connection)), LedgerRoles.Ledger, ct);
+            var primary = env.Primary(parse.GetValue(connection));
+            var applied = await LedgerMigrator.MigrateAsync(primary, LedgerRoles.Ledger, ct);
             await console.Out.WriteLineAsync($"ledger database: {Describe(applied)}");
+            if (await LedgerBulkLoad.RestoreAsync(primary, ct) is var restored and > 0)
+                await console.Out.WriteLineAsync($"ledger database: recreated {restored} secondary index(es) left dropped by an interrupted seed");
             if ((parse.GetValue(accessLog) ?? env.PortalDb) is { } portalDb)
             {
                 var appliedLog = await LedgerMigrator.MigrateAsync(portalDb, LedgerRoles.AccessLog, ct);
@@ -74,11 +78,15 @@ public static class LedgerCommands
             Description = "Sign a checkpoint every this many events",
             DefaultValueFactory = _ => 10_000,
         }.InRange(1, 10_000_000);
+        var keepIndexes = new Option<bool>("--keep-indexes")
+        {
+            Description = "Maintain the secondary indexes row by row instead of dropping them and building them at the end",
+        };
         var keysDir = CommonOptions.KeysDir();
         var witnessDir = CommonOptions.WitnessDir();
         var command = new Command("seed", "Append a deterministic demo ledger (brokerage / tax domain) to an empty ledger")
         {
-            connection, events, seed, batch, checkpointEvery, keysDir, witnessDir,
+            connection, events, seed, batch, checkpointEvery, keepIndexes, keysDir, witnessDir,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(console, async () =>
         {
@@ -87,7 +95,12 @@ public static class LedgerCommands
             {
                 var existing = (long)(await check.CreateCommand("SELECT count(*) FROM ledger.events").ExecuteScalarAsync(ct))!;
                 if (existing > 0)
+                {
+                    // A seed that was interrupted leaves its secondary indexes dropped: put them back.
+                    if (await LedgerBulkLoad.RestoreAsync(primary, ct) is var restored and > 0)
+                        await console.Error.WriteLineAsync($"  recreated {restored} secondary index(es) left dropped by an interrupted seed");
                     throw new CliUsageException($"the ledger already holds {existing} events: seed only fills an empty ledger");
+                }
             }
             var keys = env.KeysDirectory(parse.GetValue(keysDir));
             using var signer = CheckpointKeys.LoadSigner(keys, LedgerKeyName);
@@ -101,20 +114,53 @@ public static class LedgerCommands
                 Signer = signer,
                 Witness = new WitnessDirectory(env.WitnessDirectory(parse.GetValue(witnessDir))),
             };
-            await using var appender = new LedgerAppender(env.Writer(primary, LedgerRoles.Ledger.Writer), TimeProvider.System, options);
             var total = parse.GetValue(events);
             var clock = Stopwatch.StartNew();
+            // Bulk load (docs/performance.md): the ledger is empty, so build the secondary indexes once
+            // at the end instead of row by row. Restored in finally, and by the next init or seed if
+            // this process dies first.
+            var bulk = !parse.GetValue(keepIndexes) && await LedgerBulkLoad.DropIfEmptyAsync(primary, ct);
             long done = 0;
-            foreach (var chunk in generator.Batches(total, parse.GetValue(batch)))
+            double appendSeconds;
+            long? checkpointSize;
+            try
             {
-                await appender.AppendAsync(chunk, ct);
-                done += chunk.Count;
-                if (done % 100_000 < chunk.Count || done == total)
-                    await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"  {done:N0} / {total:N0} events ({done / clock.Elapsed.TotalSeconds:N0} events/s)"));
+                await using var appender = new LedgerAppender(SeedWriter(env.Writer(primary, LedgerRoles.Ledger.Writer)), TimeProvider.System, options);
+                // Pipelined: the generator fills the next batches on another thread while this one
+                // canonicalizes, hashes and COPYs the current one. Batches stay in generator order.
+                var batches = Channel.CreateBounded<IReadOnlyList<NewEvent>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+                var producer = Task.Run(async () =>
+                {
+                    try
+                    {
+                        foreach (var chunk in generator.Batches(total, parse.GetValue(batch)))
+                            await batches.Writer.WriteAsync(chunk, ct);
+                        batches.Writer.Complete();
+                    }
+                    catch (Exception ex)
+                    {
+                        batches.Writer.Complete(ex);
+                    }
+                }, ct);
+                await foreach (var chunk in batches.Reader.ReadAllAsync(ct))
+                {
+                    await appender.AppendAsync(chunk, ct);
+                    done += chunk.Count;
+                    if (done % 100_000 < chunk.Count || done == total)
+                        await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                            $"  {done:N0} / {total:N0} events ({done / clock.Elapsed.TotalSeconds:N0} events/s)"));
+                }
+                await producer;
+                appendSeconds = clock.Elapsed.TotalSeconds;
+                var checkpoint = await appender.CreateCheckpointAsync(ct);
+                checkpointSize = checkpoint?.Checkpoint.Size;
             }
-            var appendSeconds = clock.Elapsed.TotalSeconds;
-            var checkpoint = await appender.CreateCheckpointAsync(ct);
+            finally
+            {
+                if (bulk)
+                    await LedgerBulkLoad.RestoreAsync(primary, CancellationToken.None);
+            }
+            var totalSeconds = clock.Elapsed.TotalSeconds;
 
             await using var eraser = NpgsqlDataSource.Create(CliEnvironment.AsRole(primary, LedgerRoles.Ledger.KeyEraser));
             var keyStore = new KeyStore(eraser);
@@ -122,11 +168,24 @@ public static class LedgerCommands
                 await keyStore.ShredAsync(subject, "svc:demo-seed", "erasure requested (demo data)", ct);
 
             await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"seeded {done} events in {appendSeconds:F1} s ({done / appendSeconds:F0} events/s); " +
-                $"checkpoint at size {checkpoint?.Checkpoint.Size}; {generator.ShreddedSubjects.Count} subjects crypto-shredded"));
+                $"seeded {done} events in {totalSeconds:F1} s ({done / totalSeconds:F0} events/s; appending {appendSeconds:F1} s, " +
+                $"{(bulk ? "building secondary indexes " + (totalSeconds - appendSeconds).ToString("F1", CultureInfo.InvariantCulture) + " s" : "indexes kept")}); " +
+                $"checkpoint at size {checkpointSize}; {generator.ShreddedSubjects.Count} subjects crypto-shredded"));
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The seed's writer sessions commit asynchronously (<c>synchronous_commit = off</c>): a crash can
+    /// lose the last few hundred milliseconds of commits, never corrupt or reorder them, and a seed
+    /// that does not finish is re-run into a fresh database anyway. The normal appender never does this.
+    /// </summary>
+    private static string SeedWriter(string writer)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(writer);
+        builder.Options = string.IsNullOrEmpty(builder.Options) ? "-c synchronous_commit=off" : builder.Options + " -c synchronous_commit=off";
+        return builder.ConnectionString;
     }
 
     private static Command Checkpoint(CliConsole console, CliEnvironment env)

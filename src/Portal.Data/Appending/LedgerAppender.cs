@@ -241,15 +241,31 @@ public sealed class LedgerAppender : IAsyncDisposable
 
     private async Task<Plan> AppendInTransactionAsync(NpgsqlConnection connection, Prepared[] prepared, CancellationToken ct)
     {
-        var idempotencyKeys = prepared.Select(p => p.Source.IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+        // Plain loops, not LINQ: this runs for every batch (tens of thousands of elements when seeding).
+        var keySet = new HashSet<string>(StringComparer.Ordinal);
         // Generated ids are fresh UUIDv7s (a collision would still hit the unique constraint), so
         // only caller-chosen ids and references need looking up.
-        var mentionedIds = prepared
-            .SelectMany(p => (p.Source.Lineage?.Inputs ?? [])
-                .Concat(p.Source.EventId is { } id ? [id] : [])
-                .Concat(p.Source.Supersedes is { } s ? [s] : []))
-            .Distinct().ToArray();
-        var streams = prepared.Select(p => new StreamKey(p.Source.StreamType, p.Source.StreamId)).Distinct().ToArray();
+        var idSet = new HashSet<Guid>(prepared.Length);
+        var streamSet = new HashSet<StreamKey>();
+        foreach (var p in prepared)
+        {
+            var source = p.Source;
+            if (source.IdempotencyKey is { } k)
+                keySet.Add(k);
+            if (source.Lineage is { } lineage)
+            {
+                foreach (var input in lineage.Inputs)
+                    idSet.Add(input);
+            }
+            if (source.EventId is { } id)
+                idSet.Add(id);
+            if (source.Supersedes is { } s)
+                idSet.Add(s);
+            streamSet.Add(new StreamKey(source.StreamType, source.StreamId));
+        }
+        var idempotencyKeys = keySet.ToArray();
+        var mentionedIds = idSet.ToArray();
+        var streams = streamSet.ToArray();
 
         await using var tx = await connection.BeginTransactionAsync(ct);
         await using var batch = new NpgsqlBatch(connection, tx)
@@ -259,11 +275,24 @@ public sealed class LedgerAppender : IAsyncDisposable
                 new($"SELECT pg_advisory_xact_lock({AppendLockKey})"),
                 new("SELECT seq, hash FROM ledger.events ORDER BY seq DESC LIMIT 1"),
                 new("SELECT size, checkpoint_time FROM ledger.checkpoints ORDER BY size DESC LIMIT 1"),
-                new("SELECT idempotency_key, event_id, seq, stream_seq FROM ledger.events WHERE idempotency_key = ANY($1)")
+                // One index probe per key (LATERAL … LIMIT 1 cannot become a hash join): with `= ANY($1)`
+                // and thousands of keys the planner picks a (parallel) sequential scan of the whole
+                // ledger, which made every batch cost O(ledger size) — 350 ms per 5,000 keys at 1M rows.
+                new("""
+                    SELECT e.idempotency_key, e.event_id, e.seq, e.stream_seq
+                    FROM unnest($1::text[]) AS t(k)
+                    CROSS JOIN LATERAL (
+                      SELECT idempotency_key, event_id, seq, stream_seq FROM ledger.events
+                      WHERE idempotency_key = t.k LIMIT 1) e
+                    """)
                 {
                     Parameters = { new() { Value = idempotencyKeys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text } },
                 },
-                new("SELECT event_id FROM ledger.events WHERE event_id = ANY($1)")
+                new("""
+                    SELECT e.event_id
+                    FROM unnest($1::uuid[]) AS t(id)
+                    CROSS JOIN LATERAL (SELECT event_id FROM ledger.events WHERE event_id = t.id LIMIT 1) e
+                    """)
                 {
                     Parameters = { new() { Value = mentionedIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid } },
                 },
@@ -278,8 +307,8 @@ public sealed class LedgerAppender : IAsyncDisposable
                 {
                     Parameters =
                     {
-                        new() { Value = streams.Select(s => s.Type).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                        new() { Value = streams.Select(s => s.Id).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                        new() { Value = Array.ConvertAll(streams, s => s.Type), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                        new() { Value = Array.ConvertAll(streams, s => s.Id), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                     },
                 },
             },

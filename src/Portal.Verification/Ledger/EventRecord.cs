@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Security.Cryptography;
 using AuditPortal.Verification.Canonical;
 
 namespace AuditPortal.Verification.Ledger;
@@ -19,46 +18,75 @@ public static class EventRecord
     public const int FormatVersion = 1;
 
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? scratch;
+    private static byte[]? scratch;
 
     /// <summary>Writes the canonical bytes of <paramref name="e"/> to <paramref name="output"/>.</summary>
     public static void WriteCanonical(LedgerEvent e, IBufferWriter<byte> output)
     {
-        Raw(output, "{\"action\":"u8);
-        JsonCanonicalizer.WriteString(output, e.Action);
-        Raw(output, ",\"actor\":"u8);
-        JsonCanonicalizer.WriteString(output, e.Actor);
-        Raw(output, ",\"client_address\":"u8);
-        StringOrNull(output, e.ClientAddress);
-        Raw(output, ",\"event_id\":"u8);
-        Uuid(output, e.EventId);
-        Raw(output, ",\"idempotency_key\":"u8);
-        StringOrNull(output, e.IdempotencyKey);
-        Raw(output, ",\"lineage\":"u8);
-        Lineage(output, e.Lineage);
-        Raw(output, ",\"occurred_at\":"u8);
-        Timestamp(output, e.OccurredAt);
-        Raw(output, ",\"payload\":"u8);
-        Utf8Verbatim(output, e.PayloadJson);
-        Raw(output, ",\"prev_hash\":"u8);
-        Hex(output, e.PrevHash);
-        Raw(output, ",\"recorded_at\":"u8);
-        Timestamp(output, e.RecordedAt);
-        Raw(output, ",\"schema_version\":"u8);
-        Integer(output, e.SchemaVersion);
-        Raw(output, ",\"seq\":"u8);
-        Integer(output, e.Seq);
-        Raw(output, ",\"stream_id\":"u8);
-        JsonCanonicalizer.WriteString(output, e.StreamId);
-        Raw(output, ",\"stream_prev_hash\":"u8);
-        Hex(output, e.StreamPrevHash);
-        Raw(output, ",\"stream_seq\":"u8);
-        Integer(output, e.StreamSeq);
-        Raw(output, ",\"stream_type\":"u8);
-        JsonCanonicalizer.WriteString(output, e.StreamType);
-        Raw(output, ",\"supersedes\":"u8);
-        if (e.Supersedes is { } s) Uuid(output, s); else Raw(output, "null"u8);
-        Raw(output, ",\"v\":1}"u8);
+        ArgumentNullException.ThrowIfNull(output);
+        var span = output.GetSpan(MaxCanonicalLength(e));
+        output.Advance(WriteCanonical(e, span));
+    }
+
+    /// <summary>
+    /// An upper bound on the canonical length of <paramref name="e"/>: every string at its worst-case
+    /// escaped length, the payload at three bytes per UTF-16 code unit.
+    /// </summary>
+    private static int MaxCanonicalLength(LedgerEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        long n = 512 // member names, punctuation, numbers, hex hashes, UUIDs and timestamps
+                 + MaxString(e.Action) + MaxString(e.Actor) + MaxString(e.ClientAddress) + MaxString(e.IdempotencyKey)
+                 + MaxString(e.StreamId) + MaxString(e.StreamType) + 3L * e.PayloadJson.Length
+                 + 2L * ((e.PrevHash?.Length ?? 0) + (e.StreamPrevHash?.Length ?? 0));
+        if (e.Lineage is { } lineage)
+            n += 64 + 40L * lineage.Inputs.Count + MaxString(lineage.RuleId) + MaxString(lineage.RuleVersion);
+        return checked((int)n);
+    }
+
+    private static long MaxString(string? value) => value is null ? 4 : 2 + 6L * value.Length;
+
+    // One pass into a span sized by MaxCanonicalLength: no interface call per member. The bytes are
+    // exactly those docs/ledger-format.md §2 specifies (tests pin them).
+    private static int WriteCanonical(LedgerEvent e, Span<byte> d)
+    {
+        var p = 0;
+        Raw(d, ref p, "{\"action\":"u8);
+        String(d, ref p, e.Action);
+        Raw(d, ref p, ",\"actor\":"u8);
+        String(d, ref p, e.Actor);
+        Raw(d, ref p, ",\"client_address\":"u8);
+        StringOrNull(d, ref p, e.ClientAddress);
+        Raw(d, ref p, ",\"event_id\":"u8);
+        Uuid(d, ref p, e.EventId);
+        Raw(d, ref p, ",\"idempotency_key\":"u8);
+        StringOrNull(d, ref p, e.IdempotencyKey);
+        Raw(d, ref p, ",\"lineage\":"u8);
+        Lineage(d, ref p, e.Lineage);
+        Raw(d, ref p, ",\"occurred_at\":"u8);
+        Timestamp(d, ref p, e.OccurredAt);
+        Raw(d, ref p, ",\"payload\":"u8);
+        p += System.Text.Encoding.UTF8.GetBytes(e.PayloadJson, d[p..]);
+        Raw(d, ref p, ",\"prev_hash\":"u8);
+        Hex(d, ref p, e.PrevHash);
+        Raw(d, ref p, ",\"recorded_at\":"u8);
+        Timestamp(d, ref p, e.RecordedAt);
+        Raw(d, ref p, ",\"schema_version\":"u8);
+        Integer(d, ref p, e.SchemaVersion);
+        Raw(d, ref p, ",\"seq\":"u8);
+        Integer(d, ref p, e.Seq);
+        Raw(d, ref p, ",\"stream_id\":"u8);
+        String(d, ref p, e.StreamId);
+        Raw(d, ref p, ",\"stream_prev_hash\":"u8);
+        Hex(d, ref p, e.StreamPrevHash);
+        Raw(d, ref p, ",\"stream_seq\":"u8);
+        Integer(d, ref p, e.StreamSeq);
+        Raw(d, ref p, ",\"stream_type\":"u8);
+        String(d, ref p, e.StreamType);
+        Raw(d, ref p, ",\"supersedes\":"u8);
+        if (e.Supersedes is { } s) Uuid(d, ref p, s); else Raw(d, ref p, "null"u8);
+        Raw(d, ref p, ",\"v\":1}"u8);
+        return p;
     }
 
     public static byte[] CanonicalBytes(LedgerEvent e)
@@ -71,12 +99,13 @@ public static class EventRecord
     /// <summary>leaf_hash = SHA-256(0x00 ‖ canonical bytes), written to <paramref name="destination"/>.</summary>
     public static void ComputeLeafHash(LedgerEvent e, Span<byte> destination)
     {
-        var buffer = scratch ??= new ArrayBufferWriter<byte>(1024);
-        buffer.ResetWrittenCount();
-        buffer.GetSpan(1)[0] = 0x00;
-        buffer.Advance(1);
-        WriteCanonical(e, buffer);
-        SHA256.HashData(buffer.WrittenSpan, destination);
+        var needed = 1 + MaxCanonicalLength(e);
+        var buffer = scratch;
+        if (buffer is null || buffer.Length < needed)
+            scratch = buffer = new byte[Math.Max(needed, 4096)];
+        buffer[0] = 0x00;
+        var length = 1 + WriteCanonical(e, buffer.AsSpan(1));
+        AuditPortal.Verification.Merkle.Sha256Scratch.Hash(buffer.AsSpan(0, length), destination);
     }
 
     public static byte[] LeafHash(LedgerEvent e)
@@ -86,71 +115,67 @@ public static class EventRecord
         return hash;
     }
 
-    private static void Raw(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes) => output.Write(bytes);
-
-    private static void StringOrNull(IBufferWriter<byte> output, string? value)
+    private static void Raw(Span<byte> d, ref int p, ReadOnlySpan<byte> bytes)
     {
-        if (value is null) Raw(output, "null"u8);
-        else JsonCanonicalizer.WriteString(output, value);
+        bytes.CopyTo(d[p..]);
+        p += bytes.Length;
     }
 
-    private static void Uuid(IBufferWriter<byte> output, Guid id)
+    private static void String(Span<byte> d, ref int p, string value) => p += JsonCanonicalizer.WriteString(d[p..], value);
+
+    private static void StringOrNull(Span<byte> d, ref int p, string? value)
     {
-        var span = output.GetSpan(38);
-        span[0] = (byte)'"';
-        id.TryFormat(span[1..], out var written, "D");
-        span[1 + written] = (byte)'"';
-        output.Advance(written + 2);
+        if (value is null) Raw(d, ref p, "null"u8);
+        else String(d, ref p, value);
     }
 
-    private static void Timestamp(IBufferWriter<byte> output, DateTime utc)
+    private static void Uuid(Span<byte> d, ref int p, Guid id)
     {
-        var span = output.GetSpan(LedgerTime.Length + 2);
-        span[0] = (byte)'"';
-        var written = LedgerTime.WriteUtf8(utc, span[1..]);
-        span[1 + written] = (byte)'"';
-        output.Advance(written + 2);
+        d[p] = (byte)'"';
+        id.TryFormat(d[(p + 1)..], out var written, "D");
+        d[p + 1 + written] = (byte)'"';
+        p += written + 2;
     }
 
-    private static void Hex(IBufferWriter<byte> output, byte[] hash)
+    private static void Timestamp(Span<byte> d, ref int p, DateTime utc)
     {
-        var span = output.GetSpan(hash.Length * 2 + 2);
-        span[0] = (byte)'"';
-        Convert.TryToHexStringLower(hash, span.Slice(1, hash.Length * 2), out _);
-        span[1 + hash.Length * 2] = (byte)'"';
-        output.Advance(hash.Length * 2 + 2);
+        d[p] = (byte)'"';
+        var written = LedgerTime.WriteUtf8(utc, d[(p + 1)..]);
+        d[p + 1 + written] = (byte)'"';
+        p += written + 2;
     }
 
-    private static void Integer(IBufferWriter<byte> output, long value)
+    private static void Hex(Span<byte> d, ref int p, byte[] hash)
     {
-        var span = output.GetSpan(20);
-        Utf8Formatter.TryFormat(value, span, out var written);
-        output.Advance(written);
+        d[p] = (byte)'"';
+        Convert.TryToHexStringLower(hash, d.Slice(p + 1, hash.Length * 2), out _);
+        d[p + 1 + hash.Length * 2] = (byte)'"';
+        p += hash.Length * 2 + 2;
     }
 
-    private static void Utf8Verbatim(IBufferWriter<byte> output, string text)
+    private static void Integer(Span<byte> d, ref int p, long value)
     {
-        var span = output.GetSpan(text.Length * 3);
-        output.Advance(System.Text.Encoding.UTF8.GetBytes(text, span));
+        Utf8Formatter.TryFormat(value, d[p..], out var written);
+        p += written;
     }
 
-    private static void Lineage(IBufferWriter<byte> output, LedgerLineage? lineage)
+    private static void Lineage(Span<byte> d, ref int p, LedgerLineage? lineage)
     {
         if (lineage is null)
         {
-            Raw(output, "null"u8);
+            Raw(d, ref p, "null"u8);
             return;
         }
-        Raw(output, "{\"inputs\":["u8);
+        Raw(d, ref p, "{\"inputs\":["u8);
         for (var i = 0; i < lineage.Inputs.Count; i++)
         {
-            if (i > 0) Raw(output, ","u8);
-            Uuid(output, lineage.Inputs[i]);
+            if (i > 0) Raw(d, ref p, ","u8);
+            Uuid(d, ref p, lineage.Inputs[i]);
         }
-        Raw(output, "],\"rule_id\":"u8);
-        JsonCanonicalizer.WriteString(output, lineage.RuleId);
-        Raw(output, ",\"rule_version\":"u8);
-        JsonCanonicalizer.WriteString(output, lineage.RuleVersion);
-        Raw(output, "}"u8);
+        Raw(d, ref p, "],\"rule_id\":"u8);
+        String(d, ref p, lineage.RuleId);
+        Raw(d, ref p, ",\"rule_version\":"u8);
+        String(d, ref p, lineage.RuleVersion);
+        Raw(d, ref p, "}"u8);
     }
 }

@@ -55,7 +55,7 @@ public static class MerkleHasher
         {
             buffer[0] = LeafHashPrefix;
             leaf.CopyTo(buffer[1..]);
-            SHA256.HashData(buffer[..length], destination);
+            Sha256Scratch.Hash(buffer[..length], destination);
         }
         finally
         {
@@ -97,7 +97,7 @@ public static class MerkleHasher
         buffer[0] = NodeHashPrefix;
         left.CopyTo(buffer[1..]);
         right.CopyTo(buffer[(1 + HashSize)..]);
-        SHA256.HashData(buffer, destination);
+        Sha256Scratch.Hash(buffer, destination);
     }
 
     private static void CheckDestination(Span<byte> destination)

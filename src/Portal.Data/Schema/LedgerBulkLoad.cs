@@ -1,0 +1,94 @@
+using Npgsql;
+
+namespace AuditPortal.Data.Schema;
+
+/// <summary>
+/// The bulk-load path of <c>auditportal ledger seed</c> (PostgreSQL manual, "Populating a Database"):
+/// into an <em>empty</em> ledger, drop the non-unique secondary indexes of <c>ledger.events</c>, append,
+/// and build them once at the end, which is far cheaper than maintaining them row by row.
+/// </summary>
+/// <remarks>
+/// <para>Only the investigation access paths are dropped (actor, action, occurred_at, recorded_at,
+/// supersedes, lineage inputs). The primary key and the unique constraints (event id, idempotency key,
+/// stream position) stay: they enforce correctness, and the appender reads the stream heads through
+/// the stream-position index.</para>
+/// <para>Runs as the table owner (the superuser that ran <c>ledger init</c>); the writer role cannot
+/// drop indexes. Idempotent and safe if interrupted: <see cref="RestoreAsync"/> uses
+/// <c>CREATE INDEX IF NOT EXISTS</c>, and <c>ledger init</c> and <c>ledger seed</c> both call it, so a
+/// seed killed half-way leaves a ledger whose indexes come back on the next init or seed. Missing
+/// secondary indexes only make investigation queries slower; they never change what is stored or
+/// verified.</para>
+/// <para>Never used by the normal appender: dropping indexes of a ledger that other writers and readers
+/// use would stall their queries.</para>
+/// </remarks>
+public static class LedgerBulkLoad
+{
+    /// <summary>Name and definition of every non-unique secondary index, exactly as in V001__ledger.sql.</summary>
+    public static IReadOnlyList<(string Name, string Definition)> SecondaryIndexes { get; } =
+    [
+        ("events_actor_idx", "ON ledger.events (actor, seq)"),
+        ("events_action_idx", "ON ledger.events (action, seq)"),
+        ("events_occurred_at_idx", "ON ledger.events (occurred_at)"),
+        ("events_recorded_at_idx", "ON ledger.events (recorded_at)"),
+        ("events_supersedes_idx", "ON ledger.events (supersedes) WHERE supersedes IS NOT NULL"),
+        ("events_lineage_inputs_idx", "ON ledger.events USING gin (lineage_inputs) WHERE lineage_inputs IS NOT NULL"),
+    ];
+
+    /// <summary>
+    /// Drops the secondary indexes, only if <c>ledger.events</c> is empty (checked under a lock that
+    /// keeps writers out until the drop commits). Returns false, dropping nothing, when it is not empty.
+    /// </summary>
+    public static async Task<bool> DropIfEmptyAsync(string ownerConnectionString, CancellationToken ct = default)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE ledger.events IN SHARE ROW EXCLUSIVE MODE", connection, tx))
+            await lockTable.ExecuteNonQueryAsync(ct);
+        await using (var any = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM ledger.events)", connection, tx))
+        {
+            if ((bool)(await any.ExecuteScalarAsync(ct))!)
+            {
+                await tx.RollbackAsync(ct);
+                return false;
+            }
+        }
+        foreach (var (name, _) in SecondaryIndexes)
+        {
+            await using var drop = new NpgsqlCommand($"DROP INDEX IF EXISTS ledger.{name}", connection, tx);
+            await drop.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>
+    /// Creates every secondary index that is missing; returns how many were created. Cheap when all exist.
+    /// </summary>
+    /// <remarks>Raises <c>maintenance_work_mem</c> for this session so each index is built with one sort.</remarks>
+    public static async Task<int> RestoreAsync(string ownerConnectionString, CancellationToken ct = default)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        var missing = new List<(string Name, string Definition)>();
+        foreach (var index in SecondaryIndexes)
+        {
+            await using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection);
+            exists.Parameters.Add(new() { Value = "ledger." + index.Name });
+            if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
+                missing.Add(index);
+        }
+        if (missing.Count == 0)
+            return 0;
+        await using (var mem = new NpgsqlCommand("SET maintenance_work_mem = '512MB'", connection))
+            await mem.ExecuteNonQueryAsync(ct);
+        foreach (var (name, definition) in missing)
+        {
+            await using var create = new NpgsqlCommand($"CREATE INDEX IF NOT EXISTS {name} {definition}", connection) { CommandTimeout = 0 };
+            await create.ExecuteNonQueryAsync(ct);
+        }
+        await using (var analyze = new NpgsqlCommand("ANALYZE ledger.events", connection) { CommandTimeout = 0 })
+            await analyze.ExecuteNonQueryAsync(ct);
+        return missing.Count;
+    }
+}
