@@ -49,6 +49,8 @@ public static class LedgerCommands
             {
                 var appliedLog = await LedgerMigrator.MigrateAsync(portalDb, LedgerRoles.AccessLog, ct);
                 await console.Out.WriteLineAsync($"access-log database: {Describe(appliedLog)}");
+                var appliedPortal = await PortalMigrator.MigrateAsync(portalDb, LedgerRoles.AccessLog, ct);
+                await console.Out.WriteLineAsync($"portal database (verification runs): {Describe(appliedPortal)}");
             }
             var keys = env.KeysDirectory(parse.GetValue(keysDir));
             foreach (var name in new[] { LedgerKeyName, "access-log" })

@@ -11,12 +11,14 @@ namespace AuditPortal.Data.Reading;
 /// <param name="Stream">Verify only this stream's events (in stream_seq order); From/To are ignored.</param>
 /// <param name="Parallelism">Concurrent seq ranges for a whole-ledger run (each its own connection).</param>
 /// <param name="CheckReferences">Also run the dangling-reference and duplicate-event_id queries (whole-ledger runs only).</param>
+/// <param name="MaxRowsPerSecond">Read at most this many rows per second (0: no limit), so a run started from the portal leaves it room to serve pages; single-range runs only.</param>
 public sealed record VerificationRequest(
     long? From = null,
     long? To = null,
     StreamKey? Stream = null,
     int Parallelism = 1,
-    bool CheckReferences = true);
+    bool CheckReferences = true,
+    double MaxRowsPerSecond = 0);
 
 /// <summary>
 /// Composes the row reader, the checkpoint table, the witness and the verifier (single or parallel).
@@ -37,6 +39,9 @@ public sealed class LedgerVerificationRunner(
     /// </summary>
     public Func<LedgerEvent, byte[], Finding?>? StreamHeadInclusion { get; init; }
 
+    /// <summary>Called with each finding as it is found (see <see cref="LedgerVerifierOptions.OnFinding"/>), including the reference-query findings at the end.</summary>
+    public Action<Finding>? OnFinding { get; init; }
+
     public async Task<VerificationResult> RunAsync(VerificationRequest request, IProgress<VerificationProgress>? progress,
         CancellationToken cancellationToken)
     {
@@ -48,9 +53,10 @@ public sealed class LedgerVerificationRunner(
                 Mode = VerificationMode.SingleStream,
                 Stream = stream,
                 StreamHeadInclusion = StreamHeadInclusion,
+                OnFinding = OnFinding,
                 TimeProvider = time,
             };
-            return await LedgerVerifier.VerifyAsync(reader.ReadStreamAsync(stream, cancellationToken), streamOptions, progress,
+            return await LedgerVerifier.VerifyAsync(Throttle(reader.ReadStreamAsync(stream, cancellationToken), request.MaxRowsPerSecond, cancellationToken), streamOptions, progress,
                 cancellationToken).ConfigureAwait(false);
         }
 
@@ -69,28 +75,49 @@ public sealed class LedgerVerificationRunner(
             Checkpoints = checkpoints,
             PublicKey = publicKey,
             Witness = witnessEntries,
+            OnFinding = OnFinding,
             TimeProvider = time,
         };
 
         VerificationResult result;
-        if (from == 1 && request.Parallelism > 1)
+        if (from == 1 && request.Parallelism > 1 && request.MaxRowsPerSecond <= 0)
         {
             result = await ParallelLedgerVerification.VerifyAsync(reader.ReadRangeAsync, to, request.Parallelism, options, progress,
                 cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            result = await LedgerVerifier.VerifyAsync(reader.ReadRangeAsync(from, to, cancellationToken), options, progress,
+            result = await LedgerVerifier.VerifyAsync(Throttle(reader.ReadRangeAsync(from, to, cancellationToken), request.MaxRowsPerSecond, cancellationToken), options, progress,
                 cancellationToken).ConfigureAwait(false);
         }
 
         if (!request.CheckReferences || from != 1 || result.Cancelled)
             return result;
         var references = await new DanglingReferenceQuery(dataSource).FindAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var f in references)
+            OnFinding?.Invoke(f);
         return references.Count == 0 ? result : result with
         {
             Findings = Finding.InReportOrder(result.Findings.Concat(references)),
             TotalFindings = result.TotalFindings + references.Count,
         };
+    }
+
+    /// <summary>Paces <paramref name="rows"/> to <paramref name="maxRowsPerSecond"/> (checked every 64 rows); unlimited when not positive.</summary>
+    private async IAsyncEnumerable<LedgerEvent> Throttle(IAsyncEnumerable<LedgerEvent> rows, double maxRowsPerSecond,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        long n = 0;
+        await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return row;
+            if (maxRowsPerSecond > 0 && (++n & 63) == 0)
+            {
+                var due = TimeSpan.FromSeconds(n / maxRowsPerSecond) - time.GetElapsedTime(started);
+                if (due > TimeSpan.Zero)
+                    await Task.Delay(due, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 }

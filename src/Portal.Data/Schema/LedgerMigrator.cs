@@ -24,13 +24,21 @@ public static partial class LedgerMigrator
     private const string ResourcePrefix = "AuditPortal.Data.Migrations.";
 
     /// <summary>The embedded migrations, ordered by version.</summary>
-    public static IReadOnlyList<Migration> Migrations { get; } = LoadMigrations();
+    public static IReadOnlyList<Migration> Migrations { get; } = LoadMigrations(ResourcePrefix);
 
     /// <summary>
     /// Creates the roles if missing and applies every migration not yet applied. Returns the versions applied now.
     /// </summary>
     /// <param name="superuserConnectionString">A role that may create roles and objects in the target database.</param>
-    public static async Task<IReadOnlyList<int>> MigrateAsync(string superuserConnectionString, LedgerRoles roles, CancellationToken ct = default)
+    public static Task<IReadOnlyList<int>> MigrateAsync(string superuserConnectionString, LedgerRoles roles, CancellationToken ct = default) =>
+        ApplyAsync(superuserConnectionString, roles, Migrations, "ledger", AdvisoryLockKey, ct);
+
+    /// <summary>
+    /// Applies <paramref name="migrations"/> not yet recorded in <c><paramref name="schema"/>.schema_migrations</c>
+    /// (shared by the ledger's and the portal database's own migration sets).
+    /// </summary>
+    internal static async Task<IReadOnlyList<int>> ApplyAsync(string superuserConnectionString, LedgerRoles roles,
+        IReadOnlyList<Migration> migrations, string schema, long advisoryLockKey, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(superuserConnectionString);
         ArgumentNullException.ThrowIfNull(roles);
@@ -38,15 +46,15 @@ public static partial class LedgerMigrator
 
         await using var connection = new NpgsqlConnection(superuserConnectionString);
         await connection.OpenAsync(ct);
-        await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({AdvisoryLockKey})", ct);
+        await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({advisoryLockKey})", ct);
         try
         {
             foreach (var role in roles.All)
                 await EnsureRoleAsync(connection, role, ct);
 
-            await ExecuteAsync(connection, null, """
-                CREATE SCHEMA IF NOT EXISTS ledger;
-                CREATE TABLE IF NOT EXISTS ledger.schema_migrations (
+            await ExecuteAsync(connection, null, $"""
+                CREATE SCHEMA IF NOT EXISTS {schema};
+                CREATE TABLE IF NOT EXISTS {schema}.schema_migrations (
                   version int PRIMARY KEY,
                   name text NOT NULL,
                   sha256 text NOT NULL,
@@ -54,7 +62,7 @@ public static partial class LedgerMigrator
                 """, ct);
 
             var applied = new Dictionary<int, string>();
-            await using (var cmd = new NpgsqlCommand("SELECT version, sha256 FROM ledger.schema_migrations", connection))
+            await using (var cmd = new NpgsqlCommand($"SELECT version, sha256 FROM {schema}.schema_migrations", connection))
             await using (var reader = await cmd.ExecuteReaderAsync(ct))
             {
                 while (await reader.ReadAsync(ct))
@@ -62,7 +70,7 @@ public static partial class LedgerMigrator
             }
 
             var appliedNow = new List<int>();
-            foreach (var migration in Migrations)
+            foreach (var migration in migrations)
             {
                 if (applied.TryGetValue(migration.Version, out var sha))
                 {
@@ -74,7 +82,7 @@ public static partial class LedgerMigrator
                 await using var tx = await connection.BeginTransactionAsync(ct);
                 await ExecuteAsync(connection, tx, migration.Render(roles), ct);
                 await using (var insert = new NpgsqlCommand(
-                    "INSERT INTO ledger.schema_migrations (version, name, sha256) VALUES ($1, $2, $3)", connection, tx))
+                    $"INSERT INTO {schema}.schema_migrations (version, name, sha256) VALUES ($1, $2, $3)", connection, tx))
                 {
                     insert.Parameters.Add(new() { Value = migration.Version });
                     insert.Parameters.Add(new() { Value = migration.Name });
@@ -89,7 +97,7 @@ public static partial class LedgerMigrator
         finally
         {
             if (connection.State == System.Data.ConnectionState.Open)
-                await ExecuteAsync(connection, null, $"SELECT pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
+                await ExecuteAsync(connection, null, $"SELECT pg_advisory_unlock({advisoryLockKey})", CancellationToken.None);
         }
     }
 
@@ -119,15 +127,15 @@ public static partial class LedgerMigrator
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private static List<Migration> LoadMigrations()
+    internal static List<Migration> LoadMigrations(string resourcePrefix)
     {
         var assembly = typeof(LedgerMigrator).Assembly;
         var migrations = new List<Migration>();
         foreach (var resource in assembly.GetManifestResourceNames())
         {
-            if (!resource.StartsWith(ResourcePrefix, StringComparison.Ordinal) || !resource.EndsWith(".sql", StringComparison.Ordinal))
+            if (!resource.StartsWith(resourcePrefix, StringComparison.Ordinal) || !resource.EndsWith(".sql", StringComparison.Ordinal))
                 continue;
-            var fileName = resource[ResourcePrefix.Length..];
+            var fileName = resource[resourcePrefix.Length..];
             var match = FileNamePattern().Match(fileName);
             if (!match.Success)
                 throw new InvalidOperationException($"embedded migration '{fileName}' is not named V###__name.sql");

@@ -214,6 +214,7 @@ public sealed class LedgerVerifier
 
     private void Report(Finding finding)
     {
+        options.OnFinding?.Invoke(finding);
         totalFindings++;
         if (findings.Count < options.MaxFindings)
             findings.Add(finding);

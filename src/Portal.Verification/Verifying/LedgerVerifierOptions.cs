@@ -41,6 +41,14 @@ public sealed record LedgerVerifierOptions
     /// <summary>Findings kept in the result; further ones are only counted (<see cref="VerificationResult.TotalFindings"/>).</summary>
     public int MaxFindings { get; init; } = 10_000;
 
+    /// <summary>
+    /// Called with each finding the moment it is found (before the run completes), including those
+    /// beyond <see cref="MaxFindings"/> and those of the merge of a parallel run. In a parallel run it is
+    /// called from several threads at once, so it must be thread-safe; it runs on the verifier's hot
+    /// path, so it should only hand the finding on (e.g. to a channel).
+    /// </summary>
+    public Action<Finding>? OnFinding { get; init; }
+
     /// <summary>Minimum time between two progress reports.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 

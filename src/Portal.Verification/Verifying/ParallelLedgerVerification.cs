@@ -73,6 +73,7 @@ public static class ParallelLedgerVerification
         long total = 0;
         void Report(Finding f)
         {
+            options.OnFinding?.Invoke(f);
             total++;
             findings.Add(f);
         }

@@ -38,6 +38,7 @@ public static class AuthenticationExtensions
             .AddPolicy(PortalPolicies.Auditor, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Auditor, PortalRoles.Investigator))
             .AddPolicy(PortalPolicies.Investigator, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Investigator))
             .AddPolicy(PortalPolicies.Admin, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Admin))
+            .AddPolicy(PortalPolicies.VerificationViewer, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.All))
             .AddPolicy(PortalPolicies.AnyRole, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.All));
         services.AddCascadingAuthenticationState();
         return services;

@@ -22,6 +22,11 @@ public static class PortalPolicies
     public const string Auditor = "Auditor";
     public const string Investigator = "Investigator";
     public const string Admin = "Admin";
+    /// <summary>
+    /// Watching verification runs and cancelling them: auditors, investigators and admins (admins may
+    /// cancel any run; starting one is the <c>verification.start</c> query kind: auditors and investigators).
+    /// </summary>
+    public const string VerificationViewer = "VerificationViewer";
     /// <summary>Any portal role at all (the home page).</summary>
     public const string AnyRole = "AnyRole";
 }

@@ -47,5 +47,21 @@ public static class QueryKinds
     public static QueryKind StreamProof { get; } =
         new("stream.proof", [PortalRoles.Auditor, PortalRoles.Investigator]);
 
-    public static IReadOnlyList<QueryKind> All { get; } = [DashboardRead, StreamRead, EntitySearch, TimelineRead, AsOfRead, AsOfDiff, StreamProof];
+    /// <summary>
+    /// Starting a verification run (the whole ledger, a range or a stream). Auditors and investigators;
+    /// the entry records the scope and the head the run targets (docs/verification.md, "Who may").
+    /// </summary>
+    public static QueryKind VerificationStart { get; } =
+        new("verification.start", [PortalRoles.Auditor, PortalRoles.Investigator]);
+
+    /// <summary>The checkpoint table and the witness's copy, with signature and root status. Auditors and investigators.</summary>
+    public static QueryKind CheckpointsRead { get; } =
+        new("checkpoints.read", [PortalRoles.Auditor, PortalRoles.Investigator]);
+
+    /// <summary>An inclusion or consistency proof (shown step by step, or downloaded). Auditors and investigators.</summary>
+    public static QueryKind ProofRead { get; } =
+        new("proof.read", [PortalRoles.Auditor, PortalRoles.Investigator]);
+
+    public static IReadOnlyList<QueryKind> All { get; } =
+        [DashboardRead, StreamRead, EntitySearch, TimelineRead, AsOfRead, AsOfDiff, StreamProof, VerificationStart, CheckpointsRead, ProofRead];
 }

@@ -2,6 +2,7 @@ using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Components;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Portal.Health;
+using AuditPortal.Portal.Verification;
 using AuditPortal.Portal.Ledger;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -24,6 +25,7 @@ public static class PortalHostingExtensions
         services.AddPortalDataProtection(builder.Configuration);
         services.AddRazorComponents(); // static SSR only: no interactive render modes
         services.AddPortalData(builder.Configuration);
+        services.AddPortalVerification(builder.Configuration);
         services.AddPortalHealthChecks();
         return builder;
     }
@@ -64,6 +66,7 @@ public static class PortalHostingExtensions
 
         app.MapAccountEndpoints();
         app.MapHealthEndpoints();
+        app.MapVerificationEndpoints();
         app.MapLedgerApi();
         app.MapRazorComponents<App>();
         return app;

@@ -39,7 +39,14 @@ public sealed class LedgerDatabasesFixture : IAsyncLifetime
         PortalDb = "portal_" + suffix;
         KeyDirectory = Directory.CreateTempSubdirectory("gateway-e2e-").FullName;
         PublicKeyPath = Path.Combine(KeyDirectory, "checkpoint-pub.pem");
+        WitnessPath = Path.Combine(KeyDirectory, "witness");
     }
+
+    /// <summary>The ledger's witness directory (every checkpoint of the seed is recorded there).</summary>
+    public string WitnessPath { get; }
+
+    /// <summary>The checkpoint signer of the seed (for tests that append more, e.g. a reforged head).</summary>
+    internal CheckpointSigner? Signer { get; private set; }
 
     public string PrimaryServer { get; }
     public string ReplicaServer { get; }
@@ -62,6 +69,7 @@ public sealed class LedgerDatabasesFixture : IAsyncLifetime
         ["Portal:Ledger:CheckpointPublicKeyPath"] = PublicKeyPath,
         ["ConnectionStrings:AccessLogReplica"] = Replica(PortalDb, LedgerRoles.AccessLog.Reader),
         ["Portal:AccessLog:Deployment"] = "test",
+        ["Portal:Ledger:WitnessDirectory"] = WitnessPath,
     };
 
     public async Task InitializeAsync()
@@ -70,12 +78,13 @@ public sealed class LedgerDatabasesFixture : IAsyncLifetime
         await ExecuteAsync(PrimaryServer, $"CREATE DATABASE \"{PortalDb}\"");
         await LedgerMigrator.MigrateAsync(Primary(LedgerDb), LedgerRoles.Ledger);
         await LedgerMigrator.MigrateAsync(Primary(PortalDb), LedgerRoles.AccessLog);
+        await PortalMigrator.MigrateAsync(Primary(PortalDb), LedgerRoles.AccessLog);
 
-        using var signer = CheckpointSigner.Generate();
+        var signer = Signer = CheckpointSigner.Generate();
         await File.WriteAllTextAsync(PublicKeyPath, signer.PublicKey.ToPem());
         var generator = new DemoLedgerGenerator(7, new DemoOptions { BaseAccounts = 40, AccountCap = 60 });
         await using (var appender = new LedgerAppender(Primary(LedgerDb, LedgerRoles.Ledger.Writer), TimeProvider.System,
-            new AppenderOptions { Signer = signer, CheckpointEveryEvents = 250, Origin = "ledger/test" }))
+            new AppenderOptions { Signer = signer, CheckpointEveryEvents = 250, Origin = "ledger/test", Witness = new WitnessDirectory(WitnessPath) }))
         {
             foreach (var batch in generator.Batches(events, 200))
                 await appender.AppendAsync(batch);
@@ -92,7 +101,7 @@ public sealed class LedgerDatabasesFixture : IAsyncLifetime
     }
 
     /// <summary>Polls the standby until it has every event, checkpoint and erasure (and both databases).</summary>
-    private async Task WaitForReplicaAsync()
+    internal async Task WaitForReplicaAsync()
     {
         var want = await FingerprintAsync(Primary(LedgerDb));
         for (var i = 0; i < 300; i++)
@@ -132,6 +141,7 @@ public sealed class LedgerDatabasesFixture : IAsyncLifetime
         NpgsqlConnection.ClearAllPools();
         await ExecuteAsync(PrimaryServer, $"DROP DATABASE IF EXISTS \"{LedgerDb}\" WITH (FORCE)");
         await ExecuteAsync(PrimaryServer, $"DROP DATABASE IF EXISTS \"{PortalDb}\" WITH (FORCE)");
+        Signer?.Dispose();
         Directory.Delete(KeyDirectory, recursive: true);
     }
 

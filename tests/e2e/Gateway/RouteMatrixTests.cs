@@ -23,7 +23,9 @@ public sealed class RouteMatrixTests(LedgerDatabasesFixture databases) : IDispos
         //           path               anon norole aud  inv  admin
         Row("/",                        302, 403,   200, 200, 200);
         Row("/timeline",                302, 403,   200, 200, 403);
-        Row("/verification",            302, 403,   200, 200, 403);
+        Row("/verification",            302, 403,   200, 200, 200); // admins watch and cancel runs (docs/verification.md)
+        Row("/verification/checkpoints", 302, 403,   200, 200, 403);
+        Row("/verification/proofs",     302, 403,   200, 200, 403);
         Row("/evidence",                302, 403,   403, 200, 403);
         Row("/access-log",              302, 403,   403, 403, 200);
         Row(Api,                        401, 403,   200, 200, 403);

@@ -16,7 +16,7 @@ public class NavMenuTests
     [Theory]
     [InlineData(PortalRoles.Auditor, new[] { "Timeline", "Verification" })]
     [InlineData(PortalRoles.Investigator, new[] { "Timeline", "Verification", "Evidence" })]
-    [InlineData(PortalRoles.Admin, new[] { "Access log" })]
+    [InlineData(PortalRoles.Admin, new[] { "Verification", "Access log" })]
     public async Task NavMenu_SingleRole_ShowsExactlyThatRolesLinks(string role, string[] expected)
     {
         var doc = await Render(TestUsers.WithRoles("Someone", role));

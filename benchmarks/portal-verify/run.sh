@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Issue 5 performance check (report only, no pass/fail): a whole-ledger verification started in the
+# portal versus `auditportal ledger verify` on the same ledger and replica, in the same session, while
+# 20 signed-in users load the dashboard. Target: portal rows/s >= 80% of the CLI's; page p95 < 100 ms.
+#
+# Needs `./portal up` (dev cluster, OpenID Provider, portal) with a seeded ledger, e.g.
+#   ./portal up && dotnet run --project src/Portal.Cli -- ledger seed --events 1000000
+# and `hey` (Debian package). Set Portal:Verification:MaxRowsPerSecond=0 (the default) and
+# Portal:Verification:Parallelism like the CLI's --parallel for a like-for-like comparison.
+# Usage: benchmarks/portal-verify/run.sh [PORTAL_URL] [PARALLEL]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+portal="${1:-http://127.0.0.1:5080}"; parallel="${2:-1}"
+command -v hey >/dev/null || { echo "installing hey (apt)"; apt-get install -y -qq hey >/dev/null; }
+eval "$("$root/portal" env)"
+
+echo "== CLI: auditportal ledger verify --parallel $parallel"
+cli_json="$(dotnet run --project "$root/src/Portal.Cli" -c Release -- ledger verify --parallel "$parallel" --json 2>/dev/null | tr -d "\n" || true)"
+cli_rate="$(printf '%s' "$cli_json" | sed -n 's/.*"rows_per_second": *\([0-9.]*\).*/\1/p')"
+echo "CLI rows/s: ${cli_rate:-?}"
+
+cookie="$("$root/benchmarks/portal-load/signin.sh" "$portal" auditor1 auditor1-dev)"
+jar="$(mktemp)"; trap 'rm -f "$jar" "$jar.events" "$jar.hey"' EXIT
+token="$(curl -sS -H "$cookie" -c "$jar" "$portal/" | grep -o 'name="__RequestVerificationToken" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')"
+location="$(curl -sS -o /dev/null -w '%{redirect_url}' -H "$cookie" -b "$jar" \
+  --data-urlencode "scope=whole" --data-urlencode "__RequestVerificationToken=$token" "$portal/verification/runs")"
+run="${location##*/}"
+[[ -n "$run" ]] || { echo "the portal did not start a run" >&2; exit 1; }
+echo "== portal run $run; 20 users on / while it runs"
+hey -z 600s -c 20 -H "$cookie" "$portal/" >"$jar.hey" & hey_pid=$!
+curl -sS -N -H "$cookie" -H 'Accept: text/event-stream' "$portal/verification/runs/$run/events" \
+  | while IFS= read -r line; do printf '%s\n' "$line"; [[ "$line" == "event: done" ]] && { IFS= read -r data; printf '%s\n' "$data"; break; }; done >"$jar.events"
+kill -INT "$hey_pid" 2>/dev/null || true; wait "$hey_pid" 2>/dev/null || true
+done_line="$(grep '^data:' "$jar.events" | tail -1)"
+portal_rate="$(printf '%s' "$done_line" | sed -n 's/.*"rowsPerSecond":\([0-9.]*\).*/\1/p')"
+echo "portal: $done_line"
+echo "portal rows/s: ${portal_rate:-?}"
+if [[ -n "${cli_rate:-}" && -n "${portal_rate:-}" ]]; then
+  awk -v p="$portal_rate" -v c="$cli_rate" 'BEGIN { printf "portal/CLI: %.0f%% (target >= 80%%)\n", 100 * p / c }'
+fi
+echo "== dashboard latency during the run (target p95 < 100 ms)"
+grep -E 'Requests/sec|Average|95% in|99% in|\[[0-9]{3}\]' "$jar.hey" || true

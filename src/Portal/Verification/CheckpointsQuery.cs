@@ -1,0 +1,158 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using AuditPortal.Data.VerificationRuns;
+using AuditPortal.Portal.Dashboard;
+using AuditPortal.Portal.Gateway;
+using AuditPortal.Portal.Redaction;
+using AuditPortal.Verification.Checkpoints;
+using AuditPortal.Verification.Ledger;
+using AuditPortal.Verification.Verifying;
+
+namespace AuditPortal.Portal.Verification;
+
+/// <summary>One tree size as the checkpoint table and the witness see it, with what is wrong with it.</summary>
+/// <param name="Problems">Human-readable flags: signature, table/witness disagreement, and the last full pass's findings at this size.</param>
+public sealed record CheckpointRow(
+    long Size,
+    DateTime? Time,
+    string? TableRoot,
+    bool? TableSignatureValid,
+    string? WitnessRoot,
+    bool? WitnessSignatureValid,
+    string? WitnessFile,
+    IReadOnlyList<string> Problems);
+
+/// <summary>The checkpoints page: every size, the head, and the full pass the root checks come from.</summary>
+public sealed record CheckpointsView(
+    IReadOnlyList<CheckpointRow> Rows,
+    long HeadSeq,
+    bool WitnessConfigured,
+    string? KeyProblem,
+    VerificationRun? LastFullPass,
+    IReadOnlyList<string> LedgerProblems) : IRedactable
+{
+    public IEnumerable<JsonObject> Payloads => [];
+}
+
+/// <summary>
+/// Checkpoints and the witness through the gateway (<see cref="QueryKinds.CheckpointsRead"/>). Signatures
+/// and the table-versus-witness comparison are checked here on every view; whether a root matches
+/// the tree recomputed from the rows comes from the verifier's findings of the last full pass (a run
+/// over the whole ledger), which the page names.
+/// </summary>
+public sealed class CheckpointsQuery(QueryGateway gateway, PortalVerificationBackend backend)
+{
+    private static readonly FindingKind[] CheckpointKinds =
+    [
+        FindingKind.CheckpointRootMismatch, FindingKind.WitnessMismatch, FindingKind.HeadTruncated,
+        FindingKind.WitnessNotInLedger, FindingKind.CheckpointMissingFromWitness, FindingKind.CheckpointSignatureInvalid,
+    ];
+
+    public async Task<GatewayResult<CheckpointsView>> LoadAsync(ClaimsPrincipal user, CancellationToken ct)
+    {
+        var lastFull = backend.Store is { } store ? await store.LastFullPassAsync(ct) : null;
+        var fullFindings = lastFull is not null && backend.Store is { } s
+            ? (await s.FindingsAsync(lastFull.Id, ct: ct)).Select(f => f.Finding).Where(f => CheckpointKinds.Contains(f.Kind)).ToList()
+            : [];
+        return await gateway.RunAsync(QueryKinds.CheckpointsRead, user, new { }, purpose: null, async (session, token) =>
+        {
+            var table = new List<(long Size, DateTime Time, byte[] Root, string Text, byte[] Signature)>();
+            await using (var cmd = session.CreateCommand("SELECT size, checkpoint_time, root_hash, text, signature FROM ledger.checkpoints ORDER BY size"))
+            await using (var reader = await cmd.ExecuteReaderAsync(token))
+            {
+                while (await reader.ReadAsync(token))
+                    table.Add((reader.GetInt64(0), reader.GetFieldValue<DateTime>(1), reader.GetFieldValue<byte[]>(2), reader.GetString(3),
+                        reader.GetFieldValue<byte[]>(4)));
+            }
+            long head;
+            await using (var cmd = session.CreateCommand("SELECT coalesce(max(seq), 0) FROM ledger.events"))
+                head = (long)(await cmd.ExecuteScalarAsync(token))!;
+            var view = Build(table, head, backend.ExistingWitness?.ReadAll(), backend.PublicKey, lastFull, fullFindings);
+            if (backend.Witness is { } configured && backend.ExistingWitness is null)
+                view = view with { LedgerProblems = [.. view.LedgerProblems, $"The witness directory {configured.Path} does not exist: nothing to compare the head with."] };
+            return QueryAnswer.Of(view, table.Select(t => FormattableString.Invariant($"checkpoint:{t.Size}")).ToList());
+        }, ct);
+    }
+
+    internal static CheckpointsView Build(IReadOnlyList<(long Size, DateTime Time, byte[] Root, string Text, byte[] Signature)> table, long head,
+        IReadOnlyList<WitnessEntry>? witness, CheckpointPublicKey? key, VerificationRun? lastFull, IReadOnlyList<Finding> fullFindings)
+    {
+        var bySize = new SortedDictionary<long, (CheckpointRowBuilder Row, int _)>();
+        CheckpointRowBuilder At(long size)
+        {
+            if (!bySize.TryGetValue(size, out var entry))
+                bySize[size] = entry = (new CheckpointRowBuilder(size), 0);
+            return entry.Row;
+        }
+
+        foreach (var t in table)
+        {
+            var row = At(t.Size);
+            row.Time = t.Time;
+            row.TableRoot = HashHex.ToHex(t.Root);
+            try
+            {
+                var parsed = Checkpoint.Parse(t.Text);
+                row.TableSignatureValid = key?.Verifies(new SignedCheckpoint(parsed, t.Signature));
+                if (parsed.Size != t.Size || HashHex.ToHex(parsed.RootHash) != row.TableRoot)
+                    row.Problems.Add("the table row's columns disagree with its signed text");
+            }
+            catch (FormatException ex)
+            {
+                row.Problems.Add("the signed text is malformed: " + ex.Message);
+            }
+            if (row.TableSignatureValid == false)
+                row.Problems.Add("the table's signature does not verify");
+            if (t.Size > head)
+                row.Problems.Add(FormattableString.Invariant($"the ledger head ({head}) is behind this checkpoint"));
+        }
+        var ledgerProblems = new List<string>();
+        foreach (var w in witness ?? [])
+        {
+            if (w.Signed is not { } signed)
+            {
+                ledgerProblems.Add($"witness file {w.FileName} is unreadable: {w.Error}");
+                continue;
+            }
+            var row = At(signed.Checkpoint.Size);
+            row.WitnessFile = w.FileName;
+            row.WitnessRoot = HashHex.ToHex(signed.Checkpoint.RootHash);
+            row.WitnessSignatureValid = key?.Verifies(signed);
+            row.Time ??= signed.Checkpoint.Time;
+            if (row.WitnessSignatureValid == false)
+                row.Problems.Add("the witness's signature does not verify");
+        }
+        foreach (var (size, (row, _)) in bySize)
+        {
+            if (witness is not null && row.TableRoot is not null && row.WitnessRoot is null)
+                row.Problems.Add("missing from the witness");
+            if (row.WitnessRoot is not null && row.TableRoot is null)
+                row.Problems.Add("the witness has it, the ledger's checkpoint table does not (truncated and reforged?)");
+            if (row.WitnessRoot is not null && row.TableRoot is not null && row.WitnessRoot != row.TableRoot)
+                row.Problems.Add("the witness's root differs from the table's: history was rewritten");
+            if (row.WitnessRoot is not null && size > head && !row.Problems.Any(p => p.StartsWith("the ledger head", StringComparison.Ordinal)))
+                row.Problems.Add(FormattableString.Invariant($"the ledger head ({head}) is behind the witness"));
+            foreach (var f in fullFindings.Where(f => f.Seq == size))
+                row.Problems.Add($"last full pass: {f.Kind}: {f.Message}");
+        }
+        var maxWitness = witness?.Where(w => w.Signed is not null).Select(w => w.Signed!.Checkpoint.Size).DefaultIfEmpty(0).Max() ?? 0;
+        if (maxWitness > head)
+            ledgerProblems.Add(FormattableString.Invariant($"The ledger head ({head}) is behind the witness ({maxWitness}): events were removed."));
+        return new CheckpointsView(bySize.Values.Select(v => v.Row.Build()).ToList(), head, witness is not null,
+            key is null ? "no checkpoint public key is configured: signatures are not checked" : null, lastFull, ledgerProblems);
+    }
+
+    private sealed class CheckpointRowBuilder(long size)
+    {
+        public DateTime? Time;
+        public string? TableRoot;
+        public bool? TableSignatureValid;
+        public string? WitnessRoot;
+        public bool? WitnessSignatureValid;
+        public string? WitnessFile;
+        public List<string> Problems { get; } = [];
+
+        public CheckpointRow Build() =>
+            new(size, Time, TableRoot, TableSignatureValid, WitnessRoot, WitnessSignatureValid, WitnessFile, Problems);
+    }
+}

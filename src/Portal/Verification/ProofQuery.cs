@@ -1,0 +1,59 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using AuditPortal.Data.Proofs;
+using AuditPortal.Portal.Dashboard;
+using AuditPortal.Portal.Gateway;
+using AuditPortal.Portal.Redaction;
+using AuditPortal.Verification.Evidence;
+using AuditPortal.Verification.Ledger;
+using AuditPortal.Verification.Merkle;
+
+namespace AuditPortal.Portal.Verification;
+
+/// <summary>An inclusion proof with its step-by-step walk.</summary>
+public sealed record InclusionProofView(InclusionProofDocument Document, ProofWalk Walk) : IRedactable
+{
+    // The canonical form carries personal fields only as ciphertext (docs/ledger-format.md §7); nothing to mask.
+    public IEnumerable<JsonObject> Payloads => [];
+}
+
+/// <summary>A consistency proof with its step-by-step walk.</summary>
+public sealed record ConsistencyProofView(ConsistencyProofDocument Document, ProofWalk Walk) : IRedactable
+{
+    public IEnumerable<JsonObject> Payloads => [];
+}
+
+/// <summary>
+/// Proofs through the query gateway (<see cref="QueryKinds.ProofRead"/>): the access-log entry is
+/// written first; the proof is then built by <see cref="ProofService"/> on the standby (reader role,
+/// read-only transactions) — the same documents <c>auditportal proof …</c> writes and
+/// <c>auditportal evidence verify</c> accepts.
+/// </summary>
+public sealed class ProofQuery(QueryGateway gateway, PortalDatabases databases, CheckpointKeySource keys, TimeProvider time)
+{
+    public Task<GatewayResult<InclusionProofView>> InclusionAsync(ClaimsPrincipal user, long seq, long size, CancellationToken ct) =>
+        gateway.RunAsync(QueryKinds.ProofRead, user, new { proof = "inclusion", seq, size }, purpose: null, async (_, token) =>
+        {
+            var doc = await Service().InclusionAsync(seq, size, token);
+            var walk = MerkleProofSteps.Inclusion(doc.LeafIndex, doc.TreeSize, HashHex.Parse(doc.LeafHash),
+                doc.Proof.Select(HashHex.Parse).ToArray(), SignedRoot(doc.Checkpoint) ?? HashHex.Parse(doc.RootHash));
+            return QueryAnswer.Of(new InclusionProofView(doc, walk), [$"seq:{seq}", $"checkpoint:{size}"]);
+        }, ct);
+
+    public Task<GatewayResult<ConsistencyProofView>> ConsistencyAsync(ClaimsPrincipal user, long size1, long size2, CancellationToken ct) =>
+        gateway.RunAsync(QueryKinds.ProofRead, user, new { proof = "consistency", size1, size2 }, purpose: null, async (_, token) =>
+        {
+            var doc = await Service().ConsistencyAsync(size1, size2, token);
+            var walk = MerkleProofSteps.Consistency(size1, size2, doc.Proof.Select(HashHex.Parse).ToArray(),
+                SignedRoot(doc.Checkpoint1) ?? HashHex.Parse(doc.Root1), SignedRoot(doc.Checkpoint2) ?? HashHex.Parse(doc.Root2));
+            return QueryAnswer.Of(new ConsistencyProofView(doc, walk), [$"checkpoint:{size1}", $"checkpoint:{size2}"]);
+        }, ct);
+
+    /// <summary>The root the signed checkpoint commits to: the walk is checked against it, not against the tree the proof came from.</summary>
+    private static byte[]? SignedRoot(EvidenceCheckpoint? checkpoint) =>
+        checkpoint is null ? null : AuditPortal.Verification.Checkpoints.Checkpoint.Parse(checkpoint.Text).RootHash;
+
+    private ProofService Service() => new(
+        (databases.Replica ?? throw new InvalidOperationException("ConnectionStrings:Replica is not set")).DataSource,
+        keys.Key ?? throw new InvalidOperationException(keys.Problem ?? "no checkpoint public key"), time);
+}

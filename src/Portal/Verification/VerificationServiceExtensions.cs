@@ -1,0 +1,19 @@
+namespace AuditPortal.Portal.Verification;
+
+public static class VerificationServiceExtensions
+{
+    /// <summary>Live verification: the run coordinator, its backend, the start and proof queries, the continuous verifier.</summary>
+    public static IServiceCollection AddPortalVerification(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<VerificationOptions>(configuration.GetSection("Portal:Verification"));
+        services.AddSingleton<PortalVerificationBackend>();
+        services.AddSingleton<IVerificationBackend>(sp => sp.GetRequiredService<PortalVerificationBackend>());
+        services.AddSingleton<VerificationCoordinator>();
+        services.AddScoped<VerificationStartQuery>();
+        services.AddScoped<ProofQuery>();
+        services.AddScoped<CheckpointsQuery>();
+        services.AddSingleton<ContinuousVerifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<ContinuousVerifier>());
+        return services;
+    }
+}
