@@ -6,6 +6,24 @@ public static partial class JsonCanonicalizer
 {
     private static ReadOnlySpan<byte> HexDigits => "0123456789abcdef"u8;
 
+    // Characters RFC 8785 writes as themselves in one byte: printable ASCII and DEL, except " and \.
+    private static readonly SearchValues<char> VerbatimAscii = SearchValues.Create(
+        Enumerable.Range(0x20, 0x60).Select(c => (char)c).Where(c => c is not ('"' or '\\')).ToArray());
+
+    // Identifiers, timestamps-as-text and most payload keys are plain ASCII: copy them with one
+    // vectorised scan and one widening copy instead of the per-character loop and surrogate check.
+    private static bool TryWriteVerbatimAscii(Span<byte> destination, ReadOnlySpan<char> value, out int written)
+    {
+        written = 0;
+        if (value.ContainsAnyExcept(VerbatimAscii))
+            return false;
+        destination[0] = (byte)'"';
+        System.Text.Ascii.FromUtf16(value, destination[1..], out var copied);
+        destination[1 + copied] = (byte)'"';
+        written = copied + 2;
+        return true;
+    }
+
     /// <summary>The most bytes <see cref="WriteString"/> writes for a string of <paramref name="length"/> UTF-16 code units.</summary>
     public static int GetMaxStringByteCount(int length) => checked(2 + (6 * length));
 
@@ -19,14 +37,20 @@ public static partial class JsonCanonicalizer
     public static void WriteString(IBufferWriter<byte> output, ReadOnlySpan<char> value)
     {
         ArgumentNullException.ThrowIfNull(output);
+        var span = output.GetSpan(GetMaxStringByteCount(value.Length));
+        if (TryWriteVerbatimAscii(span, value, out var plain))
+        {
+            output.Advance(plain);
+            return;
+        }
+
         int lone = IndexOfLoneSurrogate(value);
         if (lone >= 0)
         {
             throw new ArgumentException($"lone surrogate U+{(int)value[lone]:X4} at position {lone} is not Unicode text", nameof(value));
         }
 
-        var destination = output.GetSpan(GetMaxStringByteCount(value.Length));
-        output.Advance(WriteValidatedString(destination, value));
+        output.Advance(WriteValidatedString(span, value));
     }
 
     /// <summary>
@@ -44,6 +68,11 @@ public static partial class JsonCanonicalizer
         if (destination.Length < needed)
         {
             throw new ArgumentException($"destination is {destination.Length} bytes, want at least {needed}", nameof(destination));
+        }
+
+        if (TryWriteVerbatimAscii(destination, value, out var plain))
+        {
+            return plain;
         }
 
         int lone = IndexOfLoneSurrogate(value);
