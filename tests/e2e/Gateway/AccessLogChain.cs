@@ -1,4 +1,5 @@
 using AuditPortal.Verification.Ledger;
+using AuditPortal.Data.Reading;
 using Npgsql;
 
 namespace AuditPortal.Tests.E2e.Gateway;
@@ -8,41 +9,12 @@ internal static class AccessLogChain
 {
     public static async Task<IReadOnlyList<LedgerEvent>> ReadAsync(string connectionString)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var cmd = new NpgsqlCommand("""
-            SELECT seq, event_id, stream_type, stream_id, stream_seq, occurred_at, recorded_at, actor, action, client_address,
-                   schema_version, payload, supersedes, lineage_inputs, rule_id, rule_version, idempotency_key,
-                   prev_hash, stream_prev_hash, hash
-            FROM ledger.events ORDER BY seq
-            """, connection);
-        await using var reader = await cmd.ExecuteReaderAsync();
+        // The production reader maps the rows; what the callers check (both chains, recomputed
+        // hashes) is computed here from scratch, not by the verifier.
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var rows = new List<LedgerEvent>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(new LedgerEvent
-            {
-                Seq = reader.GetInt64(0),
-                EventId = reader.GetGuid(1),
-                StreamType = reader.GetString(2),
-                StreamId = reader.GetString(3),
-                StreamSeq = reader.GetInt64(4),
-                OccurredAt = reader.GetFieldValue<DateTime>(5),
-                RecordedAt = reader.GetFieldValue<DateTime>(6),
-                Actor = reader.GetString(7),
-                Action = reader.GetString(8),
-                ClientAddress = reader.IsDBNull(9) ? null : reader.GetString(9),
-                SchemaVersion = reader.GetInt32(10),
-                PayloadJson = reader.GetString(11),
-                Supersedes = reader.IsDBNull(12) ? null : reader.GetGuid(12),
-                Lineage = reader.IsDBNull(13) ? null
-                    : new LedgerLineage(reader.GetFieldValue<Guid[]>(13), reader.GetString(14), reader.GetString(15)),
-                IdempotencyKey = reader.IsDBNull(16) ? null : reader.GetString(16),
-                PrevHash = reader.GetFieldValue<byte[]>(17),
-                StreamPrevHash = reader.GetFieldValue<byte[]>(18),
-                Hash = reader.GetFieldValue<byte[]>(19),
-            });
-        }
+        await foreach (var row in new LedgerRowReader(dataSource).ReadRangeAsync(1, long.MaxValue))
+            rows.Add(row);
         return rows;
     }
 
