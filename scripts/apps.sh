@@ -21,7 +21,10 @@ has_sources() { # project dir
     [[ -d "$1" ]] && [[ -n "$(find "$1" -name '*.cs' -not -path '*/obj/*' -not -path '*/bin/*' -print -quit 2>/dev/null)" ]]
 }
 
-cli() { dotnet run --no-build --project "$ROOT_DIR/src/Portal.Cli" -- "$@"; }
+# The CLI is published (Release, ReadyToRun) to var/cli: precompiled code spares the seed and verify
+# the JIT time that dominated short runs (docs/performance.md §1).
+CLI_DIR="$VAR_DIR/cli"
+cli() { "$CLI_DIR/auditportal" "$@"; }
 
 # The ledger is considered seeded when a table in schema 'ledger' with an
 # event_id column (or, failing that, any table in that schema) has a row.
@@ -41,8 +44,9 @@ ledger_init_and_seed() {
         info "ledger init/seed: skipped: CLI not built yet (src/Portal.Cli has no sources)"
         return 0
     fi
-    info "building the CLI (log: var/log/cli-build.log)"
-    if ! dotnet build "$proj" -nologo -v q -nodeReuse:false >"$LOG_DIR/cli-build.log" 2>&1; then
+    info "publishing the CLI to var/cli (Release, ReadyToRun; log: var/log/cli-build.log)"
+    if ! dotnet publish "$proj" -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true \
+            -o "$CLI_DIR" -nologo -v q -nodeReuse:false >"$LOG_DIR/cli-build.log" 2>&1; then
         warn "ledger init/seed: skipped: the CLI does not build (see var/log/cli-build.log)"
         return 0
     fi

@@ -80,7 +80,7 @@ public static class LedgerCommands
         }.InRange(1, 10_000_000);
         var keepIndexes = new Option<bool>("--keep-indexes")
         {
-            Description = "Maintain the secondary indexes row by row instead of dropping them and building them at the end",
+            Description = "Maintain the secondary indexes and the stream-position constraint row by row instead of dropping them and building them at the end",
         };
         var keysDir = CommonOptions.KeysDir();
         var witnessDir = CommonOptions.WitnessDir();
@@ -120,6 +120,7 @@ public static class LedgerCommands
             // at the end instead of row by row. Restored in finally, and by the next init or seed if
             // this process dies first.
             var bulk = !parse.GetValue(keepIndexes) && await LedgerBulkLoad.DropIfEmptyAsync(primary, ct);
+            options = options with { BulkLoad = bulk };
             long done = 0;
             double appendSeconds;
             long? checkpointSize;
@@ -169,7 +170,7 @@ public static class LedgerCommands
 
             await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"seeded {done} events in {totalSeconds:F1} s ({done / totalSeconds:F0} events/s; appending {appendSeconds:F1} s, " +
-                $"{(bulk ? "building secondary indexes " + (totalSeconds - appendSeconds).ToString("F1", CultureInfo.InvariantCulture) + " s" : "indexes kept")}); " +
+                $"{(bulk ? "building indexes " + (totalSeconds - appendSeconds).ToString("F1", CultureInfo.InvariantCulture) + " s" : "indexes kept")}); " +
                 $"checkpoint at size {checkpointSize}; {generator.ShreddedSubjects.Count} subjects crypto-shredded"));
             return ExitCodes.Ok;
         }));

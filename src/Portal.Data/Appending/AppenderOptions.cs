@@ -26,6 +26,14 @@ public sealed record AppenderOptions
     /// </summary>
     public Func<byte[]>? IvSource { get; init; }
 
+    /// <summary>
+    /// Only for <c>ledger seed</c> into an empty ledger whose stream-position constraint
+    /// <see cref="Schema.LedgerBulkLoad.DropIfEmptyAsync"/> dropped: the appender keeps the heads of the
+    /// streams it wrote in memory instead of probing that index, and stops with
+    /// <see cref="InvalidOperationException"/> if anyone else appended meanwhile.
+    /// </summary>
+    public bool BulkLoad { get; init; }
+
     internal void Validate()
     {
         if (CheckpointEveryEvents < 1)

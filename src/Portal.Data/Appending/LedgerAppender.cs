@@ -36,6 +36,7 @@ public sealed class LedgerAppender : IAsyncDisposable
     private readonly KeyStore keyStore;
     private readonly PersonalDataCipher cipher;
     private readonly DateTime startedAt;
+    private readonly BulkLoadHeads? bulkHeads;
 
     // Frontier of the Merkle tree over the committed ledger, so a checkpoint needs no full reread.
     private readonly CompactRange tree = CompactRange.Empty();
@@ -64,6 +65,7 @@ public sealed class LedgerAppender : IAsyncDisposable
         keyStore = new KeyStore(dataSource, time);
         cipher = new PersonalDataCipher(options.IvSource);
         startedAt = time.GetUtcNow().UtcDateTime;
+        bulkHeads = options.BulkLoad ? new BulkLoadHeads() : null;
     }
 
     /// <summary>
@@ -81,7 +83,23 @@ public sealed class LedgerAppender : IAsyncDisposable
         var prepared = await PrepareAsync(batch, ct);
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var plan = await AppendInTransactionAsync(connection, prepared, ct);
+        Plan plan;
+        if (bulkHeads is null)
+        {
+            plan = await AppendInTransactionAsync(connection, prepared, ct);
+        }
+        else
+        {
+            await bulkHeads.Gate.WaitAsync(ct);
+            try
+            {
+                plan = await AppendInTransactionAsync(connection, prepared, ct);
+            }
+            finally
+            {
+                bulkHeads.Gate.Release();
+            }
+        }
 
         if (plan.Appended.Count > 0)
         {
@@ -131,6 +149,7 @@ public sealed class LedgerAppender : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         treeGate.Dispose();
+        bulkHeads?.Gate.Dispose();
         if (ownsDataSource)
             await dataSource.DisposeAsync();
     }
@@ -296,7 +315,13 @@ public sealed class LedgerAppender : IAsyncDisposable
                 {
                     Parameters = { new() { Value = mentionedIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid } },
                 },
-                new("""
+            },
+        };
+        // A bulk load knows the stream heads it wrote (its index is dropped for the load).
+        if (bulkHeads is null)
+        {
+            batch.BatchCommands.Add(
+                new NpgsqlBatchCommand("""
                     SELECT t.st, t.sid, e.stream_seq, e.hash
                     FROM unnest($1::text[], $2::text[]) AS t(st, sid)
                     CROSS JOIN LATERAL (
@@ -310,9 +335,8 @@ public sealed class LedgerAppender : IAsyncDisposable
                         new() { Value = Array.ConvertAll(streams, s => s.Type), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                         new() { Value = Array.ConvertAll(streams, s => s.Id), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                     },
-                },
-            },
-        };
+                });
+        }
 
         long head = 0;
         var prevHash = HashHex.Zero;
@@ -337,10 +361,14 @@ public sealed class LedgerAppender : IAsyncDisposable
             await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
                 existingIds.Add(reader.GetGuid(0));
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct))
-                streamHeads[new StreamKey(reader.GetString(0), reader.GetString(1))] = (reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
+            if (bulkHeads is null)
+            {
+                await reader.NextResultAsync(ct);
+                while (await reader.ReadAsync(ct))
+                    streamHeads[new StreamKey(reader.GetString(0), reader.GetString(1))] = (reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
+            }
         }
+        bulkHeads?.EnsureNoOtherWriter(head);
         var headBefore = head;
 
         var results = new AppendedEvent[prepared.Length];
@@ -368,7 +396,9 @@ public sealed class LedgerAppender : IAsyncDisposable
             }
 
             var stream = new StreamKey(e.StreamType, e.StreamId);
-            var (streamSeq, streamPrev) = streamHeads.TryGetValue(stream, out var sh) ? sh : (0L, HashHex.Zero);
+            var (streamSeq, streamPrev) = streamHeads.TryGetValue(stream, out var sh) ? sh
+                : bulkHeads is not null && bulkHeads.TryGet(stream, out var bh) ? bh
+                : (0L, HashHex.Zero);
             var record = new LedgerEvent
             {
                 Seq = head + 1,
@@ -411,6 +441,7 @@ public sealed class LedgerAppender : IAsyncDisposable
                 await importer.CompleteAsync(ct);
             }
             await tx.CommitAsync(ct);
+            bulkHeads?.Committed(head, streamHeads);
         }
         else
         {

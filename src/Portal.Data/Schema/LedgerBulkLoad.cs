@@ -4,14 +4,18 @@ namespace AuditPortal.Data.Schema;
 
 /// <summary>
 /// The bulk-load path of <c>auditportal ledger seed</c> (PostgreSQL manual, "Populating a Database"):
-/// into an <em>empty</em> ledger, drop the non-unique secondary indexes of <c>ledger.events</c>, append,
-/// and build them once at the end, which is far cheaper than maintaining them row by row.
+/// into an <em>empty</em> ledger, drop the non-unique secondary indexes of <c>ledger.events</c> and the
+/// stream-position unique constraint, append, and build them once at the end, which is far cheaper
+/// than maintaining them row by row.
 /// </summary>
 /// <remarks>
-/// <para>Only the investigation access paths are dropped (actor, action, occurred_at, recorded_at,
-/// supersedes, lineage inputs). The primary key and the unique constraints (event id, idempotency key,
-/// stream position) stay: they enforce correctness, and the appender reads the stream heads through
-/// the stream-position index.</para>
+/// <para>Dropped: the investigation access paths (actor, action, occurred_at, recorded_at, supersedes,
+/// lineage inputs) and the unique constraint on (stream_type, stream_id, stream_seq), whose B-tree
+/// takes inserts in random order and was the most expensive index of a seed (docs/performance.md §1).
+/// While it is dropped the seeding appender keeps the stream heads it wrote in memory
+/// (<see cref="Appending.AppenderOptions.BulkLoad"/>); <see cref="RestoreAsync"/> adds the constraint back,
+/// which checks every row, so a duplicate stream position can never survive a seed silently. The primary
+/// key and the event-id and idempotency-key constraints stay: the appender probes them per batch.</para>
 /// <para>Runs as the table owner (the superuser that ran <c>ledger init</c>); the writer role cannot
 /// drop indexes. Idempotent and safe if interrupted: <see cref="RestoreAsync"/> uses
 /// <c>CREATE INDEX IF NOT EXISTS</c>, and <c>ledger init</c> and <c>ledger seed</c> both call it, so a
@@ -34,8 +38,11 @@ public static class LedgerBulkLoad
         ("events_lineage_inputs_idx", "ON ledger.events USING gin (lineage_inputs) WHERE lineage_inputs IS NOT NULL"),
     ];
 
+    /// <summary>The unique constraint on (stream_type, stream_id, stream_seq), as PostgreSQL named it in V001__ledger.sql.</summary>
+    public const string StreamPositionConstraint = "events_stream_type_stream_id_stream_seq_key";
+
     /// <summary>
-    /// Drops the secondary indexes, only if <c>ledger.events</c> is empty (checked under a lock that
+    /// Drops the secondary indexes and the stream-position constraint, only if <c>ledger.events</c> is empty (checked under a lock that
     /// keeps writers out until the drop commits). Returns false, dropping nothing, when it is not empty.
     /// </summary>
     public static async Task<bool> DropIfEmptyAsync(string ownerConnectionString, CancellationToken ct = default)
@@ -58,14 +65,20 @@ public static class LedgerBulkLoad
             await using var drop = new NpgsqlCommand($"DROP INDEX IF EXISTS ledger.{name}", connection, tx);
             await drop.ExecuteNonQueryAsync(ct);
         }
+        await using (var dropConstraint = new NpgsqlCommand(
+            $"ALTER TABLE ledger.events DROP CONSTRAINT IF EXISTS {StreamPositionConstraint}", connection, tx))
+            await dropConstraint.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
         return true;
     }
 
     /// <summary>
-    /// Creates every secondary index that is missing; returns how many were created. Cheap when all exist.
+    /// Creates every secondary index that is missing and adds the stream-position constraint back if it
+    /// is missing; returns how many were created. Cheap when all exist.
     /// </summary>
     /// <remarks>Raises <c>maintenance_work_mem</c> for this session so each index is built with one sort.</remarks>
+    /// <exception cref="InvalidOperationException">Two events share a stream position, so the constraint
+    /// cannot be added back; the message names one such position.</exception>
     public static async Task<int> RestoreAsync(string ownerConnectionString, CancellationToken ct = default)
     {
         await using var connection = new NpgsqlConnection(ownerConnectionString);
@@ -78,10 +91,19 @@ public static class LedgerBulkLoad
             if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
                 missing.Add(index);
         }
-        if (missing.Count == 0)
+        bool constraintMissing;
+        await using (var exists = new NpgsqlCommand(
+            "SELECT NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'ledger.events'::regclass AND conname = $1)", connection))
+        {
+            exists.Parameters.Add(new() { Value = StreamPositionConstraint });
+            constraintMissing = (bool)(await exists.ExecuteScalarAsync(ct))!;
+        }
+        if (missing.Count == 0 && !constraintMissing)
             return 0;
         await using (var mem = new NpgsqlCommand("SET maintenance_work_mem = '512MB'", connection))
             await mem.ExecuteNonQueryAsync(ct);
+        if (constraintMissing)
+            await AddStreamPositionConstraintAsync(connection, ct);
         foreach (var (name, definition) in missing)
         {
             await using var create = new NpgsqlCommand($"CREATE INDEX IF NOT EXISTS {name} {definition}", connection) { CommandTimeout = 0 };
@@ -89,6 +111,31 @@ public static class LedgerBulkLoad
         }
         await using (var analyze = new NpgsqlCommand("ANALYZE ledger.events", connection) { CommandTimeout = 0 })
             await analyze.ExecuteNonQueryAsync(ct);
-        return missing.Count;
+        return missing.Count + (constraintMissing ? 1 : 0);
+    }
+
+    private static async Task AddStreamPositionConstraintAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        try
+        {
+            await using var add = new NpgsqlCommand(
+                $"ALTER TABLE ledger.events ADD CONSTRAINT {StreamPositionConstraint} UNIQUE (stream_type, stream_id, stream_seq)", connection)
+            {
+                CommandTimeout = 0,
+            };
+            await add.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // The server's detail names the key only with "Include Error Detail"; find one ourselves.
+            await using var find = new NpgsqlCommand("""
+                SELECT format('(%s, %s, %s)', stream_type, stream_id, stream_seq) FROM ledger.events
+                GROUP BY stream_type, stream_id, stream_seq HAVING count(*) > 1 LIMIT 1
+                """, connection) { CommandTimeout = 0 };
+            var position = await find.ExecuteScalarAsync(ct) as string ?? "unknown";
+            throw new InvalidOperationException(
+                $"ledger.events holds two events at the same stream position {position} (stream_type, stream_id, stream_seq), " +
+                $"so {StreamPositionConstraint} cannot be restored", ex);
+        }
     }
 }

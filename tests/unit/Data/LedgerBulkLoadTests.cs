@@ -28,8 +28,9 @@ public sealed class LedgerBulkLoadTests(PostgresFixture db) : IClassFixture<Post
             dropped.ShouldContain("events_pkey");
             dropped.ShouldContain("events_event_id_key");
             dropped.ShouldContain("events_idempotency_key_key");
+            dropped.ShouldNotContain(LedgerBulkLoad.StreamPositionConstraint);
 
-            (await LedgerBulkLoad.RestoreAsync(target)).ShouldBe(LedgerBulkLoad.SecondaryIndexes.Count);
+            (await LedgerBulkLoad.RestoreAsync(target)).ShouldBe(LedgerBulkLoad.SecondaryIndexes.Count + 1);
             (await LedgerBulkLoad.RestoreAsync(target)).ShouldBe(0);
             ((string)(await source.CreateCommand(IndexDefinitions).ExecuteScalarAsync())!).ShouldBe(migrated);
         }

@@ -1,0 +1,114 @@
+using AuditPortal.Data.Appending;
+using AuditPortal.Data.Schema;
+using AuditPortal.Tests.Infrastructure;
+using Npgsql;
+
+namespace AuditPortal.Tests.Data;
+
+/// <summary>
+/// The seed's bulk-load path: the stream-position constraint is dropped, the appender keeps the stream
+/// heads in memory, and restoring the constraint checks every row.
+/// </summary>
+public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public async Task BulkAppend_StreamsSpanningBatches_ChainsIntactAndConstraintRestored()
+    {
+        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        {
+            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
+            await using (var appender = BulkAppender(writer))
+            {
+                // Three streams interleaved over four batches, so every stream continues a head kept in memory.
+                for (var b = 0; b < 4; b++)
+                {
+                    var batch = Enumerable.Range(0, 30)
+                        .Select(i => LedgerTestData.Event("bulk-" + (i % 3), b * 30 + i, idempotencyKey: $"bulk-key-{b}-{i}"))
+                        .ToList();
+                    var results = await appender.AppendAsync(batch);
+                    results[^1].Seq.ShouldBe((b + 1) * 30);
+                }
+            }
+            (await LedgerBulkLoad.RestoreAsync(superuser)).ShouldBe(LedgerBulkLoad.SecondaryIndexes.Count + 1);
+
+            var rows = await LedgerTestData.ReadAllAsync(superuser);
+            rows.Count.ShouldBe(120);
+            LedgerTestData.AssertChainsIntact(rows);
+            rows.Where(r => r.StreamId == "bulk-2").Max(r => r.StreamSeq).ShouldBe(40);
+        });
+    }
+
+    [Fact]
+    public async Task BulkAppend_AnotherWriterAppendedMeanwhile_StopsAndAppendsNothing()
+    {
+        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        {
+            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
+            await using var bulk = BulkAppender(writer);
+            await bulk.AppendAsync([LedgerTestData.Event("shared", 1)]);
+            await using (var other = new LedgerAppender(writer, new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions()))
+                await other.AppendAsync([LedgerTestData.Event("shared", 2)]);
+
+            var error = await Should.ThrowAsync<InvalidOperationException>(() => bulk.AppendAsync([LedgerTestData.Event("shared", 3)]));
+
+            error.Message.ShouldContain("another writer appended during the load");
+            error.Message.ShouldContain("seq 2");
+            var rows = await LedgerTestData.ReadAllAsync(superuser);
+            rows.Count.ShouldBe(2);
+            LedgerTestData.AssertChainsIntact(rows);
+            (await LedgerBulkLoad.RestoreAsync(superuser)).ShouldBe(LedgerBulkLoad.SecondaryIndexes.Count + 1);
+        });
+    }
+
+    [Fact]
+    public async Task Restore_DuplicateStreamPosition_FailsNamingIt()
+    {
+        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        {
+            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
+            await using (var bulk = BulkAppender(writer))
+                await bulk.AppendAsync([LedgerTestData.Event("dup", 1), LedgerTestData.Event("dup", 2)]);
+            // What the constraint exists to catch: a second row at stream position 2 (as the superuser,
+            // the only role that can write a row by hand).
+            await ExecuteAsync(superuser, """
+                INSERT INTO ledger.events SELECT seq + 10, gen_random_uuid(), stream_type, stream_id, stream_seq, occurred_at, recorded_at,
+                  actor, action, client_address, schema_version, payload, supersedes, lineage_inputs, rule_id, rule_version, NULL,
+                  prev_hash, stream_prev_hash, hash FROM ledger.events WHERE seq = 2
+                """);
+
+            var error = await Should.ThrowAsync<InvalidOperationException>(() => LedgerBulkLoad.RestoreAsync(superuser));
+
+            error.Message.ShouldContain("same stream position");
+            error.Message.ShouldContain("(account, dup, 2)");
+        });
+    }
+
+    private static LedgerAppender BulkAppender(string writer) =>
+        new(writer, new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions { BulkLoad = true });
+
+    private async Task WithEmptyLedgerAsync(Func<string, string, Task> test)
+    {
+        var name = db.DatabaseName + "_" + Guid.NewGuid().ToString("N")[..8];
+        await db.ExecuteAsync($"CREATE DATABASE \"{name}\"");
+        try
+        {
+            var superuser = new NpgsqlConnectionStringBuilder(db.SuperuserConnectionString) { Database = name }.ConnectionString;
+            await LedgerMigrator.MigrateAsync(superuser, db.Roles);
+            var writer = new NpgsqlConnectionStringBuilder(superuser) { Username = db.Roles.Writer, Password = null }.ConnectionString;
+            await test(superuser, writer);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await db.ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        }
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
