@@ -9,7 +9,7 @@ namespace AuditPortal.Data.Schema;
 /// </summary>
 /// <remarks>
 /// <para>Only the investigation access paths are dropped (actor, action, occurred_at, recorded_at,
-/// supersedes, lineage inputs). The primary key and the unique constraints (event id, idempotency key,
+/// supersedes, lineage inputs, the per-stream time orders and the first-event-of-stream indexes). The primary key and the unique constraints (event id, idempotency key,
 /// stream position) stay: they enforce correctness, and the appender reads the stream heads through
 /// the stream-position index.</para>
 /// <para>Runs as the table owner (the superuser that ran <c>ledger init</c>); the writer role cannot
@@ -23,7 +23,10 @@ namespace AuditPortal.Data.Schema;
 /// </remarks>
 public static class LedgerBulkLoad
 {
-    /// <summary>Name and definition of every non-unique secondary index, exactly as in V001__ledger.sql.</summary>
+    /// <summary>
+    /// Name and definition of every non-unique secondary index of <c>ledger.events</c>, exactly as in the
+    /// migrations (V001__ledger.sql, V002__timeline_indexes.sql). A test compares this list with the migrated schema.
+    /// </summary>
     public static IReadOnlyList<(string Name, string Definition)> SecondaryIndexes { get; } =
     [
         ("events_actor_idx", "ON ledger.events (actor, seq)"),
@@ -32,6 +35,10 @@ public static class LedgerBulkLoad
         ("events_recorded_at_idx", "ON ledger.events (recorded_at)"),
         ("events_supersedes_idx", "ON ledger.events (supersedes) WHERE supersedes IS NOT NULL"),
         ("events_lineage_inputs_idx", "ON ledger.events USING gin (lineage_inputs) WHERE lineage_inputs IS NOT NULL"),
+        ("events_stream_occurred_idx", "ON ledger.events (stream_type, stream_id, occurred_at, stream_seq)"),
+        ("events_stream_recorded_idx", "ON ledger.events (stream_type, stream_id, recorded_at, stream_seq)"),
+        ("events_stream_first_idx", "ON ledger.events (stream_type, stream_id) WHERE stream_seq = 1"),
+        ("events_stream_first_prefix_idx", "ON ledger.events (stream_type, stream_id text_pattern_ops) WHERE stream_seq = 1"),
     ];
 
     /// <summary>
