@@ -12,6 +12,7 @@
 //   read      the stream's rows as AsOfReplay reads them (one ordered SELECT) — client side only
 //   parse     every payload parsed as the engine does (ProjectionEvent.ParsePayload), nothing else
 //   engine    AsOfEngine.Replay over rows already in memory (parse payloads, fold, canonical JSON)
+//   rules     the engine with a projection that folds nothing and parses nothing: its bookkeeping alone
 //   page      what the gateway and the as-of page do with the state: mutable copy, redaction (masked),
 //             record ids and their digest for the access log, the page's counts by action and reason
 //   total     AsOfReplay.ReplayAsync + page, end to end as the portal runs it (minus HTML rendering)
@@ -129,6 +130,11 @@ Measure("parse", () =>
 Measure("engine", () =>
 {
     sink += AsOfEngine.Replay(stream, events, (t ?? DateTimeOffset.UtcNow).UtcDateTime, (k ?? DateTimeOffset.UtcNow).UtcDateTime, projection).Json.Length;
+    return Task.CompletedTask;
+});
+Measure("rules", () =>
+{
+    sink += AsOfEngine.Replay(stream, events, (t ?? DateTimeOffset.UtcNow).UtcDateTime, (k ?? DateTimeOffset.UtcNow).UtcDateTime, new AuditPortal.Benchmarks.AsOf.NoFold()).Applied.Count;
     return Task.CompletedTask;
 });
 Measure("page", () =>

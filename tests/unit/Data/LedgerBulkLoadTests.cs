@@ -29,7 +29,7 @@ public sealed partial class LedgerBulkLoadTests(PostgresFixture db) : IClassFixt
             await using var source = NpgsqlDataSource.Create(target);
             var migrated = new List<string>();
             await using (var cmd = source.CreateCommand("""
-                SELECT c.relname || ' ' || substring(pg_get_indexdef(i.indexrelid) FROM ' ON .*$')
+                SELECT c.relname || substring(pg_get_indexdef(i.indexrelid) FROM ' ON .*$')
                 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
                 WHERE i.indrelid = 'ledger.events'::regclass AND NOT i.indisunique
                 ORDER BY c.relname
