@@ -16,6 +16,8 @@
 //   page      what the gateway and the as-of page do with the state: mutable copy, redaction (masked),
 //             record ids and their digest for the access log, the page's counts by action and reason
 //   total     AsOfReplay.ReplayAsync + page, end to end as the portal runs it (minus HTML rendering)
+// The portal runs Server GC (the web SDK's default): DOTNET_gcServer=1 matches it (fewer gen1 collections of the
+// freshly read stream in `total`); DOTNET_TieredCompilation=0 gives optimised code from the first call (steadier).
 // Server CPU (PostgreSQL) is not included; the SELECT is one index range scan of the stream.
 using System.Diagnostics;
 using System.Globalization;
