@@ -29,41 +29,77 @@ namespace AuditPortal.Data.Projections;
 public static class AsOfEngine
 {
     public static AsOfState Replay(StreamKey stream, IEnumerable<ProjectionEvent> events, DateTime businessTime, DateTime systemTime,
-        IProjection projection)
+        IProjection projection) =>
+        Replay(stream, events, businessTime, systemTime, projection, payloadText: true);
+
+    /// <param name="payloadText">
+    /// Let an <see cref="IPayloadTextProjection"/> fold events from the payload text; false forces the general
+    /// path (parse, then <see cref="IProjection.Apply"/>) — tests compare the two.
+    /// </param>
+    internal static AsOfState Replay(StreamKey stream, IEnumerable<ProjectionEvent> events, DateTime businessTime, DateTime systemTime,
+        IProjection projection, bool payloadText)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(projection);
         var t = LedgerTime.Truncate(businessTime);
         var k = LedgerTime.Truncate(systemTime);
-        var all = events.OrderBy(e => e.StreamSeq).ThenBy(e => e.Seq).ToList();
-        var known = new Dictionary<Guid, ProjectionEvent>();
+        var all = InStreamOrder(events);
+
+        // Knowledge. `known` maps an event id to its index in `knownInOrder` (stream order); an event id seen
+        // twice keeps its first occurrence, as the rules' TryAdd does.
+        var known = new Dictionary<Guid, int>(all.Count);
+        var knownInOrder = new List<ProjectionEvent>(all.Count);
         var excluded = new List<ExcludedEvent>();
         foreach (var e in all)
         {
             if (e.RecordedAt > k)
                 excluded.Add(Excluded(e, ExcludedReason.RecordedAfterK, null));
-            else
-                known.TryAdd(e.EventId, e);
+            else if (known.TryAdd(e.EventId, knownInOrder.Count))
+                knownInOrder.Add(e);
         }
 
-        // Root of each known event: follow supersedes backwards through known events of this stream.
+        // Corrections. The event a known event supersedes, if it counts (known, earlier in the stream).
         ProjectionEvent? Target(ProjectionEvent e) =>
-            e.Supersedes is { } id && known.TryGetValue(id, out var target) && target.StreamSeq < e.StreamSeq ? target : null;
-        var groups = new Dictionary<Guid, List<ProjectionEvent>>();
-        foreach (var e in known.Values.OrderBy(e => e.StreamSeq))
+            e.Supersedes is { } id && known.TryGetValue(id, out var target) && knownInOrder[target].StreamSeq < e.StreamSeq
+                ? knownInOrder[target]
+                : null;
+        // Every known event is a root (it corrects nothing that counts) or belongs to the group of its target's
+        // root. A target comes earlier in stream order, so its group is known when the correction is reached.
+        // Groups are in the order of their roots, members in stream order (the root first).
+        var groupOf = new int[knownInOrder.Count];
+        var groupRoots = new List<ProjectionEvent>(knownInOrder.Count);
+        var groupCorrections = new Dictionary<int, List<ProjectionEvent>>();
+        for (var i = 0; i < knownInOrder.Count; i++)
         {
-            var root = e;
-            while (Target(root) is { } earlier)
-                root = earlier;
-            if (!groups.TryGetValue(root.EventId, out var members))
-                groups[root.EventId] = members = [];
-            members.Add(e);
+            var e = knownInOrder[i];
+            if (Target(e) is { } target)
+            {
+                var group = groupOf[known[target.EventId]];
+                groupOf[i] = group;
+                if (!groupCorrections.TryGetValue(group, out var corrections))
+                    groupCorrections[group] = corrections = [];
+                corrections.Add(e);
+            }
+            else
+            {
+                groupOf[i] = groupRoots.Count;
+                groupRoots.Add(e);
+            }
         }
 
-        var slots = new List<(ProjectionEvent Root, ProjectionEvent Winner)>();
-        foreach (var members in groups.Values)
+        var slots = new List<(ProjectionEvent Root, ProjectionEvent Winner)>(groupRoots.Count);
+        for (var g = 0; g < groupRoots.Count; g++)
         {
-            var root = members[0];
+            var root = groupRoots[g];
+            if (!groupCorrections.TryGetValue(g, out var corrections))
+            {
+                if (root.OccurredAt > t)
+                    excluded.Add(Excluded(root, ExcludedReason.OccurredAfterT, null));
+                else
+                    slots.Add((root, root));
+                continue;
+            }
+            List<ProjectionEvent> members = [root, .. corrections];
             var winner = members[^1];
             if (root.OccurredAt > t)
             {
@@ -80,11 +116,20 @@ public static class AsOfEngine
             slots.Add((root, winner));
         }
 
+        // Order: (occurred_at, stream_seq) of the root; the slot's index breaks ties as a stable sort would.
+        var order = new SlotKey[slots.Count];
+        for (var i = 0; i < order.Length; i++)
+            order[i] = new SlotKey(slots[i].Root.OccurredAt.Ticks, slots[i].Root.StreamSeq, i);
+        Array.Sort(order);
+
+        var text = payloadText ? projection as IPayloadTextProjection : null;
         var state = projection.Initial();
         var applied = new List<AppliedEvent>(slots.Count);
-        foreach (var (root, winner) in slots.OrderBy(s => s.Root.OccurredAt).ThenBy(s => s.Root.StreamSeq))
+        foreach (var key in order)
         {
-            state = projection.Apply(state, winner, winner.ParsePayload());
+            var (root, winner) = slots[key.Index];
+            if (text is null || !text.TryApplyText(state, winner, winner.PayloadJson))
+                state = projection.Apply(state, winner, winner.ParsePayload());
             var corrects = winner != root;
             applied.Add(new AppliedEvent(winner.EventId, winner.Seq, winner.StreamSeq, winner.Action, winner.OccurredAt, winner.RecordedAt,
                 corrects ? AppliedReason.AppliedAsCorrection : AppliedReason.Applied, corrects ? root.EventId : null));
@@ -95,6 +140,33 @@ public static class AsOfEngine
             excluded.OrderBy(x => x.StreamSeq).ThenBy(x => x.Seq).ToList());
     }
 
+    /// <summary>
+    /// The events by (stream_seq, seq), as a stable sort would give them. The stream is read in stream_seq
+    /// order, so this is usually a check; anything else is sorted.
+    /// </summary>
+    private static List<ProjectionEvent> InStreamOrder(IEnumerable<ProjectionEvent> events)
+    {
+        var list = events as List<ProjectionEvent> ?? events.ToList();
+        for (var i = 1; i < list.Count; i++)
+        {
+            var (a, b) = (list[i - 1], list[i]);
+            if (a.StreamSeq > b.StreamSeq || (a.StreamSeq == b.StreamSeq && a.Seq > b.Seq))
+                return list.OrderBy(e => e.StreamSeq).ThenBy(e => e.Seq).ToList();
+        }
+        return list;
+    }
+
     private static ExcludedEvent Excluded(ProjectionEvent e, ExcludedReason reason, Guid? by) =>
         new(e.EventId, e.Seq, e.StreamSeq, e.Action, e.OccurredAt, e.RecordedAt, reason, by);
+
+    private readonly record struct SlotKey(long OccurredTicks, long StreamSeq, int Index) : IComparable<SlotKey>
+    {
+        public int CompareTo(SlotKey other)
+        {
+            var c = OccurredTicks.CompareTo(other.OccurredTicks);
+            if (c == 0)
+                c = StreamSeq.CompareTo(other.StreamSeq);
+            return c != 0 ? c : Index.CompareTo(other.Index);
+        }
+    }
 }

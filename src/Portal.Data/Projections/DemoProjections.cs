@@ -7,10 +7,55 @@ namespace AuditPortal.Data.Projections;
 /// <c>account</c> streams (docs/demo-domain.md): profile, KYC, status, positions per ISIN, cash as
 /// last reported and running totals. Personal members stay envelopes (the gateway redacts them).
 /// </summary>
-public sealed class AccountProjection : IProjection
+public sealed class AccountProjection : IPayloadTextProjection
 {
     public string StreamType => "account";
     public string Version => "account/1";
+
+    // Members the trade and cash actions read, in the order of the arrays below.
+    private static readonly string[] TradeMembers = ["isin", "quantity", "side", "amount", "commission", "trade_id"];
+    private static readonly string[] CashMembers = ["amount", "balance_after", "currency", "corrects_action"];
+
+    /// <summary>
+    /// Trades and cash movements — nearly every event of an account — straight from the payload text; the rest
+    /// (and any payload whose <c>currency</c> is neither a string nor null) through <see cref="Apply"/>.
+    /// </summary>
+    public bool TryApplyText(JsonObject state, ProjectionEvent e, string payloadJson)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(e);
+        switch (e.Action)
+        {
+            case "trade.executed":
+            case "trade.corrected":
+            {
+                var f = new PayloadField[TradeMembers.Length];
+                if (!PayloadFields.TryRead(payloadJson, TradeMembers, f))
+                    return false;
+                Trade(state, f[0].Str, f[1].Dec, f[2].Str, f[3].Dec, f[4].Dec, f[5].Str);
+                return true;
+            }
+            case "cash.deposited":
+            case "cash.withdrawn":
+            case "cash.fee_charged":
+            case "cash.dividend_paid":
+            case "cash.corrected":
+            {
+                var f = new PayloadField[CashMembers.Length];
+                if (!PayloadFields.TryRead(payloadJson, CashMembers, f) || f[2].Kind == PayloadFieldKind.Other)
+                    return false;
+                var currency = f[2].Kind switch
+                {
+                    PayloadFieldKind.String => (JsonNode?)JsonValue.Create(f[2].Text),
+                    _ => null, // absent or JSON null (absent is not taken at all)
+                };
+                Cash(state, CashTotal(e.Action, f[3].Str), f[0].Dec, f[1].Str, f[2].Kind != PayloadFieldKind.Absent, currency);
+                return true;
+            }
+            default:
+                return false;
+        }
+    }
 
     public JsonObject Initial() => new() { ["status"] = "unknown", ["positions"] = new JsonObject(), ["trade_count"] = 0 };
 
@@ -48,23 +93,17 @@ public sealed class AccountProjection : IProjection
                 break;
             case "trade.executed":
             case "trade.corrected":
-                Trade(state, p);
+                Trade(state, Str(p, "isin"), Dec(p, "quantity"), Str(p, "side"), Dec(p, "amount"), Dec(p, "commission"), Str(p, "trade_id"));
                 break;
             case "cash.deposited":
-                Cash(state, p, "deposits");
-                break;
             case "cash.withdrawn":
-                Cash(state, p, "withdrawals");
-                break;
             case "cash.fee_charged":
-                Cash(state, p, "fees");
-                break;
             case "cash.dividend_paid":
-                Cash(state, p, "dividends");
-                break;
             case "cash.corrected":
-                // Applied in place of the deposit or fee it supersedes (see AsOfEngine), so it counts once.
-                Cash(state, p, Str(p, "corrects_action") == "cash.fee_charged" ? "fees" : "deposits");
+                var hasCurrency = p.ContainsKey("currency");
+                var currency = p["currency"];
+                p.Remove("currency");
+                Cash(state, CashTotal(e.Action, Str(p, "corrects_action")), Dec(p, "amount"), Str(p, "balance_after"), hasCurrency, currency);
                 break;
             default:
                 return Unrecognized(state, e.Action, p);
@@ -72,11 +111,13 @@ public sealed class AccountProjection : IProjection
         return state;
     }
 
-    private static void Trade(JsonObject state, JsonObject p)
+    // The folds below get the payload's values, read either from the parsed payload (Apply) or from its text
+    // (TryApplyText), so both paths share one definition of what a trade or cash movement does to the state.
+
+    private static void Trade(JsonObject state, string? isinText, decimal quantity, string? side, decimal amount, decimal commission, string? tradeId)
     {
-        var isin = Str(p, "isin") ?? "?";
-        var quantity = Dec(p, "quantity");
-        var buy = Str(p, "side") == "buy";
+        var isin = isinText ?? "?";
+        var buy = side == "buy";
         var positions = Child(state, "positions");
         var held = Dec(positions[isin]) + (buy ? quantity : -quantity);
         if (held == 0)
@@ -85,17 +126,30 @@ public sealed class AccountProjection : IProjection
             positions[isin] = Whole(held);
         state["trade_count"] = Count(state, "trade_count") + 1;
         var totals = Child(state, "totals");
-        AddMoney(totals, buy ? "bought" : "sold", Dec(p, "amount"));
-        AddMoney(totals, "commissions", Dec(p, "commission"));
-        state["last_trade_id"] = Str(p, "trade_id");
+        AddMoney(totals, buy ? "bought" : "sold", amount);
+        AddMoney(totals, "commissions", commission);
+        state["last_trade_id"] = tradeId;
     }
 
-    private static void Cash(JsonObject state, JsonObject p, string total)
+    /// <summary>Which running total a cash action adds to.</summary>
+    private static string CashTotal(string action, string? correctsAction) => action switch
     {
-        AddMoney(Child(state, "totals"), total, Dec(p, "amount"));
-        if (Str(p, "balance_after") is { } balance)
+        "cash.withdrawn" => "withdrawals",
+        "cash.fee_charged" => "fees",
+        "cash.dividend_paid" => "dividends",
+        // Applied in place of the deposit or fee it supersedes (see AsOfEngine), so it counts once.
+        "cash.corrected" => correctsAction == "cash.fee_charged" ? "fees" : "deposits",
+        _ => "deposits",
+    };
+
+    /// <param name="hasCurrency">The payload has a <c>currency</c> member (then <paramref name="currency"/>, detached, becomes <c>cash_currency</c>).</param>
+    private static void Cash(JsonObject state, string total, decimal amount, string? balance, bool hasCurrency, JsonNode? currency)
+    {
+        AddMoney(Child(state, "totals"), total, amount);
+        if (balance is not null)
             state["cash_balance"] = balance;
-        Take(state, p, "currency", "cash_currency");
+        if (hasCurrency)
+            state["cash_currency"] = currency;
     }
 
     internal static string Iso(DateTime utc) => AuditPortal.Verification.Ledger.LedgerTime.ToText(utc);

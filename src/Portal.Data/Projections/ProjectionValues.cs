@@ -10,14 +10,14 @@ internal static class ProjectionValues
     public static string? Str(JsonObject payload, string name) =>
         payload[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
-    public static decimal Dec(JsonObject payload, string name) =>
-        Str(payload, name) is { } s && decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d)
-            ? d
-            : 0m;
+    public static decimal Dec(JsonObject payload, string name) => Dec(Str(payload, name));
 
     public static decimal Dec(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.String
-        && decimal.TryParse(v.GetValue<string>(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d)
+        Dec(node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null);
+
+    /// <summary>A decimal string (optional sign, optional point, invariant culture); 0 for null or anything else.</summary>
+    public static decimal Dec(string? text) =>
+        text is not null && decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d)
             ? d
             : 0m;
 
@@ -51,11 +51,19 @@ internal static class ProjectionValues
         return created;
     }
 
-    public static long Count(JsonObject state, string name) =>
-        state[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number
-        && long.TryParse(v.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
-            ? n
-            : 0;
+    public static long Count(JsonObject state, string name)
+    {
+        if (state[name] is not JsonValue v)
+            return 0;
+        // The projections store counts as CLR longs: read those directly (serializing the value to text for
+        // every trade was a measurable part of the as-of replay); anything else goes through its JSON text.
+        if (v.TryGetValue<long>(out var stored))
+            return stored;
+        return v.GetValueKind() == JsonValueKind.Number
+            && long.TryParse(v.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
+                ? n
+                : 0;
+    }
 
     public static void Increment(JsonObject state, string name) => state[name] = Count(state, name) + 1;
 

@@ -10,12 +10,13 @@ namespace AuditPortal.Data.Schema;
 /// </summary>
 /// <remarks>
 /// <para>Dropped: the investigation access paths (actor, action, occurred_at, recorded_at, supersedes,
-/// lineage inputs) and the unique constraint on (stream_type, stream_id, stream_seq), whose B-tree
-/// takes inserts in random order and was the most expensive index of a seed (docs/performance.md §1).
-/// While it is dropped the seeding appender keeps the stream heads it wrote in memory
-/// (<see cref="Appending.AppenderOptions.BulkLoad"/>); <see cref="RestoreAsync"/> adds the constraint back,
-/// which checks every row, so a duplicate stream position can never survive a seed silently. The primary
-/// key and the event-id and idempotency-key constraints stay: the appender probes them per batch.</para>
+/// lineage inputs, the per-stream time orders and the first-event-of-stream indexes) and the unique
+/// constraint on (stream_type, stream_id, stream_seq), whose B-tree takes inserts in random order and was
+/// the most expensive index of a seed (docs/performance.md §1). While it is dropped the seeding appender
+/// keeps the stream heads it wrote in memory (<see cref="Appending.AppenderOptions.BulkLoad"/>);
+/// <see cref="RestoreAsync"/> adds the constraint back, which checks every row, so a duplicate stream
+/// position can never survive a seed silently. The primary key and the event-id and idempotency-key
+/// constraints stay: the appender probes them per batch.</para>
 /// <para>Runs as the table owner (the superuser that ran <c>ledger init</c>); the writer role cannot
 /// drop indexes. Idempotent and safe if interrupted: <see cref="RestoreAsync"/> uses
 /// <c>CREATE INDEX IF NOT EXISTS</c>, and <c>ledger init</c> and <c>ledger seed</c> both call it, so a
@@ -27,7 +28,10 @@ namespace AuditPortal.Data.Schema;
 /// </remarks>
 public static class LedgerBulkLoad
 {
-    /// <summary>Name and definition of every non-unique secondary index, exactly as in V001__ledger.sql.</summary>
+    /// <summary>
+    /// Name and definition of every non-unique secondary index of <c>ledger.events</c>, exactly as in the
+    /// migrations (V001__ledger.sql, V002__timeline_indexes.sql). A test compares this list with the migrated schema.
+    /// </summary>
     public static IReadOnlyList<(string Name, string Definition)> SecondaryIndexes { get; } =
     [
         ("events_actor_idx", "ON ledger.events (actor, seq)"),
@@ -36,6 +40,10 @@ public static class LedgerBulkLoad
         ("events_recorded_at_idx", "ON ledger.events (recorded_at)"),
         ("events_supersedes_idx", "ON ledger.events (supersedes) WHERE supersedes IS NOT NULL"),
         ("events_lineage_inputs_idx", "ON ledger.events USING gin (lineage_inputs) WHERE lineage_inputs IS NOT NULL"),
+        ("events_stream_occurred_idx", "ON ledger.events (stream_type, stream_id, occurred_at, stream_seq)"),
+        ("events_stream_recorded_idx", "ON ledger.events (stream_type, stream_id, recorded_at, stream_seq)"),
+        ("events_stream_first_idx", "ON ledger.events (stream_type, stream_id) WHERE stream_seq = 1"),
+        ("events_stream_first_prefix_idx", "ON ledger.events (stream_type, stream_id text_pattern_ops) WHERE stream_seq = 1"),
     ];
 
     /// <summary>The unique constraint on (stream_type, stream_id, stream_seq), as PostgreSQL named it in V001__ledger.sql.</summary>
