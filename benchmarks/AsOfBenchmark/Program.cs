@@ -7,6 +7,9 @@
 // Or, without a database: the stream sizes of the demo ledger `ledger seed --events N` writes (which stream has ~10,000
 // events at 10M?):   dotnet run -c Release --project benchmarks/AsOfBenchmark -- --census 10000000 [--seed 42] [--low 5000] [--high 20000]
 //
+// Or, to give a large ledger a stream of exactly N events (the 10M demo ledger has none near 10,000; see AppendStream.cs):
+//   dotnet run -c Release --project benchmarks/AsOfBenchmark -- --connection "<primary, superuser>" --append-stream acc-asof-10k --events 10000
+//
 // Phases, each run --repeat times after a warm-up, CPU time of this process (user + sys, all threads:
 // JIT and GC included) divided by the repeats:
 //   read      the stream's rows as AsOfReplay reads them (one ordered SELECT) — client side only
@@ -36,6 +39,11 @@ if (Arg("--census") is { } censusEvents)
     return 0;
 }
 var connection = Arg("--connection") ?? Environment.GetEnvironmentVariable("AUDITPORTAL_BENCH_DB");
+if (Arg("--append-stream") is { } appendId && !string.IsNullOrEmpty(connection))
+{
+    return await AuditPortal.Benchmarks.AsOf.AppendStream.RunAsync(connection, appendId, int.Parse(Arg("--events") ?? "10000", CultureInfo.InvariantCulture),
+        long.Parse(Arg("--from-events") ?? "125000", CultureInfo.InvariantCulture), int.Parse(Arg("--seed") ?? "7", CultureInfo.InvariantCulture));
+}
 var type = Arg("--type");
 var id = Arg("--id");
 if (string.IsNullOrEmpty(connection) || type is null || id is null)

@@ -7,16 +7,23 @@
 #   ./portal up && dotnet run --project src/Portal.Cli -- ledger seed --events 1000000
 # and `hey` (Debian package). Set Portal:Verification:MaxRowsPerSecond=0 (the default) and
 # Portal:Verification:Parallelism like the CLI's --parallel for a like-for-like comparison.
-# Usage: benchmarks/portal-verify/run.sh [PORTAL_URL] [PARALLEL]
+# Usage: benchmarks/portal-verify/run.sh [PORTAL_URL] [PARALLEL] [FROM TO]
+# With FROM and TO both verify the sequence range FROM..TO (e.g. 1 1000000: the first million events of a
+# larger ledger) instead of the whole ledger. The CLI is the ReadyToRun build ./portal publishes to var/cli.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-portal="${1:-http://127.0.0.1:5080}"; parallel="${2:-1}"
+portal="${1:-http://127.0.0.1:5080}"; parallel="${2:-1}"; from="${3:-}"; to="${4:-}"
+range_args=(); form=(--data-urlencode "scope=whole")
+if [[ -n "$from" && -n "$to" ]]; then
+  range_args=(--from "$from" --to "$to")
+  form=(--data-urlencode "scope=range" --data-urlencode "from=$from" --data-urlencode "to=$to")
+fi
 command -v hey >/dev/null || { echo "installing hey (apt)"; apt-get install -y -qq hey >/dev/null; }
 eval "$("$root/portal" env)"
 
-echo "== CLI: auditportal ledger verify --parallel $parallel"
-cli_json="$(dotnet run --project "$root/src/Portal.Cli" -c Release -- ledger verify --parallel "$parallel" --json 2>/dev/null | tr -d "\n" || true)"
+echo "== CLI: auditportal ledger verify --parallel $parallel ${range_args[*]}"
+cli_json="$("$root/var/cli/auditportal" ledger verify --parallel "$parallel" "${range_args[@]}" --json 2>/dev/null | tr -d "\n" || true)"
 cli_rate="$(printf '%s' "$cli_json" | sed -n 's/.*"rows_per_second": *\([0-9.]*\).*/\1/p')"
 echo "CLI rows/s: ${cli_rate:-?}"
 
@@ -24,7 +31,7 @@ cookie="$("$root/benchmarks/portal-load/signin.sh" "$portal" auditor1 auditor1-d
 jar="$(mktemp)"; trap 'rm -f "$jar" "$jar.events" "$jar.hey"' EXIT
 token="$(curl -sS -H "$cookie" -c "$jar" "$portal/" | grep -o 'name="__RequestVerificationToken" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')"
 location="$(curl -sS -o /dev/null -w '%{redirect_url}' -H "$cookie" -b "$jar" \
-  --data-urlencode "scope=whole" --data-urlencode "__RequestVerificationToken=$token" "$portal/verification/runs")"
+  "${form[@]}" --data-urlencode "__RequestVerificationToken=$token" "$portal/verification/runs")"
 run="${location##*/}"
 [[ -n "$run" ]] || { echo "the portal did not start a run" >&2; exit 1; }
 echo "== portal run $run; 20 users on / while it runs"

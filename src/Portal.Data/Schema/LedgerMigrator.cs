@@ -123,7 +123,9 @@ public static partial class LedgerMigrator
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(sql, connection, tx);
+        // No command timeout: a migration that builds an index on an existing ledger runs for minutes at
+        // 10M events (V002), and a timeout would roll it back only to fail the same way next time.
+        await using var cmd = new NpgsqlCommand(sql, connection, tx) { CommandTimeout = 0 };
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
