@@ -108,11 +108,8 @@ public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKe
 
         // Every event's proof from one subtree-hash cache of the checkpoint's tree: built by streaming the leaf
         // hashes once (memory O(n / 2^height) instead of O(n)), then ≤ 2 tiles of leaf hashes read per event.
-        var source = tiles ?? new TiledProofSource();
-        var proofs = new List<IReadOnlyList<byte[]>>(events.Count);
-        foreach (var e in events)
-            proofs.Add(await source.VerifiedInclusionProofAsync(dataSource, e.Seq - 1, size, EventRecord.LeafHash(e), signed.Checkpoint.RootHash, ct)
-                .ConfigureAwait(false));
+        var proofs = await (tiles ?? new TiledProofSource()).VerifiedInclusionProofsAsync(dataSource,
+            events.Select(e => (e.Seq - 1, EventRecord.LeafHash(e))).ToList(), size, signed.Checkpoint.RootHash, ct).ConfigureAwait(false);
         return new EvidenceBundle
         {
             Format = EvidenceBundle.FormatName,

@@ -103,6 +103,45 @@ public sealed class TiledProofSource
     }
 
     /// <summary>
+    /// Inclusion proofs of many leaves of one tree (an evidence bundle), each as <see cref="VerifiedInclusionProofAsync"/>
+    /// returns it, reading the leaf hashes of a batch of <see cref="BatchSize"/> proofs in one query; memory is bounded by
+    /// the batch (≤ 2 tiles per proof), not by the ledger.
+    /// </summary>
+    public async Task<IReadOnlyList<IReadOnlyList<byte[]>>> VerifiedInclusionProofsAsync(NpgsqlDataSource dataSource,
+        IReadOnlyList<(long Index, byte[] LeafHash)> leaves, long size, byte[] trustedRoot, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(leaves);
+        var proofs = new List<IReadOnlyList<byte[]>>(leaves.Count);
+        foreach (var batch in leaves.Chunk(BatchSize))
+        {
+            var plans = batch.Select(l => ProofPlan.Inclusion(l.Index, size)).ToArray();
+            IReadOnlyList<byte[]>[]? built = null;
+            try
+            {
+                var snapshot = await CoverAsync(dataSource, size, ct).ConfigureAwait(false);
+                var read = await ReadLeavesAsync(dataSource, TiledProofBuilder.LeavesNeeded(plans.SelectMany(p => p.Ranges), snapshot), ct)
+                    .ConfigureAwait(false);
+                built = plans.Select(p => TiledProofBuilder.Build(p, snapshot, read)).ToArray();
+            }
+            catch (InvalidDataException)
+            {
+                // Rows missing: each proof below takes the checked path, which streams and lets the caller report it.
+            }
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var (index, leafHash) = batch[i];
+                proofs.Add(built is not null && MerkleProofVerifier.VerifyInclusion(index, size, leafHash, built[i], trustedRoot).IsValid
+                    ? built[i]
+                    : await VerifiedInclusionProofAsync(dataSource, index, size, leafHash, trustedRoot, ct).ConfigureAwait(false));
+            }
+        }
+        return proofs;
+    }
+
+    /// <summary>Proofs per query in <see cref="VerifiedInclusionProofsAsync"/>: at most 2 × 256 × 256 leaf hashes (≈ 10 MB) in memory.</summary>
+    public const int BatchSize = 256;
+
+    /// <summary>
     /// A consistency proof and roots checked against the trusted roots of <paramref name="size1"/> and
     /// <paramref name="size2"/> (as <see cref="VerifiedInclusionProofAsync"/>): the cached one when it verifies and its
     /// roots are the trusted ones, otherwise one streamed from the ledger with O(log n) memory.
@@ -200,13 +239,7 @@ public sealed class TiledProofSource
 
     private async Task<Dictionary<long, byte[]>> ReadLeavesAsync(NpgsqlDataSource dataSource, IReadOnlyList<LeafRange> ranges, CancellationToken ct)
     {
-        var leaves = new Dictionary<long, byte[]>();
-        var reader = new LeafHashReader(dataSource);
-        foreach (var range in ranges)
-        {
-            await foreach (var (index, hash) in reader.ReadRangeAsync(range, ct).ConfigureAwait(false))
-                leaves[index] = hash;
-        }
+        var leaves = await new LeafHashReader(dataSource).ReadRangesAsync(ranges, ct).ConfigureAwait(false);
         Interlocked.Add(ref leavesRead, leaves.Count);
         return leaves;
     }

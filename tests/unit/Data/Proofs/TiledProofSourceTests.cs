@@ -158,4 +158,32 @@ public sealed class TiledProofSourceTests(LedgerTestDatabase db) : IClassFixture
         tiles.Mismatches.ShouldBe(0);
         tiles.Cache.TileCount.ShouldBe(Length / TileSize, "the cache is kept");
     }
+
+    [Fact]
+    public async Task InclusionProofsBatch_EveryLeaf_EqualsTheStreamedProofs()
+    {
+        var tiles = new TiledProofSource(Height);
+        var leaves = Enumerable.Range(0, Length).Select(i => ((long)i, LeafHash(i))).ToList();
+
+        var proofs = await tiles.VerifiedInclusionProofsAsync(db.DataSource, leaves, Length, Checkpoints[^1].Checkpoint.RootHash);
+
+        proofs.Count.ShouldBe(Length);
+        for (var i = 0; i < Length; i += 7)
+            proofs[i].ShouldBe(await Streamed(i, Length), $"inclusion {i}");
+        tiles.Mismatches.ShouldBe(0);
+        // The cache build (296), then per batch of 256 proofs the tiles they touch, once each, plus the partial last tile:
+        // [0, 256) + [296, 300), then [256, 300).
+        tiles.LeavesRead.ShouldBe(296 + 260 + 44);
+    }
+
+    [Fact]
+    public async Task ReadRanges_RowMissing_ErrorNamesTheSeq()
+    {
+        await db.TamperAsync("DELETE FROM ledger.events WHERE seq = 12");
+
+        var ex = await Should.ThrowAsync<InvalidDataException>(() =>
+            new LeafHashReader(db.DataSource).ReadRangesAsync([new LeafRange(0, 8), new LeafRange(8, 16)]));
+
+        ex.Message.ShouldContain("no event at seq 12");
+    }
 }
