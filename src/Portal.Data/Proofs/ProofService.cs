@@ -14,7 +14,13 @@ namespace AuditPortal.Data.Proofs;
 /// Builds the documents of docs/ledger-format.md §8 from the ledger: inclusion and consistency proofs
 /// and stream evidence bundles, anchored in signed checkpoints. The CLI and the portal both use it.
 /// </summary>
-public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKey publicKey, TimeProvider time)
+/// <remarks>
+/// With <paramref name="tiles"/> (docs/proof-cache.md), a proof of a size that has a checkpoint is built from the
+/// subtree-hash cache and checked against that checkpoint's root, falling back to streaming the ledger when it
+/// fails; without a checkpoint to check against, and without a cache, proofs are streamed from the ledger
+/// (O(n) time, O(log n) memory).
+/// </remarks>
+public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKey publicKey, TimeProvider time, TiledProofSource? tiles = null)
 {
     private readonly LeafHashReader leaves = new(dataSource);
     private readonly LedgerRowReader rows = new(dataSource);
@@ -30,11 +36,13 @@ public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKe
             throw new ArgumentException($"seq {seq} is beyond tree size {treeSize}{(size is null ? " (the latest checkpoint)" : "")}");
 
         var ev = await SingleAsync(seq, ct).ConfigureAwait(false);
-        var proof = await ProofBuilder.BuildAsync(ProofPlan.Inclusion(seq - 1, treeSize), leaves.ReadAsync(treeSize, ct), ct).ConfigureAwait(false);
         var leafHash = MerkleHasher.HashLeaf(EventRecord.CanonicalBytes(ev));
+        var signed = checkpoints.FirstOrDefault(c => c.Checkpoint.Size == treeSize);
+        var proof = tiles is not null && signed is not null
+            ? await tiles.VerifiedInclusionProofAsync(dataSource, seq - 1, treeSize, leafHash, signed.Checkpoint.RootHash, ct).ConfigureAwait(false)
+            : await ProofBuilder.BuildAsync(ProofPlan.Inclusion(seq - 1, treeSize), leaves.ReadAsync(treeSize, ct), ct).ConfigureAwait(false);
         var root = MerkleProofVerifier.RootFromInclusionProof(seq - 1, treeSize, leafHash, proof);
         root.ThrowIfInvalid();
-        var signed = checkpoints.FirstOrDefault(c => c.Checkpoint.Size == treeSize);
         return new InclusionProofDocument
         {
             Format = InclusionProofDocument.FormatName,
@@ -58,18 +66,22 @@ public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKe
         if (size1 > size2)
             throw new ArgumentException($"--from ({size1}) must not be larger than --to ({size2})");
         var checkpoints = await new CheckpointStore(dataSource).ReadAllAsync(ct).ConfigureAwait(false);
-        var tree = new LevelledMerkleTree(await leaves.ReadAllAsync(size2, ct).ConfigureAwait(false));
-        var proof = tree.ConsistencyProof(size1);
+        var signed1 = checkpoints.FirstOrDefault(c => c.Checkpoint.Size == size1);
+        var signed2 = checkpoints.FirstOrDefault(c => c.Checkpoint.Size == size2);
+        var (proof, root1, root2) = tiles is not null && signed2 is not null && (signed1 is not null || size1 == 0)
+            ? await tiles.VerifiedConsistencyProofAsync(dataSource, size1, size2,
+                signed1?.Checkpoint.RootHash ?? MerkleHasher.EmptyRoot.ToArray(), signed2.Checkpoint.RootHash, ct).ConfigureAwait(false)
+            : await TiledProofSource.StreamedConsistencyAsync(dataSource, size1, size2, ct).ConfigureAwait(false);
         return new ConsistencyProofDocument
         {
             Format = ConsistencyProofDocument.FormatName,
             Size1 = size1,
             Size2 = size2,
-            Root1 = HashHex.ToHex(tree.RootHash(size1)),
-            Root2 = HashHex.ToHex(tree.RootHash()),
+            Root1 = HashHex.ToHex(root1),
+            Root2 = HashHex.ToHex(root2),
             Proof = proof.Select(h => HashHex.ToHex(h)).ToArray(),
-            Checkpoint1 = checkpoints.FirstOrDefault(c => c.Checkpoint.Size == size1) is { } c1 ? ToEvidence(c1) : null,
-            Checkpoint2 = checkpoints.FirstOrDefault(c => c.Checkpoint.Size == size2) is { } c2 ? ToEvidence(c2) : null,
+            Checkpoint1 = signed1 is null ? null : ToEvidence(signed1),
+            Checkpoint2 = signed2 is null ? null : ToEvidence(signed2),
             PublicKeyPem = publicKey.ToPem(),
             KeyId = publicKey.KeyId,
         };
@@ -94,20 +106,23 @@ public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKe
         if (events.Count == 0)
             throw new KeyNotFoundException($"no events of stream {stream} up to checkpoint size {size}");
 
-        var tree = new LevelledMerkleTree(await leaves.ReadAllAsync(size, ct).ConfigureAwait(false));
+        // Every event's proof from one subtree-hash cache of the checkpoint's tree: built by streaming the leaf
+        // hashes once (memory O(n / 2^height) instead of O(n)), then ≤ 2 tiles of leaf hashes read per event.
+        var proofs = await (tiles ?? new TiledProofSource()).VerifiedInclusionProofsAsync(dataSource,
+            events.Select(e => (e.Seq - 1, EventRecord.LeafHash(e))).ToList(), size, signed.Checkpoint.RootHash, ct).ConfigureAwait(false);
         return new EvidenceBundle
         {
             Format = EvidenceBundle.FormatName,
             ExportedAt = LedgerTime.ToText(LedgerTime.Truncate(time.GetUtcNow().UtcDateTime)),
             ExportedBy = exportedBy,
             Stream = new EvidenceStream { Type = stream.Type, Id = stream.Id, Complete = true },
-            Events = events.Select(e => new EvidenceEvent
+            Events = events.Select((e, i) => new EvidenceEvent
             {
                 Seq = e.Seq,
                 LeafIndex = e.Seq - 1,
                 Canonical = Encoding.UTF8.GetString(EventRecord.CanonicalBytes(e)),
                 LeafHash = HashHex.ToHex(EventRecord.LeafHash(e)),
-                InclusionProof = tree.InclusionProof(e.Seq - 1).Select(h => HashHex.ToHex(h)).ToArray(),
+                InclusionProof = proofs[i].Select(h => HashHex.ToHex(h)).ToArray(),
             }).ToArray(),
             Checkpoint = ToEvidence(signed),
             PublicKeyPem = publicKey.ToPem(),

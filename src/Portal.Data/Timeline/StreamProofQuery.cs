@@ -57,16 +57,19 @@ public sealed record StreamProof(
 /// Per-entity proof: the stream's chain and sequence verified from its first event with the
 /// existing <see cref="LedgerVerifier"/> in single-stream mode, and the inclusion of the stream's
 /// latest checkpointed event (its head, unless events arrived since) in the latest signed
-/// checkpoint, with an RFC 9162 proof built by <see cref="ProofBuilder"/> from the streamed leaf hashes.
+/// checkpoint, with an RFC 9162 proof.
 /// </summary>
 /// <remarks>
 /// Unlike the other queries this one reads with its own connections from
 /// <paramref name="dataSource"/> (the replica's, read-only): it reuses the row reader's binary COPY
-/// and the leaf-hash stream, which each need a connection of their own. Building the proof reads
-/// 40 bytes per ledger row up to the checkpoint size (about 400 MB at 10M rows); cache per
-/// (checkpoint size, seq) in the portal if badges are shown often.
+/// and the leaf-hash stream, which each need a connection of their own. With <paramref name="tiles"/>
+/// the proof comes from the subtree-hash cache (≤ 2 tiles of leaf hashes read; docs/proof-cache.md) and
+/// is checked against the checkpoint's root with the leaf hash recomputed from the event, falling back
+/// to the streamed build; without it, <see cref="ProofBuilder"/> streams 40 bytes per ledger row up to
+/// the checkpoint size (about 400 MB at 10M rows).
 /// </remarks>
-public sealed class StreamProofQuery(NpgsqlDataSource dataSource, CheckpointPublicKey? publicKey, TimeProvider? time = null)
+public sealed class StreamProofQuery(NpgsqlDataSource dataSource, CheckpointPublicKey? publicKey, TimeProvider? time = null,
+    TiledProofSource? tiles = null)
 {
     public async Task<StreamProof> GetAsync(StreamKey stream, CancellationToken ct = default)
     {
@@ -116,8 +119,10 @@ public sealed class StreamProofQuery(NpgsqlDataSource dataSource, CheckpointPubl
             var leafHash = EventRecord.LeafHash(anchor);
             try
             {
-                var proof = await ProofBuilder.BuildAsync(ProofPlan.Inclusion(index, size), new LeafHashReader(dataSource).ReadAsync(size, ct), ct)
-                    .ConfigureAwait(false);
+                var proof = tiles is not null
+                    ? await tiles.VerifiedInclusionProofAsync(dataSource, index, size, leafHash, latest.Checkpoint.RootHash, ct).ConfigureAwait(false)
+                    : await ProofBuilder.BuildAsync(ProofPlan.Inclusion(index, size), new LeafHashReader(dataSource).ReadAsync(size, ct), ct)
+                        .ConfigureAwait(false);
                 var check = MerkleProofVerifier.VerifyInclusion(index, size, leafHash, proof, latest.Checkpoint.RootHash);
                 if (check.IsValid)
                     proofHex = proof.Select(h => HashHex.ToHex(h)).ToList();

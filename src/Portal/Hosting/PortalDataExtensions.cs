@@ -1,3 +1,4 @@
+using AuditPortal.Data.Proofs;
 using AuditPortal.Portal.Dashboard;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Portal.Timeline;
@@ -20,7 +21,25 @@ public static class PortalDataExtensions
         services.AddScoped<QueryGateway>();
         services.AddScoped<DashboardQuery>();
         services.AddSingleton<StreamProofCache>();
+        services.AddSingleton(sp => ProofTiles(sp, configuration));
         services.AddScoped<TimelineQueries>();
         return services;
+    }
+
+    /// <summary>
+    /// The subtree-hash cache behind the timeline badge and the proofs page (docs/proof-cache.md), one per
+    /// process: tile height from <c>Portal:Proofs:TileHeight</c> (default 8). A cached proof that fails
+    /// where the streamed one verifies is logged as a warning.
+    /// </summary>
+    private static TiledProofSource ProofTiles(IServiceProvider services, IConfiguration configuration)
+    {
+        var height = configuration.GetValue("Portal:Proofs:TileHeight", TiledProofSource.DefaultHeight);
+        if (height is < 0 or > AuditPortal.Verification.Merkle.SubtreeHashCache.MaxHeight)
+            throw new InvalidOperationException($"Portal:Proofs:TileHeight is {height}, want 0 to {AuditPortal.Verification.Merkle.SubtreeHashCache.MaxHeight}");
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<TiledProofSource>();
+        return new TiledProofSource(height)
+        {
+            MismatchReported = finding => logger.LogWarning("Proof cache mismatch, cache dropped and proof streamed from the ledger: {Finding}", finding),
+        };
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Projections;
+using AuditPortal.Data.Proofs;
 using AuditPortal.Data.Timeline;
 using AuditPortal.Portal.Dashboard;
 using AuditPortal.Portal.Gateway;
@@ -18,12 +19,15 @@ namespace AuditPortal.Portal.Timeline;
 /// Callers validate parameters first (<see cref="Validate"/>), so a bad parameter is a 400 before
 /// anything is logged or queried.
 /// </summary>
-public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proofs, CheckpointKeySource keys, TimeProvider time, IConfiguration configuration)
+public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proofs, TiledProofSource tiles, CheckpointKeySource keys, TimeProvider time,
+    IConfiguration configuration)
 {
     /// <summary>
     /// How long a timeline page may spend building the proof badge (<c>Portal:Timeline:ProofBudget</c>, default 2 s).
-    /// Building it streams every leaf hash up to the checkpoint, seconds on a large ledger; past the budget the
-    /// page shows "not verified yet" with a link to the proof page, which computes it in full and fills the cache.
+    /// With the subtree-hash cache (<see cref="TiledProofSource"/>) the inclusion proof reads ≤ 2 tiles of leaf hashes,
+    /// but the first proof after a start (or after a cache mismatch) builds the cache by streaming every leaf hash
+    /// up to the checkpoint, seconds on a large ledger; past the budget the page shows "not verified yet" with a link
+    /// to the proof page, and the computation finishes in the background and fills both caches.
     /// </summary>
     private TimeSpan ProofBudget => configuration.GetValue("Portal:Timeline:ProofBudget", TimeSpan.FromSeconds(2));
 
@@ -112,7 +116,7 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
         gateway.RunAsync(QueryKinds.StreamProof, user, new { stream_type = stream.Type, stream_id = stream.Id }, purpose: null,
             async (session, token) =>
             {
-                var proof = await new StreamProofQuery(session.DataSource, keys.Key, time).GetAsync(stream, token);
+                var proof = await new StreamProofQuery(session.DataSource, keys.Key, time, tiles).GetAsync(stream, token);
                 proofs.Put(proof, time.GetUtcNow());
                 List<string> ids = [StreamRecordId(stream)];
                 if (proof.Checkpoint is { } checkpoint)
@@ -138,7 +142,7 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
         // any one request: a page waits at most the budget; the computation finishes and fills the cache.
         var dataSource = session.DataSource;
         var computing = proofs.GetOrStart(stream, headStreamSeq, checkpointSize, now,
-            () => new StreamProofQuery(dataSource, keys.Key, time).GetAsync(stream, CancellationToken.None));
+            () => new StreamProofQuery(dataSource, keys.Key, time, tiles).GetAsync(stream, CancellationToken.None));
         var finished = await Task.WhenAny(computing, Task.Delay(ProofBudget, time, ct));
         ct.ThrowIfCancellationRequested();
         return finished == computing ? await computing : null; // over budget: the page links to the proof details
@@ -186,9 +190,9 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
 }
 
 /// <summary>
-/// Per-entity proofs by (stream, head stream_seq, latest checkpoint size). Building a proof streams
-/// every leaf hash up to the checkpoint (about 400 MB at 10M events), far too slow for every timeline
-/// page; while neither the stream nor the checkpoint moved, the answer cannot change unless stored
+/// Per-entity proofs by (stream, head stream_seq, latest checkpoint size). Verifying a stream re-reads
+/// all of its events and, until the subtree-hash cache is built, the inclusion proof streams every leaf
+/// hash up to the checkpoint (about 400 MB at 10M events); while neither the stream nor the checkpoint moved, the answer cannot change unless stored
 /// rows were altered, so entries live <see cref="TimeToLive"/> at most and the details page always
 /// recomputes. Bounded: cleared when it grows past <see cref="Capacity"/>.
 /// </summary>

@@ -26,10 +26,11 @@ public sealed record ConsistencyProofView(ConsistencyProofDocument Document, Pro
 /// <summary>
 /// Proofs through the query gateway (<see cref="QueryKinds.ProofRead"/>): the access-log entry is
 /// written first; the proof is then built by <see cref="ProofService"/> on the standby (reader role,
-/// read-only transactions) — the same documents <c>auditportal proof …</c> writes and
+/// read-only transactions), from the process's subtree-hash cache when the size has a checkpoint to check it
+/// against (docs/proof-cache.md) — the same documents <c>auditportal proof …</c> writes and
 /// <c>auditportal evidence verify</c> accepts.
 /// </summary>
-public sealed class ProofQuery(QueryGateway gateway, PortalDatabases databases, CheckpointKeySource keys, TimeProvider time)
+public sealed class ProofQuery(QueryGateway gateway, PortalDatabases databases, CheckpointKeySource keys, TiledProofSource tiles, TimeProvider time)
 {
     public Task<GatewayResult<InclusionProofView>> InclusionAsync(ClaimsPrincipal user, long seq, long size, CancellationToken ct) =>
         gateway.RunAsync(QueryKinds.ProofRead, user, new { proof = "inclusion", seq, size }, purpose: null, async (_, token) =>
@@ -55,5 +56,5 @@ public sealed class ProofQuery(QueryGateway gateway, PortalDatabases databases, 
 
     private ProofService Service() => new(
         (databases.Replica ?? throw new InvalidOperationException("ConnectionStrings:Replica is not set")).DataSource,
-        keys.Key ?? throw new InvalidOperationException(keys.Problem ?? "no checkpoint public key"), time);
+        keys.Key ?? throw new InvalidOperationException(keys.Problem ?? "no checkpoint public key"), time, tiles);
 }
