@@ -22,6 +22,7 @@ public static class PortalDataExtensions
         services.AddScoped<DashboardQuery>();
         services.AddSingleton<StreamProofCache>();
         services.AddSingleton(sp => ProofTiles(sp, configuration));
+        services.AddHostedService<ProofCacheWarmUp>();
         services.AddScoped<TimelineQueries>();
         return services;
     }
