@@ -73,7 +73,16 @@ public sealed class LedgerAppender : IAsyncDisposable
     /// inputs name an event that is neither in the ledger nor earlier in the batch; nothing is appended.</exception>
     /// <exception cref="CheckpointFailedException">The batch was committed but the checkpoint that was
     /// due failed (e.g. the witness could not be written); it is retried on the next append.</exception>
-    public async Task<IReadOnlyList<AppendedEvent>> AppendAsync(IReadOnlyList<NewEvent> batch, CancellationToken ct = default)
+    public Task<IReadOnlyList<AppendedEvent>> AppendAsync(IReadOnlyList<NewEvent> batch, CancellationToken ct = default) =>
+        AppendAsync(batch, AppendDurability.Flushed, ct);
+
+    /// <summary>
+    /// Appends <paramref name="batch"/> atomically, in order, committed with the given
+    /// <paramref name="durability"/>. Returns one result per input, in input order.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="AppendAsync(IReadOnlyList{NewEvent}, CancellationToken)"/>.</exception>
+    /// <exception cref="CheckpointFailedException">As <see cref="AppendAsync(IReadOnlyList{NewEvent}, CancellationToken)"/>.</exception>
+    public async Task<IReadOnlyList<AppendedEvent>> AppendAsync(IReadOnlyList<NewEvent> batch, AppendDurability durability, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0)
@@ -81,7 +90,7 @@ public sealed class LedgerAppender : IAsyncDisposable
         var prepared = await PrepareAsync(batch, ct);
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var plan = await AppendInTransactionAsync(connection, prepared, ct);
+        var plan = await AppendInTransactionAsync(connection, prepared, durability, ct);
 
         if (plan.Appended.Count > 0)
         {
@@ -98,8 +107,8 @@ public sealed class LedgerAppender : IAsyncDisposable
             {
                 treeGate.Release();
             }
-            var newHead = plan.HeadBefore + plan.Appended.Count;
-            if (options.Signer is not null && IsCheckpointDue(newHead, plan.LastCheckpoint))
+            // Decided before the commit, so a checkpoint only ever follows a flushed commit.
+            if (plan.CheckpointDue)
             {
                 try
                 {
@@ -148,7 +157,7 @@ public sealed class LedgerAppender : IAsyncDisposable
 
     private sealed record Prepared(NewEvent Source, int Index, Guid EventId, string PayloadJson, DateTime OccurredAt, DateTime RecordedAt);
 
-    private sealed record Plan(long HeadBefore, (long Size, DateTime Time)? LastCheckpoint, List<LedgerEvent> Appended, AppendedEvent[] Results);
+    private sealed record Plan(long HeadBefore, bool CheckpointDue, List<LedgerEvent> Appended, AppendedEvent[] Results);
 
     private async Task<Prepared[]> PrepareAsync(IReadOnlyList<NewEvent> batch, CancellationToken ct)
     {
@@ -239,7 +248,7 @@ public sealed class LedgerAppender : IAsyncDisposable
         }
     }
 
-    private async Task<Plan> AppendInTransactionAsync(NpgsqlConnection connection, Prepared[] prepared, CancellationToken ct)
+    private async Task<Plan> AppendInTransactionAsync(NpgsqlConnection connection, Prepared[] prepared, AppendDurability durability, CancellationToken ct)
     {
         // Plain loops, not LINQ: this runs for every batch (tens of thousands of elements when seeding).
         var keySet = new HashSet<string>(StringComparer.Ordinal);
@@ -272,6 +281,11 @@ public sealed class LedgerAppender : IAsyncDisposable
         {
             BatchCommands =
             {
+                // Deferred: set for this transaction only, in the same round trip; switched back below if a
+                // checkpoint will follow. Either way one result set, so the readings below stay in place.
+                new(durability == AppendDurability.Deferred
+                    ? "SELECT set_config('synchronous_commit', 'off', true)"
+                    : "SELECT current_setting('synchronous_commit')"),
                 new($"SELECT pg_advisory_xact_lock({AppendLockKey})"),
                 new("SELECT seq, hash FROM ledger.events ORDER BY seq DESC LIMIT 1"),
                 new("SELECT size, checkpoint_time FROM ledger.checkpoints ORDER BY size DESC LIMIT 1"),
@@ -322,6 +336,7 @@ public sealed class LedgerAppender : IAsyncDisposable
         var streamHeads = new Dictionary<StreamKey, (long Seq, byte[] Hash)>();
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
+            await reader.NextResultAsync(ct); // past the durability setting
             await reader.NextResultAsync(ct); // past the lock
             if (await reader.ReadAsync(ct))
             {
@@ -402,6 +417,7 @@ public sealed class LedgerAppender : IAsyncDisposable
                 existingByKey[newKey] = result with { AlreadyPresent = true };
         }
 
+        var checkpointDue = false;
         if (appended.Count > 0)
         {
             await using (var importer = await connection.BeginBinaryImportAsync(CopyCommand, ct))
@@ -410,13 +426,20 @@ public sealed class LedgerAppender : IAsyncDisposable
                     WriteRow(importer, r);
                 await importer.CompleteAsync(ct);
             }
+            checkpointDue = options.Signer is not null && IsCheckpointDue(head, lastCheckpoint);
+            if (checkpointDue && durability == AppendDurability.Deferred)
+            {
+                // The checkpoint after this batch will be signed and witnessed: its events must be on disk first.
+                await using var flushed = new NpgsqlCommand("SET LOCAL synchronous_commit TO DEFAULT", connection, tx);
+                await flushed.ExecuteNonQueryAsync(ct);
+            }
             await tx.CommitAsync(ct);
         }
         else
         {
             await tx.RollbackAsync(ct);
         }
-        return new Plan(headBefore, lastCheckpoint, appended, results);
+        return new Plan(headBefore, checkpointDue, appended, results);
     }
 
     // Synchronous writes: the importer buffers rows and only flushes when its buffer is full, so
@@ -500,6 +523,8 @@ public sealed class LedgerAppender : IAsyncDisposable
         if (!force && !IsCheckpointDue(head, last))
             return null; // another appender checkpointed meanwhile
 
+        if (options.AwaitWalFlushBeforeCheckpoint)
+            await AwaitWalFlushAsync(connection, tx, ct);
         var root = await RootAtAsync(connection, tx, head, ct);
         var checkpoint = new Checkpoint(options.Origin, head, root, LedgerTime.Truncate(time.GetUtcNow().UtcDateTime));
         var signed = signer.Sign(checkpoint);
@@ -520,6 +545,37 @@ public sealed class LedgerAppender : IAsyncDisposable
         options.Witness?.Record(signed);
         await tx.CommitAsync(ct);
         return signed;
+    }
+
+    /// <summary>
+    /// Under the append lock: waits until the WAL is flushed up to where it was inserted now, which covers
+    /// the commit records of every event up to the head (all committed before the lock was taken), so
+    /// <see cref="AppendDurability.Deferred"/> commits cannot be lost once the checkpoint names them.
+    /// Usually already true (the batch before a due checkpoint commits flushed); otherwise the WAL writer
+    /// flushes within a few <c>wal_writer_delay</c>s.
+    /// </summary>
+    private async Task AwaitWalFlushAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT pg_current_wal_insert_lsn()::text, pg_current_wal_flush_lsn() >= pg_current_wal_insert_lsn()", connection, tx);
+        string target;
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            await reader.ReadAsync(ct);
+            if (reader.GetBoolean(1))
+                return;
+            target = reader.GetString(0);
+        }
+        await using var poll = new NpgsqlCommand("SELECT pg_current_wal_flush_lsn() >= $1::pg_lsn", connection, tx);
+        poll.Parameters.Add(new() { Value = target, NpgsqlDbType = NpgsqlDbType.Text });
+        var started = System.Diagnostics.Stopwatch.GetTimestamp(); // a real wait on a real server, not the injected clock
+        while (!(bool)(await poll.ExecuteScalarAsync(ct))!)
+        {
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(started) > options.WalFlushTimeout)
+                throw new TimeoutException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"the WAL was not flushed up to {target} within {options.WalFlushTimeout.TotalSeconds:0.#} s; no checkpoint was made"));
+            await Task.Delay(TimeSpan.FromMilliseconds(5), ct);
+        }
     }
 
     private static async Task<SignedCheckpoint> ReadCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long size, CancellationToken ct)
