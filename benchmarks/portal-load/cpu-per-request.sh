@@ -7,6 +7,8 @@
 # Usage: benchmarks/portal-load/cpu-per-request.sh [PORTAL_URL] [SECONDS] [PATH]
 #   PORTAL_PID   the portal's process id (default: whatever listens on PORTAL_URL's port)
 #   CONCURRENCY  concurrent users (default 20)
+#   WARMUP       seconds of the same load before measuring (default 45): a freshly started portal
+#                spends a third of its CPU in tiered JIT recompilation for the first ~45 s on 2 busy cores
 #   Run with the same PORTAL_PG_* variables as `./portal up` so it finds the dev clusters.
 # Reads /proc/<pid>/stat: utime+stime of the portal; for each postmaster its own plus its reaped
 # children's (cutime+cstime) plus every live child's, so backends that exit during the run count too.
@@ -36,7 +38,11 @@ primary_stat() { "$root/portal" psql primary -Atq -c \
   "SELECT (SELECT sum(xact_commit) FROM pg_stat_database), (SELECT wal_sync FROM pg_stat_wal)" 2>/dev/null | tr '|' ' '; }
 
 cookie="$("$here/signin.sh" "$portal" auditor1 auditor1-dev)"
-curl -sS -o /dev/null -H "$cookie" "$portal$path" # warm (JIT, pools)
+warmup="${WARMUP:-45}"
+if ((warmup > 0)); then
+  echo "warming up: ${warmup}s of the same load (JIT tier-up, pools)"
+  hey -z "${warmup}s" -c "$concurrency" -H "$cookie" "$portal$path" >/dev/null
+fi
 
 read -r commits0 syncs0 < <(primary_stat)
 p0="$(own_ticks "$pid")"; a0="$(tree_ticks "$primary_pid")"; r0="$(tree_ticks "$replica_pid")"
@@ -45,7 +51,7 @@ p1="$(own_ticks "$pid")"; a1="$(tree_ticks "$primary_pid")"; r1="$(tree_ticks "$
 read -r commits1 syncs1 < <(primary_stat)
 
 n="$(awk '/^  \[200\]/ { print $2 }' <<<"$out")"; n="${n:-0}"
-echo "$out" | grep -E 'Requests/sec|Average|50% in|95% in|99% in|\[[0-9]{3}\]'
+echo "$out" | grep -E 'Requests/sec|Average|50% in|95% in|99% in|^ +\[[0-9]{3}\]'
 awk -v n="$n" -v tck="$tck" -v p="$((p1 - p0))" -v a="$((a1 - a0))" -v r="$((r1 - r0))" \
     -v c="$((commits1 - commits0))" -v s="$((syncs1 - syncs0))" 'BEGIN {
   if (n == 0) { print "no 200 responses"; exit 1 }
