@@ -38,7 +38,8 @@ public sealed class LedgerAppender : IAsyncDisposable
     private readonly DateTime startedAt;
 
     // Frontier of the Merkle tree over the committed ledger, so a checkpoint needs no full reread.
-    private readonly CompactRange tree = CompactRange.Empty();
+    private CompactRange tree = CompactRange.Empty();
+    private byte[] treeLastLeaf = HashHex.Zero;
     private readonly SemaphoreSlim treeGate = new(1, 1);
 
     public LedgerAppender(string writerConnectionString, TimeProvider time, AppenderOptions options)
@@ -97,10 +98,19 @@ public sealed class LedgerAppender : IAsyncDisposable
             await treeGate.WaitAsync(ct);
             try
             {
+                if (tree.Size == plan.HeadBefore && options.AwaitWalFlushBeforeCheckpoint
+                    && !treeLastLeaf.AsSpan().SequenceEqual(plan.HeadHashBefore))
+                {
+                    // Same size, other head: deferred commits this process saw were lost in a database
+                    // crash and the chain re-grew. Rebuild from the database at the next checkpoint.
+                    tree = CompactRange.Empty();
+                    treeLastLeaf = HashHex.Zero;
+                }
                 if (tree.Size == plan.HeadBefore)
                 {
                     foreach (var e in plan.Appended)
                         tree.Append(e.Hash!);
+                    treeLastLeaf = plan.Appended[^1].Hash!;
                 }
             }
             finally
@@ -157,7 +167,7 @@ public sealed class LedgerAppender : IAsyncDisposable
 
     private sealed record Prepared(NewEvent Source, int Index, Guid EventId, string PayloadJson, DateTime OccurredAt, DateTime RecordedAt);
 
-    private sealed record Plan(long HeadBefore, bool CheckpointDue, List<LedgerEvent> Appended, AppendedEvent[] Results);
+    private sealed record Plan(long HeadBefore, byte[] HeadHashBefore, bool CheckpointDue, List<LedgerEvent> Appended, AppendedEvent[] Results);
 
     private async Task<Prepared[]> PrepareAsync(IReadOnlyList<NewEvent> batch, CancellationToken ct)
     {
@@ -357,6 +367,7 @@ public sealed class LedgerAppender : IAsyncDisposable
                 streamHeads[new StreamKey(reader.GetString(0), reader.GetString(1))] = (reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
         }
         var headBefore = head;
+        var headHashBefore = prevHash;
 
         var results = new AppendedEvent[prepared.Length];
         var appended = new List<LedgerEvent>(prepared.Length);
@@ -439,7 +450,7 @@ public sealed class LedgerAppender : IAsyncDisposable
         {
             await tx.RollbackAsync(ct);
         }
-        return new Plan(headBefore, checkpointDue, appended, results);
+        return new Plan(headBefore, headHashBefore, checkpointDue, appended, results);
     }
 
     // Synchronous writes: the importer buffers rows and only flushes when its buffer is full, so
@@ -593,6 +604,14 @@ public sealed class LedgerAppender : IAsyncDisposable
         await treeGate.WaitAsync(ct);
         try
         {
+            if (tree.Size > head && options.AwaitWalFlushBeforeCheckpoint)
+            {
+                // With deferred commits a database crash may legitimately lose a tail of events this
+                // process saw committed; never a checkpointed one (the flush wait before every checkpoint),
+                // so rebuild the frontier from what the database holds instead of refusing forever.
+                tree = CompactRange.Empty();
+                treeLastLeaf = HashHex.Zero;
+            }
             if (tree.Size > head)
                 throw new InvalidOperationException(
                     $"the ledger head is seq {head} but this appender already saw {tree.Size} events: the ledger was truncated");
@@ -608,6 +627,7 @@ public sealed class LedgerAppender : IAsyncDisposable
                     if (seq != tree.Size + 1)
                         throw new InvalidOperationException($"ledger sequence gap: expected seq {tree.Size + 1}, read {seq}");
                     tree.Append(hash);
+                    treeLastLeaf = hash;
                 }
                 if (tree.Size != head)
                     throw new InvalidOperationException($"ledger sequence gap: head is {head} but only {tree.Size} events were read");
