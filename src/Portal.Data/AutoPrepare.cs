@@ -26,9 +26,12 @@ public static class AutoPrepare
     public static string Apply(string connectionString)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.ContainsKey("Max Auto Prepare"))
+        // NpgsqlConnectionStringBuilder.ContainsKey answers "is this a known keyword", not "was it given":
+        // read what was given with the plain builder (its keys are case-insensitive).
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare"))
             return connectionString;
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
         builder.MaxAutoPrepare = MaxStatements;
         builder.AutoPrepareMinUsages = MinUsages;
         return builder.ConnectionString;
