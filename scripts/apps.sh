@@ -135,9 +135,11 @@ portal_up() {
         info "portal: skipped: src/Portal not present yet"
         return 0
     fi
+    # PORTAL_CONFIGURATION=Release for load measurements (benchmarks/portal-load); Debug by default.
+    local config="${PORTAL_CONFIGURATION:-Debug}"
     if ! pid_alive "$RUN_DIR/portal.pid"; then
-        info "building the portal (log: var/log/portal-build.log)"
-        dotnet build "$proj" -nologo -v q -nodeReuse:false >"$LOG_DIR/portal-build.log" 2>&1 || {
+        info "building the portal, $config (log: var/log/portal-build.log)"
+        dotnet build "$proj" -c "$config" -nologo -v q -nodeReuse:false >"$LOG_DIR/portal-build.log" 2>&1 || {
             tail -n 30 "$LOG_DIR/portal-build.log" >&2; die "the portal does not build (see var/log/portal-build.log)"; }
     fi
     # The portal reads the ledger from the standby as ledger_reader and writes its access log on the
@@ -157,7 +159,7 @@ portal_up() {
     fi
     ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
     ASPNETCORE_URLS="http://127.0.0.1:$PORTAL_PORT" \
-        start_bg portal "$PORTAL_PORT" env "${portal_env[@]}" dotnet run --no-build --no-launch-profile --project src/Portal --urls "http://127.0.0.1:$PORTAL_PORT"
+        start_bg portal "$PORTAL_PORT" env "${portal_env[@]}" dotnet run --no-build -c "$config" --no-launch-profile --project src/Portal --urls "http://127.0.0.1:$PORTAL_PORT"
 }
 
 print_accounts() {

@@ -8,6 +8,11 @@
 # from the ledger itself (busiest account, a busy actor) through `./portal psql replica` when it is
 # available, or from TIMELINE_STREAM (type/id) and SEARCH_ACTOR.
 # Every request is a real gateway query, so each one also appends two access-log entries.
+# Each page is first loaded for WARMUP seconds (default 20) unmeasured: a freshly started portal spends
+# up to a third of its CPU in tiered JIT recompilation during its first minute under load, and the
+# dashboard, measured first, used to carry that cost. PAGES (space-separated paths) limits the pages.
+# For a Release portal: PORTAL_CONFIGURATION=Release ./portal up (same port, same data).
+# CPU per request (portal vs PostgreSQL, WAL syncs): benchmarks/portal-load/cpu-per-request.sh.
 # Usage: benchmarks/portal-load/run.sh [PORTAL_URL] [SECONDS]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,11 +34,16 @@ echo "stream $stream ($events events), actor $actor, ${concurrency} concurrent u
 # (a timeline page waits at most Portal:Timeline:ProofBudget for it; docs/timeline-pages.md).
 curl -sS -o /dev/null -w "proof page (cold, builds the badge): %{time_total} s\n" -H "$cookie" "$portal/timeline/$stream/proof" || true
 
-for path in / "/api/streams/account/acc-000001/events?limit=50" \
-    "/timeline/$stream" \
-    "/timeline/$stream/as-of" \
-    "/timeline?type=${stream%%/*}&id=${stream#*/}" \
-    "/timeline?actor=$actor"; do
+warmup="${WARMUP:-20}"
+default_pages=(/ "/api/streams/account/acc-000001/events?limit=50"
+    "/timeline/$stream"
+    "/timeline/$stream/as-of"
+    "/timeline?type=${stream%%/*}&id=${stream#*/}"
+    "/timeline?actor=$actor")
+read -r -a pages <<<"${PAGES:-}"
+((${#pages[@]})) || pages=("${default_pages[@]}")
+for path in "${pages[@]}"; do
   echo "== GET $path"
+  ((warmup > 0)) && hey -z "${warmup}s" -c "$concurrency" -H "$cookie" "$portal$path" >/dev/null
   hey -z "${seconds}s" -c "$concurrency" -H "$cookie" "$portal$path" | grep -E 'Requests/sec|Average|Fastest|Slowest|50% in|90% in|95% in|99% in|\[[0-9]{3}\]'
 done

@@ -34,6 +34,7 @@ public sealed class AccessLogWriter : IAsyncDisposable
     private long checkpointFailures;
     private long batches;
     private long eventsAppended;
+    private long deferredBatches;
     private Exception? lastCheckpointError;
 
     /// <param name="writerDataSource">The <c>portal</c> database as <c>accesslog_writer</c>; not disposed by the writer.</param>
@@ -58,6 +59,9 @@ public sealed class AccessLogWriter : IAsyncDisposable
 
     /// <summary>Batch transactions committed so far (with <see cref="EventsCommitted"/>: the mean batch size, for operations).</summary>
     public long BatchesCommitted => Interlocked.Read(ref batches);
+
+    /// <summary>Batches that held only outcome entries and were committed <see cref="AppendDurability.Deferred"/>.</summary>
+    public long DeferredBatchesCommitted => Interlocked.Read(ref deferredBatches);
 
     /// <summary>Events committed so far, retries that were already present included.</summary>
     public long EventsCommitted => Interlocked.Read(ref eventsAppended);
@@ -112,6 +116,10 @@ public sealed class AccessLogWriter : IAsyncDisposable
     private sealed class Pending(NewEvent e)
     {
         public NewEvent Event { get; } = e;
+
+        /// <summary>An outcome (<c>query.completed|failed|refused</c>), as opposed to a request entry that must be flushed before its query runs.</summary>
+        public bool IsOutcome { get; } = e.Action != AccessLogEvents.RequestedAction;
+
         public TaskCompletionSource<AppendedEvent> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
@@ -181,9 +189,19 @@ public sealed class AccessLogWriter : IAsyncDisposable
         try
         {
             var events = new NewEvent[batch.Count];
+            var outcomesOnly = true;
             for (var i = 0; i < events.Length; i++)
+            {
                 events[i] = batch[i].Event;
-            Complete(batch, await appender.AppendAsync(events, timeout.Token));
+                outcomesOnly &= batch[i].IsOutcome;
+            }
+            // A request entry must be on disk before its query runs (fail closed); an outcome entry need
+            // only be committed, in order, in the chain: its flush may follow (docs/access-log.md).
+            var durability = outcomesOnly ? AppendDurability.Deferred : AppendDurability.Flushed;
+            var appended = await appender.AppendAsync(events, durability, timeout.Token);
+            if (outcomesOnly)
+                Interlocked.Increment(ref deferredBatches);
+            Complete(batch, appended);
         }
         catch (CheckpointFailedException ex)
         {

@@ -40,6 +40,8 @@ public sealed record AccessLogWriterOptions
         CheckpointEverySeconds = CheckpointEverySeconds,
         Signer = Signer,
         Witness = Witness,
+        // Outcome entries are committed Deferred (docs/access-log.md), so checkpoints wait for the WAL flush.
+        AwaitWalFlushBeforeCheckpoint = true,
     };
 
     internal void Validate()

@@ -21,6 +21,18 @@ public sealed record AppenderOptions
     public WitnessDirectory? Witness { get; init; }
 
     /// <summary>
+    /// Before signing a checkpoint, wait until the WAL up to the head it covers is flushed to disk. Needed
+    /// where batches are appended <see cref="AppendDurability.Deferred"/> (by this or another process):
+    /// otherwise a crash could take back events a witnessed checkpoint already names, and the chain
+    /// re-grown after it would fork from the witness. Costs at most a WAL-writer cycle per checkpoint
+    /// (3 × <c>wal_writer_delay</c>), under the append lock.
+    /// </summary>
+    public bool AwaitWalFlushBeforeCheckpoint { get; init; }
+
+    /// <summary>How long a checkpoint waits for that flush before it fails (and stays due).</summary>
+    public TimeSpan WalFlushTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// IVs for personal-data envelopes. Only for deterministic demo data: production leaves this
     /// null and gets 12 random bytes per envelope.
     /// </summary>

@@ -39,7 +39,8 @@ public sealed class LedgerAppender : IAsyncDisposable
     private readonly BulkLoadHeads? bulkHeads;
 
     // Frontier of the Merkle tree over the committed ledger, so a checkpoint needs no full reread.
-    private readonly CompactRange tree = CompactRange.Empty();
+    private CompactRange tree = CompactRange.Empty();
+    private byte[] treeLastLeaf = HashHex.Zero;
     private readonly SemaphoreSlim treeGate = new(1, 1);
 
     public LedgerAppender(string writerConnectionString, TimeProvider time, AppenderOptions options)
@@ -75,7 +76,16 @@ public sealed class LedgerAppender : IAsyncDisposable
     /// inputs name an event that is neither in the ledger nor earlier in the batch; nothing is appended.</exception>
     /// <exception cref="CheckpointFailedException">The batch was committed but the checkpoint that was
     /// due failed (e.g. the witness could not be written); it is retried on the next append.</exception>
-    public async Task<IReadOnlyList<AppendedEvent>> AppendAsync(IReadOnlyList<NewEvent> batch, CancellationToken ct = default)
+    public Task<IReadOnlyList<AppendedEvent>> AppendAsync(IReadOnlyList<NewEvent> batch, CancellationToken ct = default) =>
+        AppendAsync(batch, AppendDurability.Flushed, ct);
+
+    /// <summary>
+    /// Appends <paramref name="batch"/> atomically, in order, committed with the given
+    /// <paramref name="durability"/>. Returns one result per input, in input order.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="AppendAsync(IReadOnlyList{NewEvent}, CancellationToken)"/>.</exception>
+    /// <exception cref="CheckpointFailedException">As <see cref="AppendAsync(IReadOnlyList{NewEvent}, CancellationToken)"/>.</exception>
+    public async Task<IReadOnlyList<AppendedEvent>> AppendAsync(IReadOnlyList<NewEvent> batch, AppendDurability durability, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0)
@@ -86,14 +96,14 @@ public sealed class LedgerAppender : IAsyncDisposable
         Plan plan;
         if (bulkHeads is null)
         {
-            plan = await AppendInTransactionAsync(connection, prepared, ct);
+            plan = await AppendInTransactionAsync(connection, prepared, durability, ct);
         }
         else
         {
             await bulkHeads.Gate.WaitAsync(ct);
             try
             {
-                plan = await AppendInTransactionAsync(connection, prepared, ct);
+                plan = await AppendInTransactionAsync(connection, prepared, durability, ct);
             }
             finally
             {
@@ -106,18 +116,27 @@ public sealed class LedgerAppender : IAsyncDisposable
             await treeGate.WaitAsync(ct);
             try
             {
+                if (tree.Size == plan.HeadBefore && options.AwaitWalFlushBeforeCheckpoint
+                    && !treeLastLeaf.AsSpan().SequenceEqual(plan.HeadHashBefore))
+                {
+                    // Same size, other head: deferred commits this process saw were lost in a database
+                    // crash and the chain re-grew. Rebuild from the database at the next checkpoint.
+                    tree = CompactRange.Empty();
+                    treeLastLeaf = HashHex.Zero;
+                }
                 if (tree.Size == plan.HeadBefore)
                 {
                     foreach (var e in plan.Appended)
                         tree.Append(e.Hash!);
+                    treeLastLeaf = plan.Appended[^1].Hash!;
                 }
             }
             finally
             {
                 treeGate.Release();
             }
-            var newHead = plan.HeadBefore + plan.Appended.Count;
-            if (options.Signer is not null && IsCheckpointDue(newHead, plan.LastCheckpoint))
+            // Decided before the commit, so a checkpoint only ever follows a flushed commit.
+            if (plan.CheckpointDue)
             {
                 try
                 {
@@ -167,7 +186,7 @@ public sealed class LedgerAppender : IAsyncDisposable
 
     private sealed record Prepared(NewEvent Source, int Index, Guid EventId, string PayloadJson, DateTime OccurredAt, DateTime RecordedAt);
 
-    private sealed record Plan(long HeadBefore, (long Size, DateTime Time)? LastCheckpoint, List<LedgerEvent> Appended, AppendedEvent[] Results);
+    private sealed record Plan(long HeadBefore, byte[] HeadHashBefore, bool CheckpointDue, List<LedgerEvent> Appended, AppendedEvent[] Results);
 
     private async Task<Prepared[]> PrepareAsync(IReadOnlyList<NewEvent> batch, CancellationToken ct)
     {
@@ -258,7 +277,7 @@ public sealed class LedgerAppender : IAsyncDisposable
         }
     }
 
-    private async Task<Plan> AppendInTransactionAsync(NpgsqlConnection connection, Prepared[] prepared, CancellationToken ct)
+    private async Task<Plan> AppendInTransactionAsync(NpgsqlConnection connection, Prepared[] prepared, AppendDurability durability, CancellationToken ct)
     {
         // Plain loops, not LINQ: this runs for every batch (tens of thousands of elements when seeding).
         var keySet = new HashSet<string>(StringComparer.Ordinal);
@@ -291,6 +310,11 @@ public sealed class LedgerAppender : IAsyncDisposable
         {
             BatchCommands =
             {
+                // Deferred: set for this transaction only, in the same round trip; switched back below if a
+                // checkpoint will follow. Either way one result set, so the readings below stay in place.
+                new(durability == AppendDurability.Deferred
+                    ? "SELECT set_config('synchronous_commit', 'off', true)"
+                    : "SELECT current_setting('synchronous_commit')"),
                 new($"SELECT pg_advisory_xact_lock({AppendLockKey})"),
                 new("SELECT seq, hash FROM ledger.events ORDER BY seq DESC LIMIT 1"),
                 new("SELECT size, checkpoint_time FROM ledger.checkpoints ORDER BY size DESC LIMIT 1"),
@@ -346,6 +370,7 @@ public sealed class LedgerAppender : IAsyncDisposable
         var streamHeads = new Dictionary<StreamKey, (long Seq, byte[] Hash)>();
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
+            await reader.NextResultAsync(ct); // past the durability setting
             await reader.NextResultAsync(ct); // past the lock
             if (await reader.ReadAsync(ct))
             {
@@ -370,6 +395,7 @@ public sealed class LedgerAppender : IAsyncDisposable
         }
         bulkHeads?.EnsureNoOtherWriter(head);
         var headBefore = head;
+        var headHashBefore = prevHash;
 
         var results = new AppendedEvent[prepared.Length];
         var appended = new List<LedgerEvent>(prepared.Length);
@@ -432,6 +458,7 @@ public sealed class LedgerAppender : IAsyncDisposable
                 existingByKey[newKey] = result with { AlreadyPresent = true };
         }
 
+        var checkpointDue = false;
         if (appended.Count > 0)
         {
             await using (var importer = await connection.BeginBinaryImportAsync(CopyCommand, ct))
@@ -440,6 +467,13 @@ public sealed class LedgerAppender : IAsyncDisposable
                     WriteRow(importer, r);
                 await importer.CompleteAsync(ct);
             }
+            checkpointDue = options.Signer is not null && IsCheckpointDue(head, lastCheckpoint);
+            if (checkpointDue && durability == AppendDurability.Deferred)
+            {
+                // The checkpoint after this batch will be signed and witnessed: its events must be on disk first.
+                await using var flushed = new NpgsqlCommand("SET LOCAL synchronous_commit TO DEFAULT", connection, tx);
+                await flushed.ExecuteNonQueryAsync(ct);
+            }
             await tx.CommitAsync(ct);
             bulkHeads?.Committed(head, streamHeads);
         }
@@ -447,7 +481,7 @@ public sealed class LedgerAppender : IAsyncDisposable
         {
             await tx.RollbackAsync(ct);
         }
-        return new Plan(headBefore, lastCheckpoint, appended, results);
+        return new Plan(headBefore, headHashBefore, checkpointDue, appended, results);
     }
 
     // Synchronous writes: the importer buffers rows and only flushes when its buffer is full, so
@@ -531,6 +565,8 @@ public sealed class LedgerAppender : IAsyncDisposable
         if (!force && !IsCheckpointDue(head, last))
             return null; // another appender checkpointed meanwhile
 
+        if (options.AwaitWalFlushBeforeCheckpoint)
+            await AwaitWalFlushAsync(connection, tx, ct);
         var root = await RootAtAsync(connection, tx, head, ct);
         var checkpoint = new Checkpoint(options.Origin, head, root, LedgerTime.Truncate(time.GetUtcNow().UtcDateTime));
         var signed = signer.Sign(checkpoint);
@@ -553,6 +589,37 @@ public sealed class LedgerAppender : IAsyncDisposable
         return signed;
     }
 
+    /// <summary>
+    /// Under the append lock: waits until the WAL is flushed up to where it was inserted now, which covers
+    /// the commit records of every event up to the head (all committed before the lock was taken), so
+    /// <see cref="AppendDurability.Deferred"/> commits cannot be lost once the checkpoint names them.
+    /// Usually already true (the batch before a due checkpoint commits flushed); otherwise the WAL writer
+    /// flushes within a few <c>wal_writer_delay</c>s.
+    /// </summary>
+    private async Task AwaitWalFlushAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT pg_current_wal_insert_lsn()::text, pg_current_wal_flush_lsn() >= pg_current_wal_insert_lsn()", connection, tx);
+        string target;
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            await reader.ReadAsync(ct);
+            if (reader.GetBoolean(1))
+                return;
+            target = reader.GetString(0);
+        }
+        await using var poll = new NpgsqlCommand("SELECT pg_current_wal_flush_lsn() >= $1::pg_lsn", connection, tx);
+        poll.Parameters.Add(new() { Value = target, NpgsqlDbType = NpgsqlDbType.Text });
+        var started = System.Diagnostics.Stopwatch.GetTimestamp(); // a real wait on a real server, not the injected clock
+        while (!(bool)(await poll.ExecuteScalarAsync(ct))!)
+        {
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(started) > options.WalFlushTimeout)
+                throw new TimeoutException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"the WAL was not flushed up to {target} within {options.WalFlushTimeout.TotalSeconds:0.#} s; no checkpoint was made"));
+            await Task.Delay(TimeSpan.FromMilliseconds(5), ct);
+        }
+    }
+
     private static async Task<SignedCheckpoint> ReadCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long size, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("SELECT text, signature FROM ledger.checkpoints WHERE size = $1", connection, tx);
@@ -568,6 +635,14 @@ public sealed class LedgerAppender : IAsyncDisposable
         await treeGate.WaitAsync(ct);
         try
         {
+            if (tree.Size > head && options.AwaitWalFlushBeforeCheckpoint)
+            {
+                // With deferred commits a database crash may legitimately lose a tail of events this
+                // process saw committed; never a checkpointed one (the flush wait before every checkpoint),
+                // so rebuild the frontier from what the database holds instead of refusing forever.
+                tree = CompactRange.Empty();
+                treeLastLeaf = HashHex.Zero;
+            }
             if (tree.Size > head)
                 throw new InvalidOperationException(
                     $"the ledger head is seq {head} but this appender already saw {tree.Size} events: the ledger was truncated");
@@ -583,6 +658,7 @@ public sealed class LedgerAppender : IAsyncDisposable
                     if (seq != tree.Size + 1)
                         throw new InvalidOperationException($"ledger sequence gap: expected seq {tree.Size + 1}, read {seq}");
                     tree.Append(hash);
+                    treeLastLeaf = hash;
                 }
                 if (tree.Size != head)
                     throw new InvalidOperationException($"ledger sequence gap: head is {head} but only {tree.Size} events were read");

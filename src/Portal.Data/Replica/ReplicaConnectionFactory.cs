@@ -8,13 +8,14 @@ namespace AuditPortal.Data.Replica;
 /// (<c>default_transaction_read_only=on</c> is set at connection start-up), so a portal bug cannot
 /// write even through a role that could. Use the SELECT-only reader role against the standby.
 /// Multi-host connection strings (several standbys, <c>Load Balance Hosts=true</c>) work unchanged.
+/// Statements are prepared automatically unless the connection string says otherwise (<see cref="AutoPrepare"/>).
 /// </summary>
 public sealed class ReplicaConnectionFactory : IAsyncDisposable
 {
     public ReplicaConnectionFactory(string connectionString)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(AutoPrepare.Apply(connectionString));
         builder.Options = string.IsNullOrWhiteSpace(builder.Options)
             ? "-c default_transaction_read_only=on"
             : builder.Options + " -c default_transaction_read_only=on";

@@ -11,7 +11,8 @@ namespace AuditPortal.Portal.Dashboard;
 public sealed record DashboardModel(GatewayResult<DashboardView> Ledger, IReadOnlyList<AccessLogItem>? RecentQueries);
 
 /// <summary>The home dashboard's query (<see cref="QueryKinds.DashboardRead"/>), through the gateway.</summary>
-public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databases, CheckpointKeySource keys, ILogger<DashboardQuery> logger)
+public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databases, CheckpointKeySource keys,
+    CheckpointSignatureMemo signatures, ILogger<DashboardQuery> logger)
 {
     public const int RecentQueryCount = 10;
 
@@ -35,48 +36,45 @@ public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databas
         return new DashboardModel(ledger, recent);
     }
 
+    // One statement, so one round trip: the head, the latest checkpoint and the standby's replay
+    // position. A single statement sees one snapshot anyway; the LEFT JOINs keep the row when the
+    // ledger or the checkpoint table is empty.
+    private const string DashboardSql = """
+        SELECT h.seq, h.hash, h.event_id,
+               c.size, c.checkpoint_time, c.root_hash, c.text, c.signature, c.key_id,
+               pg_is_in_recovery(),
+               pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint,
+               now() - pg_last_xact_replay_timestamp()
+        FROM (SELECT 1) one
+        LEFT JOIN LATERAL (SELECT seq, hash, event_id FROM ledger.events ORDER BY seq DESC LIMIT 1) h ON true
+        LEFT JOIN LATERAL (SELECT size, checkpoint_time, root_hash, text, signature, key_id
+                           FROM ledger.checkpoints ORDER BY size DESC LIMIT 1) c ON true
+        """;
+
     private async Task<QueryAnswer<DashboardView>> ReadAsync(ReplicaSession session, CancellationToken ct)
     {
-        var ids = new List<string>();
+        var ids = new List<string>(2);
         LedgerHead? head = null;
-        await using (var cmd = session.CreateCommand("SELECT seq, hash, event_id FROM ledger.events ORDER BY seq DESC LIMIT 1"))
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            if (await reader.ReadAsync(ct))
-            {
-                head = new LedgerHead(reader.GetInt64(0), HashHex.ToHex(reader.GetFieldValue<byte[]>(1)));
-                ids.Add(reader.GetGuid(2).ToString("D"));
-            }
-        }
-
         CheckpointStatus? checkpoint = null;
-        await using (var cmd = session.CreateCommand(
-            "SELECT size, checkpoint_time, root_hash, text, signature, key_id FROM ledger.checkpoints ORDER BY size DESC LIMIT 1"))
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        await using var cmd = session.CreateCommand(DashboardSql);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        if (!reader.IsDBNull(0))
         {
-            if (await reader.ReadAsync(ct))
-            {
-                var size = reader.GetInt64(0);
-                checkpoint = Verify(size, reader.GetFieldValue<DateTime>(1), reader.GetFieldValue<byte[]>(2),
-                    reader.GetString(3), reader.GetFieldValue<byte[]>(4), reader.GetString(5));
-                ids.Add(FormattableString.Invariant($"checkpoint:{size}"));
-            }
+            head = new LedgerHead(reader.GetInt64(0), HashHex.ToHex(reader.GetFieldValue<byte[]>(1)));
+            ids.Add(reader.GetGuid(2).ToString("D"));
         }
-
-        ReplicaLag lag;
-        await using (var cmd = session.CreateCommand("""
-            SELECT pg_is_in_recovery(),
-                   pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint,
-                   now() - pg_last_xact_replay_timestamp()
-            """))
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        if (!reader.IsDBNull(3))
         {
-            await reader.ReadAsync(ct);
-            lag = new ReplicaLag(
-                reader.GetBoolean(0),
-                reader.IsDBNull(1) ? null : Math.Max(0, reader.GetInt64(1)),
-                reader.IsDBNull(2) ? null : reader.GetFieldValue<TimeSpan>(2));
+            var size = reader.GetInt64(3);
+            checkpoint = Verify(size, reader.GetFieldValue<DateTime>(4), reader.GetFieldValue<byte[]>(5),
+                reader.GetString(6), reader.GetFieldValue<byte[]>(7), reader.GetString(8));
+            ids.Add(FormattableString.Invariant($"checkpoint:{size}"));
         }
+        var lag = new ReplicaLag(
+            reader.GetBoolean(9),
+            reader.IsDBNull(10) ? null : Math.Max(0, reader.GetInt64(10)),
+            reader.IsDBNull(11) ? null : reader.GetFieldValue<TimeSpan>(11));
         return QueryAnswer.Of(new DashboardView(head, checkpoint, lag), ids);
     }
 
@@ -96,7 +94,7 @@ public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databas
             return new CheckpointStatus(size, time, rootHex, keyId, SignatureCheck.Malformed, "the row's columns disagree with its signed text");
         if (keys.Key is not { } key)
             return new CheckpointStatus(size, time, rootHex, keyId, SignatureCheck.NoPublicKey, keys.Problem);
-        var valid = key.Verifies(new SignedCheckpoint(parsed, signature));
+        var valid = signatures.Verifies(key, new SignedCheckpoint(parsed, signature));
         return new CheckpointStatus(size, time, rootHex, keyId, valid ? SignatureCheck.Valid : SignatureCheck.Invalid,
             valid ? null : $"the signature does not verify with the configured key {key.KeyId}");
     }

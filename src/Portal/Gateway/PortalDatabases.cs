@@ -1,3 +1,4 @@
+using AuditPortal.Data;
 using AuditPortal.Data.AccessLog;
 using AuditPortal.Data.Replica;
 using AuditPortal.Verification.Checkpoints;
@@ -23,7 +24,7 @@ public sealed class PortalDatabases : IAsyncDisposable
             Replica = new ReplicaConnectionFactory(replica);
         if (configuration.GetConnectionString("AccessLog") is { Length: > 0 } accessLog)
         {
-            AccessLog = NpgsqlDataSource.Create(accessLog);
+            AccessLog = NpgsqlDataSource.Create(AutoPrepare.Apply(accessLog));
             AccessLogWriter = new AccessLogWriter(AccessLog, time, new AccessLogWriterOptions
             {
                 Deployment = configuration["Portal:AccessLog:Deployment"] is { Length: > 0 } d ? d : "demo",

@@ -18,6 +18,7 @@ public static class PortalDataExtensions
         services.AddHttpContextAccessor();
         services.AddSingleton<PortalDatabases>();
         services.AddSingleton<CheckpointKeySource>();
+        services.AddSingleton<CheckpointSignatureMemo>();
         services.AddScoped<QueryGateway>();
         services.AddScoped<DashboardQuery>();
         services.AddSingleton<StreamProofCache>();
