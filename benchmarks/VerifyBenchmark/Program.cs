@@ -3,6 +3,7 @@
 //   dotnet run -c Release --project benchmarks/VerifyBenchmark -- \
 //       [--cpu] [--rows 1000000] [--connection "Host=127.0.0.1;Port=57432;Username=postgres;Database=postgres"] [--repeat 3]
 //       [--database seed_bench --keys DIR]
+//   dotnet run -c Release --project benchmarks/VerifyBenchmark -- --streams 100000
 //
 // Creates (once) database verify_bench with ledger.events holding --rows generated, correctly chained
 // rows (~1000 streams, ~600 bytes of canonical record each), then times in the same process:
@@ -10,7 +11,8 @@
 //   reader    : LedgerRowReader mapping rows to LedgerEvent, no verification
 //   runner x1 : LedgerVerificationRunner, one range
 //   runner x2 : LedgerVerificationRunner, two parallel ranges
-// (--cpu: only the in-memory verifier cost per row, no database) and prints rows/s for each and the ratio to raw COPY. Best of --repeat runs.
+// (--cpu: only the in-memory verifier cost per row, no database; --streams N: bytes the verifier keeps per
+// distinct stream, GC heap after N one-event streams, no database) and prints rows/s for each and the ratio to raw COPY. Best of --repeat runs.
 // --database: measure an existing ledger instead, e.g. the realistic demo ledger that
 // benchmarks/SeedBenchmark (`auditportal ledger seed`) left in seed_bench; --keys DIR: its checkpoint
 // public key (DIR/keys) and witness (DIR/witness), so checkpoints are verified as `ledger verify` does.
@@ -21,6 +23,7 @@ using AuditPortal.Data.Reading;
 using Npgsql;
 
 var rows = 1_000_000L;
+int? streams = null;
 var repeat = 3;
 string? database = null;
 string? keysRoot = null;
@@ -40,8 +43,20 @@ for (var i = 0; i < args.Length - 1; i += 2)
         case "--repeat": repeat = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--database": database = args[i + 1]; break;
         case "--keys": keysRoot = args[i + 1]; break;
+        case "--streams": streams = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         default: throw new ArgumentException($"unknown option {args[i]}");
     }
+}
+
+if (streams is { } streamCount)
+{
+    for (var r = 0; r < repeat; r++)
+    {
+        var (bytesPerStream, findings) = StreamMemory.Measure(streamCount);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{streamCount:N0} distinct streams: {bytesPerStream:F1} bytes retained per stream (GC heap after a full collection; {findings} findings)"));
+    }
+    return;
 }
 
 if (args.Contains("--cpu"))
@@ -51,13 +66,18 @@ if (args.Contains("--cpu"))
     for (var r = 0; r < repeat; r++)
     {
         var leaf = new byte[32];
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         foreach (var e in events)
             AuditPortal.Verification.Ledger.EventRecord.ComputeLeafHash(e, leaf);
         var hashOnly = sw.Elapsed.TotalSeconds;
+        var cpu1 = Process.GetCurrentProcess().TotalProcessorTime;
         sw.Restart();
         var result = AuditPortal.Verification.Verifying.LedgerVerifier.Verify(events, new());
         var verify = sw.Elapsed.TotalSeconds;
+        var cpu2 = Process.GetCurrentProcess().TotalProcessorTime;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  client CPU per row: leaf hash only {(cpu1 - cpu0).TotalMilliseconds * 1000 / events.Count:F2} µs, verifier {(cpu2 - cpu1).TotalMilliseconds * 1000 / events.Count:F2} µs"));
         var text = new byte[64];
         sw.Restart();
         foreach (var e in events)
