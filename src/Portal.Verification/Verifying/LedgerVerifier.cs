@@ -15,8 +15,8 @@ namespace AuditPortal.Verification.Verifying;
 /// </summary>
 /// <remarks>
 /// <para>Memory is constant in the ledger's length except for one entry per distinct stream
-/// (stream key, and a 64-byte <see cref="StreamTail"/>: last seq, stream_seq, event id and stored
-/// hash, inline): O(distinct streams), plus
+/// (<see cref="StreamTails"/>: the stream id and a 64-byte tail with the last seq, stream_seq, event
+/// id and stored hash): O(distinct streams), plus
 /// O(log N) per checkpoint inside a parallel range and the kept findings (at most
 /// <see cref="LedgerVerifierOptions.MaxFindings"/>). The hot loop allocates nothing beyond the row
 /// itself; hex strings are only built for findings.</para>
@@ -47,10 +47,7 @@ public sealed class LedgerVerifier
     private long headSeq;
     private byte[]? headHash;
 
-    private readonly Dictionary<StreamKey, StreamTail> streams = [];
-
-    // One string per stream type: a stream's key would otherwise keep its first row's copy of it.
-    private readonly Dictionary<string, string> streamTypes = new(StringComparer.Ordinal);
+    private readonly StreamTails streams = new();
     private readonly bool streamsAnchored;
 
     private readonly CompactRange tree;
@@ -189,15 +186,14 @@ public sealed class LedgerVerifier
     private void CheckStream(LedgerEvent e)
     {
         var key = e.Stream;
-        ref var tail = ref CollectionsMarshal.GetValueRefOrNullRef(streams, key);
+        ref var tail = ref streams.Find(key);
         if (Unsafe.IsNullRef(ref tail))
         {
             if (streamsAnchored || options.Mode == VerificationMode.SingleStream)
                 Checks.StreamStart(key, e.Seq, e.StreamSeq, e.StreamPrevHash, report);
             else
                 streamFirsts.Add(new StreamFirst(key, e.Seq, e.StreamSeq, e.EventId, Hash32.From(e.StreamPrevHash)));
-            key = new StreamKey(InternType(key.Type), key.Id);
-            tail = ref CollectionsMarshal.GetValueRefOrAddDefault(streams, key, out _);
+            tail = ref streams.Add(key);
         }
         else
         {
@@ -207,14 +203,6 @@ public sealed class LedgerVerifier
         tail.StreamSeq = e.StreamSeq;
         tail.EventId = e.EventId;
         (e.Hash ?? leaf).CopyTo((Span<byte>)tail.Hash);
-    }
-
-    private string InternType(string type)
-    {
-        ref var interned = ref CollectionsMarshal.GetValueRefOrAddDefault(streamTypes, type, out var exists);
-        if (!exists)
-            interned = type;
-        return interned!;
     }
 
     private void ReachTarget(Target target)
@@ -285,7 +273,7 @@ public sealed class LedgerVerifier
         return new RangeOutcome(
             rows, findings, totalFindings, firstLink, headSeq > 0 ? (headSeq, (byte[])lastHash.Clone()) : null,
             streamFirsts,
-            streams.Select(kv => (kv.Key, kv.Value)).ToList(),
+            streams.ToList(),
             snapshots, tree, leafCount);
     }
 
