@@ -93,7 +93,10 @@ public sealed class LedgerRowReader(NpgsqlDataSource dataSource)
         var action = x.Read<string>(NpgsqlDbType.Text);
         var clientAddress = NullableText(x);
         var schemaVersion = x.Read<int>(NpgsqlDbType.Integer);
-        var payload = x.Read<string>(NpgsqlDbType.Text);
+        // The binary COPY form of text is its bytes in the client encoding, which Npgsql always sets
+        // to UTF-8 — the same bytes as bytea's binary form, so reading the column as bytea yields
+        // the payload's UTF-8 exactly as the record embeds it (no decode to UTF-16 and re-encode).
+        var payload = x.Read<byte[]>(NpgsqlDbType.Bytea);
         Guid? supersedes = x.IsNull ? SkipNull<Guid?>(x) : x.Read<Guid>(NpgsqlDbType.Uuid);
         Guid[]? inputs = x.IsNull ? SkipNull<Guid[]>(x) : x.Read<Guid[]>(NpgsqlDbType.Array | NpgsqlDbType.Uuid);
         var ruleId = NullableText(x);
@@ -116,7 +119,7 @@ public sealed class LedgerRowReader(NpgsqlDataSource dataSource)
             Action = action,
             ClientAddress = clientAddress,
             SchemaVersion = schemaVersion,
-            PayloadJson = payload,
+            PayloadUtf8 = payload,
             Supersedes = supersedes,
             // lineage is null iff rule_id is null; a half-filled lineage is read as it is and fails its hash.
             Lineage = ruleId is null && inputs is null ? null : new LedgerLineage(inputs ?? [], ruleId ?? "", ruleVersion ?? ""),

@@ -10,8 +10,8 @@ namespace AuditPortal.Verification.Ledger;
 /// <remarks>
 /// The record has a fixed shape, so members are written directly in RFC 8785 order instead of
 /// building and sorting a JSON tree: this runs once per row in the verifier's hot loop.
-/// The payload is embedded verbatim; it is canonical when appended, and a verifier must flag a
-/// stored payload that is not (its hash will not match).
+/// The payload is embedded verbatim (its UTF-8 bytes as read, or its text encoded as UTF-8); it is
+/// canonical when appended, and a verifier must flag a stored payload that is not (its hash will not match).
 /// </remarks>
 public static class EventRecord
 {
@@ -37,7 +37,7 @@ public static class EventRecord
         ArgumentNullException.ThrowIfNull(e);
         long n = 512 // member names, punctuation, numbers, hex hashes, UUIDs and timestamps
                  + MaxString(e.Action) + MaxString(e.Actor) + MaxString(e.ClientAddress) + MaxString(e.IdempotencyKey)
-                 + MaxString(e.StreamId) + MaxString(e.StreamType) + 3L * e.PayloadJson.Length
+                 + MaxString(e.StreamId) + MaxString(e.StreamType) + MaxPayload(e)
                  + 2L * ((e.PrevHash?.Length ?? 0) + (e.StreamPrevHash?.Length ?? 0));
         if (e.Lineage is { } lineage)
             n += 64 + 40L * lineage.Inputs.Count + MaxString(lineage.RuleId) + MaxString(lineage.RuleVersion);
@@ -45,6 +45,9 @@ public static class EventRecord
     }
 
     private static long MaxString(string? value) => value is null ? 4 : 2 + 6L * value.Length;
+
+    // Bytes are embedded as they are; text at most three UTF-8 bytes per UTF-16 code unit.
+    private static long MaxPayload(LedgerEvent e) => e.PayloadUtf8 is { } utf8 ? utf8.Length : 3L * e.PayloadJson.Length;
 
     // One pass into a span sized by MaxCanonicalLength: no interface call per member. The bytes are
     // exactly those docs/ledger-format.md §2 specifies (tests pin them).
@@ -66,7 +69,10 @@ public static class EventRecord
         Raw(d, ref p, ",\"occurred_at\":"u8);
         Timestamp(d, ref p, e.OccurredAt);
         Raw(d, ref p, ",\"payload\":"u8);
-        p += System.Text.Encoding.UTF8.GetBytes(e.PayloadJson, d[p..]);
+        if (e.PayloadUtf8 is { } utf8)
+            Raw(d, ref p, utf8);
+        else
+            p += System.Text.Encoding.UTF8.GetBytes(e.PayloadJson, d[p..]);
         Raw(d, ref p, ",\"prev_hash\":"u8);
         Hex(d, ref p, e.PrevHash);
         Raw(d, ref p, ",\"recorded_at\":"u8);

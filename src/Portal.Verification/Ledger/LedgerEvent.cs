@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace AuditPortal.Verification.Ledger;
 
 /// <summary>
@@ -7,6 +9,8 @@ namespace AuditPortal.Verification.Ledger;
 /// <remarks>
 /// Timestamps are UTC with microsecond precision; <see cref="LedgerTime.Truncate"/> makes a value fit.
 /// <see cref="PayloadJson"/> is canonical JSON text (RFC 8785) and is embedded in the record verbatim.
+/// An event holds its payload either as that text or as its UTF-8 bytes (<see cref="PayloadUtf8"/>);
+/// the record's bytes are the same either way. Set exactly one of the two.
 /// </remarks>
 public sealed record LedgerEvent
 {
@@ -21,7 +25,40 @@ public sealed record LedgerEvent
     public required string Action { get; init; }
     public string? ClientAddress { get; init; }
     public required int SchemaVersion { get; init; }
-    public required string PayloadJson { get; init; }
+    private readonly string? payloadJson;
+    private readonly byte[]? payloadUtf8;
+
+    /// <summary>The payload as canonical JSON text.</summary>
+    /// <remarks>For an event that holds UTF-8 bytes (<see cref="PayloadUtf8"/>) this decodes them on
+    /// every access: the verifier never asks for it, so a row read for verification skips the decode.</remarks>
+    /// <exception cref="InvalidOperationException">Neither this nor <see cref="PayloadUtf8"/> was set.</exception>
+    public string PayloadJson
+    {
+        get => payloadJson
+               ?? (payloadUtf8 is { } utf8 ? Encoding.UTF8.GetString(utf8) : throw new InvalidOperationException("the event has no payload"));
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            payloadJson = value;
+            payloadUtf8 = null;
+        }
+    }
+
+    /// <summary>
+    /// The payload as UTF-8 bytes, exactly as the record embeds it; null when the event holds text
+    /// (<see cref="PayloadJson"/>). The row reader sets this: PostgreSQL sends text as UTF-8, and the
+    /// hash needs UTF-8, so decoding to a .NET string and encoding back (twice per row) is skipped.
+    /// </summary>
+    public byte[]? PayloadUtf8
+    {
+        get => payloadUtf8;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            payloadUtf8 = value;
+            payloadJson = null;
+        }
+    }
     public Guid? Supersedes { get; init; }
     public LedgerLineage? Lineage { get; init; }
     public string? IdempotencyKey { get; init; }

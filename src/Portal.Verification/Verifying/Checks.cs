@@ -42,25 +42,25 @@ internal static class Checks
         return true;
     }
 
-    /// <summary>Checks one event against the previous event of its stream (<paramref name="last"/> null: the stream's first event).</summary>
-    public static void StreamLink(StreamKey stream, long seq, long streamSeq, Guid eventId, byte[] streamPrevHash,
-        StreamTail? last, Action<Finding> report)
+    /// <summary>Checks the first event seen of a stream: stream_seq 1 and a zero stream_prev_hash.</summary>
+    public static void StreamStart(StreamKey stream, long seq, long streamSeq, ReadOnlySpan<byte> streamPrevHash, Action<Finding> report)
     {
-        if (last is null)
+        if (streamSeq != 1)
         {
-            if (streamSeq != 1)
-            {
-                report(new Finding(FindingKind.StreamSequenceGap, seq, stream, streamSeq, "stream_seq 1", $"stream_seq {N(streamSeq)}",
-                    $"stream {stream} starts at stream_seq {N(streamSeq)}; 1..{N(streamSeq - 1)} missing"));
-            }
-            else if (!streamPrevHash.AsSpan().SequenceEqual(HashHex.Zero))
-            {
-                report(new Finding(FindingKind.StreamChainBroken, seq, stream, streamSeq, HashHex.ToHex(HashHex.Zero),
-                    HashHex.ToHex(streamPrevHash), $"first event of stream {stream} has a non-zero stream_prev_hash"));
-            }
-            return;
+            report(new Finding(FindingKind.StreamSequenceGap, seq, stream, streamSeq, "stream_seq 1", $"stream_seq {N(streamSeq)}",
+                $"stream {stream} starts at stream_seq {N(streamSeq)}; 1..{N(streamSeq - 1)} missing"));
         }
-        var l = last.Value;
+        else if (!streamPrevHash.SequenceEqual(HashHex.Zero))
+        {
+            report(new Finding(FindingKind.StreamChainBroken, seq, stream, streamSeq, HashHex.ToHex(HashHex.Zero),
+                HashHex.ToHex(streamPrevHash), $"first event of stream {stream} has a non-zero stream_prev_hash"));
+        }
+    }
+
+    /// <summary>Checks one event against the previous event of its stream (<paramref name="l"/>).</summary>
+    public static void StreamLink(StreamKey stream, long seq, long streamSeq, Guid eventId, ReadOnlySpan<byte> streamPrevHash,
+        ref readonly StreamTail l, Action<Finding> report)
+    {
         if (streamSeq == l.StreamSeq)
         {
             report(new Finding(FindingKind.Duplicate, seq, stream, streamSeq, $"stream_seq {N(l.StreamSeq + 1)}", $"stream_seq {N(streamSeq)}",
@@ -76,7 +76,7 @@ internal static class Checks
             report(new Finding(FindingKind.StreamSequenceGap, seq, stream, streamSeq, $"stream_seq {N(l.StreamSeq + 1)}", $"stream_seq {N(streamSeq)}",
                 $"stream {stream}: stream_seq {N(l.StreamSeq + 1)}..{N(streamSeq - 1)} missing"));
         }
-        else if (!streamPrevHash.AsSpan().SequenceEqual(l.Hash))
+        else if (!streamPrevHash.SequenceEqual((ReadOnlySpan<byte>)l.Hash))
         {
             report(new Finding(FindingKind.StreamChainBroken, seq, stream, streamSeq, HashHex.ToHex(l.Hash), HashHex.ToHex(streamPrevHash),
                 $"stream_prev_hash of {stream} #{N(streamSeq)} is not the stored hash of #{N(l.StreamSeq)} (seq {N(l.Seq)})"));
@@ -113,9 +113,6 @@ internal static class Checks
         new(FindingKind.HeadTruncated, target.Size, null, null, $"at least {N(target.Size)} rows", $"head seq {N(headSeq)}",
             $"{target.Label} commits to {N(target.Size)} events but the ledger ends at seq {N(headSeq)}");
 }
-
-/// <summary>The last event seen of a stream: what its next event must link to.</summary>
-internal readonly record struct StreamTail(long Seq, long StreamSeq, Guid EventId, byte[] Hash);
 
 /// <summary>A root the ledger must reproduce: a checkpoint-table row or a witness entry.</summary>
 internal sealed record Target(long Size, byte[] Root, bool FromWitness)

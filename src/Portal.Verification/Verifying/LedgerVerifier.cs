@@ -15,7 +15,8 @@ namespace AuditPortal.Verification.Verifying;
 /// </summary>
 /// <remarks>
 /// <para>Memory is constant in the ledger's length except for one entry per distinct stream
-/// (stream key, last stream_seq, last event id, last stored hash): O(distinct streams), plus
+/// (<see cref="StreamTails"/>: the stream id and a 64-byte tail with the last seq, stream_seq, event
+/// id and stored hash): O(distinct streams), plus
 /// O(log N) per checkpoint inside a parallel range and the kept findings (at most
 /// <see cref="LedgerVerifierOptions.MaxFindings"/>). The hot loop allocates nothing beyond the row
 /// itself; hex strings are only built for findings.</para>
@@ -46,7 +47,7 @@ public sealed class LedgerVerifier
     private long headSeq;
     private byte[]? headHash;
 
-    private readonly Dictionary<StreamKey, StreamState> streams = [];
+    private readonly StreamTails streams = new();
     private readonly bool streamsAnchored;
 
     private readonly CompactRange tree;
@@ -58,7 +59,7 @@ public sealed class LedgerVerifier
 
     // Parallel ranges: what the merge needs to link this range to the ranges before it.
     private (long Seq, byte[] PrevHash)? firstLink;
-    private readonly List<(StreamKey Stream, long Seq, long StreamSeq, Guid EventId, byte[] StreamPrevHash)> streamFirsts = [];
+    private readonly List<StreamFirst> streamFirsts = [];
     private readonly List<(Target Target, CompactRange Tree, long LeafCount)> snapshots = [];
 
     private LedgerEvent? streamHead;
@@ -184,23 +185,24 @@ public sealed class LedgerVerifier
 
     private void CheckStream(LedgerEvent e)
     {
-        ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(streams, e.Stream, out var exists);
-        if (!exists)
+        var key = e.Stream;
+        ref var tail = ref streams.Find(key);
+        if (Unsafe.IsNullRef(ref tail))
         {
-            state = new StreamState();
             if (streamsAnchored || options.Mode == VerificationMode.SingleStream)
-                Checks.StreamLink(e.Stream, e.Seq, e.StreamSeq, e.EventId, e.StreamPrevHash, null, report);
+                Checks.StreamStart(key, e.Seq, e.StreamSeq, e.StreamPrevHash, report);
             else
-                streamFirsts.Add((e.Stream, e.Seq, e.StreamSeq, e.EventId, e.StreamPrevHash));
+                streamFirsts.Add(new StreamFirst(key, e.Seq, e.StreamSeq, e.EventId, Hash32.From(e.StreamPrevHash)));
+            tail = ref streams.Add(key);
         }
         else
         {
-            Checks.StreamLink(e.Stream, e.Seq, e.StreamSeq, e.EventId, e.StreamPrevHash, state!.Tail, report);
+            Checks.StreamLink(key, e.Seq, e.StreamSeq, e.EventId, e.StreamPrevHash, ref tail, report);
         }
-        state!.Seq = e.Seq;
-        state.StreamSeq = e.StreamSeq;
-        state.EventId = e.EventId;
-        (e.Hash ?? leaf).CopyTo(state.Hash, 0);
+        tail.Seq = e.Seq;
+        tail.StreamSeq = e.StreamSeq;
+        tail.EventId = e.EventId;
+        (e.Hash ?? leaf).CopyTo((Span<byte>)tail.Hash);
     }
 
     private void ReachTarget(Target target)
@@ -271,7 +273,7 @@ public sealed class LedgerVerifier
         return new RangeOutcome(
             rows, findings, totalFindings, firstLink, headSeq > 0 ? (headSeq, (byte[])lastHash.Clone()) : null,
             streamFirsts,
-            streams.Select(kv => (kv.Key, kv.Value.Tail)).ToList(),
+            streams.ToList(),
             snapshots, tree, leafCount);
     }
 
@@ -359,16 +361,6 @@ public sealed class LedgerVerifier
     private const int PipelineBatches = 8;
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private sealed class StreamState
-    {
-        public long Seq;
-        public long StreamSeq;
-        public Guid EventId;
-        public readonly byte[] Hash = new byte[HashHex.HashSize];
-
-        public StreamTail Tail => new(Seq, StreamSeq, EventId, Hash);
-    }
 }
 
 /// <summary>What one range of a parallel run hands to the merge.</summary>
@@ -378,7 +370,7 @@ internal sealed record RangeOutcome(
     long TotalFindings,
     (long Seq, byte[] PrevHash)? FirstLink,
     (long Seq, byte[] Hash)? Last,
-    List<(StreamKey Stream, long Seq, long StreamSeq, Guid EventId, byte[] StreamPrevHash)> StreamFirsts,
+    List<StreamFirst> StreamFirsts,
     List<(StreamKey Stream, StreamTail Tail)> StreamLasts,
     List<(Target Target, CompactRange Tree, long LeafCount)> Snapshots,
     CompactRange Tree,

@@ -96,8 +96,11 @@ public static class ParallelLedgerVerification
                 Checks.GlobalLink(last.Seq, last.Hash, first.Seq, first.PrevHash, Report);
             foreach (var s in range.StreamFirsts)
             {
-                Checks.StreamLink(s.Stream, s.Seq, s.StreamSeq, s.EventId, s.StreamPrevHash,
-                    streams.TryGetValue(s.Stream, out var tail) ? tail : null, Report);
+                var prevHash = s.StreamPrevHash;
+                if (streams.TryGetValue(s.Stream, out var tail))
+                    Checks.StreamLink(s.Stream, s.Seq, s.StreamSeq, s.EventId, prevHash, ref tail, Report);
+                else
+                    Checks.StreamStart(s.Stream, s.Seq, s.StreamSeq, prevHash, Report);
             }
             foreach (var (target, snapshot, localCount) in range.Snapshots)
             {

@@ -80,6 +80,27 @@ public sealed class LedgerVerificationRunnerTests(LedgerTestDatabase db) : IClas
     }
 
     [Fact]
+    public async Task Read_NonAsciiPayload_HoldsItsUtf8BytesAndVerifies()
+    {
+        // Two-byte, three-byte and surrogate-pair characters, and an escaped control character.
+        const string payload = """{"name":"Zoë Ørsted – 東京 😀","note":"a\u0001b"}""";
+        var rows = Ledger(e => e.Seq == 7 ? e with { PayloadJson = payload } : e);
+        await db.ResetAsync(rows);
+
+        var read = new List<LedgerEvent>();
+        await foreach (var e in new LedgerRowReader(db.DataSource).ReadRangeAsync(7, 7))
+            read.Add(e);
+
+        var row = read.ShouldHaveSingleItem();
+        row.PayloadUtf8.ShouldBe(System.Text.Encoding.UTF8.GetBytes(payload));
+        row.PayloadJson.ShouldBe(payload);
+        EventRecord.CanonicalBytes(row).ShouldBe(EventRecord.CanonicalBytes(rows[6]));
+        EventRecord.LeafHash(row).ShouldBe(rows[6].Hash);
+        var result = await Runner().RunAsync(new VerificationRequest(), null, CancellationToken.None);
+        result.Findings.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Clean_WithCheckpointsAndWitness_NoFindings()
     {
         await db.ResetAsync(Clean, [Cp(8), Cp(16), Cp(32), Cp(40)]);
