@@ -26,7 +26,12 @@ public sealed partial class ContinuousVerifierTests(TamperableLedger ledger) : I
     });
 
     /// <summary>What the verification card shows.</summary>
-    private sealed record Card(long? VerifiedHead, string LastFullPass, string? LastFullPassUrl, long OpenFindings, string? OpenFindingsUrl);
+    private sealed record Card(long? VerifiedHead, string LastFullPass, string? LastFullPassUrl, long OpenFindings, string? OpenFindingsUrl,
+        List<(string? Kind, string? Seq)> Listed)
+    {
+        public override string ToString() =>
+            $"head {VerifiedHead}, last full pass '{LastFullPass}', {OpenFindings} open: {string.Join(", ", Listed)}";
+    }
 
     private static async Task<Card> ReadCardAsync(HttpClient client)
     {
@@ -39,7 +44,8 @@ public sealed partial class ContinuousVerifierTests(TamperableLedger ledger) : I
         var alert = card.QuerySelector("[data-testid=open-findings]");
         var open = alert is null ? 0 : long.Parse(OpenCount().Match(alert.TextContent).Groups[1].Value, CultureInfo.InvariantCulture);
         return new Card(HeadSeq().Match(head) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null,
-            full.TextContent.Trim(), full.QuerySelector("a")?.GetAttribute("href"), open, alert?.QuerySelector("a")?.GetAttribute("href"));
+            full.TextContent.Trim(), full.QuerySelector("a")?.GetAttribute("href"), open, alert?.QuerySelector("a")?.GetAttribute("href"),
+            card.QuerySelectorAll("[data-testid=open-finding-list] li[data-kind]").Select(li => (li.GetAttribute("data-kind"), li.GetAttribute("data-seq"))).ToList());
     }
 
     /// <summary>Reloads the dashboard until <paramref name="condition"/> holds; fails with the last card seen at the deadline.</summary>
@@ -70,13 +76,18 @@ public sealed partial class ContinuousVerifierTests(TamperableLedger ledger) : I
         advanced.OpenFindings.ShouldBe(0, advanced.ToString());
 
         await ledger.ChangePayloadAsync(123);
-        var tampered = await DashboardUntilAsync(client, c => c.OpenFindings > 0, "an open finding");
+        // A pass in progress already lists what it has found; wait for the pass that found it to complete.
+        var tampered = await DashboardUntilAsync(client, c => c.OpenFindings > 0 && !c.LastFullPass.Contains("clean", StringComparison.Ordinal),
+            "an open finding from a completed full pass");
         tampered.LastFullPass.ShouldContain("607 rows, ");
-        tampered.LastFullPass.ShouldNotContain("clean");
         tampered.OpenFindingsUrl.ShouldBe(tampered.LastFullPassUrl);
+        // The card names the finding and its seq, lowest seq first (the checkpoint roots above it no longer
+        // match either: the tree is built from recomputed leaves).
+        tampered.Listed.ShouldNotBeEmpty(tampered.ToString());
+        tampered.Listed[0].ShouldBe(("HashMismatch", "123"), tampered.ToString());
+        tampered.Listed.Count.ShouldBe((int)Math.Min(tampered.OpenFindings, AuditPortal.Portal.Verification.VerificationStatus.ListedFindings), tampered.ToString());
 
-        // The card's alert links to the pass that found it, which names the kind and the exact seq first
-        // (the checkpoint roots above it no longer match either: the tree is built from recomputed leaves).
+        // The card's alert links to the pass that found it, with every finding.
         var run = await AuditPortal.Tests.E2e.Portal.Browser.ParseAsync(await client.GetAsync(tampered.OpenFindingsUrl));
         var findings = run.QuerySelectorAll("[data-testid=findings] tbody tr").Select(r => (r.GetAttribute("data-kind"), r.GetAttribute("data-seq"))).ToList();
         findings.Count.ShouldBe((int)tampered.OpenFindings, string.Join("\n", findings));
