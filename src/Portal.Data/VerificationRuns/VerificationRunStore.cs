@@ -148,21 +148,65 @@ public sealed class VerificationRunStore(NpgsqlDataSource dataSource, TimeProvid
     /// <summary>Findings of a run with an ordinal above <paramref name="afterOrdinal"/>, in the order found.</summary>
     public async Task<IReadOnlyList<RecordedFinding>> FindingsAsync(Guid runId, int afterOrdinal = 0, int limit = 10_000, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand("""
-            SELECT ordinal, kind, seq, stream_type, stream_id, stream_seq, expected, actual, message, found_at
-            FROM portal.verification_run_findings WHERE run_id = $1 AND ordinal > $2 ORDER BY ordinal LIMIT $3
+        await using var cmd = dataSource.CreateCommand($"""
+            SELECT {FindingColumns} FROM portal.verification_run_findings WHERE run_id = $1 AND ordinal > $2 ORDER BY ordinal LIMIT $3
             """);
         cmd.Parameters.Add(new() { Value = runId });
         cmd.Parameters.Add(new() { Value = afterOrdinal });
         cmd.Parameters.Add(new() { Value = limit });
+        return await ReadFindingsAsync(cmd, ct);
+    }
+
+    /// <summary>
+    /// The open findings: those of the last full pass (<paramref name="fullPassRun"/>) and any recorded at or after
+    /// <paramref name="since"/> (its end), each distinct finding once — a whole-ledger pass in progress, or a range
+    /// run, re-finds the same tampered row, and that is still one open finding. Lowest seq first, findings
+    /// without a seq last; each as first recorded.
+    /// </summary>
+    public async Task<IReadOnlyList<RecordedFinding>> OpenFindingsAsync(Guid? fullPassRun, DateTimeOffset since, int limit, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand($"""
+            SELECT {FindingColumns} FROM (
+                SELECT DISTINCT ON ({FindingIdentity}) * FROM portal.verification_run_findings
+                WHERE run_id = $1 OR found_at >= $2 ORDER BY {FindingIdentity}, found_at, run_id, ordinal) open
+            ORDER BY seq NULLS LAST, found_at, run_id, ordinal LIMIT $3
+            """);
+        AddOpenParameters(cmd, fullPassRun, since);
+        cmd.Parameters.Add(new() { Value = limit });
+        return await ReadFindingsAsync(cmd, ct);
+    }
+
+    /// <summary>How many <see cref="OpenFindingsAsync"/> there are (stored ones; a pass that hit its finding cap counts the rest itself).</summary>
+    public async Task<long> OpenFindingCountAsync(Guid? fullPassRun, DateTimeOffset since, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand($"""
+            SELECT count(*) FROM (SELECT DISTINCT {FindingIdentity} FROM portal.verification_run_findings WHERE run_id = $1 OR found_at >= $2) open
+            """);
+        AddOpenParameters(cmd, fullPassRun, since);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    private static void AddOpenParameters(NpgsqlCommand cmd, Guid? fullPassRun, DateTimeOffset since)
+    {
+        cmd.Parameters.Add(new() { Value = (object?)fullPassRun ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        cmd.Parameters.Add(new() { Value = since.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+    }
+
+    /// <summary>What makes two recorded findings the same finding (found by two runs); the message is prose about it.</summary>
+    private const string FindingIdentity = "kind, seq, stream_type, stream_id, stream_seq, expected, actual";
+
+    private const string FindingColumns = "run_id, ordinal, kind, seq, stream_type, stream_id, stream_seq, expected, actual, message, found_at";
+
+    private static async Task<IReadOnlyList<RecordedFinding>> ReadFindingsAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
         var list = new List<RecordedFinding>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var stream = reader.IsDBNull(3) ? (StreamKey?)null : new StreamKey(reader.GetString(3), reader.GetString(4));
-            var finding = new Finding(Enum.Parse<FindingKind>(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetInt64(2), stream,
-                reader.IsDBNull(5) ? null : reader.GetInt64(5), reader.GetString(6), reader.GetString(7), reader.GetString(8));
-            list.Add(new RecordedFinding(runId, reader.GetInt32(0), finding, Utc(reader.GetDateTime(9))));
+            var stream = reader.IsDBNull(4) ? (StreamKey?)null : new StreamKey(reader.GetString(4), reader.GetString(5));
+            var finding = new Finding(Enum.Parse<FindingKind>(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetInt64(3), stream,
+                reader.IsDBNull(6) ? null : reader.GetInt64(6), reader.GetString(7), reader.GetString(8), reader.GetString(9));
+            list.Add(new RecordedFinding(reader.GetGuid(0), reader.GetInt32(1), finding, Utc(reader.GetDateTime(10))));
         }
         return list;
     }
@@ -189,14 +233,6 @@ public sealed class VerificationRunStore(NpgsqlDataSource dataSource, TimeProvid
             return null;
         return new VerifiedHead(Utc(reader.GetDateTime(0)), reader.GetInt64(1), reader.GetString(2),
             reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.GetInt64(4));
-    }
-
-    /// <summary>Findings recorded since <paramref name="since"/> by runs that found any (open findings for the dashboard).</summary>
-    public async Task<long> FindingsSinceAsync(DateTimeOffset since, CancellationToken ct = default)
-    {
-        await using var cmd = dataSource.CreateCommand("SELECT count(*) FROM portal.verification_run_findings WHERE found_at >= $1");
-        cmd.Parameters.Add(new() { Value = since.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     private async Task<IReadOnlyList<VerificationRun>> ReadRunsAsync(NpgsqlCommand cmd, CancellationToken ct)

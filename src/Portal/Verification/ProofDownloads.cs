@@ -1,29 +1,57 @@
 using System.Globalization;
 using System.Text.Json;
 using AuditPortal.Portal.Auth;
+using Microsoft.AspNetCore.Mvc;
 
 namespace AuditPortal.Portal.Verification;
 
 /// <summary>The proof documents as files (<c>auditportal evidence verify</c> accepts them unchanged).</summary>
+/// <remarks>
+/// Parameters are bound as text and checked by <see cref="ProofRequest"/>: a bad value is a 400 naming it, a
+/// tree the ledger cannot give or a size without a signed checkpoint a 404 — never a 500 or an unverifiable file.
+/// </remarks>
 public static class ProofDownloads
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static IEndpointRouteBuilder MapProofDownloads(this IEndpointRouteBuilder app)
     {
-        app.MapGet(PortalUrls.InclusionProofDownload, async (long seq, long size, HttpContext context, ProofQuery query) =>
+        app.MapGet(PortalUrls.InclusionProofDownload, async ([FromQuery] string? seq, [FromQuery] string? size, HttpContext context, ProofQuery query) =>
         {
-            var result = await query.InclusionAsync(context.User, seq, size, context.RequestAborted);
-            return result.IsOk
-                ? File(result.Value.Document, string.Create(CultureInfo.InvariantCulture, $"inclusion-{seq}-in-{size}.json"))
-                : Results.Problem(title: result.Title, detail: result.Message, statusCode: result.StatusCode);
+            if (ProofRequest.ParseInclusion(seq, size, out var s, out var n) is { } invalid)
+                return invalid.ToHttpResult();
+            try
+            {
+                var result = await query.InclusionAsync(context.User, s, n, context.RequestAborted);
+                if (!result.IsOk)
+                    return Results.Problem(title: result.Title, detail: result.Message, statusCode: result.StatusCode);
+                return ProofRequest.RequireCheckpoint(n, result.Value.Document.Checkpoint is not null) is { } unsigned
+                    ? unsigned.ToHttpResult()
+                    : File(result.Value.Document, string.Create(CultureInfo.InvariantCulture, $"inclusion-{s}-in-{n}.json"));
+            }
+            catch (Exception ex) when (ProofRequest.FromLedger(ex) is { } problem)
+            {
+                return problem.ToHttpResult();
+            }
         }).RequireAuthorization(PortalPolicies.Auditor);
-        app.MapGet(PortalUrls.ConsistencyProofDownload, async (long size1, long size2, HttpContext context, ProofQuery query) =>
+        app.MapGet(PortalUrls.ConsistencyProofDownload, async ([FromQuery] string? size1, [FromQuery] string? size2, HttpContext context, ProofQuery query) =>
         {
-            var result = await query.ConsistencyAsync(context.User, size1, size2, context.RequestAborted);
-            return result.IsOk
-                ? File(result.Value.Document, string.Create(CultureInfo.InvariantCulture, $"consistency-{size1}-to-{size2}.json"))
-                : Results.Problem(title: result.Title, detail: result.Message, statusCode: result.StatusCode);
+            if (ProofRequest.ParseConsistency(size1, size2, out var n1, out var n2) is { } invalid)
+                return invalid.ToHttpResult();
+            try
+            {
+                var result = await query.ConsistencyAsync(context.User, n1, n2, context.RequestAborted);
+                if (!result.IsOk)
+                    return Results.Problem(title: result.Title, detail: result.Message, statusCode: result.StatusCode);
+                var d = result.Value.Document;
+                return (ProofRequest.RequireCheckpoint(n1, d.Checkpoint1 is not null) ?? ProofRequest.RequireCheckpoint(n2, d.Checkpoint2 is not null)) is { } unsigned
+                    ? unsigned.ToHttpResult()
+                    : File(d, string.Create(CultureInfo.InvariantCulture, $"consistency-{n1}-to-{n2}.json"));
+            }
+            catch (Exception ex) when (ProofRequest.FromLedger(ex) is { } problem)
+            {
+                return problem.ToHttpResult();
+            }
         }).RequireAuthorization(PortalPolicies.Auditor);
         return app;
     }

@@ -163,6 +163,19 @@ public sealed class LedgerDatabasesFixture : IAsyncLifetime
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The sizes of the ledger's signed checkpoints, ascending (they follow from batch sizes and the cadence; read, not assumed).</summary>
+    public async Task<IReadOnlyList<long>> CheckpointSizesAsync()
+    {
+        await using var connection = new NpgsqlConnection(Primary(LedgerDb));
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT size FROM ledger.checkpoints ORDER BY size", connection);
+        var sizes = new List<long>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            sizes.Add(reader.GetInt64(0));
+        return sizes;
+    }
+
     private static string On(string server, string database, string? role)
     {
         var builder = new NpgsqlConnectionStringBuilder(server) { Database = database };

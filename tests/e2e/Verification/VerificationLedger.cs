@@ -12,7 +12,7 @@ using AuditPortal.Portal;
 namespace AuditPortal.Tests.E2e.Verification;
 
 /// <summary>
-/// A seeded ledger of its own (600 events, checkpoints at 250, 500 and 600, each in the witness) that a
+/// A seeded ledger of its own (600 events, signed checkpoints at 400 and 600, each in the witness) that a
 /// test class may tamper with as the primary's superuser, the way an attacker with database access would.
 /// </summary>
 public sealed class TamperableLedger : IAsyncLifetime
@@ -52,6 +52,25 @@ public sealed class TamperableLedger : IAsyncLifetime
                 Payload = new JsonObject { ["n"] = i },
             }).ToList();
             await appender.AppendAsync(events);
+        }
+        await WaitForStandbyAsync();
+    }
+
+    /// <summary>Appends <paramref name="count"/> well-formed events on the primary as the writer role, then waits for the standby.</summary>
+    public async Task AppendAsync(int count, string streamType)
+    {
+        await using (var appender = new LedgerAppender(Databases.Primary(Databases.LedgerDb, LedgerRoles.Ledger.Writer), TimeProvider.System,
+            new AppenderOptions { CheckpointEveryEvents = 1_000_000, CheckpointEverySeconds = 1_000_000, Origin = "ledger/test" }))
+        {
+            await appender.AppendAsync(Enumerable.Range(1, count).Select(i => new NewEvent
+            {
+                StreamType = streamType,
+                StreamId = "e-" + i.ToString(CultureInfo.InvariantCulture),
+                OccurredAt = DateTime.UtcNow,
+                Actor = "upstream",
+                Action = "appended",
+                Payload = new JsonObject { ["n"] = i },
+            }).ToList());
         }
         await WaitForStandbyAsync();
     }
