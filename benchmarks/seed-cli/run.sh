@@ -14,8 +14,11 @@ cli="$root/var/cli/auditportal"
 eval "$("$root/portal" env)"
 port="$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$AUDITPORTAL_PRIMARY")"
 export AUDITPORTAL_PRIMARY="Host=127.0.0.1;Port=$port;Username=postgres;Database=$db"
-export AUDITPORTAL_WITNESS_DIR; AUDITPORTAL_WITNESS_DIR="$(mktemp -d)"
-trap 'rm -rf "$AUDITPORTAL_WITNESS_DIR"' EXIT
+# The seeded database keeps its witness in var/bench/DB/witness, next to a link to the keys, so that
+# benchmarks/VerifyBenchmark --database DB --keys var/bench/DB checks its checkpoints and witness.
+bench="$root/var/bench/$db"
+rm -rf "$bench"; mkdir -p "$bench/witness"; ln -s "$AUDITPORTAL_KEYS_DIR" "$bench/keys"
+export AUDITPORTAL_WITNESS_DIR="$bench/witness"
 
 server_cpu() { # seconds of CPU used so far by the dev primary + standby and their reaped children
     local tck total=0 d pm p f
@@ -33,9 +36,9 @@ server_cpu() { # seconds of CPU used so far by the dev primary + standby and the
 psql -h 127.0.0.1 -p "$port" -U postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" postgres
 "$cli" ledger init >/dev/null
 s0="$(server_cpu)"; t0="$(date +%s.%N)"
-/usr/bin/time -o "$AUDITPORTAL_WITNESS_DIR/time" -f "%U %S %M" "$cli" ledger seed --events "$events" --seed 42 "$@" | tail -1
+/usr/bin/time -o "$bench/time" -f "%U %S %M" "$cli" ledger seed --events "$events" --seed 42 "$@" | tail -1
 t1="$(date +%s.%N)"; s1="$(server_cpu)"
-read -r user sys rss < "$AUDITPORTAL_WITNESS_DIR/time"
+read -r user sys rss < "$bench/time"
 awk -v n="$events" -v w="$(echo "$t1 - $t0" | bc)" -v u="$user" -v s="$sys" -v srv="$(echo "$s1 - $s0" | bc)" -v rss="$rss" \
     -v load="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
   printf "events %d; wall %.1f s; %.0f events/s (target 50000)\n", n, w, n / w
