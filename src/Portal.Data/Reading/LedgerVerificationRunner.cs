@@ -79,6 +79,44 @@ public sealed class LedgerVerificationRunner(
             TimeProvider = time,
         };
 
+        // The reference queries are server-side scans of their own: run them on a second connection while
+        // the client verifies the streamed rows, instead of after (they were ~40 % of a 1M-row CLI run).
+        using var referencesCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var referencesTask = request.CheckReferences && from == 1
+            ? new DanglingReferenceQuery(dataSource).FindAsync(referencesCancel.Token)
+            : null;
+
+        VerificationResult result;
+        try
+        {
+            result = await VerifyRowsAsync(request, from, to, options, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ForgetAsync(referencesTask, referencesCancel).ConfigureAwait(false);
+            throw;
+        }
+
+        if (referencesTask is null)
+            return result;
+        if (result.Cancelled)
+        {
+            await ForgetAsync(referencesTask, referencesCancel).ConfigureAwait(false);
+            return result;
+        }
+        var references = await referencesTask.ConfigureAwait(false);
+        foreach (var f in references)
+            OnFinding?.Invoke(f);
+        return references.Count == 0 ? result : result with
+        {
+            Findings = Finding.InReportOrder(result.Findings.Concat(references)),
+            TotalFindings = result.TotalFindings + references.Count,
+        };
+    }
+
+    private async Task<VerificationResult> VerifyRowsAsync(VerificationRequest request, long from, long to, LedgerVerifierOptions options,
+        IProgress<VerificationProgress>? progress, CancellationToken cancellationToken)
+    {
         VerificationResult result;
         if (from == 1 && request.Parallelism > 1 && request.MaxRowsPerSecond <= 0)
         {
@@ -91,16 +129,23 @@ public sealed class LedgerVerificationRunner(
                 cancellationToken).ConfigureAwait(false);
         }
 
-        if (!request.CheckReferences || from != 1 || result.Cancelled)
-            return result;
-        var references = await new DanglingReferenceQuery(dataSource).FindAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var f in references)
-            OnFinding?.Invoke(f);
-        return references.Count == 0 ? result : result with
+        return result;
+    }
+
+    /// <summary>Cancels the reference queries of a run that ended early and waits for them, so nothing runs on unobserved.</summary>
+    private static async Task ForgetAsync(Task<IReadOnlyList<Finding>>? references, CancellationTokenSource cancel)
+    {
+        if (references is null)
+            return;
+        await cancel.CancelAsync().ConfigureAwait(false);
+        try
         {
-            Findings = Finding.InReportOrder(result.Findings.Concat(references)),
-            TotalFindings = result.TotalFindings + references.Count,
-        };
+            await references.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or Npgsql.NpgsqlException)
+        {
+            // The run already failed or was cancelled; that is what the caller reports.
+        }
     }
 
     /// <summary>Paces <paramref name="rows"/> to <paramref name="maxRowsPerSecond"/> (checked every 64 rows); unlimited when not positive.</summary>

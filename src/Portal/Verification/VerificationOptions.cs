@@ -6,6 +6,13 @@ public sealed class VerificationOptions
     /// <summary>How often a running run writes a heartbeat to the registry.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long the dashboard's verification card may reuse what it read from the run registry (shared by every
+    /// user; zero: read on every request). Shorter than <see cref="PollInterval"/>, so it hides nothing the
+    /// continuous verifier would have shown sooner.
+    /// </summary>
+    public TimeSpan StatusCacheTtl { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>A run silent for longer than this (no heartbeat, no terminal event) is shown as interrupted.</summary>
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(10);
 

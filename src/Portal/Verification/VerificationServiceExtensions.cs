@@ -6,6 +6,7 @@ public static class VerificationServiceExtensions
     public static IServiceCollection AddPortalVerification(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<VerificationOptions>(configuration.GetSection("Portal:Verification"));
+        services.AddSingleton<VerificationStatusCache>();
         services.AddSingleton<PortalVerificationBackend>();
         services.AddSingleton<IVerificationBackend>(sp => sp.GetRequiredService<PortalVerificationBackend>());
         services.AddSingleton<VerificationCoordinator>();

@@ -17,7 +17,12 @@ namespace AuditPortal.Tests.E2e.Verification;
 /// </summary>
 public sealed class OpenFindingsCountedOnceTests(TamperableLedger ledger) : IClassFixture<TamperableLedger>, IDisposable
 {
-    private readonly GatewayPortalFactory portal = new(ledger.Databases, new Dictionary<string, string?> { ["Portal:Verification:Continuous"] = "false" });
+    private readonly GatewayPortalFactory portal = new(ledger.Databases, new Dictionary<string, string?>
+    {
+        ["Portal:Verification:Continuous"] = "false",
+        // The registry is written directly between two dashboard loads: read it every time.
+        ["Portal:Verification:StatusCacheTtl"] = "00:00:00",
+    });
 
     private static Finding Tampered(long seq) => new(FindingKind.HashMismatch, seq, new("account", "acc-1"), 3, "aa", "bb", "hash mismatch");
 
