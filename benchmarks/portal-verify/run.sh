@@ -7,6 +7,7 @@
 #   ./portal up && dotnet run --project src/Portal.Cli -- ledger seed --events 1000000
 # and `hey` (Debian package). Set Portal:Verification:MaxRowsPerSecond=0 (the default) and
 # Portal:Verification:Parallelism like the CLI's --parallel for a like-for-like comparison.
+# USERS (default 20) signed-in users load the dashboard meanwhile.
 # Usage: benchmarks/portal-verify/run.sh [PORTAL_URL] [PARALLEL] [FROM TO]
 # With FROM and TO both verify the sequence range FROM..TO (e.g. 1 1000000: the first million events of a
 # larger ledger) instead of the whole ledger. The CLI is the ReadyToRun build ./portal publishes to var/cli.
@@ -34,8 +35,9 @@ location="$(curl -sS -o /dev/null -w '%{redirect_url}' -H "$cookie" -b "$jar" \
   "${form[@]}" --data-urlencode "__RequestVerificationToken=$token" "$portal/verification/runs")"
 run="${location##*/}"
 [[ -n "$run" ]] || { echo "the portal did not start a run" >&2; exit 1; }
-echo "== portal run $run; 20 users on / while it runs"
-hey -z 600s -c 20 -H "$cookie" "$portal/" >"$jar.hey" & hey_pid=$!
+users="${USERS:-20}"
+echo "== portal run $run; $users users on / while it runs"
+hey -z 600s -c "$users" -H "$cookie" "$portal/" >"$jar.hey" & hey_pid=$!
 curl -sS -N -H "$cookie" -H 'Accept: text/event-stream' "$portal/verification/runs/$run/events" \
   | while IFS= read -r line; do printf '%s\n' "$line"; [[ "$line" == "event: done" ]] && { IFS= read -r data; printf '%s\n' "$data"; break; }; done >"$jar.events"
 kill -INT "$hey_pid" 2>/dev/null || true; wait "$hey_pid" 2>/dev/null || true
@@ -48,3 +50,8 @@ if [[ -n "${cli_rate:-}" && -n "${portal_rate:-}" ]]; then
 fi
 echo "== dashboard latency during the run (target p95 < 100 ms)"
 grep -E 'Requests/sec|Average|95% in|99% in|\[[0-9]{3}\]' "$jar.hey" || true
+# Server time of those requests, when the portal logs requests (see benchmarks/portal-load/run.sh).
+n="$(grep -E '^  \[200\]' "$jar.hey" | awk '{print $2}')"
+grep -o 'Request finished HTTP/1.1 GET [^ ]*/ - 200 - .* [0-9.]*ms$' "$root/var/log/portal.log" 2>/dev/null | tail -n "${n:-0}" \
+  | sed 's/.* \([0-9.]*\)ms$/\1/' | sort -n | awk '{ v[NR] = $1 } END { if (NR > 0)
+      printf "  server time (portal log, %d requests): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms\n", NR, v[int(NR*.5)+1], v[int(NR*.95)+1], v[int(NR*.99)+1] }'
