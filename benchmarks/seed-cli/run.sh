@@ -9,7 +9,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 events="${1:-1000000}"; db="${2:-seedbench}"; shift $(( $# < 2 ? $# : 2 ))
-cli="$root/var/cli/auditportal"
+cli="${CLI:-$root/var/cli/auditportal}"  # CLI=path overrides, e.g. a JIT build to compare
 [[ -x "$cli" ]] || { echo "no $cli: run ./portal up first (it publishes the CLI)" >&2; exit 2; }
 eval "$("$root/portal" env)"
 port="$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$AUDITPORTAL_PRIMARY")"
