@@ -80,7 +80,7 @@ public sealed class LedgerVerificationRunner(
         };
 
         // The reference queries are server-side scans of their own: run them on a second connection while
-        // the client verifies the streamed rows, instead of after (they were ~40 % of a 1M-row CLI run).
+        // the client verifies the streamed rows, instead of after them (about 0.8 s of a 4–5 s CLI run over 1M rows).
         using var referencesCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var referencesTask = request.CheckReferences && from == 1
             ? new DanglingReferenceQuery(dataSource).FindAsync(referencesCancel.Token)
@@ -117,19 +117,13 @@ public sealed class LedgerVerificationRunner(
     private async Task<VerificationResult> VerifyRowsAsync(VerificationRequest request, long from, long to, LedgerVerifierOptions options,
         IProgress<VerificationProgress>? progress, CancellationToken cancellationToken)
     {
-        VerificationResult result;
         if (from == 1 && request.Parallelism > 1 && request.MaxRowsPerSecond <= 0)
         {
-            result = await ParallelLedgerVerification.VerifyAsync(reader.ReadRangeAsync, to, request.Parallelism, options, progress,
+            return await ParallelLedgerVerification.VerifyAsync(reader.ReadRangeAsync, to, request.Parallelism, options, progress,
                 cancellationToken).ConfigureAwait(false);
         }
-        else
-        {
-            result = await LedgerVerifier.VerifyAsync(Throttle(reader.ReadRangeAsync(from, to, cancellationToken), request.MaxRowsPerSecond, cancellationToken), options, progress,
-                cancellationToken).ConfigureAwait(false);
-        }
-
-        return result;
+        return await LedgerVerifier.VerifyAsync(Throttle(reader.ReadRangeAsync(from, to, cancellationToken), request.MaxRowsPerSecond, cancellationToken),
+            options, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Cancels the reference queries of a run that ended early and waits for them, so nothing runs on unobserved.</summary>
