@@ -23,6 +23,15 @@ namespace AuditPortal.Data.Proofs;
 public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKey publicKey, TimeProvider time, TiledProofSource? tiles = null)
 {
     private readonly LeafHashReader leaves = new(dataSource);
+
+    /// <summary>
+    /// Refuse (<see cref="KeyNotFoundException"/>) a proof for a tree size that no signed checkpoint has, before
+    /// reading anything: <c>auditportal evidence verify</c> rejects a root no checkpoint signs, so such a document
+    /// could never pass, and without a checkpoint the proof would be streamed from the whole ledger. The portal
+    /// sets it; the CLI's <c>proof</c> commands may prove any size.
+    /// </summary>
+    public bool RequireSignedCheckpoint { get; init; }
+
     private readonly LedgerRowReader rows = new(dataSource);
 
     /// <summary>Inclusion proof of <paramref name="seq"/> in the tree of <paramref name="size"/> (default: the latest checkpoint).</summary>
@@ -35,9 +44,9 @@ public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKe
         if (seq > treeSize)
             throw new ArgumentException($"seq {seq} is beyond tree size {treeSize}{(size is null ? " (the latest checkpoint)" : "")}");
 
+        var signed = await SignedAsync(checkpoints, treeSize, ct).ConfigureAwait(false);
         var ev = await SingleAsync(seq, ct).ConfigureAwait(false);
         var leafHash = MerkleHasher.HashLeaf(EventRecord.CanonicalBytes(ev));
-        var signed = checkpoints.FirstOrDefault(c => c.Checkpoint.Size == treeSize);
         var proof = tiles is not null && signed is not null
             ? await tiles.VerifiedInclusionProofAsync(dataSource, seq - 1, treeSize, leafHash, signed.Checkpoint.RootHash, ct).ConfigureAwait(false)
             : await ProofBuilder.BuildAsync(ProofPlan.Inclusion(seq - 1, treeSize), leaves.ReadAsync(treeSize, ct), ct).ConfigureAwait(false);
@@ -66,8 +75,8 @@ public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKe
         if (size1 > size2)
             throw new ArgumentException($"--from ({size1}) must not be larger than --to ({size2})");
         var checkpoints = await new CheckpointStore(dataSource).ReadAllAsync(ct).ConfigureAwait(false);
-        var signed1 = checkpoints.FirstOrDefault(c => c.Checkpoint.Size == size1);
-        var signed2 = checkpoints.FirstOrDefault(c => c.Checkpoint.Size == size2);
+        var signed1 = await SignedAsync(checkpoints, size1, ct).ConfigureAwait(false);
+        var signed2 = await SignedAsync(checkpoints, size2, ct).ConfigureAwait(false);
         var (proof, root1, root2) = tiles is not null && signed2 is not null && (signed1 is not null || size1 == 0)
             ? await tiles.VerifiedConsistencyProofAsync(dataSource, size1, size2,
                 signed1?.Checkpoint.RootHash ?? MerkleHasher.EmptyRoot.ToArray(), signed2.Checkpoint.RootHash, ct).ConfigureAwait(false)
@@ -85,6 +94,22 @@ public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKe
             PublicKeyPem = publicKey.ToPem(),
             KeyId = publicKey.KeyId,
         };
+    }
+
+    /// <summary>
+    /// The signed checkpoint of <paramref name="size"/>, if any. Under <see cref="RequireSignedCheckpoint"/> none is an
+    /// error, saying first whether the ledger is even that large (the message the leaf reader would give).
+    /// </summary>
+    private async Task<SignedCheckpoint?> SignedAsync(IReadOnlyList<SignedCheckpoint> checkpoints, long size, CancellationToken ct)
+    {
+        var signed = checkpoints.FirstOrDefault(c => c.Checkpoint.Size == size);
+        if (signed is not null || !RequireSignedCheckpoint)
+            return signed;
+        var head = await rows.HeadSeqAsync(ct).ConfigureAwait(false);
+        if (size > head)
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"the ledger holds {head} events, fewer than the tree size {size}"));
+        throw new KeyNotFoundException(string.Create(CultureInfo.InvariantCulture,
+            $"there is no signed checkpoint of size {size}: proofs are given against the signed checkpoint sizes only"));
     }
 
     /// <summary>

@@ -8,7 +8,8 @@ namespace AuditPortal.Portal.Verification;
 /// <summary>The proof documents as files (<c>auditportal evidence verify</c> accepts them unchanged).</summary>
 /// <remarks>
 /// Parameters are bound as text and checked by <see cref="ProofRequest"/>: a bad value is a 400 naming it, a
-/// tree the ledger cannot give or a size without a signed checkpoint a 404 — never a 500 or an unverifiable file.
+/// tree the ledger cannot give or a size without a signed checkpoint (refused by <c>ProofService.RequireSignedCheckpoint</c>
+/// before anything is read) a 404 — never a 500 or an unverifiable file.
 /// </remarks>
 public static class ProofDownloads
 {
@@ -25,9 +26,7 @@ public static class ProofDownloads
                 var result = await query.InclusionAsync(context.User, s, n, context.RequestAborted);
                 if (!result.IsOk)
                     return Results.Problem(title: result.Title, detail: result.Message, statusCode: result.StatusCode);
-                return ProofRequest.RequireCheckpoint(n, result.Value.Document.Checkpoint is not null) is { } unsigned
-                    ? unsigned.ToHttpResult()
-                    : File(result.Value.Document, string.Create(CultureInfo.InvariantCulture, $"inclusion-{s}-in-{n}.json"));
+                return File(result.Value.Document, string.Create(CultureInfo.InvariantCulture, $"inclusion-{s}-in-{n}.json"));
             }
             catch (Exception ex) when (ProofRequest.FromLedger(ex) is { } problem)
             {
@@ -43,10 +42,7 @@ public static class ProofDownloads
                 var result = await query.ConsistencyAsync(context.User, n1, n2, context.RequestAborted);
                 if (!result.IsOk)
                     return Results.Problem(title: result.Title, detail: result.Message, statusCode: result.StatusCode);
-                var d = result.Value.Document;
-                return (ProofRequest.RequireCheckpoint(n1, d.Checkpoint1 is not null) ?? ProofRequest.RequireCheckpoint(n2, d.Checkpoint2 is not null)) is { } unsigned
-                    ? unsigned.ToHttpResult()
-                    : File(d, string.Create(CultureInfo.InvariantCulture, $"consistency-{n1}-to-{n2}.json"));
+                return File(result.Value.Document, string.Create(CultureInfo.InvariantCulture, $"consistency-{n1}-to-{n2}.json"));
             }
             catch (Exception ex) when (ProofRequest.FromLedger(ex) is { } problem)
             {

@@ -37,7 +37,7 @@ public sealed class ProofQuery(QueryGateway gateway, PortalDatabases databases, 
         {
             var doc = await Service().InclusionAsync(seq, size, token);
             var walk = MerkleProofSteps.Inclusion(doc.LeafIndex, doc.TreeSize, HashHex.Parse(doc.LeafHash),
-                doc.Proof.Select(HashHex.Parse).ToArray(), SignedRoot(doc.Checkpoint) ?? HashHex.Parse(doc.RootHash));
+                doc.Proof.Select(HashHex.Parse).ToArray(), SignedRoot(doc.Checkpoint));
             return QueryAnswer.Of(new InclusionProofView(doc, walk), [$"seq:{seq}", $"checkpoint:{size}"]);
         }, ct);
 
@@ -46,15 +46,22 @@ public sealed class ProofQuery(QueryGateway gateway, PortalDatabases databases, 
         {
             var doc = await Service().ConsistencyAsync(size1, size2, token);
             var walk = MerkleProofSteps.Consistency(size1, size2, doc.Proof.Select(HashHex.Parse).ToArray(),
-                SignedRoot(doc.Checkpoint1) ?? HashHex.Parse(doc.Root1), SignedRoot(doc.Checkpoint2) ?? HashHex.Parse(doc.Root2));
+                SignedRoot(doc.Checkpoint1), SignedRoot(doc.Checkpoint2));
             return QueryAnswer.Of(new ConsistencyProofView(doc, walk), [$"checkpoint:{size1}", $"checkpoint:{size2}"]);
         }, ct);
 
-    /// <summary>The root the signed checkpoint commits to: the walk is checked against it, not against the tree the proof came from.</summary>
-    private static byte[]? SignedRoot(EvidenceCheckpoint? checkpoint) =>
-        checkpoint is null ? null : AuditPortal.Verification.Checkpoints.Checkpoint.Parse(checkpoint.Text).RootHash;
+    /// <summary>
+    /// The root the signed checkpoint commits to: the walk is checked against it, not against the tree the proof came
+    /// from. Every portal proof has one (<see cref="ProofService.RequireSignedCheckpoint"/>).
+    /// </summary>
+    private static byte[] SignedRoot(EvidenceCheckpoint? checkpoint) =>
+        AuditPortal.Verification.Checkpoints.Checkpoint.Parse(
+            (checkpoint ?? throw new InvalidOperationException("a portal proof without its signed checkpoint")).Text).RootHash;
 
     private ProofService Service() => new(
         (databases.Replica ?? throw new InvalidOperationException("ConnectionStrings:Replica is not set")).DataSource,
-        keys.Key ?? throw new InvalidOperationException(keys.Problem ?? "no checkpoint public key"), time, tiles);
+        keys.Key ?? throw new InvalidOperationException(keys.Problem ?? "no checkpoint public key"), time, tiles)
+    {
+        RequireSignedCheckpoint = true,
+    };
 }

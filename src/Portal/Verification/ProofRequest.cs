@@ -39,16 +39,8 @@ public static class ProofRequest
     }
 
     /// <summary>
-    /// A proof is offered only against a signed checkpoint: <c>auditportal evidence verify</c> rejects a
-    /// root that no checkpoint signs, so a document without one would be a download that cannot pass.
-    /// </summary>
-    public static ProofProblem? RequireCheckpoint(long size, bool signed) => signed ? null
-        : new ProofProblem(StatusCodes.Status404NotFound, string.Create(CultureInfo.InvariantCulture,
-            $"there is no signed checkpoint of size {size}: proofs are given against the checkpoint sizes listed on the checkpoints page"));
-
-    /// <summary>
     /// The ledger cannot give the proof: the tree is larger than the ledger (<see cref="InvalidDataException"/>
-    /// from the leaf reader), or the event is missing (<see cref="KeyNotFoundException"/>). The gateway has
+    /// from the leaf reader), or the event or a signed checkpoint of the size is missing (<see cref="KeyNotFoundException"/>). The gateway has
     /// already logged the query as failed; the caller gets a 404 with the reason instead of a 500.
     /// </summary>
     public static ProofProblem? FromLedger(Exception exception) => exception is InvalidDataException or KeyNotFoundException

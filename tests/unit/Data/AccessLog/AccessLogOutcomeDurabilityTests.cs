@@ -13,11 +13,7 @@ public sealed class AccessLogOutcomeDurabilityTests(AccessLogPostgresFixture db)
 {
     private readonly string witnessPath = Path.Combine(Path.GetTempPath(), "ap-al-durability-" + Guid.NewGuid().ToString("N"));
 
-    public Task InitializeAsync() => db.ExecuteAsync("""
-        ALTER TABLE ledger.events DISABLE TRIGGER ALL; ALTER TABLE ledger.checkpoints DISABLE TRIGGER ALL;
-        DELETE FROM ledger.checkpoints; DELETE FROM ledger.events;
-        ALTER TABLE ledger.events ENABLE TRIGGER ALL; ALTER TABLE ledger.checkpoints ENABLE TRIGGER ALL;
-        """);
+    public Task InitializeAsync() => AccessLogTestData.EmptyAsync(db);
 
     public Task DisposeAsync()
     {

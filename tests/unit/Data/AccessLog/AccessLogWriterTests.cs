@@ -10,13 +10,7 @@ public sealed class AccessLogWriterTests(AccessLogPostgresFixture db) : IClassFi
 {
     private readonly string witnessPath = Path.Combine(Path.GetTempPath(), "ap-al-witness-" + Guid.NewGuid().ToString("N"));
 
-    // Each test starts from an empty access log (the tables are append-only, so a new database would
-    // be needed otherwise); disabling the triggers is what only a superuser test harness may do.
-    public Task InitializeAsync() => db.ExecuteAsync("""
-        ALTER TABLE ledger.events DISABLE TRIGGER ALL; ALTER TABLE ledger.checkpoints DISABLE TRIGGER ALL;
-        DELETE FROM ledger.checkpoints; DELETE FROM ledger.events;
-        ALTER TABLE ledger.events ENABLE TRIGGER ALL; ALTER TABLE ledger.checkpoints ENABLE TRIGGER ALL;
-        """);
+    public Task InitializeAsync() => AccessLogTestData.EmptyAsync(db);
 
     public Task DisposeAsync()
     {
