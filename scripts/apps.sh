@@ -3,13 +3,16 @@
 
 OIDC_PORT="${PORTAL_OIDC_PORT:-5090}"
 PORTAL_PORT="${PORTAL_HTTP_PORT:-5080}"
+# Another ledger database of the dev cluster, e.g. one seeded by benchmarks/seed-cli (with its witness,
+# PORTAL_WITNESS_DIR=var/bench/DB/witness), for measurements on a ledger of a given size.
+LEDGER_DB="${PORTAL_LEDGER_DB:-ledger}"
 
 # Environment for everything ./portal up starts (documented in README.md).
 export_dev_env() {
-    export AUDITPORTAL_PRIMARY="Host=127.0.0.1;Port=$CL_PPORT;Username=postgres;Database=ledger"
-    export AUDITPORTAL_REPLICA="Host=127.0.0.1;Port=$CL_RPORT;Username=postgres;Database=ledger"
+    export AUDITPORTAL_PRIMARY="Host=127.0.0.1;Port=$CL_PPORT;Username=postgres;Database=$LEDGER_DB"
+    export AUDITPORTAL_REPLICA="Host=127.0.0.1;Port=$CL_RPORT;Username=postgres;Database=$LEDGER_DB"
     export AUDITPORTAL_PORTAL_DB="Host=127.0.0.1;Port=$CL_PPORT;Username=postgres;Database=portal"
-    export AUDITPORTAL_WITNESS_DIR="$VAR_DIR/witness"
+    export AUDITPORTAL_WITNESS_DIR="${PORTAL_WITNESS_DIR:-$VAR_DIR/witness}"
     export AUDITPORTAL_KEYS_DIR="$VAR_DIR/keys"
     export AUDITPORTAL_OIDC_ISSUER="http://127.0.0.1:$OIDC_PORT"
     export AUDITPORTAL_PORTAL_URL="http://127.0.0.1:$PORTAL_PORT"
@@ -145,8 +148,8 @@ portal_up() {
     # The portal reads the ledger from the standby as ledger_reader and writes its access log on the
     # primary as accesslog_writer (docs/configuration.md); keys and witness come from `ledger init`.
     local portal_env=(
-        "ConnectionStrings__Replica=Host=127.0.0.1;Port=$CL_RPORT;Username=ledger_reader;Database=ledger"
-        "ConnectionStrings__Ledger=Host=127.0.0.1;Port=$CL_PPORT;Username=ledger_writer;Database=ledger"
+        "ConnectionStrings__Replica=Host=127.0.0.1;Port=$CL_RPORT;Username=ledger_reader;Database=$LEDGER_DB"
+        "ConnectionStrings__Ledger=Host=127.0.0.1;Port=$CL_PPORT;Username=ledger_writer;Database=$LEDGER_DB"
         "ConnectionStrings__AccessLog=Host=127.0.0.1;Port=$CL_PPORT;Username=accesslog_writer;Database=portal"
         "ConnectionStrings__AccessLogReplica=Host=127.0.0.1;Port=$CL_RPORT;Username=accesslog_reader;Database=portal"
         "Portal__Ledger__CheckpointPublicKeyPath=$AUDITPORTAL_KEYS_DIR/ledger-checkpoint-public.pem"

@@ -7,7 +7,8 @@
 #   ./portal up && dotnet run --project src/Portal.Cli -- ledger seed --events 1000000
 # and `hey` (Debian package). Set Portal:Verification:MaxRowsPerSecond=0 (the default) and
 # Portal:Verification:Parallelism like the CLI's --parallel for a like-for-like comparison.
-# USERS (default 20) signed-in users load the dashboard meanwhile.
+# USERS (default 20) signed-in users load the dashboard meanwhile, each back to back, or at most RATE pages
+# per second each when RATE is set (hey -q).
 # Usage: benchmarks/portal-verify/run.sh [PORTAL_URL] [PARALLEL] [FROM TO]
 # With FROM and TO both verify the sequence range FROM..TO (e.g. 1 1000000: the first million events of a
 # larger ledger) instead of the whole ledger. The CLI is the ReadyToRun build ./portal publishes to var/cli.
@@ -35,9 +36,9 @@ location="$(curl -sS -o /dev/null -w '%{redirect_url}' -H "$cookie" -b "$jar" \
   "${form[@]}" --data-urlencode "__RequestVerificationToken=$token" "$portal/verification/runs")"
 run="${location##*/}"
 [[ -n "$run" ]] || { echo "the portal did not start a run" >&2; exit 1; }
-users="${USERS:-20}"
-echo "== portal run $run; $users users on / while it runs"
-hey -z 600s -c "$users" -H "$cookie" "$portal/" >"$jar.hey" & hey_pid=$!
+users="${USERS:-20}"; rate="${RATE:-0}"
+echo "== portal run $run; $users users on / while it runs ($( [[ "$rate" == 0 ]] && echo "back to back" || echo "each at most $rate pages/s"))"
+hey -z 600s -c "$users" -q "$rate" -H "$cookie" "$portal/" >"$jar.hey" & hey_pid=$!
 curl -sS -N -H "$cookie" -H 'Accept: text/event-stream' "$portal/verification/runs/$run/events" \
   | while IFS= read -r line; do printf '%s\n' "$line"; [[ "$line" == "event: done" ]] && { IFS= read -r data; printf '%s\n' "$data"; break; }; done >"$jar.events"
 kill -INT "$hey_pid" 2>/dev/null || true; wait "$hey_pid" 2>/dev/null || true

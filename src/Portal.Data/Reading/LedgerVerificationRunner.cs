@@ -12,13 +12,15 @@ namespace AuditPortal.Data.Reading;
 /// <param name="Parallelism">Concurrent seq ranges for a whole-ledger run (each its own connection).</param>
 /// <param name="CheckReferences">Also run the dangling-reference and duplicate-event_id queries (whole-ledger runs only).</param>
 /// <param name="MaxRowsPerSecond">Read at most this many rows per second (0: no limit), so a run started from the portal leaves it room to serve pages; single-range runs only.</param>
+/// <param name="ThreadNice">Nice value of the threads that read and hash the rows (see <see cref="LedgerVerifierOptions.ThreadNice"/>); 0: normal priority.</param>
 public sealed record VerificationRequest(
     long? From = null,
     long? To = null,
     StreamKey? Stream = null,
     int Parallelism = 1,
     bool CheckReferences = true,
-    double MaxRowsPerSecond = 0);
+    double MaxRowsPerSecond = 0,
+    int ThreadNice = 0);
 
 /// <summary>
 /// Composes the row reader, the checkpoint table, the witness and the verifier (single or parallel).
@@ -55,6 +57,7 @@ public sealed class LedgerVerificationRunner(
                 StreamHeadInclusion = StreamHeadInclusion,
                 OnFinding = OnFinding,
                 TimeProvider = time,
+                ThreadNice = request.ThreadNice,
             };
             return await LedgerVerifier.VerifyAsync(Throttle(reader.ReadStreamAsync(stream, cancellationToken), request.MaxRowsPerSecond, cancellationToken), streamOptions, progress,
                 cancellationToken).ConfigureAwait(false);
@@ -77,6 +80,7 @@ public sealed class LedgerVerificationRunner(
             Witness = witnessEntries,
             OnFinding = OnFinding,
             TimeProvider = time,
+            ThreadNice = request.ThreadNice,
         };
 
         // The reference queries are server-side scans of their own: run them on a second connection while

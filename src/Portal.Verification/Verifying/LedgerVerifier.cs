@@ -296,9 +296,11 @@ public sealed class LedgerVerifier
     }
 
     /// <summary>
-    /// Feeds <paramref name="source"/> to this verifier. Reading runs on its own task, one bounded
-    /// batch ahead of verification, so decoding rows and hashing them overlap (memory stays bounded
-    /// by <see cref="PipelineBatches"/> × <see cref="BatchSize"/> rows).
+    /// Feeds <paramref name="source"/> to this verifier. Reading and hashing each run on a thread of
+    /// their own, one bounded batch apart, so decoding rows and hashing them overlap (memory stays bounded
+    /// by <see cref="PipelineBatches"/> × <see cref="BatchSize"/> rows). Both threads are dedicated, not
+    /// pool threads, so that they can wait without starving the pool and can run at the lower CPU priority
+    /// of <see cref="LedgerVerifierOptions.ThreadNice"/>.
     /// </summary>
     /// <returns>True when cancelled.</returns>
     internal async Task<bool> FeedAsync(IAsyncEnumerable<LedgerEvent> source, CancellationToken cancellationToken)
@@ -308,53 +310,95 @@ public sealed class LedgerVerifier
             SingleReader = true,
             SingleWriter = true,
         });
-        var producer = Task.Run(async () =>
+        // Also stops the reader when hashing fails, so it does not wait for room in the channel forever.
+        using var readerStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reader = OnOwnThread(() => Read(source, channel.Writer, readerStop.Token));
+        try
         {
+            return await OnOwnThread(() => Hash(channel.Reader, cancellationToken)).ConfigureAwait(false);
+        }
+        finally
+        {
+            await readerStop.CancelAsync().ConfigureAwait(false);
+            await reader.ConfigureAwait(false);
+        }
+    }
+
+    private Task<T> OnOwnThread<T>(Func<T> loop) => Task.Factory.StartNew(() =>
+    {
+        if (options.ThreadNice > 0)
+            ThreadCpuPriority.LowerCurrentThread(options.ThreadNice);
+        return loop();
+        // Continuations go to the pool: the caller's code must not go on running on this low-priority thread.
+    }, CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.RunContinuationsAsynchronously, TaskScheduler.Default);
+
+    /// <summary>Reads <paramref name="source"/> into batches; any failure is handed to the hashing side through the channel.</summary>
+    private static bool Read(IAsyncEnumerable<LedgerEvent> source, ChannelWriter<LedgerEvent[]> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var rows = source.GetAsyncEnumerator(cancellationToken);
             try
             {
                 var batch = new LedgerEvent[BatchSize];
                 var n = 0;
-                await foreach (var row in source.WithCancellation(cancellationToken).ConfigureAwait(false))
+                // Waiting blocks only this dedicated thread. A row already in the reader's buffer completes
+                // synchronously, so decoding stays on this thread (and at its priority).
+                while (Wait(rows.MoveNextAsync()))
                 {
-                    batch[n++] = row;
+                    batch[n++] = rows.Current;
                     if (n == BatchSize)
                     {
-                        await channel.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                        Wait(writer.WriteAsync(batch, cancellationToken));
                         batch = new LedgerEvent[BatchSize];
                         n = 0;
                     }
                 }
                 if (n > 0)
-                    await channel.Writer.WriteAsync(batch[..n], cancellationToken).ConfigureAwait(false);
-                channel.Writer.Complete();
+                    Wait(writer.WriteAsync(batch[..n], cancellationToken));
             }
-            catch (Exception ex)
+            finally
             {
-                channel.Writer.Complete(ex);
+                Wait(rows.DisposeAsync());
             }
-        }, CancellationToken.None);
+            writer.Complete();
+        }
+        catch (Exception ex)
+        {
+            writer.TryComplete(ex);
+        }
+        return true;
+    }
 
+    /// <returns>True when cancelled.</returns>
+    private bool Hash(ChannelReader<LedgerEvent[]> reader, CancellationToken cancellationToken)
+    {
         try
         {
-            await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            while (Wait(reader.WaitToReadAsync(cancellationToken)))
             {
-                foreach (var row in batch)
+                while (reader.TryRead(out var batch))
                 {
-                    if (row is null)
-                        break;
-                    Add(row);
+                    foreach (var row in batch)
+                        Add(row);
+                    if (cancellationToken.IsCancellationRequested)
+                        return true;
                 }
-                if (cancellationToken.IsCancellationRequested)
-                    return true;
             }
-            await producer.ConfigureAwait(false);
             return false;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await producer.ConfigureAwait(false);
             return true;
         }
+    }
+
+    private static T Wait<T>(ValueTask<T> task) => task.IsCompletedSuccessfully ? task.Result : task.AsTask().GetAwaiter().GetResult();
+
+    private static void Wait(ValueTask task)
+    {
+        if (!task.IsCompletedSuccessfully)
+            task.AsTask().GetAwaiter().GetResult();
     }
 
     private const int BatchSize = 256;

@@ -53,6 +53,13 @@ public sealed record LedgerVerifierOptions
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Nice value (0–19) of the threads that read and hash the rows; 0 keeps normal priority (the CLI).
+    /// The portal runs verifications at <see cref="ThreadCpuPriority.Lowest"/> so that its pages come first
+    /// and the run takes the CPU they leave idle (docs/verification.md).
+    /// </summary>
+    public int ThreadNice { get; init; }
 }
 
 public enum VerificationMode

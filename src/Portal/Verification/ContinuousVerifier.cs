@@ -101,7 +101,7 @@ public sealed class ContinuousVerifier(
         if (runner is null)
             return;
         var started = time.GetUtcNow();
-        var result = await runner.RunAsync(new VerificationRequest(From: from, To: to), null, ct);
+        var result = await runner.RunAsync(new VerificationRequest(From: from, To: to, ThreadNice: options.Value.ThreadNice), null, ct);
         if (result.Cancelled || result.HeadHash is null)
             return;
         Guid? runId = null;

@@ -192,9 +192,11 @@ public sealed class VerificationCoordinator(
 
     private VerificationRequest Request(RunScope scope) => scope.Kind switch
     {
-        RunScopeKind.Whole => new VerificationRequest(Parallelism: Math.Max(1, Options.Parallelism), MaxRowsPerSecond: Options.MaxRowsPerSecond),
-        RunScopeKind.Range => new VerificationRequest(From: scope.From, To: scope.To, MaxRowsPerSecond: Options.MaxRowsPerSecond),
-        _ => new VerificationRequest(Stream: scope.Stream, MaxRowsPerSecond: Options.MaxRowsPerSecond),
+        RunScopeKind.Whole => new VerificationRequest(Parallelism: Math.Max(1, Options.Parallelism), MaxRowsPerSecond: Options.MaxRowsPerSecond,
+            ThreadNice: Options.ThreadNice),
+        RunScopeKind.Range => new VerificationRequest(From: scope.From, To: scope.To, MaxRowsPerSecond: Options.MaxRowsPerSecond,
+            ThreadNice: Options.ThreadNice),
+        _ => new VerificationRequest(Stream: scope.Stream, MaxRowsPerSecond: Options.MaxRowsPerSecond, ThreadNice: Options.ThreadNice),
     };
 
     private async Task PersistFindingsAsync(LiveRun run, VerificationRunStore store, ChannelReader<RunFinding> reader)

@@ -1,3 +1,5 @@
+using AuditPortal.Verification.Verifying;
+
 namespace AuditPortal.Portal.Verification;
 
 /// <summary><c>Portal:Verification</c> settings (docs/verification.md, "Live verification in the portal").</summary>
@@ -21,6 +23,13 @@ public sealed class VerificationOptions
 
     /// <summary>Runs started from the portal read at most this many rows per second (0: no limit; then <see cref="Parallelism"/> applies).</summary>
     public double MaxRowsPerSecond { get; set; }
+
+    /// <summary>
+    /// Nice value (0–19) of the threads that read and hash the rows of a run or of the continuous verifier.
+    /// The default, the lowest priority, lets page requests go first: a run takes the CPU they leave idle.
+    /// 0: the same priority as pages (a run then slows pages down as much as they slow it).
+    /// </summary>
+    public int ThreadNice { get; set; } = ThreadCpuPriority.Lowest;
 
     /// <summary>Findings kept (in memory and in the registry) per run; further ones are counted.</summary>
     public int MaxFindings { get; set; } = 10_000;
