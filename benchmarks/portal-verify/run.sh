@@ -8,7 +8,9 @@
 # and `hey` (Debian package). Set Portal:Verification:MaxRowsPerSecond=0 (the default) and
 # Portal:Verification:Parallelism like the CLI's --parallel for a like-for-like comparison.
 # USERS (default 20) signed-in users load the dashboard meanwhile, each back to back, or at most RATE pages
-# per second each when RATE is set (hey -q).
+# per second each when RATE is set (hey -q). The same load without a run is measured first for BASELINE
+# seconds (default 15; 0 skips it). A portal serving another ledger database of the dev cluster:
+#   PORTAL_LEDGER_DB=seed1m PORTAL_WITNESS_DIR=$PWD/var/bench/seed1m/witness ./portal up
 # Usage: benchmarks/portal-verify/run.sh [PORTAL_URL] [PARALLEL] [FROM TO]
 # With FROM and TO both verify the sequence range FROM..TO (e.g. 1 1000000: the first million events of a
 # larger ledger) instead of the whole ledger. The CLI is the ReadyToRun build ./portal publishes to var/cli.
@@ -30,14 +32,28 @@ cli_rate="$(printf '%s' "$cli_json" | sed -n 's/.*"rows_per_second": *\([0-9.]*\
 echo "CLI rows/s: ${cli_rate:-?}"
 
 cookie="$("$root/benchmarks/portal-load/signin.sh" "$portal" auditor1 auditor1-dev)"
+users="${USERS:-20}"; rate="${RATE:-0}"
+load_desc="$users users on / ($( [[ "$rate" == 0 ]] && echo "back to back" || echo "each at most $rate pages/s"))"
+# The same page load without a run first (BASELINE seconds, default 15; 0: skip), for comparison.
+server_times() { # N: server times of the portal log's last N dashboard requests -> p50/p95/p99
+  grep -o 'Request finished HTTP/1.1 GET [^ ]*/ - 200 - .* [0-9.]*ms$' "$root/var/log/portal.log" 2>/dev/null | tail -n "${1:-0}" \
+    | sed 's/.* \([0-9.]*\)ms$/\1/' | sort -n | awk '{ v[NR] = $1 } END { if (NR > 0)
+        printf "  server time (portal log, %d requests): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms\n", NR, v[int(NR*.5)+1], v[int(NR*.95)+1], v[int(NR*.99)+1] }'
+}
+if [[ "${BASELINE:-15}" != 0 ]]; then
+  echo "== no run: $load_desc for ${BASELINE:-15} s"
+  hey -z "${BASELINE:-15}s" -c "$users" -q "$rate" -H "$cookie" "$portal/" >"/tmp/portal-verify-baseline.$$"
+  grep -E 'Requests/sec|95% in' "/tmp/portal-verify-baseline.$$" || true
+  server_times "$(grep -E '^  \[200\]' "/tmp/portal-verify-baseline.$$" | awk '{print $2}')"
+  rm -f "/tmp/portal-verify-baseline.$$"
+fi
 jar="$(mktemp)"; trap 'rm -f "$jar" "$jar.events" "$jar.hey"' EXIT
 token="$(curl -sS -H "$cookie" -c "$jar" "$portal/" | grep -o 'name="__RequestVerificationToken" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')"
 location="$(curl -sS -o /dev/null -w '%{redirect_url}' -H "$cookie" -b "$jar" \
   "${form[@]}" --data-urlencode "__RequestVerificationToken=$token" "$portal/verification/runs")"
 run="${location##*/}"
 [[ -n "$run" ]] || { echo "the portal did not start a run" >&2; exit 1; }
-users="${USERS:-20}"; rate="${RATE:-0}"
-echo "== portal run $run; $users users on / while it runs ($( [[ "$rate" == 0 ]] && echo "back to back" || echo "each at most $rate pages/s"))"
+echo "== portal run $run; $load_desc while it runs"
 hey -z 600s -c "$users" -q "$rate" -H "$cookie" "$portal/" >"$jar.hey" & hey_pid=$!
 curl -sS -N -H "$cookie" -H 'Accept: text/event-stream' "$portal/verification/runs/$run/events" \
   | while IFS= read -r line; do printf '%s\n' "$line"; [[ "$line" == "event: done" ]] && { IFS= read -r data; printf '%s\n' "$data"; break; }; done >"$jar.events"
@@ -52,7 +68,4 @@ fi
 echo "== dashboard latency during the run (target p95 < 100 ms)"
 grep -E 'Requests/sec|Average|95% in|99% in|\[[0-9]{3}\]' "$jar.hey" || true
 # Server time of those requests, when the portal logs requests (see benchmarks/portal-load/run.sh).
-n="$(grep -E '^  \[200\]' "$jar.hey" | awk '{print $2}')"
-grep -o 'Request finished HTTP/1.1 GET [^ ]*/ - 200 - .* [0-9.]*ms$' "$root/var/log/portal.log" 2>/dev/null | tail -n "${n:-0}" \
-  | sed 's/.* \([0-9.]*\)ms$/\1/' | sort -n | awk '{ v[NR] = $1 } END { if (NR > 0)
-      printf "  server time (portal log, %d requests): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms\n", NR, v[int(NR*.5)+1], v[int(NR*.95)+1], v[int(NR*.99)+1] }'
+server_times "$(grep -E '^  \[200\]' "$jar.hey" | awk '{print $2}')"
