@@ -19,11 +19,14 @@ public sealed class DanglingReferenceQuery(NpgsqlDataSource dataSource)
         ORDER BY e.seq
         """;
 
+    // One index probe per input (LATERAL … LIMIT 1). As NOT EXISTS the planner hashed every event_id of the
+    // ledger for a few inputs per hundred rows: 1.3 s instead of 0.7 s of one core at 1M events.
     private const string DanglingInputs = """
         SELECT e.seq, e.stream_type, e.stream_id, e.stream_seq, i.input
         FROM ledger.events e
         CROSS JOIN LATERAL unnest(e.lineage_inputs) WITH ORDINALITY AS i(input, ord)
-        WHERE NOT EXISTS (SELECT 1 FROM ledger.events t WHERE t.event_id = i.input)
+        LEFT JOIN LATERAL (SELECT 1 AS found FROM ledger.events t WHERE t.event_id = i.input LIMIT 1) f ON true
+        WHERE e.lineage_inputs IS NOT NULL AND f.found IS NULL
         ORDER BY e.seq, i.ord
         """;
 
@@ -41,12 +44,18 @@ public sealed class DanglingReferenceQuery(NpgsqlDataSource dataSource)
     {
         var findings = new List<Finding>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // These queries run beside the row stream, which already keeps a core busy on each side: parallel
+        // workers would only take the other core too (from the portal's pages, when a run is live there).
+        await using (var serial = new NpgsqlCommand("SET LOCAL max_parallel_workers_per_gather = 0", connection, transaction))
+            await serial.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await Run(connection, DanglingSupersedes, r =>
             ReferenceCheck.DanglingSupersedes(r.GetInt64(0), Stream(r), r.GetInt64(3), r.GetGuid(4)), findings, cancellationToken).ConfigureAwait(false);
         await Run(connection, DanglingInputs, r =>
             ReferenceCheck.DanglingLineageInput(r.GetInt64(0), Stream(r), r.GetInt64(3), r.GetGuid(4)), findings, cancellationToken).ConfigureAwait(false);
         await Run(connection, DuplicateIds, r =>
             ReferenceCheck.DuplicateEventId(r.GetGuid(4), r.GetInt64(5), r.GetInt64(0), Stream(r), r.GetInt64(3)), findings, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return Finding.InReportOrder(findings);
     }
 

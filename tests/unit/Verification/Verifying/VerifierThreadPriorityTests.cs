@@ -12,16 +12,18 @@ namespace AuditPortal.Tests.Verification.Verifying;
 public class VerifierThreadPriorityTests
 {
     [Fact]
-    public async Task LowerCurrentThread_OnOwnThread_SetsThatThreadsNiceOnly()
+    public void LowerCurrentThread_OnOwnThread_SetsThatThreadsNiceOnly()
     {
         var before = ThreadCpuPriority.Current();
+        var (ok, inside) = (false, -1);
 
-        var (ok, inside) = await Task.Factory.StartNew(() => (ThreadCpuPriority.LowerCurrentThread(7), ThreadCpuPriority.Current()),
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var thread = new Thread(() => (ok, inside) = (ThreadCpuPriority.LowerCurrentThread(7), ThreadCpuPriority.Current()));
+        thread.Start();
+        thread.Join();
 
         ok.ShouldBeTrue();
         inside.ShouldBe(7);
-        ThreadCpuPriority.Current().ShouldBe(before);
+        ThreadCpuPriority.Current().ShouldBe(before, "the thread that started it keeps its priority");
     }
 
     [Theory]
