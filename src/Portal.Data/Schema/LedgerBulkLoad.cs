@@ -4,19 +4,19 @@ namespace AuditPortal.Data.Schema;
 
 /// <summary>
 /// The bulk-load path of <c>auditportal ledger seed</c> (PostgreSQL manual, "Populating a Database"):
-/// into an <em>empty</em> ledger, drop the non-unique secondary indexes of <c>ledger.events</c> and the
-/// stream-position unique constraint, append, and build them once at the end, which is far cheaper
+/// into an <em>empty</em> ledger, drop the non-unique secondary indexes of <c>ledger.events</c> and every
+/// unique constraint but the primary key, append, and build them once at the end, which is far cheaper
 /// than maintaining them row by row.
 /// </summary>
 /// <remarks>
 /// <para>Dropped: the investigation access paths (actor, action, occurred_at, recorded_at, supersedes,
 /// lineage inputs, the per-stream time orders and the first-event-of-stream indexes) and the unique
-/// constraint on (stream_type, stream_id, stream_seq), whose B-tree takes inserts in random order and was
-/// the most expensive index of a seed (docs/performance.md §1). While it is dropped the seeding appender
-/// keeps the stream heads it wrote in memory (<see cref="Appending.AppenderOptions.BulkLoad"/>);
-/// <see cref="RestoreAsync"/> adds the constraint back, which checks every row, so a duplicate stream
-/// position can never survive a seed silently. The primary key and the event-id and idempotency-key
-/// constraints stay: the appender probes them per batch.</para>
+/// constraints on (stream_type, stream_id, stream_seq), event_id and idempotency_key, whose B-trees take
+/// inserts in random order: with them the server spent about twice the CPU per row of a load with the
+/// primary key only (docs/performance.md §1). While they are dropped the seeding appender keeps the stream
+/// heads, event ids and idempotency keys it wrote in memory (<see cref="Appending.AppenderOptions.BulkLoad"/>);
+/// <see cref="RestoreAsync"/> adds the constraints back, which checks every row, so a duplicate can never
+/// survive a seed silently. The primary key on seq stays: its inserts are in order, so it is cheap.</para>
 /// <para>Runs as the table owner (the superuser that ran <c>ledger init</c>); the writer role cannot
 /// drop indexes. Idempotent and safe if interrupted: <see cref="RestoreAsync"/> uses
 /// <c>CREATE INDEX IF NOT EXISTS</c>, and <c>ledger init</c> and <c>ledger seed</c> both call it, so a
@@ -50,7 +50,18 @@ public static class LedgerBulkLoad
     public const string StreamPositionConstraint = "events_stream_type_stream_id_stream_seq_key";
 
     /// <summary>
-    /// Drops the secondary indexes and the stream-position constraint, only if <c>ledger.events</c> is empty (checked under a lock that
+    /// Name, columns and what a duplicate means of every unique constraint of <c>ledger.events</c> but the
+    /// primary key, as PostgreSQL named them in V001__ledger.sql. A test compares this list with the migrated schema.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Columns, string Duplicate)> UniqueConstraints { get; } =
+    [
+        (StreamPositionConstraint, "stream_type, stream_id, stream_seq", "the same stream position"),
+        ("events_event_id_key", "event_id", "the same event id"),
+        ("events_idempotency_key_key", "idempotency_key", "the same idempotency key"),
+    ];
+
+    /// <summary>
+    /// Drops the secondary indexes and the unique constraints but the primary key, only if <c>ledger.events</c> is empty (checked under a lock that
     /// keeps writers out until the drop commits). Returns false, dropping nothing, when it is not empty.
     /// </summary>
     public static async Task<bool> DropIfEmptyAsync(string ownerConnectionString, CancellationToken ct = default)
@@ -73,20 +84,22 @@ public static class LedgerBulkLoad
             await using var drop = new NpgsqlCommand($"DROP INDEX IF EXISTS ledger.{name}", connection, tx);
             await drop.ExecuteNonQueryAsync(ct);
         }
-        await using (var dropConstraint = new NpgsqlCommand(
-            $"ALTER TABLE ledger.events DROP CONSTRAINT IF EXISTS {StreamPositionConstraint}", connection, tx))
+        foreach (var (name, _, _) in UniqueConstraints)
+        {
+            await using var dropConstraint = new NpgsqlCommand($"ALTER TABLE ledger.events DROP CONSTRAINT IF EXISTS {name}", connection, tx);
             await dropConstraint.ExecuteNonQueryAsync(ct);
+        }
         await tx.CommitAsync(ct);
         return true;
     }
 
     /// <summary>
-    /// Creates every secondary index that is missing and adds the stream-position constraint back if it
-    /// is missing; returns how many were created. Cheap when all exist.
+    /// Creates every secondary index that is missing and adds every unique constraint back that is
+    /// missing; returns how many were created. Cheap when all exist.
     /// </summary>
     /// <remarks>Raises <c>maintenance_work_mem</c> for this session so each index is built with one sort.</remarks>
-    /// <exception cref="InvalidOperationException">Two events share a stream position, so the constraint
-    /// cannot be added back; the message names one such position.</exception>
+    /// <exception cref="InvalidOperationException">Two events share a stream position, an event id or an
+    /// idempotency key, so that constraint cannot be added back; the message names one such value.</exception>
     public static async Task<int> RestoreAsync(string ownerConnectionString, CancellationToken ct = default)
     {
         await using var connection = new NpgsqlConnection(ownerConnectionString);
@@ -99,19 +112,21 @@ public static class LedgerBulkLoad
             if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
                 missing.Add(index);
         }
-        bool constraintMissing;
-        await using (var exists = new NpgsqlCommand(
-            "SELECT NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'ledger.events'::regclass AND conname = $1)", connection))
+        var missingConstraints = new List<(string Name, string Columns, string Duplicate)>();
+        foreach (var constraint in UniqueConstraints)
         {
-            exists.Parameters.Add(new() { Value = StreamPositionConstraint });
-            constraintMissing = (bool)(await exists.ExecuteScalarAsync(ct))!;
+            await using var exists = new NpgsqlCommand(
+                "SELECT NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'ledger.events'::regclass AND conname = $1)", connection);
+            exists.Parameters.Add(new() { Value = constraint.Name });
+            if ((bool)(await exists.ExecuteScalarAsync(ct))!)
+                missingConstraints.Add(constraint);
         }
-        if (missing.Count == 0 && !constraintMissing)
+        if (missing.Count == 0 && missingConstraints.Count == 0)
             return 0;
         await using (var mem = new NpgsqlCommand("SET maintenance_work_mem = '512MB'", connection))
             await mem.ExecuteNonQueryAsync(ct);
-        if (constraintMissing)
-            await AddStreamPositionConstraintAsync(connection, ct);
+        foreach (var constraint in missingConstraints)
+            await AddUniqueConstraintAsync(connection, constraint, ct);
         foreach (var (name, definition) in missing)
         {
             await using var create = new NpgsqlCommand($"CREATE INDEX IF NOT EXISTS {name} {definition}", connection) { CommandTimeout = 0 };
@@ -119,15 +134,16 @@ public static class LedgerBulkLoad
         }
         await using (var analyze = new NpgsqlCommand("ANALYZE ledger.events", connection) { CommandTimeout = 0 })
             await analyze.ExecuteNonQueryAsync(ct);
-        return missing.Count + (constraintMissing ? 1 : 0);
+        return missing.Count + missingConstraints.Count;
     }
 
-    private static async Task AddStreamPositionConstraintAsync(NpgsqlConnection connection, CancellationToken ct)
+    private static async Task AddUniqueConstraintAsync(
+        NpgsqlConnection connection, (string Name, string Columns, string Duplicate) constraint, CancellationToken ct)
     {
+        var (name, columns, duplicate) = constraint;
         try
         {
-            await using var add = new NpgsqlCommand(
-                $"ALTER TABLE ledger.events ADD CONSTRAINT {StreamPositionConstraint} UNIQUE (stream_type, stream_id, stream_seq)", connection)
+            await using var add = new NpgsqlCommand($"ALTER TABLE ledger.events ADD CONSTRAINT {name} UNIQUE ({columns})", connection)
             {
                 CommandTimeout = 0,
             };
@@ -136,14 +152,14 @@ public static class LedgerBulkLoad
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             // The server's detail names the key only with "Include Error Detail"; find one ourselves.
-            await using var find = new NpgsqlCommand("""
-                SELECT format('(%s, %s, %s)', stream_type, stream_id, stream_seq) FROM ledger.events
-                GROUP BY stream_type, stream_id, stream_seq HAVING count(*) > 1 LIMIT 1
+            await using var find = new NpgsqlCommand($"""
+                SELECT format('(%s)', concat_ws(', ', {columns})) FROM ledger.events
+                WHERE ROW({columns}) IS NOT NULL -- NULLs never collide (many events have no idempotency key)
+                GROUP BY {columns} HAVING count(*) > 1 LIMIT 1
                 """, connection) { CommandTimeout = 0 };
-            var position = await find.ExecuteScalarAsync(ct) as string ?? "unknown";
+            var value = await find.ExecuteScalarAsync(ct) as string ?? "unknown";
             throw new InvalidOperationException(
-                $"ledger.events holds two events at the same stream position {position} (stream_type, stream_id, stream_seq), " +
-                $"so {StreamPositionConstraint} cannot be restored", ex);
+                $"ledger.events holds two events with {duplicate} {value} ({columns}), so {name} cannot be restored", ex);
         }
     }
 }
