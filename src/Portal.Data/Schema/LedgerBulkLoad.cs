@@ -93,73 +93,113 @@ public static class LedgerBulkLoad
         return true;
     }
 
+    /// <summary>Index builds that run at once during <see cref="RestoreAsync"/>: one per core of the database server here (docs/performance.md §1).</summary>
+    public const int RestoreConnections = 2;
+
     /// <summary>
     /// Creates every secondary index that is missing and adds every unique constraint back that is
     /// missing; returns how many were created. Cheap when all exist.
     /// </summary>
-    /// <remarks>Raises <c>maintenance_work_mem</c> for this session so each index is built with one sort.</remarks>
+    /// <remarks>
+    /// The builds run on <see cref="RestoreConnections"/> connections at once, largest first: one build
+    /// is a heap scan and a sort in one backend (plus at most one parallel worker), so a second connection
+    /// keeps the other core busy. A unique constraint is built as a unique index (which takes a lock that
+    /// lets other index builds run) and attached with <c>ADD CONSTRAINT … UNIQUE USING INDEX</c> after all
+    /// builds (that lock does not); the result is the constraint the migration made. An interrupted restore
+    /// leaves at most a unique index without its constraint, which the next restore attaches.
+    /// Each session raises <c>maintenance_work_mem</c> so each index is built with one sort.
+    /// </remarks>
     /// <exception cref="InvalidOperationException">Two events share a stream position, an event id or an
     /// idempotency key, so that constraint cannot be added back; the message names one such value.</exception>
     public static async Task<int> RestoreAsync(string ownerConnectionString, CancellationToken ct = default)
     {
         await using var connection = new NpgsqlConnection(ownerConnectionString);
         await connection.OpenAsync(ct);
-        var missing = new List<(string Name, string Definition)>();
-        foreach (var index in SecondaryIndexes)
-        {
-            await using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection);
-            exists.Parameters.Add(new() { Value = "ledger." + index.Name });
-            if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
-                missing.Add(index);
-        }
+        var builds = new List<string>();
         var missingConstraints = new List<(string Name, string Columns, string Duplicate)>();
         foreach (var constraint in UniqueConstraints)
         {
             await using var exists = new NpgsqlCommand(
                 "SELECT NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'ledger.events'::regclass AND conname = $1)", connection);
             exists.Parameters.Add(new() { Value = constraint.Name });
-            if ((bool)(await exists.ExecuteScalarAsync(ct))!)
-                missingConstraints.Add(constraint);
+            if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
+                continue;
+            missingConstraints.Add(constraint);
+            builds.Add($"CREATE UNIQUE INDEX IF NOT EXISTS {constraint.Name} ON ledger.events ({constraint.Columns})");
         }
-        if (missing.Count == 0 && missingConstraints.Count == 0)
-            return 0;
-        await using (var mem = new NpgsqlCommand("SET maintenance_work_mem = '512MB'", connection))
-            await mem.ExecuteNonQueryAsync(ct);
-        foreach (var constraint in missingConstraints)
-            await AddUniqueConstraintAsync(connection, constraint, ct);
-        foreach (var (name, definition) in missing)
+        var missingIndexes = 0;
+        foreach (var (name, definition) in SecondaryIndexes)
         {
-            await using var create = new NpgsqlCommand($"CREATE INDEX IF NOT EXISTS {name} {definition}", connection) { CommandTimeout = 0 };
-            await create.ExecuteNonQueryAsync(ct);
+            await using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection);
+            exists.Parameters.Add(new() { Value = "ledger." + name });
+            if ((bool)(await exists.ExecuteScalarAsync(ct))!)
+                continue;
+            missingIndexes++;
+            builds.Add($"CREATE INDEX IF NOT EXISTS {name} {definition}");
         }
-        await using (var analyze = new NpgsqlCommand("ANALYZE ledger.events", connection) { CommandTimeout = 0 })
-            await analyze.ExecuteNonQueryAsync(ct);
-        return missing.Count + missingConstraints.Count;
-    }
+        if (builds.Count == 0)
+            return 0;
 
-    private static async Task AddUniqueConstraintAsync(
-        NpgsqlConnection connection, (string Name, string Columns, string Duplicate) constraint, CancellationToken ct)
-    {
-        var (name, columns, duplicate) = constraint;
+        // Unique indexes first (they can fail, and the wide text keys are the largest), then in list order.
+        var queue = new System.Collections.Concurrent.ConcurrentQueue<string>(builds);
+        var workers = new Task[Math.Min(RestoreConnections, builds.Count)];
+        for (var w = 0; w < workers.Length; w++)
+            workers[w] = BuildIndexesAsync(ownerConnectionString, queue, ct);
         try
         {
-            await using var add = new NpgsqlCommand($"ALTER TABLE ledger.events ADD CONSTRAINT {name} UNIQUE ({columns})", connection)
-            {
-                CommandTimeout = 0,
-            };
-            await add.ExecuteNonQueryAsync(ct);
+            await Task.WhenAll(workers);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // The server's detail names the key only with "Include Error Detail"; find one ourselves.
+            throw await DuplicateAsync(connection, missingConstraints, ex, ct);
+        }
+        foreach (var (name, _, _) in missingConstraints)
+        {
+            await using var attach = new NpgsqlCommand($"ALTER TABLE ledger.events ADD CONSTRAINT {name} UNIQUE USING INDEX {name}", connection);
+            await attach.ExecuteNonQueryAsync(ct);
+        }
+        await using (var analyze = new NpgsqlCommand("ANALYZE ledger.events", connection) { CommandTimeout = 0 })
+            await analyze.ExecuteNonQueryAsync(ct);
+        return missingIndexes + missingConstraints.Count;
+    }
+
+    private static async Task BuildIndexesAsync(string ownerConnectionString, System.Collections.Concurrent.ConcurrentQueue<string> queue, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        await using (var mem = new NpgsqlCommand("SET maintenance_work_mem = '512MB'", connection))
+            await mem.ExecuteNonQueryAsync(ct);
+        while (queue.TryDequeue(out var sql))
+        {
+            try
+            {
+                await using var create = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+                await create.ExecuteNonQueryAsync(ct);
+            }
+            catch
+            {
+                queue.Clear(); // the other connection stops after its current build
+                throw;
+            }
+        }
+    }
+
+    /// <summary>The error for a unique index that could not be built: names one duplicated value.</summary>
+    private static async Task<InvalidOperationException> DuplicateAsync(NpgsqlConnection connection,
+        IReadOnlyList<(string Name, string Columns, string Duplicate)> constraints, PostgresException ex, CancellationToken ct)
+    {
+        // The server's detail names the key only with "Include Error Detail"; find one ourselves.
+        foreach (var (name, columns, duplicate) in constraints)
+        {
             await using var find = new NpgsqlCommand($"""
                 SELECT format('(%s)', concat_ws(', ', {columns})) FROM ledger.events
                 WHERE ROW({columns}) IS NOT NULL -- NULLs never collide (many events have no idempotency key)
                 GROUP BY {columns} HAVING count(*) > 1 LIMIT 1
                 """, connection) { CommandTimeout = 0 };
-            var value = await find.ExecuteScalarAsync(ct) as string ?? "unknown";
-            throw new InvalidOperationException(
-                $"ledger.events holds two events with {duplicate} {value} ({columns}), so {name} cannot be restored", ex);
+            if (await find.ExecuteScalarAsync(ct) is string value)
+                return new InvalidOperationException(
+                    $"ledger.events holds two events with {duplicate} {value} ({columns}), so {name} cannot be restored", ex);
         }
+        return new InvalidOperationException("a unique index of ledger.events could not be rebuilt: " + ex.MessageText, ex);
     }
 }
