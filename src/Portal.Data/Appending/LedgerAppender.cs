@@ -39,6 +39,7 @@ public sealed class LedgerAppender : IAsyncDisposable
     private readonly DateTime startedAt;
     private readonly BulkLoadHeads? bulkHeads;
     private readonly BulkLoadWritten? bulkWritten;
+    private readonly BulkLoadTurns? bulkTurns;
 
     // Frontier of the Merkle tree over the committed ledger, so a checkpoint needs no full reread.
     private CompactRange tree = CompactRange.Empty();
@@ -70,6 +71,7 @@ public sealed class LedgerAppender : IAsyncDisposable
         startedAt = time.GetUtcNow().UtcDateTime;
         bulkHeads = options.BulkLoad ? new BulkLoadHeads() : null;
         bulkWritten = options.BulkLoad ? new BulkLoadWritten() : null;
+        bulkTurns = options.BulkLoad ? new BulkLoadTurns() : null;
     }
 
     /// <summary>
@@ -93,27 +95,53 @@ public sealed class LedgerAppender : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0)
             return [];
+        if (bulkTurns is not null)
+            return await AppendBulkAsync(batch, durability, bulkTurns.Take(), ct);
         var prepared = await PrepareAsync(batch, ct);
-
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        Plan plan;
-        if (bulkHeads is null)
+        var plan = await AppendInTransactionAsync(connection, prepared, durability, ct);
+        await AddToTreeAsync(plan, ct);
+        await CheckpointIfDueAsync(connection, plan, ct);
+        return plan.Results;
+    }
+
+    /// <summary>
+    /// A bulk-load batch: prepared on the thread pool as soon as it is handed in, then written in its turn
+    /// (<see cref="BulkLoadTurns"/>), so the caller can hand in the next batch while this one is written.
+    /// </summary>
+    private async Task<IReadOnlyList<AppendedEvent>> AppendBulkAsync(
+        IReadOnlyList<NewEvent> batch, AppendDurability durability, BulkLoadTurns.Turn turn, CancellationToken ct)
+    {
+        NpgsqlConnection? connection = null;
+        try
         {
-            plan = await AppendInTransactionAsync(connection, prepared, durability, ct);
-        }
-        else
-        {
-            await bulkHeads.Gate.WaitAsync(ct);
+            Plan plan;
             try
             {
+                var prepared = await Task.Run(() => PrepareAsync(batch, ct), ct);
+                await turn.WaitAsync(ct);
+                connection = await dataSource.OpenConnectionAsync(ct);
                 plan = await AppendInTransactionAsync(connection, prepared, durability, ct);
+                await AddToTreeAsync(plan, ct); // in the turn, so the in-memory tree grows in ledger order
             }
-            finally
+            catch (Exception ex)
             {
-                bulkHeads.Gate.Release();
+                turn.End(ex);
+                throw;
             }
+            turn.End(null);
+            await CheckpointIfDueAsync(connection, plan, ct);
+            return plan.Results;
         }
+        finally
+        {
+            if (connection is not null)
+                await connection.DisposeAsync();
+        }
+    }
 
+    private async Task AddToTreeAsync(Plan plan, CancellationToken ct)
+    {
         if (plan.Appended.Count > 0)
         {
             await treeGate.WaitAsync(ct);
@@ -138,21 +166,24 @@ public sealed class LedgerAppender : IAsyncDisposable
             {
                 treeGate.Release();
             }
-            // Decided before the commit, so a checkpoint only ever follows a flushed commit.
-            if (plan.CheckpointDue)
+        }
+    }
+
+    private async Task CheckpointIfDueAsync(NpgsqlConnection connection, Plan plan, CancellationToken ct)
+    {
+        // Decided before the commit, so a checkpoint only ever follows a flushed commit.
+        if (plan.Appended.Count > 0 && plan.CheckpointDue)
+        {
+            try
             {
-                try
-                {
-                    await CheckpointAsync(connection, force: false, ct);
-                }
-                catch (Exception ex)
-                {
-                    // The events are committed; say so, so the caller does not treat this as a failed append.
-                    throw new CheckpointFailedException(plan.Results, ex);
-                }
+                await CheckpointAsync(connection, force: false, ct);
+            }
+            catch (Exception ex)
+            {
+                // The events are committed; say so, so the caller does not treat this as a failed append.
+                throw new CheckpointFailedException(plan.Results, ex);
             }
         }
-        return plan.Results;
     }
 
     /// <summary>
@@ -171,7 +202,6 @@ public sealed class LedgerAppender : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         treeGate.Dispose();
-        bulkHeads?.Gate.Dispose();
         if (ownsDataSource)
             await dataSource.DisposeAsync();
     }

@@ -132,6 +132,55 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
     }
 
     [Fact]
+    public async Task BulkAppend_BatchesHandedInWithoutWaiting_WrittenInCallOrder()
+    {
+        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        {
+            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
+            await using (var appender = BulkAppender(writer))
+            {
+                // Later batches supersede events of earlier ones, so any reordering would be refused.
+                var inFlight = new List<Task<IReadOnlyList<AppendedEvent>>>();
+                NewEvent? previous = null;
+                for (var b = 0; b < 6; b++)
+                {
+                    var batch = Enumerable.Range(0, 40).Select(i => LedgerTestData.Event("order-" + (i % 4), b * 40 + i) with { EventId = Guid.CreateVersion7() }).ToList();
+                    if (previous is not null)
+                        batch[0] = batch[0] with { Supersedes = previous.EventId };
+                    previous = batch[^1];
+                    inFlight.Add(appender.AppendAsync(batch));
+                }
+                var results = await Task.WhenAll(inFlight);
+                results.Select(r => r[^1].Seq).ShouldBe([40L, 80, 120, 160, 200, 240]);
+            }
+            (await LedgerBulkLoad.RestoreAsync(superuser)).ShouldBe(Restored);
+            var rows = await LedgerTestData.ReadAllAsync(superuser);
+            rows.Count.ShouldBe(240);
+            LedgerTestData.AssertChainsIntact(rows);
+        });
+    }
+
+    [Fact]
+    public async Task BulkAppend_BatchInFlightBehindAFailedOne_FailsAndAppendsNothing()
+    {
+        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        {
+            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
+            await using var appender = BulkAppender(writer);
+            var failing = appender.AppendAsync([LedgerTestData.Event("fail", 1) with { Supersedes = Guid.CreateVersion7() }]);
+            var behind = appender.AppendAsync([LedgerTestData.Event("fail", 2)]);
+
+            await Should.ThrowAsync<ArgumentException>(() => failing);
+            (await Should.ThrowAsync<InvalidOperationException>(() => behind)).Message.ShouldContain("an earlier batch failed");
+            (await LedgerTestData.ReadAllAsync(superuser)).Count.ShouldBe(0);
+
+            // Handed in after the failure was seen: appended normally.
+            (await appender.AppendAsync([LedgerTestData.Event("fail", 3)]))[0].Seq.ShouldBe(1);
+            (await LedgerBulkLoad.RestoreAsync(superuser)).ShouldBe(Restored);
+        });
+    }
+
+    [Fact]
     public async Task Restore_DuplicateEventId_FailsNamingIt()
     {
         await WithEmptyLedgerAsync(async (superuser, writer) =>
