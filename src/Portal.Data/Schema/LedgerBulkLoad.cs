@@ -19,7 +19,7 @@ namespace AuditPortal.Data.Schema;
 /// survive a seed silently. The primary key on seq stays: its inserts are in order, so it is cheap.</para>
 /// <para>Runs as the table owner (the superuser that ran <c>ledger init</c>); the writer role cannot
 /// drop indexes. Idempotent and safe if interrupted: <see cref="RestoreAsync"/> uses
-/// <c>CREATE INDEX IF NOT EXISTS</c>, and <c>ledger init</c> and <c>ledger seed</c> both call it, so a
+/// <c>CREATE [UNIQUE] INDEX IF NOT EXISTS</c>, and <c>ledger init</c> and <c>ledger seed</c> both call it, so a
 /// seed killed half-way leaves a ledger whose indexes come back on the next init or seed. Missing
 /// secondary indexes only make investigation queries slower; they never change what is stored or
 /// verified.</para>
