@@ -143,14 +143,35 @@ public static class LedgerCommands
                         batches.Writer.Complete(ex);
                     }
                 }, ct);
-                await foreach (var chunk in batches.Reader.ReadAllAsync(ct))
+                // A bulk appender takes the next batch while it writes this one (it prepares it meanwhile and
+                // writes batches in the order handed in), so keep two in flight; the normal appender one.
+                var inFlight = new Queue<(Task Append, int Count)>();
+                async Task CompleteOldestAsync()
                 {
-                    await appender.AppendAsync(chunk, ct);
-                    done += chunk.Count;
-                    if (done % 100_000 < chunk.Count || done == total)
+                    var (append, count) = inFlight.Dequeue();
+                    try
+                    {
+                        await append;
+                    }
+                    catch
+                    {
+                        // Let the batch behind it end (it fails too, or commits) before the appender is disposed.
+                        await Task.WhenAll(inFlight.Select(f => f.Append)).ContinueWith(_ => { }, TaskScheduler.Default);
+                        throw;
+                    }
+                    done += count;
+                    if (done % 100_000 < count || done == total)
                         await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                             $"  {done:N0} / {total:N0} events ({done / clock.Elapsed.TotalSeconds:N0} events/s)"));
                 }
+                await foreach (var chunk in batches.Reader.ReadAllAsync(ct))
+                {
+                    inFlight.Enqueue((appender.AppendAsync(chunk, ct), chunk.Count));
+                    if (inFlight.Count >= (bulk ? 2 : 1))
+                        await CompleteOldestAsync();
+                }
+                while (inFlight.Count > 0)
+                    await CompleteOldestAsync();
                 await producer;
                 appendSeconds = clock.Elapsed.TotalSeconds;
                 var checkpoint = await appender.CreateCheckpointAsync(ct);

@@ -39,10 +39,12 @@ public sealed record AppenderOptions
     public Func<byte[]>? IvSource { get; init; }
 
     /// <summary>
-    /// Only for <c>ledger seed</c> into an empty ledger whose stream-position constraint
+    /// Only for <c>ledger seed</c> into an empty ledger whose unique constraints
     /// <see cref="Schema.LedgerBulkLoad.DropIfEmptyAsync"/> dropped: the appender keeps the heads of the
-    /// streams it wrote in memory instead of probing that index, and stops with
-    /// <see cref="InvalidOperationException"/> if anyone else appended meanwhile.
+    /// streams, the event ids and the idempotency-key fingerprints it wrote in memory instead of probing
+    /// those indexes, writes batches in the order they are handed in (a caller may hand in the next one
+    /// before the last completes), and stops with <see cref="InvalidOperationException"/> if anyone else
+    /// appended meanwhile.
     /// </summary>
     public bool BulkLoad { get; init; }
 

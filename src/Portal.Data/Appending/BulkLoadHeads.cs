@@ -10,14 +10,11 @@ namespace AuditPortal.Data.Appending;
 /// <remarks>
 /// Valid only while nobody else appends: every batch, under the append lock, compares the ledger head
 /// with the head this appender last committed (<see cref="EnsureNoOtherWriter"/>) and stops the load if
-/// they differ. Batches are serialized by <see cref="Gate"/>. About 150 bytes per stream.
+/// they differ. Batches are serialized by <see cref="BulkLoadTurns"/>. About 150 bytes per stream.
 /// </remarks>
 internal sealed class BulkLoadHeads
 {
     private readonly Dictionary<StreamKey, (long Seq, byte[] Hash)> streams = [];
-
-    /// <summary>One batch at a time: the heads are read at the start of a batch and updated after its commit.</summary>
-    public SemaphoreSlim Gate { get; } = new(1, 1);
 
     /// <summary>The global head (seq) this appender last committed; 0 before the first batch (the ledger was empty).</summary>
     public long Head { get; private set; }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Checkpoints;
 using AuditPortal.Data.PersonalData;
@@ -37,6 +38,8 @@ public sealed class LedgerAppender : IAsyncDisposable
     private readonly PersonalDataCipher cipher;
     private readonly DateTime startedAt;
     private readonly BulkLoadHeads? bulkHeads;
+    private readonly BulkLoadWritten? bulkWritten;
+    private readonly BulkLoadTurns? bulkTurns;
 
     // Frontier of the Merkle tree over the committed ledger, so a checkpoint needs no full reread.
     private CompactRange tree = CompactRange.Empty();
@@ -67,6 +70,8 @@ public sealed class LedgerAppender : IAsyncDisposable
         cipher = new PersonalDataCipher(options.IvSource);
         startedAt = time.GetUtcNow().UtcDateTime;
         bulkHeads = options.BulkLoad ? new BulkLoadHeads() : null;
+        bulkWritten = options.BulkLoad ? new BulkLoadWritten() : null;
+        bulkTurns = options.BulkLoad ? new BulkLoadTurns() : null;
     }
 
     /// <summary>
@@ -90,27 +95,53 @@ public sealed class LedgerAppender : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0)
             return [];
+        if (bulkTurns is not null)
+            return await AppendBulkAsync(batch, durability, bulkTurns.Take(), ct);
         var prepared = await PrepareAsync(batch, ct);
-
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        Plan plan;
-        if (bulkHeads is null)
+        var plan = await AppendInTransactionAsync(connection, prepared, durability, ct);
+        await AddToTreeAsync(plan, ct);
+        await CheckpointIfDueAsync(connection, plan, ct);
+        return plan.Results;
+    }
+
+    /// <summary>
+    /// A bulk-load batch: prepared on the thread pool as soon as it is handed in, then written in its turn
+    /// (<see cref="BulkLoadTurns"/>), so the caller can hand in the next batch while this one is written.
+    /// </summary>
+    private async Task<IReadOnlyList<AppendedEvent>> AppendBulkAsync(
+        IReadOnlyList<NewEvent> batch, AppendDurability durability, BulkLoadTurns.Turn turn, CancellationToken ct)
+    {
+        NpgsqlConnection? connection = null;
+        try
         {
-            plan = await AppendInTransactionAsync(connection, prepared, durability, ct);
-        }
-        else
-        {
-            await bulkHeads.Gate.WaitAsync(ct);
+            Plan plan;
             try
             {
+                var prepared = await Task.Run(() => PrepareAsync(batch, ct), ct);
+                await turn.WaitAsync(ct);
+                connection = await dataSource.OpenConnectionAsync(ct);
                 plan = await AppendInTransactionAsync(connection, prepared, durability, ct);
+                await AddToTreeAsync(plan, ct); // in the turn, so the in-memory tree grows in ledger order
             }
-            finally
+            catch (Exception ex)
             {
-                bulkHeads.Gate.Release();
+                turn.End(ex);
+                throw;
             }
+            turn.End(null);
+            await CheckpointIfDueAsync(connection, plan, ct);
+            return plan.Results;
         }
+        finally
+        {
+            if (connection is not null)
+                await connection.DisposeAsync();
+        }
+    }
 
+    private async Task AddToTreeAsync(Plan plan, CancellationToken ct)
+    {
         if (plan.Appended.Count > 0)
         {
             await treeGate.WaitAsync(ct);
@@ -135,21 +166,24 @@ public sealed class LedgerAppender : IAsyncDisposable
             {
                 treeGate.Release();
             }
-            // Decided before the commit, so a checkpoint only ever follows a flushed commit.
-            if (plan.CheckpointDue)
+        }
+    }
+
+    private async Task CheckpointIfDueAsync(NpgsqlConnection connection, Plan plan, CancellationToken ct)
+    {
+        // Decided before the commit, so a checkpoint only ever follows a flushed commit.
+        if (plan.Appended.Count > 0 && plan.CheckpointDue)
+        {
+            try
             {
-                try
-                {
-                    await CheckpointAsync(connection, force: false, ct);
-                }
-                catch (Exception ex)
-                {
-                    // The events are committed; say so, so the caller does not treat this as a failed append.
-                    throw new CheckpointFailedException(plan.Results, ex);
-                }
+                await CheckpointAsync(connection, force: false, ct);
+            }
+            catch (Exception ex)
+            {
+                // The events are committed; say so, so the caller does not treat this as a failed append.
+                throw new CheckpointFailedException(plan.Results, ex);
             }
         }
-        return plan.Results;
     }
 
     /// <summary>
@@ -168,7 +202,6 @@ public sealed class LedgerAppender : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         treeGate.Dispose();
-        bulkHeads?.Gate.Dispose();
         if (ownsDataSource)
             await dataSource.DisposeAsync();
     }
@@ -208,34 +241,51 @@ public sealed class LedgerAppender : IAsyncDisposable
 
         var now = time.GetUtcNow();
         var result = new Prepared[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
+        // One expanded key per subject for the whole batch instead of one per field.
+        var subjectCiphers = new Dictionary<string, AesGcm>(StringComparer.Ordinal);
+        try
         {
-            var e = batch[i];
-            JsonNode payload = e.Payload;
-            if (e.PersonalFields.Count > 0)
-            {
-                var copy = (JsonObject)e.Payload.DeepClone();
-                foreach (var field in e.PersonalFields)
-                    copy[field.Name] = cipher.Encrypt(field.SubjectId, field.Name, copy[field.Name], keys[field.SubjectId]);
-                payload = copy;
-            }
-            string json;
-            try
-            {
-                json = PayloadCanonicalizer.Canonicalize(payload);
-            }
-            catch (ArgumentException ex)
-            {
-                throw new ArgumentException($"batch[{i}]: {ex.Message}", nameof(batch), ex);
-            }
-            result[i] = new Prepared(
-                e, i,
-                e.EventId ?? Guid.CreateVersion7(now),
-                json,
-                LedgerTime.Truncate(e.OccurredAt),
-                LedgerTime.Truncate(e.RecordedAt ?? now.UtcDateTime));
+            for (var i = 0; i < batch.Count; i++)
+                result[i] = Prepare(batch[i], i, keys, subjectCiphers, now);
+        }
+        finally
+        {
+            foreach (var aes in subjectCiphers.Values)
+                aes.Dispose();
         }
         return result;
+    }
+
+    private Prepared Prepare(NewEvent e, int i, IReadOnlyDictionary<string, byte[]> keys,
+        Dictionary<string, AesGcm> subjectCiphers, DateTimeOffset now)
+    {
+        JsonNode payload = e.Payload;
+        if (e.PersonalFields.Count > 0)
+        {
+            var copy = (JsonObject)e.Payload.DeepClone();
+            foreach (var field in e.PersonalFields)
+            {
+                if (!subjectCiphers.TryGetValue(field.SubjectId, out var aes))
+                    subjectCiphers[field.SubjectId] = aes = PersonalDataCipher.CreateAes(keys[field.SubjectId]);
+                copy[field.Name] = cipher.Encrypt(field.SubjectId, field.Name, copy[field.Name], aes);
+            }
+            payload = copy;
+        }
+        string json;
+        try
+        {
+            json = PayloadCanonicalizer.Canonicalize(payload);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"batch[{i}]: {ex.Message}", "batch", ex);
+        }
+        return new Prepared(
+            e, i,
+            e.EventId ?? Guid.CreateVersion7(now),
+            json,
+            LedgerTime.Truncate(e.OccurredAt),
+            LedgerTime.Truncate(e.RecordedAt ?? now.UtcDateTime));
     }
 
     private static void Validate(NewEvent e, int i)
@@ -301,8 +351,21 @@ public sealed class LedgerAppender : IAsyncDisposable
                 idSet.Add(s);
             streamSet.Add(new StreamKey(source.StreamType, source.StreamId));
         }
-        var idempotencyKeys = keySet.ToArray();
-        var mentionedIds = idSet.ToArray();
+        // A bulk load answers from memory what the dropped unique indexes would (BulkLoadWritten); it asks
+        // the table only about keys it may have written before, which is rare and exact.
+        string[] idempotencyKeys;
+        Guid[] mentionedIds;
+        if (bulkWritten is null)
+        {
+            idempotencyKeys = keySet.ToArray();
+            mentionedIds = idSet.ToArray();
+        }
+        else
+        {
+            keySet.RemoveWhere(k => !bulkWritten.MayContainKey(k));
+            idempotencyKeys = keySet.ToArray();
+            mentionedIds = [];
+        }
         var streams = streamSet.ToArray();
 
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -394,6 +457,14 @@ public sealed class LedgerAppender : IAsyncDisposable
             }
         }
         bulkHeads?.EnsureNoOtherWriter(head);
+        if (bulkWritten is not null)
+        {
+            foreach (var id in idSet)
+            {
+                if (bulkWritten.ContainsId(id))
+                    existingIds.Add(id);
+            }
+        }
         var headBefore = head;
         var headHashBefore = prevHash;
 
@@ -425,6 +496,9 @@ public sealed class LedgerAppender : IAsyncDisposable
             var (streamSeq, streamPrev) = streamHeads.TryGetValue(stream, out var sh) ? sh
                 : bulkHeads is not null && bulkHeads.TryGet(stream, out var bh) ? bh
                 : (0L, HashHex.Zero);
+            // The leaf hash covers every member but Hash itself, so it is written into the record's own
+            // array: no second record (a `with` copy per event was a visible share of the seed's GC).
+            var hash = new byte[HashHex.HashSize];
             var record = new LedgerEvent
             {
                 Seq = head + 1,
@@ -444,9 +518,9 @@ public sealed class LedgerAppender : IAsyncDisposable
                 IdempotencyKey = e.IdempotencyKey,
                 PrevHash = prevHash,
                 StreamPrevHash = streamPrev,
+                Hash = hash,
             };
-            var hash = EventRecord.LeafHash(record);
-            record = record with { Hash = hash };
+            EventRecord.ComputeLeafHash(record, hash);
             appended.Add(record);
             appendedIds.Add(p.EventId);
             head = record.Seq;
@@ -476,6 +550,11 @@ public sealed class LedgerAppender : IAsyncDisposable
             }
             await tx.CommitAsync(ct);
             bulkHeads?.Committed(head, streamHeads);
+            if (bulkWritten is not null)
+            {
+                foreach (var r in appended)
+                    bulkWritten.Add(r.EventId, r.IdempotencyKey);
+            }
         }
         else
         {

@@ -150,7 +150,9 @@ public sealed class KeyStore
     private static string[] Distinct(IEnumerable<string> subjectIds)
     {
         ArgumentNullException.ThrowIfNull(subjectIds);
-        var subjects = subjectIds.Distinct(StringComparer.Ordinal).ToArray();
+        // Sorted: concurrent appenders insert the new keys of overlapping subjects in one order, so they
+        // wait for each other instead of deadlocking (seen with two seed batches in flight).
+        var subjects = subjectIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         if (subjects.Any(string.IsNullOrEmpty))
             throw new ArgumentException("subject ids must not be empty", nameof(subjectIds));
         return subjects;

@@ -26,18 +26,29 @@ public sealed class PersonalDataCipher(Func<byte[]>? ivSource = null)
     /// <summary>Encrypts <paramref name="value"/> (any JSON value, including null) into an envelope object.</summary>
     public JsonObject Encrypt(string subjectId, string fieldName, JsonNode? value, ReadOnlySpan<byte> key)
     {
-        ArgumentException.ThrowIfNullOrEmpty(subjectId);
-        ArgumentException.ThrowIfNullOrEmpty(fieldName);
         if (key.Length != KeySize)
             throw new ArgumentException($"subject keys are {KeySize} bytes, got {key.Length}", nameof(key));
+        using var aes = CreateAes(key);
+        return Encrypt(subjectId, fieldName, value, aes);
+    }
+
+    /// <summary>
+    /// As <see cref="Encrypt(string, string, JsonNode?, ReadOnlySpan{byte})"/> with the subject's key already
+    /// expanded (<see cref="CreateAes"/>): the appender encrypts many fields of one subject per batch, and
+    /// expanding the key is a share of each encryption of these short values.
+    /// </summary>
+    public JsonObject Encrypt(string subjectId, string fieldName, JsonNode? value, AesGcm key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subjectId);
+        ArgumentException.ThrowIfNullOrEmpty(fieldName);
+        ArgumentNullException.ThrowIfNull(key);
         var iv = ivSource();
         if (iv.Length != IvSize)
             throw new InvalidOperationException($"the IV source returned {iv.Length} bytes, want {IvSize}");
 
         var plaintext = Encoding.UTF8.GetBytes(PayloadCanonicalizer.Canonicalize(value));
         var output = new byte[plaintext.Length + TagSize];
-        using (var aes = new AesGcm(key, TagSize))
-            aes.Encrypt(iv, plaintext, output.AsSpan(0, plaintext.Length), output.AsSpan(plaintext.Length), Aad(subjectId, fieldName));
+        key.Encrypt(iv, plaintext, output.AsSpan(0, plaintext.Length), output.AsSpan(plaintext.Length), Aad(subjectId, fieldName));
 
         return new JsonObject
         {
@@ -46,6 +57,14 @@ public sealed class PersonalDataCipher(Func<byte[]>? ivSource = null)
             ["iv"] = Convert.ToBase64String(iv),
             ["sub"] = subjectId,
         };
+    }
+
+    /// <summary>The AES-GCM instance for a 32-byte subject key, with the envelope's tag size; the caller disposes it.</summary>
+    public static AesGcm CreateAes(ReadOnlySpan<byte> key)
+    {
+        if (key.Length != KeySize)
+            throw new ArgumentException($"subject keys are {KeySize} bytes, got {key.Length}", nameof(key));
+        return new AesGcm(key, TagSize);
     }
 
     /// <summary>

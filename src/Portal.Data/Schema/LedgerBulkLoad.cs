@@ -4,22 +4,22 @@ namespace AuditPortal.Data.Schema;
 
 /// <summary>
 /// The bulk-load path of <c>auditportal ledger seed</c> (PostgreSQL manual, "Populating a Database"):
-/// into an <em>empty</em> ledger, drop the non-unique secondary indexes of <c>ledger.events</c> and the
-/// stream-position unique constraint, append, and build them once at the end, which is far cheaper
+/// into an <em>empty</em> ledger, drop the non-unique secondary indexes of <c>ledger.events</c> and every
+/// unique constraint but the primary key, append, and build them once at the end, which is far cheaper
 /// than maintaining them row by row.
 /// </summary>
 /// <remarks>
 /// <para>Dropped: the investigation access paths (actor, action, occurred_at, recorded_at, supersedes,
 /// lineage inputs, the per-stream time orders and the first-event-of-stream indexes) and the unique
-/// constraint on (stream_type, stream_id, stream_seq), whose B-tree takes inserts in random order and was
-/// the most expensive index of a seed (docs/performance.md §1). While it is dropped the seeding appender
-/// keeps the stream heads it wrote in memory (<see cref="Appending.AppenderOptions.BulkLoad"/>);
-/// <see cref="RestoreAsync"/> adds the constraint back, which checks every row, so a duplicate stream
-/// position can never survive a seed silently. The primary key and the event-id and idempotency-key
-/// constraints stay: the appender probes them per batch.</para>
+/// constraints on (stream_type, stream_id, stream_seq), event_id and idempotency_key, whose B-trees take
+/// inserts in random order: with them the server spent about twice the CPU per row of a load with the
+/// primary key only (docs/performance.md §1). While they are dropped the seeding appender keeps the stream
+/// heads, event ids and idempotency keys it wrote in memory (<see cref="Appending.AppenderOptions.BulkLoad"/>);
+/// <see cref="RestoreAsync"/> adds the constraints back, which checks every row, so a duplicate can never
+/// survive a seed silently. The primary key on seq stays: its inserts are in order, so it is cheap.</para>
 /// <para>Runs as the table owner (the superuser that ran <c>ledger init</c>); the writer role cannot
 /// drop indexes. Idempotent and safe if interrupted: <see cref="RestoreAsync"/> uses
-/// <c>CREATE INDEX IF NOT EXISTS</c>, and <c>ledger init</c> and <c>ledger seed</c> both call it, so a
+/// <c>CREATE [UNIQUE] INDEX IF NOT EXISTS</c>, and <c>ledger init</c> and <c>ledger seed</c> both call it, so a
 /// seed killed half-way leaves a ledger whose indexes come back on the next init or seed. Missing
 /// secondary indexes only make investigation queries slower; they never change what is stored or
 /// verified.</para>
@@ -50,7 +50,18 @@ public static class LedgerBulkLoad
     public const string StreamPositionConstraint = "events_stream_type_stream_id_stream_seq_key";
 
     /// <summary>
-    /// Drops the secondary indexes and the stream-position constraint, only if <c>ledger.events</c> is empty (checked under a lock that
+    /// Name, columns and what a duplicate means of every unique constraint of <c>ledger.events</c> but the
+    /// primary key, as PostgreSQL named them in V001__ledger.sql. A test compares this list with the migrated schema.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Columns, string Duplicate)> UniqueConstraints { get; } =
+    [
+        (StreamPositionConstraint, "stream_type, stream_id, stream_seq", "the same stream position"),
+        ("events_event_id_key", "event_id", "the same event id"),
+        ("events_idempotency_key_key", "idempotency_key", "the same idempotency key"),
+    ];
+
+    /// <summary>
+    /// Drops the secondary indexes and the unique constraints but the primary key, only if <c>ledger.events</c> is empty (checked under a lock that
     /// keeps writers out until the drop commits). Returns false, dropping nothing, when it is not empty.
     /// </summary>
     public static async Task<bool> DropIfEmptyAsync(string ownerConnectionString, CancellationToken ct = default)
@@ -73,77 +84,122 @@ public static class LedgerBulkLoad
             await using var drop = new NpgsqlCommand($"DROP INDEX IF EXISTS ledger.{name}", connection, tx);
             await drop.ExecuteNonQueryAsync(ct);
         }
-        await using (var dropConstraint = new NpgsqlCommand(
-            $"ALTER TABLE ledger.events DROP CONSTRAINT IF EXISTS {StreamPositionConstraint}", connection, tx))
+        foreach (var (name, _, _) in UniqueConstraints)
+        {
+            await using var dropConstraint = new NpgsqlCommand($"ALTER TABLE ledger.events DROP CONSTRAINT IF EXISTS {name}", connection, tx);
             await dropConstraint.ExecuteNonQueryAsync(ct);
+        }
         await tx.CommitAsync(ct);
         return true;
     }
 
+    /// <summary>Index builds that run at once during <see cref="RestoreAsync"/>: one per core of the database server here (docs/performance.md §1).</summary>
+    public const int RestoreConnections = 2;
+
     /// <summary>
-    /// Creates every secondary index that is missing and adds the stream-position constraint back if it
-    /// is missing; returns how many were created. Cheap when all exist.
+    /// Creates every secondary index that is missing and adds every unique constraint back that is
+    /// missing; returns how many were created. Cheap when all exist.
     /// </summary>
-    /// <remarks>Raises <c>maintenance_work_mem</c> for this session so each index is built with one sort.</remarks>
-    /// <exception cref="InvalidOperationException">Two events share a stream position, so the constraint
-    /// cannot be added back; the message names one such position.</exception>
+    /// <remarks>
+    /// The builds run on <see cref="RestoreConnections"/> connections at once, largest first: one build
+    /// is a heap scan and a sort in one backend (plus at most one parallel worker), so a second connection
+    /// keeps the other core busy. A unique constraint is built as a unique index (which takes a lock that
+    /// lets other index builds run) and attached with <c>ADD CONSTRAINT … UNIQUE USING INDEX</c> after all
+    /// builds (that lock does not); the result is the constraint the migration made. An interrupted restore
+    /// leaves at most a unique index without its constraint, which the next restore attaches.
+    /// Each session raises <c>maintenance_work_mem</c> so each index is built with one sort.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">Two events share a stream position, an event id or an
+    /// idempotency key, so that constraint cannot be added back; the message names one such value.</exception>
     public static async Task<int> RestoreAsync(string ownerConnectionString, CancellationToken ct = default)
     {
         await using var connection = new NpgsqlConnection(ownerConnectionString);
         await connection.OpenAsync(ct);
-        var missing = new List<(string Name, string Definition)>();
-        foreach (var index in SecondaryIndexes)
+        var builds = new List<string>();
+        var missingConstraints = new List<(string Name, string Columns, string Duplicate)>();
+        foreach (var constraint in UniqueConstraints)
+        {
+            await using var exists = new NpgsqlCommand(
+                "SELECT NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'ledger.events'::regclass AND conname = $1)", connection);
+            exists.Parameters.Add(new() { Value = constraint.Name });
+            if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
+                continue;
+            missingConstraints.Add(constraint);
+            builds.Add($"CREATE UNIQUE INDEX IF NOT EXISTS {constraint.Name} ON ledger.events ({constraint.Columns})");
+        }
+        var missingIndexes = 0;
+        foreach (var (name, definition) in SecondaryIndexes)
         {
             await using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection);
-            exists.Parameters.Add(new() { Value = "ledger." + index.Name });
-            if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
-                missing.Add(index);
+            exists.Parameters.Add(new() { Value = "ledger." + name });
+            if ((bool)(await exists.ExecuteScalarAsync(ct))!)
+                continue;
+            missingIndexes++;
+            builds.Add($"CREATE INDEX IF NOT EXISTS {name} {definition}");
         }
-        bool constraintMissing;
-        await using (var exists = new NpgsqlCommand(
-            "SELECT NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'ledger.events'::regclass AND conname = $1)", connection))
-        {
-            exists.Parameters.Add(new() { Value = StreamPositionConstraint });
-            constraintMissing = (bool)(await exists.ExecuteScalarAsync(ct))!;
-        }
-        if (missing.Count == 0 && !constraintMissing)
+        if (builds.Count == 0)
             return 0;
-        await using (var mem = new NpgsqlCommand("SET maintenance_work_mem = '512MB'", connection))
-            await mem.ExecuteNonQueryAsync(ct);
-        if (constraintMissing)
-            await AddStreamPositionConstraintAsync(connection, ct);
-        foreach (var (name, definition) in missing)
-        {
-            await using var create = new NpgsqlCommand($"CREATE INDEX IF NOT EXISTS {name} {definition}", connection) { CommandTimeout = 0 };
-            await create.ExecuteNonQueryAsync(ct);
-        }
-        await using (var analyze = new NpgsqlCommand("ANALYZE ledger.events", connection) { CommandTimeout = 0 })
-            await analyze.ExecuteNonQueryAsync(ct);
-        return missing.Count + (constraintMissing ? 1 : 0);
-    }
 
-    private static async Task AddStreamPositionConstraintAsync(NpgsqlConnection connection, CancellationToken ct)
-    {
+        // Unique indexes first (they can fail, and the wide text keys are the largest), then in list order.
+        var queue = new System.Collections.Concurrent.ConcurrentQueue<string>(builds);
+        var workers = new Task[Math.Min(RestoreConnections, builds.Count)];
+        for (var w = 0; w < workers.Length; w++)
+            workers[w] = BuildIndexesAsync(ownerConnectionString, queue, ct);
         try
         {
-            await using var add = new NpgsqlCommand(
-                $"ALTER TABLE ledger.events ADD CONSTRAINT {StreamPositionConstraint} UNIQUE (stream_type, stream_id, stream_seq)", connection)
-            {
-                CommandTimeout = 0,
-            };
-            await add.ExecuteNonQueryAsync(ct);
+            await Task.WhenAll(workers);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // The server's detail names the key only with "Include Error Detail"; find one ourselves.
-            await using var find = new NpgsqlCommand("""
-                SELECT format('(%s, %s, %s)', stream_type, stream_id, stream_seq) FROM ledger.events
-                GROUP BY stream_type, stream_id, stream_seq HAVING count(*) > 1 LIMIT 1
-                """, connection) { CommandTimeout = 0 };
-            var position = await find.ExecuteScalarAsync(ct) as string ?? "unknown";
-            throw new InvalidOperationException(
-                $"ledger.events holds two events at the same stream position {position} (stream_type, stream_id, stream_seq), " +
-                $"so {StreamPositionConstraint} cannot be restored", ex);
+            throw await DuplicateAsync(connection, missingConstraints, ex, ct);
         }
+        foreach (var (name, _, _) in missingConstraints)
+        {
+            await using var attach = new NpgsqlCommand($"ALTER TABLE ledger.events ADD CONSTRAINT {name} UNIQUE USING INDEX {name}", connection);
+            await attach.ExecuteNonQueryAsync(ct);
+        }
+        await using (var analyze = new NpgsqlCommand("ANALYZE ledger.events", connection) { CommandTimeout = 0 })
+            await analyze.ExecuteNonQueryAsync(ct);
+        return missingIndexes + missingConstraints.Count;
+    }
+
+    private static async Task BuildIndexesAsync(string ownerConnectionString, System.Collections.Concurrent.ConcurrentQueue<string> queue, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        await using (var mem = new NpgsqlCommand("SET maintenance_work_mem = '512MB'", connection))
+            await mem.ExecuteNonQueryAsync(ct);
+        while (queue.TryDequeue(out var sql))
+        {
+            try
+            {
+                await using var create = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+                await create.ExecuteNonQueryAsync(ct);
+            }
+            catch
+            {
+                queue.Clear(); // the other connection stops after its current build
+                throw;
+            }
+        }
+    }
+
+    /// <summary>The error for a unique index that could not be built: names one duplicated value.</summary>
+    private static async Task<InvalidOperationException> DuplicateAsync(NpgsqlConnection connection,
+        IReadOnlyList<(string Name, string Columns, string Duplicate)> constraints, PostgresException ex, CancellationToken ct)
+    {
+        // The server's detail names the key only with "Include Error Detail"; find one ourselves.
+        foreach (var (name, columns, duplicate) in constraints)
+        {
+            await using var find = new NpgsqlCommand($"""
+                SELECT format('(%s)', concat_ws(', ', {columns})) FROM ledger.events
+                WHERE ROW({columns}) IS NOT NULL -- NULLs never collide (many events have no idempotency key)
+                GROUP BY {columns} HAVING count(*) > 1 LIMIT 1
+                """, connection) { CommandTimeout = 0 };
+            if (await find.ExecuteScalarAsync(ct) is string value)
+                return new InvalidOperationException(
+                    $"ledger.events holds two events with {duplicate} {value} ({columns}), so {name} cannot be restored", ex);
+        }
+        return new InvalidOperationException("a unique index of ledger.events could not be rebuilt: " + ex.MessageText, ex);
     }
 }

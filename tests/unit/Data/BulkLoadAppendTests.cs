@@ -29,7 +29,7 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
                     results[^1].Seq.ShouldBe((b + 1) * 30);
                 }
             }
-            (await LedgerBulkLoad.RestoreAsync(superuser)).ShouldBe(LedgerBulkLoad.SecondaryIndexes.Count + 1);
+            (await LedgerBulkLoad.RestoreAsync(superuser)).ShouldBe(Restored);
 
             var rows = await LedgerTestData.ReadAllAsync(superuser);
             rows.Count.ShouldBe(120);
@@ -56,7 +56,7 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
             var rows = await LedgerTestData.ReadAllAsync(superuser);
             rows.Count.ShouldBe(2);
             LedgerTestData.AssertChainsIntact(rows);
-            (await LedgerBulkLoad.RestoreAsync(superuser)).ShouldBe(LedgerBulkLoad.SecondaryIndexes.Count + 1);
+            (await LedgerBulkLoad.RestoreAsync(superuser)).ShouldBe(Restored);
         });
     }
 
@@ -81,6 +81,136 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
             error.Message.ShouldContain("same stream position");
             error.Message.ShouldContain("(account, dup, 2)");
         });
+    }
+
+    [Fact]
+    public async Task BulkAppend_IdempotencyKeyOfAnEarlierBatch_ReturnsTheFirstEventAndAppendsNothing()
+    {
+        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        {
+            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
+            await using (var appender = BulkAppender(writer))
+            {
+                var first = await appender.AppendAsync([LedgerTestData.Event("idem", 1, idempotencyKey: "k-1"), LedgerTestData.Event("idem", 2)]);
+                // Its unique index is dropped: the appender knows the key from memory and reads the row by it.
+                var again = await appender.AppendAsync([LedgerTestData.Event("idem", 3, idempotencyKey: "k-1"), LedgerTestData.Event("idem", 4, idempotencyKey: "k-2")]);
+
+                again[0].ShouldBe(first[0] with { AlreadyPresent = true });
+                again[1].AlreadyPresent.ShouldBeFalse();
+                again[1].Seq.ShouldBe(3);
+            }
+            (await LedgerBulkLoad.RestoreAsync(superuser)).ShouldBe(Restored);
+            var rows = await LedgerTestData.ReadAllAsync(superuser);
+            rows.Select(r => r.IdempotencyKey).ShouldBe(["k-1", null, "k-2"]);
+            LedgerTestData.AssertChainsIntact(rows);
+        });
+    }
+
+    [Fact]
+    public async Task BulkAppend_ReferencesToEarlierBatches_CheckedFromMemory()
+    {
+        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        {
+            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
+            await using var appender = BulkAppender(writer);
+            var first = await appender.AppendAsync([LedgerTestData.Event("refs", 1)]);
+            var corrected = LedgerTestData.Event("refs", 2) with { Supersedes = first[0].EventId };
+            var derived = LedgerTestData.Event("refs", 3) with { Lineage = new([first[0].EventId], "rule", "1") };
+            await appender.AppendAsync([corrected, derived]);
+
+            var unknown = Guid.CreateVersion7();
+            var dangling = await Should.ThrowAsync<ArgumentException>(() =>
+                appender.AppendAsync([LedgerTestData.Event("refs", 4) with { Supersedes = unknown }]));
+            dangling.Message.ShouldContain($"supersedes {unknown}");
+            var reused = await Should.ThrowAsync<ArgumentException>(() =>
+                appender.AppendAsync([LedgerTestData.Event("refs", 5) with { EventId = first[0].EventId }]));
+            reused.Message.ShouldContain("already in the ledger");
+
+            (await LedgerTestData.ReadAllAsync(superuser)).Count.ShouldBe(3);
+            (await LedgerBulkLoad.RestoreAsync(superuser)).ShouldBe(Restored);
+        });
+    }
+
+    [Fact]
+    public async Task BulkAppend_BatchesHandedInWithoutWaiting_WrittenInCallOrder()
+    {
+        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        {
+            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
+            await using (var appender = BulkAppender(writer))
+            {
+                // Later batches supersede events of earlier ones, so any reordering would be refused.
+                var inFlight = new List<Task<IReadOnlyList<AppendedEvent>>>();
+                NewEvent? previous = null;
+                for (var b = 0; b < 6; b++)
+                {
+                    var batch = Enumerable.Range(0, 40).Select(i => LedgerTestData.Event("order-" + (i % 4), b * 40 + i) with { EventId = Guid.CreateVersion7() }).ToList();
+                    if (previous is not null)
+                        batch[0] = batch[0] with { Supersedes = previous.EventId };
+                    previous = batch[^1];
+                    inFlight.Add(appender.AppendAsync(batch));
+                }
+                var results = await Task.WhenAll(inFlight);
+                results.Select(r => r[^1].Seq).ShouldBe([40L, 80, 120, 160, 200, 240]);
+            }
+            (await LedgerBulkLoad.RestoreAsync(superuser)).ShouldBe(Restored);
+            var rows = await LedgerTestData.ReadAllAsync(superuser);
+            rows.Count.ShouldBe(240);
+            LedgerTestData.AssertChainsIntact(rows);
+        });
+    }
+
+    [Fact]
+    public async Task BulkAppend_BatchInFlightBehindAFailedOne_FailsAndAppendsNothing()
+    {
+        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        {
+            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
+            await using var appender = BulkAppender(writer);
+            var failing = appender.AppendAsync([LedgerTestData.Event("fail", 1) with { Supersedes = Guid.CreateVersion7() }]);
+            var behind = appender.AppendAsync([LedgerTestData.Event("fail", 2)]);
+
+            await Should.ThrowAsync<ArgumentException>(() => failing);
+            (await Should.ThrowAsync<InvalidOperationException>(() => behind)).Message.ShouldContain("an earlier batch failed");
+            (await LedgerTestData.ReadAllAsync(superuser)).Count.ShouldBe(0);
+
+            // Handed in after the failure was seen: appended normally.
+            (await appender.AppendAsync([LedgerTestData.Event("fail", 3)]))[0].Seq.ShouldBe(1);
+            (await LedgerBulkLoad.RestoreAsync(superuser)).ShouldBe(Restored);
+        });
+    }
+
+    [Fact]
+    public async Task Restore_DuplicateEventId_FailsNamingIt()
+    {
+        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        {
+            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
+            await using (var bulk = BulkAppender(writer))
+                await bulk.AppendAsync([LedgerTestData.Event("dupid", 1), LedgerTestData.Event("dupid", 2)]);
+            await ExecuteAsync(superuser, """
+                INSERT INTO ledger.events SELECT seq + 10, event_id, stream_type, stream_id || '-copy', stream_seq, occurred_at, recorded_at,
+                  actor, action, client_address, schema_version, payload, supersedes, lineage_inputs, rule_id, rule_version, NULL,
+                  prev_hash, stream_prev_hash, hash FROM ledger.events WHERE seq = 2
+                """);
+            var id = await ScalarAsync(superuser, "SELECT event_id::text FROM ledger.events WHERE seq = 2");
+
+            var error = await Should.ThrowAsync<InvalidOperationException>(() => LedgerBulkLoad.RestoreAsync(superuser));
+
+            error.Message.ShouldContain("same event id");
+            error.Message.ShouldContain($"({id})");
+        });
+    }
+
+    /// <summary>What a restore after a bulk load creates: every secondary index and every dropped unique constraint.</summary>
+    private static int Restored => LedgerBulkLoad.SecondaryIndexes.Count + LedgerBulkLoad.UniqueConstraints.Count;
+
+    private static async Task<string> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 
     private static LedgerAppender BulkAppender(string writer) =>

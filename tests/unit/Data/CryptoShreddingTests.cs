@@ -16,6 +16,22 @@ public sealed class CryptoShreddingTests(PostgresFixture db) : IClassFixture<Pos
         PersonalFields = [new("name", subject), new("iban", subject)],
     };
 
+    /// <summary>Two appenders creating keys for the same new subjects, listed in opposite orders, used to deadlock.</summary>
+    [Fact]
+    public async Task GetOrCreateKeysAsync_ConcurrentOverlappingSubjectsInOppositeOrders_NoDeadlockSameKeys()
+    {
+        var keyStore = new KeyStore(db.DataSource(db.WriterConnectionString));
+        for (var round = 0; round < 10; round++)
+        {
+            var subjects = Enumerable.Range(0, 300).Select(i => $"deadlock-{round}-{i:D3}").ToArray();
+            var forward = Task.Run(() => keyStore.GetOrCreateKeysAsync(subjects));
+            var backward = Task.Run(() => keyStore.GetOrCreateKeysAsync(subjects.Reverse()));
+            var (a, b) = (await forward, await backward);
+            foreach (var subject in subjects)
+                a[subject].ShouldBe(b[subject]);
+        }
+    }
+
     [Fact]
     public async Task ShredAsync_PersonalFieldsBecomeErased_HashesStillVerify()
     {
