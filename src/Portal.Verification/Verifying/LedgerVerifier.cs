@@ -324,15 +324,19 @@ public sealed class LedgerVerifier
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="loop"/> on a new thread (LongRunning) at <see cref="LedgerVerifierOptions.ThreadNice"/>.
+    /// Its continuations go to the pool: the caller's code must not go on running on a low-priority thread.
+    /// </summary>
     private Task<T> OnOwnThread<T>(Func<T> loop) => Task.Factory.StartNew(() =>
     {
         if (options.ThreadNice > 0)
             ThreadCpuPriority.LowerCurrentThread(options.ThreadNice);
         return loop();
-        // Continuations go to the pool: the caller's code must not go on running on this low-priority thread.
     }, CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.RunContinuationsAsynchronously, TaskScheduler.Default);
 
     /// <summary>Reads <paramref name="source"/> into batches; any failure is handed to the hashing side through the channel.</summary>
+    /// <returns>True (a value only so that it runs through <see cref="OnOwnThread{T}"/> like the hashing loop).</returns>
     private static bool Read(IAsyncEnumerable<LedgerEvent> source, ChannelWriter<LedgerEvent[]> writer, CancellationToken cancellationToken)
     {
         try
