@@ -65,11 +65,19 @@ string[] seedArgs = ["ledger", "seed", "--events", events.ToString(CultureInfo.I
 var load0 = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 var server0 = ServerCpu.Seconds(dataDirectory);
 var client0 = Process.GetCurrentProcess().TotalProcessorTime;
+// Allocation and GC counts: unlike CPU seconds on this shared 2-core machine, they barely depend on load,
+// so they show the effect of an allocation cut in one run.
+var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
+var pause0 = GC.GetTotalPauseDuration();
+int[] collections0 = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 var clock = Stopwatch.StartNew();
 var output = new StringWriter(CultureInfo.InvariantCulture);
 var exit = await CliApplication.RunAsync(seedArgs, output, TextWriter.Null, environment);
 var wall = clock.Elapsed.TotalSeconds;
 var client = (Process.GetCurrentProcess().TotalProcessorTime - client0).TotalSeconds;
+var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
+var pause = (GC.GetTotalPauseDuration() - pause0).TotalSeconds;
+int[] collections = [GC.CollectionCount(0) - collections0[0], GC.CollectionCount(1) - collections0[1], GC.CollectionCount(2) - collections0[2]];
 var server = ServerCpu.Seconds(dataDirectory) - server0;
 var load1 = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 if (exit != 0)
@@ -83,6 +91,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
     load average before: {load0}; after: {load1}
     wall:        {wall,8:F1} s   {events / wall,10:N0} events/s
     client CPU:  {client,8:F1} s   {client * 1e6 / events,10:F1} µs/event   (user+sys of this process)
+    allocated:   {allocated / 1048576.0,8:F0} MB {allocated / (double)events,10:F0} B/event; GCs gen0/1/2: {collections[0]}/{collections[1]}/{collections[2]}, paused {pause:F2} s
     server CPU:  {(server is { } s ? s.ToString("F1", CultureInfo.InvariantCulture) : "n/a"),8} s   {(server is { } t ? (t * 1e6 / events).ToString("F1", CultureInfo.InvariantCulture) : "n/a"),10} µs/event   (all processes of the cluster)
     CPU-bound rate on 2 idle cores (events / max(client, server, (client+server)/2)): {(server is { } u ? (events / Math.Max(Math.Max(client, u), (client + u) / 2)).ToString("N0", CultureInfo.InvariantCulture) : "n/a")} events/s
     """));

@@ -40,6 +40,7 @@ public sealed class LedgerAppender : IAsyncDisposable
     private readonly BulkLoadHeads? bulkHeads;
     private readonly BulkLoadWritten? bulkWritten;
     private readonly BulkLoadTurns? bulkTurns;
+    private readonly BatchSets.Pool batchSets = new();
 
     // Frontier of the Merkle tree over the committed ledger, so a checkpoint needs no full reread.
     private CompactRange tree = CompactRange.Empty();
@@ -223,8 +224,22 @@ public sealed class LedgerAppender : IAsyncDisposable
 
     private async Task<Prepared[]> PrepareAsync(IReadOnlyList<NewEvent> batch, CancellationToken ct)
     {
-        var ids = new HashSet<Guid>();
-        var subjects = new HashSet<string>(StringComparer.Ordinal);
+        var sets = batchSets.Rent();
+        try
+        {
+            return await PrepareAsync(batch, sets, ct);
+        }
+        finally
+        {
+            batchSets.Return(sets);
+        }
+    }
+
+    private async Task<Prepared[]> PrepareAsync(IReadOnlyList<NewEvent> batch, BatchSets sets, CancellationToken ct)
+    {
+        var ids = sets.Ids;
+        ids.EnsureCapacity(batch.Count);
+        var subjects = sets.Subjects;
         for (var i = 0; i < batch.Count; i++)
         {
             var e = batch[i] ?? throw new ArgumentException($"batch[{i}] is null", nameof(batch));
@@ -288,6 +303,8 @@ public sealed class LedgerAppender : IAsyncDisposable
             LedgerTime.Truncate(e.RecordedAt ?? now.UtcDateTime));
     }
 
+    // Runs once per event: messages are built only when a check fails (an interpolated argument would
+    // format on every call), and duplicate personal-field names are found without a set per event.
     private static void Validate(NewEvent e, int i)
     {
         static void Require(bool ok, int i, string message)
@@ -300,7 +317,8 @@ public sealed class LedgerAppender : IAsyncDisposable
         Require(!string.IsNullOrEmpty(e.StreamId), i, "StreamId is empty");
         Require(!string.IsNullOrEmpty(e.Actor), i, "Actor is empty");
         Require(!string.IsNullOrEmpty(e.Action), i, "Action is empty");
-        Require(e.SchemaVersion >= 1, i, $"SchemaVersion must be ≥ 1, got {e.SchemaVersion}");
+        if (e.SchemaVersion < 1)
+            Require(false, i, $"SchemaVersion must be ≥ 1, got {e.SchemaVersion}");
         Require(e.Payload is not null, i, "Payload is null");
         Require(e.OccurredAt.Kind != DateTimeKind.Unspecified, i, "OccurredAt has DateTimeKind.Unspecified; give UTC");
         Require(e.RecordedAt is null || e.RecordedAt.Value.Kind != DateTimeKind.Unspecified, i, "RecordedAt has DateTimeKind.Unspecified; give UTC");
@@ -317,24 +335,49 @@ public sealed class LedgerAppender : IAsyncDisposable
             Require(e.EventId is null || !lineage.Inputs!.Contains(e.EventId.Value), i, "an event cannot be its own lineage input");
         }
         Require(e.PersonalFields is not null, i, "PersonalFields is null");
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var field in e.PersonalFields!)
+        var fields = e.PersonalFields!;
+        for (var f = 0; f < fields.Count; f++)
         {
+            var field = fields[f];
             Require(field is not null && !string.IsNullOrEmpty(field.Name), i, "a personal field has no name");
-            Require(!string.IsNullOrEmpty(field!.SubjectId), i, $"personal field '{field.Name}' has no subject id");
-            Require(names.Add(field.Name), i, $"personal field '{field.Name}' is listed twice");
-            Require(e.Payload!.ContainsKey(field.Name), i, $"personal field '{field.Name}' is not a member of the payload");
+            if (string.IsNullOrEmpty(field!.SubjectId))
+                Require(false, i, $"personal field '{field.Name}' has no subject id");
+            for (var g = 0; g < f; g++)
+            {
+                if (string.Equals(fields[g].Name, field.Name, StringComparison.Ordinal))
+                    Require(false, i, $"personal field '{field.Name}' is listed twice");
+            }
+            if (!e.Payload!.ContainsKey(field.Name))
+                Require(false, i, $"personal field '{field.Name}' is not a member of the payload");
         }
     }
 
     private async Task<Plan> AppendInTransactionAsync(NpgsqlConnection connection, Prepared[] prepared, AppendDurability durability, CancellationToken ct)
     {
+        var sets = batchSets.Rent();
+        try
+        {
+            return await AppendInTransactionAsync(connection, prepared, durability, sets, ct);
+        }
+        finally
+        {
+            batchSets.Return(sets);
+        }
+    }
+
+    private async Task<Plan> AppendInTransactionAsync(
+        NpgsqlConnection connection, Prepared[] prepared, AppendDurability durability, BatchSets sets, CancellationToken ct)
+    {
         // Plain loops, not LINQ: this runs for every batch (tens of thousands of elements when seeding).
-        var keySet = new HashSet<string>(StringComparer.Ordinal);
+        // The sets and maps come from the pool (BatchSets), sized for the batch up front.
+        var keySet = sets.Keys;
+        keySet.EnsureCapacity(prepared.Length);
         // Generated ids are fresh UUIDv7s (a collision would still hit the unique constraint), so
         // only caller-chosen ids and references need looking up.
-        var idSet = new HashSet<Guid>(prepared.Length);
-        var streamSet = new HashSet<StreamKey>();
+        var idSet = sets.Ids;
+        idSet.EnsureCapacity(prepared.Length);
+        var streamSet = sets.Streams;
+        streamSet.EnsureCapacity(prepared.Length);
         foreach (var p in prepared)
         {
             var source = p.Source;
@@ -428,9 +471,13 @@ public sealed class LedgerAppender : IAsyncDisposable
         long head = 0;
         var prevHash = HashHex.Zero;
         (long, DateTime)? lastCheckpoint = null;
-        var existingByKey = new Dictionary<string, AppendedEvent>(StringComparer.Ordinal);
-        var existingIds = new HashSet<Guid>();
-        var streamHeads = new Dictionary<StreamKey, (long Seq, byte[] Hash)>();
+        // Holds results of this batch too (AlreadyPresent false); a repeat of their key within the batch is
+        // answered with AlreadyPresent set (see below), so no second record per event is made up front.
+        var existingByKey = sets.ExistingByKey;
+        existingByKey.EnsureCapacity(prepared.Length);
+        var existingIds = sets.ExistingIds;
+        var streamHeads = sets.StreamHeads;
+        streamHeads.EnsureCapacity(streams.Length);
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
             await reader.NextResultAsync(ct); // past the durability setting
@@ -470,13 +517,14 @@ public sealed class LedgerAppender : IAsyncDisposable
 
         var results = new AppendedEvent[prepared.Length];
         var appended = new List<LedgerEvent>(prepared.Length);
-        var appendedIds = new HashSet<Guid>();
+        var appendedIds = sets.AppendedIds;
+        appendedIds.EnsureCapacity(prepared.Length);
         foreach (var p in prepared)
         {
             var e = p.Source;
             if (e.IdempotencyKey is { } key && existingByKey.TryGetValue(key, out var existing))
             {
-                results[p.Index] = existing;
+                results[p.Index] = existing.AlreadyPresent ? existing : existing with { AlreadyPresent = true };
                 existingIds.Add(existing.EventId);
                 continue;
             }
@@ -529,7 +577,7 @@ public sealed class LedgerAppender : IAsyncDisposable
             var result = new AppendedEvent(record.EventId, record.Seq, record.StreamSeq, AlreadyPresent: false);
             results[p.Index] = result;
             if (e.IdempotencyKey is { } newKey)
-                existingByKey[newKey] = result with { AlreadyPresent = true };
+                existingByKey[newKey] = result;
         }
 
         var checkpointDue = false;

@@ -87,9 +87,9 @@ internal sealed partial class DemoRun
 
         var tradeId = "T" + (++tradeNumber).ToString("D9", CultureInfo.InvariantCulture);
         var actor = viaCustody ? custodyFeed : orderRouter;
-        var payload = TradePayload(tradeId, instrument.Isin, sell, quantity, price, amount, commission);
-        payload["venue"] = viaCustody ? "OTC" : instrument.Exchange;
-        payload["source"] = viaCustody ? "broker_confirmation" : "order";
+        var payload = TradePayload(tradeId, instrument.Isin, sell, quantity, price, amount, commission,
+            KeyValuePair.Create<string, JsonNode?>("venue", viaCustody ? "OTC" : instrument.Exchange),
+            KeyValuePair.Create<string, JsonNode?>("source", viaCustody ? "broker_confirmation" : "order"));
         var id = Emit("account", account.Id, "trade.executed", actor, payload, viaCustody ? MaybeLate(ServiceLag()) : ServiceLag());
 
         var lot = new DemoTradeLot
@@ -108,17 +108,24 @@ internal sealed partial class DemoRun
         AddTaxLot(account, lot, lastOccurred.Year);
     }
 
-    private static JsonObject TradePayload(string tradeId, string isin, bool sell, long quantity, long price, long amount, long commission) => new()
+    // Built from an array, with the caller's extra members, so the object's dictionary is allocated at
+    // its final size once instead of growing member by member: trades are most of the demo's events.
+    // Member order does not matter, the payload is canonicalized (sorted) when appended.
+    private static JsonObject TradePayload(string tradeId, string isin, bool sell, long quantity, long price, long amount, long commission,
+        params ReadOnlySpan<KeyValuePair<string, JsonNode?>> extra)
     {
-        ["trade_id"] = tradeId,
-        ["isin"] = isin,
-        ["side"] = sell ? "sell" : "buy",
-        ["quantity"] = DemoMoney.Integer(quantity),
-        ["price"] = DemoMoney.Price(price),
-        ["amount"] = DemoMoney.Cents(amount),
-        ["commission"] = DemoMoney.Cents(commission),
-        ["currency"] = Currency,
-    };
+        var members = new KeyValuePair<string, JsonNode?>[8 + extra.Length];
+        members[0] = new("trade_id", tradeId);
+        members[1] = new("isin", isin);
+        members[2] = new("side", sell ? "sell" : "buy");
+        members[3] = new("quantity", DemoMoney.Integer(quantity));
+        members[4] = new("price", DemoMoney.Price(price));
+        members[5] = new("amount", DemoMoney.Cents(amount));
+        members[6] = new("commission", DemoMoney.Cents(commission));
+        members[7] = new("currency", Currency);
+        extra.CopyTo(members.AsSpan(8));
+        return new JsonObject(members);
+    }
 
     /// <summary>The venue amended the price: a trade.corrected that supersedes the trade as it currently stands.</summary>
     private void CorrectTrade(DemoTradeLot lot)
@@ -129,8 +136,8 @@ internal sealed partial class DemoRun
         var amount = (lot.Quantity * price + 50) / 100;
         account.Cash += lot.Sell ? amount - lot.Amount : lot.Amount - amount;
 
-        var payload = TradePayload(lot.TradeId, instruments[account.Universe[lot.Slot]].Isin, lot.Sell, lot.Quantity, price, amount, lot.Commission);
-        payload["reason"] = random.Pick(DemoCatalog.CorrectionReasons);
+        var payload = TradePayload(lot.TradeId, instruments[account.Universe[lot.Slot]].Isin, lot.Sell, lot.Quantity, price, amount, lot.Commission,
+            KeyValuePair.Create<string, JsonNode?>("reason", random.Pick(DemoCatalog.CorrectionReasons)));
         var byOperator = random.Chance(0.5);
         lot.Id = Emit("account", account.Id, "trade.corrected", byOperator ? Operator() : orderRouter, payload,
             byOperator ? HumanLag() : ServiceLag(), supersedes: lot.Id);
