@@ -42,20 +42,14 @@ default_pages=(/ "/api/streams/account/acc-000001/events?limit=50"
     "/timeline?actor=$actor")
 read -r -a pages <<<"${PAGES:-}"
 ((${#pages[@]})) || pages=("${default_pages[@]}")
-# Server time: when the portal was started with ASP.NET Core's request log on
-#   env 'Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information' PORTAL_CONFIGURATION=Release ./portal up
-# each measured request's "Request finished … <ms>" line in var/log/portal.log (Kestrel's time from the
-# request's first byte to the end of the response, without the load tool or the accept queue) gives p50/p95/p99.
+# Server time of exactly the measured requests, from the portal's request log (see server-time.sh).
+# shellcheck source=benchmarks/portal-load/server-time.sh
+source "$here/server-time.sh"
 log="$root/var/log/portal.log"
-server_time() { # first log line of the measured run
-  tail -n +"$1" "$log" | sed -n 's/.*Request finished HTTP\/[0-9.]* GET [^ ]* - 200 - .* \([0-9.]*\)ms$/\1/p' | sort -n \
-    | awk '{ v[NR] = $1 } END { if (NR == 0) { print "  server time: no request log (see the comment in run.sh)"; exit }
-        printf "  server time (portal log, %d requests): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms\n", NR, v[int(NR*0.50)+1], v[int(NR*0.95)+1], v[int(NR*0.99)+1] }'
-}
 for path in "${pages[@]}"; do
   echo "== GET $path"
   ((warmup > 0)) && hey -z "${warmup}s" -c "$concurrency" -H "$cookie" "$portal$path" >/dev/null
-  sleep 1; start=$(( $(wc -l <"$log" 2>/dev/null || echo 0) + 1 ))
+  sleep 1; start="$(log_end "$log")"
   hey -z "${seconds}s" -c "$concurrency" -H "$cookie" "$portal$path" | grep -E 'Requests/sec|Average|Fastest|Slowest|50% in|90% in|95% in|99% in|\[[0-9]{3}\]'
-  sleep 1; server_time "$start"
+  sleep 1; server_time "$log" "$start"
 done

@@ -35,17 +35,15 @@ cookie="$("$root/benchmarks/portal-load/signin.sh" "$portal" auditor1 auditor1-d
 users="${USERS:-20}"; rate="${RATE:-0}"
 load_desc="$users users on / ($( [[ "$rate" == 0 ]] && echo "back to back" || echo "each at most $rate pages/s"))"
 # The same page load without a run first (BASELINE seconds, default 15; 0: skip), for comparison.
-server_times() { # N: server times of the portal log's last N dashboard requests -> p50/p95/p99
-  grep -o 'Request finished HTTP/1.1 GET [^ ]*/ - 200 - .* [0-9.]*ms$' "$root/var/log/portal.log" 2>/dev/null | tail -n "${1:-0}" \
-    | sed 's/.* \([0-9.]*\)ms$/\1/' | sort -n | awk '{ v[NR] = $1 } END { if (NR > 0)
-        printf "  server time (portal log, %d requests): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms\n", NR, v[int(NR*.5)+1], v[int(NR*.95)+1], v[int(NR*.99)+1] }'
-}
+# Server time of the dashboard requests ("GET …/") measured below, from the portal's request log.
+# shellcheck source=benchmarks/portal-load/server-time.sh
+source "$root/benchmarks/portal-load/server-time.sh"
+log="$root/var/log/portal.log"
 if [[ "${BASELINE:-15}" != 0 ]]; then
   echo "== no run: $load_desc for ${BASELINE:-15} s"
-  hey -z "${BASELINE:-15}s" -c "$users" -q "$rate" -H "$cookie" "$portal/" >"/tmp/portal-verify-baseline.$$"
-  grep -E 'Requests/sec|95% in' "/tmp/portal-verify-baseline.$$" || true
-  server_times "$(grep -E '^  \[200\]' "/tmp/portal-verify-baseline.$$" | awk '{print $2}')"
-  rm -f "/tmp/portal-verify-baseline.$$"
+  start="$(log_end "$log")"
+  hey -z "${BASELINE:-15}s" -c "$users" -q "$rate" -H "$cookie" "$portal/" | grep -E 'Requests/sec|95% in' || true
+  sleep 1; server_time "$log" "$start" '[^ ]*\/'
 fi
 jar="$(mktemp)"; trap 'rm -f "$jar" "$jar.events" "$jar.hey"' EXIT
 token="$(curl -sS -H "$cookie" -c "$jar" "$portal/" | grep -o 'name="__RequestVerificationToken" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')"
@@ -54,6 +52,7 @@ location="$(curl -sS -o /dev/null -w '%{redirect_url}' -H "$cookie" -b "$jar" \
 run="${location##*/}"
 [[ -n "$run" ]] || { echo "the portal did not start a run" >&2; exit 1; }
 echo "== portal run $run; $load_desc while it runs"
+start="$(log_end "$log")"
 hey -z 600s -c "$users" -q "$rate" -H "$cookie" "$portal/" >"$jar.hey" & hey_pid=$!
 curl -sS -N -H "$cookie" -H 'Accept: text/event-stream' "$portal/verification/runs/$run/events" \
   | while IFS= read -r line; do printf '%s\n' "$line"; [[ "$line" == "event: done" ]] && { IFS= read -r data; printf '%s\n' "$data"; break; }; done >"$jar.events"
@@ -67,5 +66,4 @@ if [[ -n "${cli_rate:-}" && -n "${portal_rate:-}" ]]; then
 fi
 echo "== dashboard latency during the run (target p95 < 100 ms)"
 grep -E 'Requests/sec|Average|95% in|99% in|\[[0-9]{3}\]' "$jar.hey" || true
-# Server time of those requests, when the portal logs requests (see benchmarks/portal-load/run.sh).
-server_times "$(grep -E '^  \[200\]' "$jar.hey" | awk '{print $2}')"
+sleep 1; server_time "$log" "$start" '[^ ]*\/'

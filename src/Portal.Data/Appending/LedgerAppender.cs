@@ -310,15 +310,17 @@ public sealed class LedgerAppender : IAsyncDisposable
         static void Require(bool ok, int i, string message)
         {
             if (!ok)
-                throw new ArgumentException($"batch[{i}]: {message}", "batch");
+                Fail(i, message);
         }
+
+        static void Fail(int i, string message) => throw new ArgumentException($"batch[{i}]: {message}", "batch");
 
         Require(!string.IsNullOrEmpty(e.StreamType), i, "StreamType is empty");
         Require(!string.IsNullOrEmpty(e.StreamId), i, "StreamId is empty");
         Require(!string.IsNullOrEmpty(e.Actor), i, "Actor is empty");
         Require(!string.IsNullOrEmpty(e.Action), i, "Action is empty");
         if (e.SchemaVersion < 1)
-            Require(false, i, $"SchemaVersion must be ≥ 1, got {e.SchemaVersion}");
+            Fail(i, $"SchemaVersion must be ≥ 1, got {e.SchemaVersion}");
         Require(e.Payload is not null, i, "Payload is null");
         Require(e.OccurredAt.Kind != DateTimeKind.Unspecified, i, "OccurredAt has DateTimeKind.Unspecified; give UTC");
         Require(e.RecordedAt is null || e.RecordedAt.Value.Kind != DateTimeKind.Unspecified, i, "RecordedAt has DateTimeKind.Unspecified; give UTC");
@@ -341,14 +343,14 @@ public sealed class LedgerAppender : IAsyncDisposable
             var field = fields[f];
             Require(field is not null && !string.IsNullOrEmpty(field.Name), i, "a personal field has no name");
             if (string.IsNullOrEmpty(field!.SubjectId))
-                Require(false, i, $"personal field '{field.Name}' has no subject id");
+                Fail(i, $"personal field '{field.Name}' has no subject id");
             for (var g = 0; g < f; g++)
             {
                 if (string.Equals(fields[g].Name, field.Name, StringComparison.Ordinal))
-                    Require(false, i, $"personal field '{field.Name}' is listed twice");
+                    Fail(i, $"personal field '{field.Name}' is listed twice");
             }
             if (!e.Payload!.ContainsKey(field.Name))
-                Require(false, i, $"personal field '{field.Name}' is not a member of the payload");
+                Fail(i, $"personal field '{field.Name}' is not a member of the payload");
         }
     }
 

@@ -312,7 +312,11 @@ public sealed class LedgerVerifier
         });
         // Also stops the reader when hashing fails, so it does not wait for room in the channel forever.
         using var readerStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reader = OnOwnThread(() => Read(source, channel.Writer, readerStop.Token));
+        var reader = OnOwnThread(() =>
+        {
+            Read(source, channel.Writer, readerStop.Token);
+            return true;
+        });
         try
         {
             return await OnOwnThread(() => Hash(channel.Reader, cancellationToken)).ConfigureAwait(false);
@@ -336,8 +340,7 @@ public sealed class LedgerVerifier
     }, CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.RunContinuationsAsynchronously, TaskScheduler.Default);
 
     /// <summary>Reads <paramref name="source"/> into batches; any failure is handed to the hashing side through the channel.</summary>
-    /// <returns>True (a value only so that it runs through <see cref="OnOwnThread{T}"/> like the hashing loop).</returns>
-    private static bool Read(IAsyncEnumerable<LedgerEvent> source, ChannelWriter<LedgerEvent[]> writer, CancellationToken cancellationToken)
+    private static void Read(IAsyncEnumerable<LedgerEvent> source, ChannelWriter<LedgerEvent[]> writer, CancellationToken cancellationToken)
     {
         try
         {
@@ -371,7 +374,6 @@ public sealed class LedgerVerifier
         {
             writer.TryComplete(ex);
         }
-        return true;
     }
 
     /// <returns>True when cancelled.</returns>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using AuditPortal.Portal.Auth;
+using AuditPortal.Portal.Gateway;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AuditPortal.Portal.Verification;
@@ -18,40 +19,34 @@ public static class ProofDownloads
     public static IEndpointRouteBuilder MapProofDownloads(this IEndpointRouteBuilder app)
     {
         app.MapGet(PortalUrls.InclusionProofDownload, async ([FromQuery] string? seq, [FromQuery] string? size, HttpContext context, ProofQuery query) =>
-        {
-            if (ProofRequest.ParseInclusion(seq, size, out var s, out var n) is { } invalid)
-                return invalid.ToHttpResult();
-            try
-            {
-                var result = await query.InclusionAsync(context.User, s, n, context.RequestAborted);
-                if (!result.IsOk)
-                    return Results.Problem(title: result.Title, detail: result.Message, statusCode: result.StatusCode);
-                return File(result.Value.Document, string.Create(CultureInfo.InvariantCulture, $"inclusion-{s}-in-{n}.json"));
-            }
-            catch (Exception ex) when (ProofRequest.FromLedger(ex) is { } problem)
-            {
-                return problem.ToHttpResult();
-            }
-        }).RequireAuthorization(PortalPolicies.Auditor);
+            ProofRequest.ParseInclusion(seq, size, out var s, out var n) is { } invalid
+                ? invalid.ToHttpResult()
+                : await DownloadAsync(() => query.InclusionAsync(context.User, s, n, context.RequestAborted), view => view.Document,
+                    string.Create(CultureInfo.InvariantCulture, $"inclusion-{s}-in-{n}.json")))
+            .RequireAuthorization(PortalPolicies.Auditor);
         app.MapGet(PortalUrls.ConsistencyProofDownload, async ([FromQuery] string? size1, [FromQuery] string? size2, HttpContext context, ProofQuery query) =>
-        {
-            if (ProofRequest.ParseConsistency(size1, size2, out var n1, out var n2) is { } invalid)
-                return invalid.ToHttpResult();
-            try
-            {
-                var result = await query.ConsistencyAsync(context.User, n1, n2, context.RequestAborted);
-                if (!result.IsOk)
-                    return Results.Problem(title: result.Title, detail: result.Message, statusCode: result.StatusCode);
-                return File(result.Value.Document, string.Create(CultureInfo.InvariantCulture, $"consistency-{n1}-to-{n2}.json"));
-            }
-            catch (Exception ex) when (ProofRequest.FromLedger(ex) is { } problem)
-            {
-                return problem.ToHttpResult();
-            }
-        }).RequireAuthorization(PortalPolicies.Auditor);
+            ProofRequest.ParseConsistency(size1, size2, out var n1, out var n2) is { } invalid
+                ? invalid.ToHttpResult()
+                : await DownloadAsync(() => query.ConsistencyAsync(context.User, n1, n2, context.RequestAborted), view => view.Document,
+                    string.Create(CultureInfo.InvariantCulture, $"consistency-{n1}-to-{n2}.json")))
+            .RequireAuthorization(PortalPolicies.Auditor);
         return app;
     }
 
-    private static IResult File<T>(T document, string name) =>
-        Results.File(JsonSerializer.SerializeToUtf8Bytes(document, Indented), "application/json", name);
+    /// <summary>Runs the proof query (through the gateway) and answers with its document as a file, or with why not.</summary>
+    private static async Task<IResult> DownloadAsync<TView, TDocument>(Func<Task<GatewayResult<TView>>> run, Func<TView, TDocument> document,
+        string fileName)
+    {
+        try
+        {
+            var result = await run();
+            return result.IsOk
+                ? Results.File(JsonSerializer.SerializeToUtf8Bytes(document(result.Value), Indented), "application/json", fileName)
+                : Results.Problem(title: result.Title, detail: result.Message, statusCode: result.StatusCode);
+        }
+        catch (Exception ex) when (ProofRequest.FromLedger(ex) is { } problem)
+        {
+            return problem.ToHttpResult();
+        }
+    }
 }

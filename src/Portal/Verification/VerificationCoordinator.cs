@@ -190,14 +190,16 @@ public sealed class VerificationCoordinator(
         live.TryRemove(run.Id, out _);
     }
 
-    private VerificationRequest Request(RunScope scope) => scope.Kind switch
+    private VerificationRequest Request(RunScope scope)
     {
-        RunScopeKind.Whole => new VerificationRequest(Parallelism: Math.Max(1, Options.Parallelism), MaxRowsPerSecond: Options.MaxRowsPerSecond,
-            ThreadNice: Options.ThreadNice),
-        RunScopeKind.Range => new VerificationRequest(From: scope.From, To: scope.To, MaxRowsPerSecond: Options.MaxRowsPerSecond,
-            ThreadNice: Options.ThreadNice),
-        _ => new VerificationRequest(Stream: scope.Stream, MaxRowsPerSecond: Options.MaxRowsPerSecond, ThreadNice: Options.ThreadNice),
-    };
+        var settings = new VerificationRequest(MaxRowsPerSecond: Options.MaxRowsPerSecond, ThreadNice: Options.ThreadNice);
+        return scope.Kind switch
+        {
+            RunScopeKind.Whole => settings with { Parallelism = Math.Max(1, Options.Parallelism) },
+            RunScopeKind.Range => settings with { From = scope.From, To = scope.To },
+            _ => settings with { Stream = scope.Stream },
+        };
+    }
 
     private async Task PersistFindingsAsync(LiveRun run, VerificationRunStore store, ChannelReader<RunFinding> reader)
     {
