@@ -25,10 +25,7 @@ public sealed class LedgerAppender : IAsyncDisposable
     /// <summary>The transaction-level advisory lock key all appenders of a database share ("apledger").</summary>
     public const long AppendLockKey = 0x61706C6564676572;
 
-    private const string CopyCommand =
-        "COPY ledger.events (seq, event_id, stream_type, stream_id, stream_seq, occurred_at, recorded_at, actor, action, "
-        + "client_address, schema_version, payload, supersedes, lineage_inputs, rule_id, rule_version, idempotency_key, "
-        + "prev_hash, stream_prev_hash, hash) FROM STDIN (FORMAT BINARY)";
+    private const string CopyCommand = "COPY ledger.events (" + EventCopyRows.Columns + ") FROM STDIN (FORMAT BINARY)";
 
     private readonly NpgsqlDataSource dataSource;
     private readonly bool ownsDataSource;
@@ -218,7 +215,7 @@ public sealed class LedgerAppender : IAsyncDisposable
         return since >= TimeSpan.FromSeconds(options.CheckpointEverySeconds);
     }
 
-    private sealed record Prepared(NewEvent Source, int Index, Guid EventId, string PayloadJson, DateTime OccurredAt, DateTime RecordedAt);
+    private sealed record Prepared(NewEvent Source, int Index, Guid EventId, byte[] PayloadUtf8, DateTime OccurredAt, DateTime RecordedAt);
 
     private sealed record Plan(long HeadBefore, byte[] HeadHashBefore, bool CheckpointDue, List<LedgerEvent> Appended, AppendedEvent[] Results);
 
@@ -286,10 +283,10 @@ public sealed class LedgerAppender : IAsyncDisposable
             }
             payload = copy;
         }
-        string json;
+        byte[] json;
         try
         {
-            json = PayloadCanonicalizer.Canonicalize(payload);
+            json = PayloadCanonicalizer.CanonicalizeUtf8(payload);
         }
         catch (ArgumentException ex)
         {
@@ -562,7 +559,7 @@ public sealed class LedgerAppender : IAsyncDisposable
                 Action = e.Action,
                 ClientAddress = e.ClientAddress,
                 SchemaVersion = e.SchemaVersion,
-                PayloadJson = p.PayloadJson,
+                PayloadUtf8 = p.PayloadUtf8, // hashed and copied as they are: no UTF-16 round trip
                 Supersedes = e.Supersedes,
                 Lineage = e.Lineage,
                 IdempotencyKey = e.IdempotencyKey,
@@ -585,12 +582,7 @@ public sealed class LedgerAppender : IAsyncDisposable
         var checkpointDue = false;
         if (appended.Count > 0)
         {
-            await using (var importer = await connection.BeginBinaryImportAsync(CopyCommand, ct))
-            {
-                foreach (var r in appended)
-                    WriteRow(importer, r);
-                await importer.CompleteAsync(ct);
-            }
+            await CopyRowsAsync(connection, appended, ct);
             checkpointDue = options.Signer is not null && IsCheckpointDue(head, lastCheckpoint);
             if (checkpointDue && durability == AppendDurability.Deferred)
             {
@@ -613,47 +605,40 @@ public sealed class LedgerAppender : IAsyncDisposable
         return new Plan(headBefore, headHashBefore, checkpointDue, appended, results);
     }
 
-    // Synchronous writes: the importer buffers rows and only flushes when its buffer is full, so
-    // per-value async state machines cost more than the rare blocking flush.
-    private static void WriteRow(NpgsqlBinaryImporter importer, LedgerEvent r)
+    /// <summary>Writes <paramref name="rows"/> with one binary COPY (<see cref="EventCopyRows"/>), in chunks.</summary>
+    private static async Task CopyRowsAsync(NpgsqlConnection connection, List<LedgerEvent> rows, CancellationToken ct)
     {
-        importer.StartRow();
-        importer.Write(r.Seq, NpgsqlDbType.Bigint);
-        importer.Write(r.EventId, NpgsqlDbType.Uuid);
-        importer.Write(r.StreamType, NpgsqlDbType.Text);
-        importer.Write(r.StreamId, NpgsqlDbType.Text);
-        importer.Write(r.StreamSeq, NpgsqlDbType.Bigint);
-        importer.Write(r.OccurredAt, NpgsqlDbType.TimestampTz);
-        importer.Write(r.RecordedAt, NpgsqlDbType.TimestampTz);
-        importer.Write(r.Actor, NpgsqlDbType.Text);
-        importer.Write(r.Action, NpgsqlDbType.Text);
-        WriteNullable(importer, r.ClientAddress);
-        importer.Write(r.SchemaVersion, NpgsqlDbType.Integer);
-        importer.Write(r.PayloadJson, NpgsqlDbType.Text);
-        if (r.Supersedes is { } s) importer.Write(s, NpgsqlDbType.Uuid);
-        else importer.WriteNull();
-        if (r.Lineage is { } lineage)
+        var copy = await connection.BeginRawBinaryCopyAsync(CopyCommand, ct);
+        using var data = new EventCopyRows();
+        try
         {
-            importer.Write(lineage.Inputs.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid);
-            importer.Write(lineage.RuleId, NpgsqlDbType.Text);
-            importer.Write(lineage.RuleVersion, NpgsqlDbType.Text);
+            foreach (var r in rows)
+            {
+                data.WriteRow(r);
+                if (data.IsFull)
+                {
+                    await copy.WriteAsync(data.Written, ct);
+                    data.Clear();
+                }
+            }
+            data.WriteTrailer();
+            await copy.WriteAsync(data.Written, ct);
         }
-        else
+        catch
         {
-            importer.WriteNull();
-            importer.WriteNull();
-            importer.WriteNull();
+            // Disposing would end the COPY with a partial row and throw the server's complaint about it
+            // instead of this exception; cancelling ends it quietly. Either way the transaction rolls back.
+            try
+            {
+                await copy.CancelAsync();
+            }
+            catch (NpgsqlException)
+            {
+                // The connection is broken; the exception being thrown says why.
+            }
+            throw;
         }
-        WriteNullable(importer, r.IdempotencyKey);
-        importer.Write(r.PrevHash, NpgsqlDbType.Bytea);
-        importer.Write(r.StreamPrevHash, NpgsqlDbType.Bytea);
-        importer.Write(r.Hash!, NpgsqlDbType.Bytea);
-    }
-
-    private static void WriteNullable(NpgsqlBinaryImporter importer, string? value)
-    {
-        if (value is null) importer.WriteNull();
-        else importer.Write(value, NpgsqlDbType.Text);
+        await copy.DisposeAsync(); // ends the COPY; the server's error for any bad row is thrown here
     }
 
     /// <summary>

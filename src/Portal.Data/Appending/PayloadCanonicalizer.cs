@@ -27,21 +27,26 @@ internal static class PayloadCanonicalizer
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? scratch;
 
-    public static string Canonicalize(JsonNode? node)
+    public static string Canonicalize(JsonNode? node) => Encoding.UTF8.GetString(CanonicalizeUtf8(node));
+
+    /// <summary>The canonical payload as UTF-8 bytes: what the leaf hash covers and the payload column stores.</summary>
+    public static byte[] CanonicalizeUtf8(JsonNode? node)
     {
         var buffer = scratch ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
         if (TryWriteDirect(node, buffer))
-            return Encoding.UTF8.GetString(buffer.WrittenSpan);
-        return CanonicalizeViaText(node);
+            return buffer.WrittenSpan.ToArray();
+        return CanonicalizeViaTextUtf8(node);
     }
 
     /// <summary>The general path: serialize, reject unsafe numbers, canonicalize the JSON text.</summary>
-    internal static string CanonicalizeViaText(JsonNode? node)
+    internal static string CanonicalizeViaText(JsonNode? node) => Encoding.UTF8.GetString(CanonicalizeViaTextUtf8(node));
+
+    private static byte[] CanonicalizeViaTextUtf8(JsonNode? node)
     {
         var json = node is null ? "null"u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(node);
         RejectUnsafeNumbers(json);
-        return Encoding.UTF8.GetString(JsonCanonicalizer.Canonicalize(json));
+        return JsonCanonicalizer.Canonicalize(json);
     }
 
     private static bool TryWriteDirect(JsonNode? node, ArrayBufferWriter<byte> output)

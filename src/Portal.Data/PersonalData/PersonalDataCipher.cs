@@ -46,7 +46,7 @@ public sealed class PersonalDataCipher(Func<byte[]>? ivSource = null)
         if (iv.Length != IvSize)
             throw new InvalidOperationException($"the IV source returned {iv.Length} bytes, want {IvSize}");
 
-        var plaintext = Encoding.UTF8.GetBytes(PayloadCanonicalizer.Canonicalize(value));
+        var plaintext = PayloadCanonicalizer.CanonicalizeUtf8(value);
         var output = new byte[plaintext.Length + TagSize];
         key.Encrypt(iv, plaintext, output.AsSpan(0, plaintext.Length), output.AsSpan(plaintext.Length), Aad(subjectId, fieldName));
 

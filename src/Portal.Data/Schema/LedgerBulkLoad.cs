@@ -93,6 +93,16 @@ public static class LedgerBulkLoad
         return true;
     }
 
+    /// <summary>
+    /// <c>maintenance_work_mem</c> of each index build. Small on purpose: the expensive keys (stream
+    /// position, per-stream times, actor, action) begin with text columns of a few distinct values, so
+    /// nearly every comparison reads both index tuples. One in-memory quicksort of a million such tuples
+    /// (~85 MB) misses the CPU caches on almost every comparison; an external sort of runs of this size
+    /// that are merged while the index is written cost about 20 % less CPU for the same five builds
+    /// (1M demo rows, 1–16 MB all alike, 64 MB and 512 MB alike and worse; docs/performance.md §1).
+    /// </summary>
+    public const string BuildSortMemory = "8MB";
+
     /// <summary>Index builds that run at once during <see cref="RestoreAsync"/>: one per core of the database server here (docs/performance.md §1).</summary>
     public const int RestoreConnections = 2;
 
@@ -107,7 +117,7 @@ public static class LedgerBulkLoad
     /// lets other index builds run) and attached with <c>ADD CONSTRAINT … UNIQUE USING INDEX</c> after all
     /// builds (that lock does not); the result is the constraint the migration made. An interrupted restore
     /// leaves at most a unique index without its constraint, which the next restore attaches.
-    /// Each session raises <c>maintenance_work_mem</c> so each index is built with one sort.
+    /// Each session sets <c>maintenance_work_mem</c> to <see cref="BuildSortMemory"/>, deliberately small.
     /// </remarks>
     /// <exception cref="InvalidOperationException">Two events share a stream position, an event id or an
     /// idempotency key, so that constraint cannot be added back; the message names one such value.</exception>
@@ -167,7 +177,7 @@ public static class LedgerBulkLoad
     {
         await using var connection = new NpgsqlConnection(ownerConnectionString);
         await connection.OpenAsync(ct);
-        await using (var mem = new NpgsqlCommand("SET maintenance_work_mem = '512MB'", connection))
+        await using (var mem = new NpgsqlCommand($"SET maintenance_work_mem = '{BuildSortMemory}'", connection))
             await mem.ExecuteNonQueryAsync(ct);
         while (queue.TryDequeue(out var sql))
         {
