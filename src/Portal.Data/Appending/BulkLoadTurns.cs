@@ -1,16 +1,15 @@
 namespace AuditPortal.Data.Appending;
 
 /// <summary>
-/// Admits the batches of a bulk load to their transaction one at a time, in the order
-/// <see cref="LedgerAppender.AppendAsync(IReadOnlyList{NewEvent}, CancellationToken)"/> was called, so a
-/// caller may hand in the next batch while the current one is written: its payloads are canonicalized
-/// and encrypted meanwhile (on two cores that overlaps the client's work with the server's COPY).
+/// Admits the batches of a bulk load to one stage of the pipeline (planning, or writing: LedgerAppender.Bulk.cs)
+/// one at a time, in the order <see cref="LedgerAppender.AppendAsync(IReadOnlyList{NewEvent}, CancellationToken)"/>
+/// was called, so a caller may hand in the next batch while the current one is written.
 /// </summary>
 /// <remarks>
 /// Each call takes its turn synchronously, before its first await, so call order is turn order. A batch
 /// handed in while its predecessor was still in flight fails without touching the ledger if that
 /// predecessor failed: it was prepared expecting the predecessor's events before it. A batch handed in
-/// after the failure was reported starts afresh (the in-memory heads only ever record commits).
+/// after the failure was reported starts afresh.
 /// </remarks>
 internal sealed class BulkLoadTurns
 {

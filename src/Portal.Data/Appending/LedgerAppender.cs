@@ -20,7 +20,7 @@ namespace AuditPortal.Data.Appending;
 /// then reads the head, so sequences are dense and each new row links the committed predecessor.
 /// Rows are written with binary COPY. One instance may be shared by concurrent callers.
 /// </remarks>
-public sealed class LedgerAppender : IAsyncDisposable
+public sealed partial class LedgerAppender : IAsyncDisposable
 {
     /// <summary>The transaction-level advisory lock key all appenders of a database share ("apledger").</summary>
     public const long AppendLockKey = 0x61706C6564676572;
@@ -36,7 +36,8 @@ public sealed class LedgerAppender : IAsyncDisposable
     private readonly DateTime startedAt;
     private readonly BulkLoadHeads? bulkHeads;
     private readonly BulkLoadWritten? bulkWritten;
-    private readonly BulkLoadTurns? bulkTurns;
+    private readonly BulkLoadTurns? bulkPlanTurns;
+    private readonly BulkLoadTurns? bulkWriteTurns;
     private readonly BatchSets.Pool batchSets = new();
 
     // Frontier of the Merkle tree over the committed ledger, so a checkpoint needs no full reread.
@@ -69,7 +70,8 @@ public sealed class LedgerAppender : IAsyncDisposable
         startedAt = time.GetUtcNow().UtcDateTime;
         bulkHeads = options.BulkLoad ? new BulkLoadHeads() : null;
         bulkWritten = options.BulkLoad ? new BulkLoadWritten() : null;
-        bulkTurns = options.BulkLoad ? new BulkLoadTurns() : null;
+        bulkPlanTurns = options.BulkLoad ? new BulkLoadTurns() : null;
+        bulkWriteTurns = options.BulkLoad ? new BulkLoadTurns() : null;
     }
 
     /// <summary>
@@ -93,49 +95,14 @@ public sealed class LedgerAppender : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0)
             return [];
-        if (bulkTurns is not null)
-            return await AppendBulkAsync(batch, durability, bulkTurns.Take(), ct);
+        if (bulkPlanTurns is not null)
+            return await AppendBulkAsync(batch, durability, bulkPlanTurns.Take(), bulkWriteTurns!.Take(), ct);
         var prepared = await PrepareAsync(batch, ct);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var plan = await AppendInTransactionAsync(connection, prepared, durability, ct);
         await AddToTreeAsync(plan, ct);
         await CheckpointIfDueAsync(connection, plan, ct);
         return plan.Results;
-    }
-
-    /// <summary>
-    /// A bulk-load batch: prepared on the thread pool as soon as it is handed in, then written in its turn
-    /// (<see cref="BulkLoadTurns"/>), so the caller can hand in the next batch while this one is written.
-    /// </summary>
-    private async Task<IReadOnlyList<AppendedEvent>> AppendBulkAsync(
-        IReadOnlyList<NewEvent> batch, AppendDurability durability, BulkLoadTurns.Turn turn, CancellationToken ct)
-    {
-        NpgsqlConnection? connection = null;
-        try
-        {
-            Plan plan;
-            try
-            {
-                var prepared = await Task.Run(() => PrepareAsync(batch, ct), ct);
-                await turn.WaitAsync(ct);
-                connection = await dataSource.OpenConnectionAsync(ct);
-                plan = await AppendInTransactionAsync(connection, prepared, durability, ct);
-                await AddToTreeAsync(plan, ct); // in the turn, so the in-memory tree grows in ledger order
-            }
-            catch (Exception ex)
-            {
-                turn.End(ex);
-                throw;
-            }
-            turn.End(null);
-            await CheckpointIfDueAsync(connection, plan, ct);
-            return plan.Results;
-        }
-        finally
-        {
-            if (connection is not null)
-                await connection.DisposeAsync();
-        }
     }
 
     private async Task AddToTreeAsync(Plan plan, CancellationToken ct)
@@ -367,12 +334,153 @@ public sealed class LedgerAppender : IAsyncDisposable
     private async Task<Plan> AppendInTransactionAsync(
         NpgsqlConnection connection, Prepared[] prepared, AppendDurability durability, BatchSets sets, CancellationToken ct)
     {
+        CollectReferences(prepared, sets);
+        var idempotencyKeys = sets.Keys.ToArray();
+        var mentionedIds = sets.Ids.ToArray();
+        var streams = sets.Streams.ToArray();
+
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var batch = new NpgsqlBatch(connection, tx)
+        {
+            BatchCommands =
+            {
+                // Deferred: set for this transaction only, in the same round trip; switched back below if a
+                // checkpoint will follow. Either way one result set, so the readings below stay in place.
+                new(durability == AppendDurability.Deferred
+                    ? "SELECT set_config('synchronous_commit', 'off', true)"
+                    : "SELECT current_setting('synchronous_commit')"),
+                new($"SELECT pg_advisory_xact_lock({AppendLockKey})"),
+                new(HeadQuery),
+                new(LastCheckpointQuery),
+                new(KeyLookupQuery)
+                {
+                    Parameters = { new() { Value = idempotencyKeys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text } },
+                },
+                new("""
+                    SELECT e.event_id
+                    FROM unnest($1::uuid[]) AS t(id)
+                    CROSS JOIN LATERAL (SELECT event_id FROM ledger.events WHERE event_id = t.id LIMIT 1) e
+                    """)
+                {
+                    Parameters = { new() { Value = mentionedIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid } },
+                },
+            },
+        };
+        batch.BatchCommands.Add(
+            new NpgsqlBatchCommand("""
+                SELECT t.st, t.sid, e.stream_seq, e.hash
+                FROM unnest($1::text[], $2::text[]) AS t(st, sid)
+                CROSS JOIN LATERAL (
+                  SELECT stream_seq, hash FROM ledger.events
+                  WHERE stream_type = t.st AND stream_id = t.sid
+                  ORDER BY stream_seq DESC LIMIT 1) e
+                """)
+            {
+                Parameters =
+                {
+                    new() { Value = Array.ConvertAll(streams, s => s.Type), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                    new() { Value = Array.ConvertAll(streams, s => s.Id), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                },
+            });
+
+        var existingIds = sets.ExistingIds;
+        var streamHeads = sets.StreamHeads;
+        streamHeads.EnsureCapacity(streams.Length);
+        long head;
+        byte[] prevHash;
+        (long, DateTime)? lastCheckpoint;
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            (head, prevHash, lastCheckpoint) = await ReadHeadAsync(reader, ct);
+            await reader.NextResultAsync(ct);
+            await ReadExistingKeysAsync(reader, sets.ExistingByKey, ct);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+                existingIds.Add(reader.GetGuid(0));
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+                streamHeads[new StreamKey(reader.GetString(0), reader.GetString(1))] = (reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
+        }
+
+        var built = BuildPlan(prepared, head, prevHash, sets);
+        var checkpointDue = false;
+        if (built.Appended.Count > 0)
+        {
+            await CopyRowsAsync(connection, built.Appended, ct);
+            checkpointDue = options.Signer is not null && IsCheckpointDue(built.Head, lastCheckpoint);
+            if (checkpointDue && durability == AppendDurability.Deferred)
+                await FlushCommitAsync(connection, tx, ct);
+            await tx.CommitAsync(ct);
+        }
+        else
+        {
+            await tx.RollbackAsync(ct);
+        }
+        return new Plan(head, prevHash, checkpointDue, built.Appended, built.Results);
+    }
+
+    // The checkpoint after this batch will be signed and witnessed: its events must be on disk first.
+    private static async Task FlushCommitAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using var flushed = new NpgsqlCommand("SET LOCAL synchronous_commit TO DEFAULT", connection, tx);
+        await flushed.ExecuteNonQueryAsync(ct);
+    }
+
+    private const string HeadQuery = "SELECT seq, hash FROM ledger.events ORDER BY seq DESC LIMIT 1";
+    private const string LastCheckpointQuery = "SELECT size, checkpoint_time FROM ledger.checkpoints ORDER BY size DESC LIMIT 1";
+
+    // One index probe per key (LATERAL … LIMIT 1 cannot become a hash join): with `= ANY($1)` and
+    // thousands of keys the planner picks a (parallel) sequential scan of the whole ledger, which made
+    // every batch cost O(ledger size) — 350 ms per 5,000 keys at 1M rows.
+    private const string KeyLookupQuery = """
+        SELECT e.idempotency_key, e.event_id, e.seq, e.stream_seq
+        FROM unnest($1::text[]) AS t(k)
+        CROSS JOIN LATERAL (
+          SELECT idempotency_key, event_id, seq, stream_seq FROM ledger.events
+          WHERE idempotency_key = t.k LIMIT 1) e
+        """;
+
+    /// <summary>
+    /// Reads the results of the durability setting, the append lock, <see cref="HeadQuery"/> and
+    /// <see cref="LastCheckpointQuery"/>, which every append sends first, and stays on the last of them.
+    /// </summary>
+    private static async Task<(long Head, byte[] HeadHash, (long Size, DateTime Time)? LastCheckpoint)> ReadHeadAsync(
+        NpgsqlDataReader reader, CancellationToken ct)
+    {
+        long head = 0;
+        var headHash = HashHex.Zero;
+        (long, DateTime)? lastCheckpoint = null;
+        await reader.NextResultAsync(ct); // past the durability setting
+        await reader.NextResultAsync(ct); // past the lock
+        if (await reader.ReadAsync(ct))
+        {
+            head = reader.GetInt64(0);
+            headHash = reader.GetFieldValue<byte[]>(1);
+        }
+        await reader.NextResultAsync(ct);
+        if (await reader.ReadAsync(ct))
+            lastCheckpoint = (reader.GetInt64(0), reader.GetFieldValue<DateTime>(1));
+        return (head, headHash, lastCheckpoint);
+    }
+
+    /// <summary>The rows of <see cref="KeyLookupQuery"/>: events already in the ledger, by idempotency key.</summary>
+    private static async Task ReadExistingKeysAsync(NpgsqlDataReader reader, Dictionary<string, AppendedEvent> existingByKey, CancellationToken ct)
+    {
+        while (await reader.ReadAsync(ct))
+            existingByKey[reader.GetString(0)] = new AppendedEvent(reader.GetGuid(1), reader.GetInt64(2), reader.GetInt64(3), AlreadyPresent: true);
+    }
+
+    /// <summary>
+    /// The ids, idempotency keys and streams a batch mentions, into <paramref name="sets"/>. Generated ids
+    /// are fresh UUIDv7s (a collision would still hit the unique constraint), so only caller-chosen ids and
+    /// references need looking up.
+    /// </summary>
+    private static void CollectReferences(Prepared[] prepared, BatchSets sets)
+    {
         // Plain loops, not LINQ: this runs for every batch (tens of thousands of elements when seeding).
         // The sets and maps come from the pool (BatchSets), sized for the batch up front.
         var keySet = sets.Keys;
         keySet.EnsureCapacity(prepared.Length);
-        // Generated ids are fresh UUIDv7s (a collision would still hit the unique constraint), so
-        // only caller-chosen ids and references need looking up.
         var idSet = sets.Ids;
         idSet.EnsureCapacity(prepared.Length);
         var streamSet = sets.Streams;
@@ -393,127 +501,27 @@ public sealed class LedgerAppender : IAsyncDisposable
                 idSet.Add(s);
             streamSet.Add(new StreamKey(source.StreamType, source.StreamId));
         }
-        // A bulk load answers from memory what the dropped unique indexes would (BulkLoadWritten); it asks
-        // the table only about keys it may have written before, which is rare and exact.
-        string[] idempotencyKeys;
-        Guid[] mentionedIds;
-        if (bulkWritten is null)
-        {
-            idempotencyKeys = keySet.ToArray();
-            mentionedIds = idSet.ToArray();
-        }
-        else
-        {
-            keySet.RemoveWhere(k => !bulkWritten.MayContainKey(k));
-            idempotencyKeys = keySet.ToArray();
-            mentionedIds = [];
-        }
-        var streams = streamSet.ToArray();
+    }
 
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await using var batch = new NpgsqlBatch(connection, tx)
-        {
-            BatchCommands =
-            {
-                // Deferred: set for this transaction only, in the same round trip; switched back below if a
-                // checkpoint will follow. Either way one result set, so the readings below stay in place.
-                new(durability == AppendDurability.Deferred
-                    ? "SELECT set_config('synchronous_commit', 'off', true)"
-                    : "SELECT current_setting('synchronous_commit')"),
-                new($"SELECT pg_advisory_xact_lock({AppendLockKey})"),
-                new("SELECT seq, hash FROM ledger.events ORDER BY seq DESC LIMIT 1"),
-                new("SELECT size, checkpoint_time FROM ledger.checkpoints ORDER BY size DESC LIMIT 1"),
-                // One index probe per key (LATERAL … LIMIT 1 cannot become a hash join): with `= ANY($1)`
-                // and thousands of keys the planner picks a (parallel) sequential scan of the whole
-                // ledger, which made every batch cost O(ledger size) — 350 ms per 5,000 keys at 1M rows.
-                new("""
-                    SELECT e.idempotency_key, e.event_id, e.seq, e.stream_seq
-                    FROM unnest($1::text[]) AS t(k)
-                    CROSS JOIN LATERAL (
-                      SELECT idempotency_key, event_id, seq, stream_seq FROM ledger.events
-                      WHERE idempotency_key = t.k LIMIT 1) e
-                    """)
-                {
-                    Parameters = { new() { Value = idempotencyKeys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text } },
-                },
-                new("""
-                    SELECT e.event_id
-                    FROM unnest($1::uuid[]) AS t(id)
-                    CROSS JOIN LATERAL (SELECT event_id FROM ledger.events WHERE event_id = t.id LIMIT 1) e
-                    """)
-                {
-                    Parameters = { new() { Value = mentionedIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid } },
-                },
-            },
-        };
-        // A bulk load knows the stream heads it wrote (its index is dropped for the load).
-        if (bulkHeads is null)
-        {
-            batch.BatchCommands.Add(
-                new NpgsqlBatchCommand("""
-                    SELECT t.st, t.sid, e.stream_seq, e.hash
-                    FROM unnest($1::text[], $2::text[]) AS t(st, sid)
-                    CROSS JOIN LATERAL (
-                      SELECT stream_seq, hash FROM ledger.events
-                      WHERE stream_type = t.st AND stream_id = t.sid
-                      ORDER BY stream_seq DESC LIMIT 1) e
-                    """)
-                {
-                    Parameters =
-                    {
-                        new() { Value = Array.ConvertAll(streams, s => s.Type), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                        new() { Value = Array.ConvertAll(streams, s => s.Id), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                    },
-                });
-        }
+    private sealed record BuiltPlan(long Head, byte[] HeadHash, List<LedgerEvent> Appended, AppendedEvent[] Results,
+        Dictionary<StreamKey, (long Seq, byte[] Hash)> StreamHeads);
 
-        long head = 0;
-        var prevHash = HashHex.Zero;
-        (long, DateTime)? lastCheckpoint = null;
+    /// <summary>
+    /// Assigns sequences and links both chains for the events of <paramref name="prepared"/> after the ledger
+    /// head (<paramref name="head"/>, <paramref name="headHash"/>). Known to exist: <c>sets.ExistingByKey</c> and
+    /// <c>sets.ExistingIds</c>; stream heads from <c>sets.StreamHeads</c>, else from the bulk load's memory.
+    /// The returned stream heads are <c>sets.StreamHeads</c>, valid until the sets go back to the pool.
+    /// </summary>
+    /// <exception cref="ArgumentException">An id is already in the ledger, or a reference dangles.</exception>
+    private BuiltPlan BuildPlan(Prepared[] prepared, long head, byte[] headHash, BatchSets sets)
+    {
         // Holds results of this batch too (AlreadyPresent false); a repeat of their key within the batch is
         // answered with AlreadyPresent set (see below), so no second record per event is made up front.
         var existingByKey = sets.ExistingByKey;
         existingByKey.EnsureCapacity(prepared.Length);
         var existingIds = sets.ExistingIds;
         var streamHeads = sets.StreamHeads;
-        streamHeads.EnsureCapacity(streams.Length);
-        await using (var reader = await batch.ExecuteReaderAsync(ct))
-        {
-            await reader.NextResultAsync(ct); // past the durability setting
-            await reader.NextResultAsync(ct); // past the lock
-            if (await reader.ReadAsync(ct))
-            {
-                head = reader.GetInt64(0);
-                prevHash = reader.GetFieldValue<byte[]>(1);
-            }
-            await reader.NextResultAsync(ct);
-            if (await reader.ReadAsync(ct))
-                lastCheckpoint = (reader.GetInt64(0), reader.GetFieldValue<DateTime>(1));
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct))
-                existingByKey[reader.GetString(0)] = new AppendedEvent(reader.GetGuid(1), reader.GetInt64(2), reader.GetInt64(3), AlreadyPresent: true);
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct))
-                existingIds.Add(reader.GetGuid(0));
-            if (bulkHeads is null)
-            {
-                await reader.NextResultAsync(ct);
-                while (await reader.ReadAsync(ct))
-                    streamHeads[new StreamKey(reader.GetString(0), reader.GetString(1))] = (reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
-            }
-        }
-        bulkHeads?.EnsureNoOtherWriter(head);
-        if (bulkWritten is not null)
-        {
-            foreach (var id in idSet)
-            {
-                if (bulkWritten.ContainsId(id))
-                    existingIds.Add(id);
-            }
-        }
-        var headBefore = head;
-        var headHashBefore = prevHash;
-
+        var prevHash = headHash;
         var results = new AppendedEvent[prepared.Length];
         var appended = new List<LedgerEvent>(prepared.Length);
         var appendedIds = sets.AppendedIds;
@@ -578,31 +586,7 @@ public sealed class LedgerAppender : IAsyncDisposable
             if (e.IdempotencyKey is { } newKey)
                 existingByKey[newKey] = result;
         }
-
-        var checkpointDue = false;
-        if (appended.Count > 0)
-        {
-            await CopyRowsAsync(connection, appended, ct);
-            checkpointDue = options.Signer is not null && IsCheckpointDue(head, lastCheckpoint);
-            if (checkpointDue && durability == AppendDurability.Deferred)
-            {
-                // The checkpoint after this batch will be signed and witnessed: its events must be on disk first.
-                await using var flushed = new NpgsqlCommand("SET LOCAL synchronous_commit TO DEFAULT", connection, tx);
-                await flushed.ExecuteNonQueryAsync(ct);
-            }
-            await tx.CommitAsync(ct);
-            bulkHeads?.Committed(head, streamHeads);
-            if (bulkWritten is not null)
-            {
-                foreach (var r in appended)
-                    bulkWritten.Add(r.EventId, r.IdempotencyKey);
-            }
-        }
-        else
-        {
-            await tx.RollbackAsync(ct);
-        }
-        return new Plan(headBefore, headHashBefore, checkpointDue, appended, results);
+        return new BuiltPlan(head, prevHash, appended, results, streamHeads);
     }
 
     /// <summary>Writes <paramref name="rows"/> with one binary COPY (<see cref="EventCopyRows"/>), in chunks.</summary>
@@ -647,7 +631,10 @@ public sealed class LedgerAppender : IAsyncDisposable
     /// checkpoint the database holds is never missing from the witness; if the commit fails after
     /// that, the witness holds a true checkpoint of events that are committed, which is harmless.
     /// </summary>
-    private async Task<SignedCheckpoint?> CheckpointAsync(NpgsqlConnection connection, bool force, CancellationToken ct)
+    /// <param name="knownRoot">The tree head at a given size, if the caller knows it (a bulk load, whose
+    /// in-memory tree may already hold batches planned after the one it checkpoints); used when the ledger head is that size.</param>
+    private async Task<SignedCheckpoint?> CheckpointAsync(NpgsqlConnection connection, bool force, CancellationToken ct,
+        (long Size, byte[] Root)? knownRoot = null)
     {
         var signer = options.Signer!;
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -681,7 +668,7 @@ public sealed class LedgerAppender : IAsyncDisposable
 
         if (options.AwaitWalFlushBeforeCheckpoint)
             await AwaitWalFlushAsync(connection, tx, ct);
-        var root = await RootAtAsync(connection, tx, head, ct);
+        var root = knownRoot is { } known && known.Size == head ? known.Root : await RootAtAsync(connection, tx, head, ct);
         var checkpoint = new Checkpoint(options.Origin, head, root, LedgerTime.Truncate(time.GetUtcNow().UtcDateTime));
         var signed = signer.Sign(checkpoint);
         await using (var insert = new NpgsqlCommand("""

@@ -1,6 +1,9 @@
 using AuditPortal.Data.Appending;
+using AuditPortal.Data.Checkpoints;
 using AuditPortal.Data.Schema;
 using AuditPortal.Tests.Infrastructure;
+using AuditPortal.Verification.Checkpoints;
+using AuditPortal.Verification.Ledger;
 using Npgsql;
 
 namespace AuditPortal.Tests.Data;
@@ -202,6 +205,89 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
         });
     }
 
+    [Fact]
+    public async Task BulkAppend_FailedWriteAfterLaterBatchesWerePlanned_StopsTheLoad()
+    {
+        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        {
+            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
+            await using var bulk = BulkAppender(writer);
+            await bulk.AppendAsync([LedgerTestData.Event("stop", 1)]);
+            await using (var other = new LedgerAppender(writer, new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions()))
+                await other.AppendAsync([LedgerTestData.Event("stop", 2)]);
+            // Planned from the load's own head (seq 1), refused when written (the ledger is at seq 2).
+            await Should.ThrowAsync<InvalidOperationException>(() => bulk.AppendAsync([LedgerTestData.Event("stop", 3)]));
+
+            // Its in-memory heads are now ahead of the ledger: nothing more from this load.
+            var later = await Should.ThrowAsync<InvalidOperationException>(() => bulk.AppendAsync([LedgerTestData.Event("stop", 4)]));
+
+            later.Message.ShouldContain("start a new load");
+            (await LedgerTestData.ReadAllAsync(superuser)).Count.ShouldBe(2);
+            (await LedgerBulkLoad.RestoreAsync(superuser)).ShouldBe(Restored);
+        });
+    }
+
+    [Fact]
+    public async Task BulkAppend_KeyOfABatchStillBeingWritten_WaitsForItAndReturnsItsEvent()
+    {
+        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        {
+            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
+            await using (var appender = BulkAppender(writer))
+            await using (var holder = new NpgsqlConnection(superuser))
+            {
+                // The first batch cannot commit while this session holds the append lock; the second is planned
+                // meanwhile, and only the table can confirm its key (the appender keeps fingerprints of keys).
+                await holder.OpenAsync();
+                await ExecuteAsync(holder, $"SELECT pg_advisory_lock({LedgerAppender.AppendLockKey})");
+                var first = appender.AppendAsync(Enumerable.Range(1, 200).Select(i => LedgerTestData.Event("inflight", i, idempotencyKey: $"if-{i}")).ToList());
+                var second = appender.AppendAsync([LedgerTestData.Event("inflight", 201, idempotencyKey: "if-200"), LedgerTestData.Event("inflight", 202)]);
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+                first.IsCompleted.ShouldBeFalse();
+                await ExecuteAsync(holder, $"SELECT pg_advisory_unlock({LedgerAppender.AppendLockKey})");
+
+                var results = await Task.WhenAll(first, second);
+
+                results[1][0].ShouldBe(results[0][199] with { AlreadyPresent = true });
+                results[1][1].Seq.ShouldBe(201);
+            }
+            (await LedgerBulkLoad.RestoreAsync(superuser)).ShouldBe(Restored);
+            var rows = await LedgerTestData.ReadAllAsync(superuser);
+            rows.Count.ShouldBe(201);
+            LedgerTestData.AssertChainsIntact(rows);
+        });
+    }
+
+    [Fact]
+    public async Task BulkAppend_CheckpointsWithBatchesInFlight_SignTheTreeHeadAtTheirSize()
+    {
+        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        {
+            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
+            using var signer = CheckpointSigner.Generate();
+            var options = new AppenderOptions { BulkLoad = true, CheckpointEveryEvents = 100, Origin = "ledger/test", Signer = signer };
+            await using (var appender = new LedgerAppender(writer, new ManualTimeProvider(LedgerTestData.Start), options))
+            {
+                // Six batches of 60 handed in at once: the tree already holds later batches when earlier ones are checkpointed.
+                var inFlight = Enumerable.Range(0, 6)
+                    .Select(b => appender.AppendAsync(Enumerable.Range(0, 60).Select(i => LedgerTestData.Event("ckpt-" + (i % 5), b * 60 + i)).ToList()))
+                    .ToList();
+                await Task.WhenAll(inFlight);
+            }
+            (await LedgerBulkLoad.RestoreAsync(superuser)).ShouldBe(Restored);
+
+            var leaves = (await LedgerTestData.ReadAllAsync(superuser)).Select(r => r.Hash!).ToList();
+            await using var dataSource = NpgsqlDataSource.Create(superuser);
+            var stored = await new CheckpointStore(dataSource).ReadRowsAsync();
+            stored.Select(s => s.Signed.Checkpoint.Size).ShouldBe([120L, 240L, 360L]);
+            foreach (var (signed, _) in stored.Select(s => (s.Signed, s.KeyId)))
+            {
+                signer.PublicKey.Verifies(signed).ShouldBeTrue();
+                HashHex.ToHex(signed.Checkpoint.RootHash).ShouldBe(HashHex.ToHex(LedgerTestData.ReferenceRoot(leaves, 0, (int)signed.Checkpoint.Size)));
+            }
+        });
+    }
+
     /// <summary>What a restore after a bulk load creates: every secondary index and every dropped unique constraint.</summary>
     private static int Restored => LedgerBulkLoad.SecondaryIndexes.Count + LedgerBulkLoad.UniqueConstraints.Count;
 
@@ -232,6 +318,12 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
             NpgsqlConnection.ClearAllPools();
             await db.ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)
