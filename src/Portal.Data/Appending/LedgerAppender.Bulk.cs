@@ -179,18 +179,7 @@ public sealed partial class LedgerAppender
     private async Task<bool> CopyAndCommitAsync(NpgsqlConnection connection, BulkPlan plan, AppendDurability durability, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await using var batch = new NpgsqlBatch(connection, tx)
-        {
-            BatchCommands =
-            {
-                new(durability == AppendDurability.Deferred
-                    ? "SELECT set_config('synchronous_commit', 'off', true)"
-                    : "SELECT current_setting('synchronous_commit')"),
-                new($"SELECT pg_advisory_xact_lock({AppendLockKey})"),
-                new(HeadQuery),
-                new(LastCheckpointQuery),
-            },
-        };
+        await using var batch = HeadBatch(connection, tx, durability);
         long head;
         (long, DateTime)? lastCheckpoint;
         await using (var reader = await batch.ExecuteReaderAsync(ct))

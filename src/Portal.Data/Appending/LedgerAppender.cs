@@ -340,48 +340,34 @@ public sealed partial class LedgerAppender : IAsyncDisposable
         var streams = sets.Streams.ToArray();
 
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await using var batch = new NpgsqlBatch(connection, tx)
+        await using var batch = HeadBatch(connection, tx, durability);
+        batch.BatchCommands.Add(new(KeyLookupQuery)
         {
-            BatchCommands =
+            Parameters = { new() { Value = idempotencyKeys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text } },
+        });
+        batch.BatchCommands.Add(new("""
+            SELECT e.event_id
+            FROM unnest($1::uuid[]) AS t(id)
+            CROSS JOIN LATERAL (SELECT event_id FROM ledger.events WHERE event_id = t.id LIMIT 1) e
+            """)
+        {
+            Parameters = { new() { Value = mentionedIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid } },
+        });
+        batch.BatchCommands.Add(new("""
+            SELECT t.st, t.sid, e.stream_seq, e.hash
+            FROM unnest($1::text[], $2::text[]) AS t(st, sid)
+            CROSS JOIN LATERAL (
+              SELECT stream_seq, hash FROM ledger.events
+              WHERE stream_type = t.st AND stream_id = t.sid
+              ORDER BY stream_seq DESC LIMIT 1) e
+            """)
+        {
+            Parameters =
             {
-                // Deferred: set for this transaction only, in the same round trip; switched back below if a
-                // checkpoint will follow. Either way one result set, so the readings below stay in place.
-                new(durability == AppendDurability.Deferred
-                    ? "SELECT set_config('synchronous_commit', 'off', true)"
-                    : "SELECT current_setting('synchronous_commit')"),
-                new($"SELECT pg_advisory_xact_lock({AppendLockKey})"),
-                new(HeadQuery),
-                new(LastCheckpointQuery),
-                new(KeyLookupQuery)
-                {
-                    Parameters = { new() { Value = idempotencyKeys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text } },
-                },
-                new("""
-                    SELECT e.event_id
-                    FROM unnest($1::uuid[]) AS t(id)
-                    CROSS JOIN LATERAL (SELECT event_id FROM ledger.events WHERE event_id = t.id LIMIT 1) e
-                    """)
-                {
-                    Parameters = { new() { Value = mentionedIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid } },
-                },
+                new() { Value = Array.ConvertAll(streams, s => s.Type), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new() { Value = Array.ConvertAll(streams, s => s.Id), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
             },
-        };
-        batch.BatchCommands.Add(
-            new NpgsqlBatchCommand("""
-                SELECT t.st, t.sid, e.stream_seq, e.hash
-                FROM unnest($1::text[], $2::text[]) AS t(st, sid)
-                CROSS JOIN LATERAL (
-                  SELECT stream_seq, hash FROM ledger.events
-                  WHERE stream_type = t.st AND stream_id = t.sid
-                  ORDER BY stream_seq DESC LIMIT 1) e
-                """)
-            {
-                Parameters =
-                {
-                    new() { Value = Array.ConvertAll(streams, s => s.Type), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                    new() { Value = Array.ConvertAll(streams, s => s.Id), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                },
-            });
+        });
 
         var existingIds = sets.ExistingIds;
         var streamHeads = sets.StreamHeads;
@@ -441,8 +427,27 @@ public sealed partial class LedgerAppender : IAsyncDisposable
         """;
 
     /// <summary>
-    /// Reads the results of the durability setting, the append lock, <see cref="HeadQuery"/> and
-    /// <see cref="LastCheckpointQuery"/>, which every append sends first, and stays on the last of them.
+    /// What every append transaction sends first, in one round trip: the durability setting, the append
+    /// lock, <see cref="HeadQuery"/> and <see cref="LastCheckpointQuery"/> (read by <see cref="ReadHeadAsync"/>).
+    /// </summary>
+    private static NpgsqlBatch HeadBatch(NpgsqlConnection connection, NpgsqlTransaction tx, AppendDurability durability) =>
+        new(connection, tx)
+        {
+            BatchCommands =
+            {
+                // Deferred: set for this transaction only, in the same round trip; switched back before the
+                // commit if a checkpoint will follow. Either way one result set, so the readings stay in place.
+                new(durability == AppendDurability.Deferred
+                    ? "SELECT set_config('synchronous_commit', 'off', true)"
+                    : "SELECT current_setting('synchronous_commit')"),
+                new($"SELECT pg_advisory_xact_lock({AppendLockKey})"),
+                new(HeadQuery),
+                new(LastCheckpointQuery),
+            },
+        };
+
+    /// <summary>
+    /// Reads the results of <see cref="HeadBatch"/>'s commands and stays on the last of them.
     /// </summary>
     private static async Task<(long Head, byte[] HeadHash, (long Size, DateTime Time)? LastCheckpoint)> ReadHeadAsync(
         NpgsqlDataReader reader, CancellationToken ct)

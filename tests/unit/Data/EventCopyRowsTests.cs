@@ -2,8 +2,8 @@ using System.Text;
 using AuditPortal.Data.Appending;
 using AuditPortal.Tests.Infrastructure;
 using AuditPortal.Verification.Ledger;
+using AuditPortal.Tests.Data.Reading;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace AuditPortal.Tests.Data;
 
@@ -138,47 +138,6 @@ public sealed class EventCopyRowsTests(PostgresFixture db) : IClassFixture<Postg
     {
         await using var connection = new NpgsqlConnection(db.SuperuserConnectionString);
         await connection.OpenAsync();
-        await using var importer = await connection.BeginBinaryImportAsync($"COPY {table} ({EventCopyRows.Columns}) FROM STDIN (FORMAT BINARY)");
-        foreach (var r in rows)
-        {
-            await importer.StartRowAsync();
-            await importer.WriteAsync(r.Seq, NpgsqlDbType.Bigint);
-            await importer.WriteAsync(r.EventId, NpgsqlDbType.Uuid);
-            await importer.WriteAsync(r.StreamType, NpgsqlDbType.Text);
-            await importer.WriteAsync(r.StreamId, NpgsqlDbType.Text);
-            await importer.WriteAsync(r.StreamSeq, NpgsqlDbType.Bigint);
-            await importer.WriteAsync(r.OccurredAt, NpgsqlDbType.TimestampTz);
-            await importer.WriteAsync(r.RecordedAt, NpgsqlDbType.TimestampTz);
-            await importer.WriteAsync(r.Actor, NpgsqlDbType.Text);
-            await importer.WriteAsync(r.Action, NpgsqlDbType.Text);
-            await WriteNullableAsync(importer, r.ClientAddress);
-            await importer.WriteAsync(r.SchemaVersion, NpgsqlDbType.Integer);
-            await importer.WriteAsync(r.PayloadJson, NpgsqlDbType.Text);
-            if (r.Supersedes is { } s) await importer.WriteAsync(s, NpgsqlDbType.Uuid);
-            else await importer.WriteNullAsync();
-            if (r.Lineage is { } lineage)
-            {
-                await importer.WriteAsync(lineage.Inputs.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid);
-                await importer.WriteAsync(lineage.RuleId, NpgsqlDbType.Text);
-                await importer.WriteAsync(lineage.RuleVersion, NpgsqlDbType.Text);
-            }
-            else
-            {
-                await importer.WriteNullAsync();
-                await importer.WriteNullAsync();
-                await importer.WriteNullAsync();
-            }
-            await WriteNullableAsync(importer, r.IdempotencyKey);
-            await importer.WriteAsync(r.PrevHash, NpgsqlDbType.Bytea);
-            await importer.WriteAsync(r.StreamPrevHash, NpgsqlDbType.Bytea);
-            await importer.WriteAsync(r.Hash!, NpgsqlDbType.Bytea);
-        }
-        await importer.CompleteAsync();
-    }
-
-    private static async Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value)
-    {
-        if (value is null) await importer.WriteNullAsync();
-        else await importer.WriteAsync(value, NpgsqlDbType.Text);
+        await LedgerTestDatabase.LoadAsync(connection, rows, table);
     }
 }

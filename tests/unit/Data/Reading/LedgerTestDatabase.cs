@@ -85,11 +85,14 @@ public sealed class LedgerTestDatabase : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Binary COPY import of rows in the table's column order.</summary>
-    public static async Task LoadAsync(NpgsqlConnection connection, IEnumerable<LedgerEvent> events)
+    /// <summary>
+    /// Binary COPY import of rows in the table's column order, each value through Npgsql's own type handling
+    /// (<paramref name="table"/>: ledger.events or a table with its columns).
+    /// </summary>
+    public static async Task LoadAsync(NpgsqlConnection connection, IEnumerable<LedgerEvent> events, string table = "ledger.events")
     {
         await using var import = await connection.BeginBinaryImportAsync(
-            "COPY ledger.events FROM STDIN (FORMAT binary)");
+            $"COPY {table} FROM STDIN (FORMAT binary)");
         foreach (var e in events)
         {
             await import.StartRowAsync();
