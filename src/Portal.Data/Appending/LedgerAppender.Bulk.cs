@@ -110,7 +110,7 @@ public sealed partial class LedgerAppender
             foreach (var r in built.Appended)
                 written.Add(r.EventId, r.IdempotencyKey);
             byte[] root;
-            await treeGate.WaitAsync(ct);
+            await treeGate.WaitAsync(CancellationToken.None); // not cancellable: the batch is recorded as planned
             try
             {
                 foreach (var e in built.Appended)
