@@ -117,7 +117,8 @@ public sealed partial class LedgerAppender
                     tree.Append(e.Hash!);
                 if (built.Appended.Count > 0)
                     treeLastLeaf = built.Appended[^1].Hash!;
-                root = tree.RootHash();
+                // Only a checkpoint reads it (in the write stage, where the tree may be ahead already).
+                root = options.Signer is null ? [] : tree.RootHash();
             }
             finally
             {

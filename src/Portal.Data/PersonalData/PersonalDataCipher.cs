@@ -26,8 +26,6 @@ public sealed class PersonalDataCipher(Func<byte[]>? ivSource = null)
     /// <summary>Encrypts <paramref name="value"/> (any JSON value, including null) into an envelope object.</summary>
     public JsonObject Encrypt(string subjectId, string fieldName, JsonNode? value, ReadOnlySpan<byte> key)
     {
-        if (key.Length != KeySize)
-            throw new ArgumentException($"subject keys are {KeySize} bytes, got {key.Length}", nameof(key));
         using var aes = CreateAes(key);
         return Encrypt(subjectId, fieldName, value, aes);
     }

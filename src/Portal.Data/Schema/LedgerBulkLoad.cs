@@ -125,14 +125,14 @@ public static class LedgerBulkLoad
     {
         await using var connection = new NpgsqlConnection(ownerConnectionString);
         await connection.OpenAsync(ct);
+        // Two reads of the catalog, not one query per constraint and index: this runs on every init and seed.
+        var constraints = await NamesAsync(connection, "SELECT conname FROM pg_constraint WHERE conrelid = 'ledger.events'::regclass", ct);
+        var relations = await NamesAsync(connection, "SELECT relname FROM pg_class WHERE relnamespace = 'ledger'::regnamespace", ct);
         var builds = new List<string>();
         var missingConstraints = new List<(string Name, string Columns, string Duplicate)>();
         foreach (var constraint in UniqueConstraints)
         {
-            await using var exists = new NpgsqlCommand(
-                "SELECT NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'ledger.events'::regclass AND conname = $1)", connection);
-            exists.Parameters.Add(new() { Value = constraint.Name });
-            if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
+            if (constraints.Contains(constraint.Name))
                 continue;
             missingConstraints.Add(constraint);
             builds.Add($"CREATE UNIQUE INDEX IF NOT EXISTS {constraint.Name} ON ledger.events ({constraint.Columns})");
@@ -140,9 +140,7 @@ public static class LedgerBulkLoad
         var missingIndexes = 0;
         foreach (var (name, definition) in SecondaryIndexes)
         {
-            await using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection);
-            exists.Parameters.Add(new() { Value = "ledger." + name });
-            if ((bool)(await exists.ExecuteScalarAsync(ct))!)
+            if (relations.Contains(name))
                 continue;
             missingIndexes++;
             builds.Add($"CREATE INDEX IF NOT EXISTS {name} {definition}");
@@ -171,6 +169,16 @@ public static class LedgerBulkLoad
         await using (var analyze = new NpgsqlCommand("ANALYZE ledger.events", connection) { CommandTimeout = 0 })
             await analyze.ExecuteNonQueryAsync(ct);
         return missingIndexes + missingConstraints.Count;
+    }
+
+    private static async Task<HashSet<string>> NamesAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            names.Add(reader.GetString(0));
+        return names;
     }
 
     private static async Task BuildIndexesAsync(string ownerConnectionString, System.Collections.Concurrent.ConcurrentQueue<string> queue, CancellationToken ct)

@@ -17,9 +17,8 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
     [Fact]
     public async Task BulkAppend_StreamsSpanningBatches_ChainsIntactAndConstraintRestored()
     {
-        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        await WithBulkLoadAsync(async (superuser, writer) =>
         {
-            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
             await using (var appender = BulkAppender(writer))
             {
                 // Three streams interleaved over four batches, so every stream continues a head kept in memory.
@@ -44,9 +43,8 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
     [Fact]
     public async Task BulkAppend_AnotherWriterAppendedMeanwhile_StopsAndAppendsNothing()
     {
-        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        await WithBulkLoadAsync(async (superuser, writer) =>
         {
-            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
             await using var bulk = BulkAppender(writer);
             await bulk.AppendAsync([LedgerTestData.Event("shared", 1)]);
             await using (var other = new LedgerAppender(writer, new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions()))
@@ -66,9 +64,8 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
     [Fact]
     public async Task Restore_DuplicateStreamPosition_FailsNamingIt()
     {
-        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        await WithBulkLoadAsync(async (superuser, writer) =>
         {
-            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
             await using (var bulk = BulkAppender(writer))
                 await bulk.AppendAsync([LedgerTestData.Event("dup", 1), LedgerTestData.Event("dup", 2)]);
             // What the constraint exists to catch: a second row at stream position 2 (as the superuser,
@@ -89,9 +86,8 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
     [Fact]
     public async Task BulkAppend_IdempotencyKeyOfAnEarlierBatch_ReturnsTheFirstEventAndAppendsNothing()
     {
-        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        await WithBulkLoadAsync(async (superuser, writer) =>
         {
-            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
             await using (var appender = BulkAppender(writer))
             {
                 var first = await appender.AppendAsync([LedgerTestData.Event("idem", 1, idempotencyKey: "k-1"), LedgerTestData.Event("idem", 2)]);
@@ -112,9 +108,8 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
     [Fact]
     public async Task BulkAppend_ReferencesToEarlierBatches_CheckedFromMemory()
     {
-        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        await WithBulkLoadAsync(async (superuser, writer) =>
         {
-            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
             await using var appender = BulkAppender(writer);
             var first = await appender.AppendAsync([LedgerTestData.Event("refs", 1)]);
             var corrected = LedgerTestData.Event("refs", 2) with { Supersedes = first[0].EventId };
@@ -137,9 +132,8 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
     [Fact]
     public async Task BulkAppend_BatchesHandedInWithoutWaiting_WrittenInCallOrder()
     {
-        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        await WithBulkLoadAsync(async (superuser, writer) =>
         {
-            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
             await using (var appender = BulkAppender(writer))
             {
                 // Later batches supersede events of earlier ones, so any reordering would be refused.
@@ -166,9 +160,8 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
     [Fact]
     public async Task BulkAppend_BatchInFlightBehindAFailedOne_FailsAndAppendsNothing()
     {
-        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        await WithBulkLoadAsync(async (superuser, writer) =>
         {
-            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
             await using var appender = BulkAppender(writer);
             var failing = appender.AppendAsync([LedgerTestData.Event("fail", 1) with { Supersedes = Guid.CreateVersion7() }]);
             var behind = appender.AppendAsync([LedgerTestData.Event("fail", 2)]);
@@ -186,9 +179,8 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
     [Fact]
     public async Task Restore_DuplicateEventId_FailsNamingIt()
     {
-        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        await WithBulkLoadAsync(async (superuser, writer) =>
         {
-            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
             await using (var bulk = BulkAppender(writer))
                 await bulk.AppendAsync([LedgerTestData.Event("dupid", 1), LedgerTestData.Event("dupid", 2)]);
             await ExecuteAsync(superuser, """
@@ -208,9 +200,8 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
     [Fact]
     public async Task BulkAppend_FailedWriteAfterLaterBatchesWerePlanned_StopsTheLoad()
     {
-        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        await WithBulkLoadAsync(async (superuser, writer) =>
         {
-            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
             await using var bulk = BulkAppender(writer);
             await bulk.AppendAsync([LedgerTestData.Event("stop", 1)]);
             await using (var other = new LedgerAppender(writer, new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions()))
@@ -230,9 +221,8 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
     [Fact]
     public async Task BulkAppend_KeyOfABatchStillBeingWritten_WaitsForItAndReturnsItsEvent()
     {
-        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        await WithBulkLoadAsync(async (superuser, writer) =>
         {
-            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
             await using (var appender = BulkAppender(writer))
             await using (var holder = new NpgsqlConnection(superuser))
             {
@@ -261,9 +251,8 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
     [Fact]
     public async Task BulkAppend_CheckpointsWithBatchesInFlight_SignTheTreeHeadAtTheirSize()
     {
-        await WithEmptyLedgerAsync(async (superuser, writer) =>
+        await WithBulkLoadAsync(async (superuser, writer) =>
         {
-            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
             using var signer = CheckpointSigner.Generate();
             var options = new AppenderOptions { BulkLoad = true, CheckpointEveryEvents = 100, Origin = "ledger/test", Signer = signer };
             await using (var appender = new LedgerAppender(writer, new ManualTimeProvider(LedgerTestData.Start), options))
@@ -302,7 +291,8 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
     private static LedgerAppender BulkAppender(string writer) =>
         new(writer, new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions { BulkLoad = true });
 
-    private async Task WithEmptyLedgerAsync(Func<string, string, Task> test)
+    /// <summary>A fresh migrated ledger database whose bulk-load indexes were dropped; the test gets the superuser and writer connection strings.</summary>
+    private async Task WithBulkLoadAsync(Func<string, string, Task> test)
     {
         var name = db.DatabaseName + "_" + Guid.NewGuid().ToString("N")[..8];
         await db.ExecuteAsync($"CREATE DATABASE \"{name}\"");
@@ -311,6 +301,7 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
             var superuser = new NpgsqlConnectionStringBuilder(db.SuperuserConnectionString) { Database = name }.ConnectionString;
             await LedgerMigrator.MigrateAsync(superuser, db.Roles);
             var writer = new NpgsqlConnectionStringBuilder(superuser) { Username = db.Roles.Writer, Password = null }.ConnectionString;
+            (await LedgerBulkLoad.DropIfEmptyAsync(superuser)).ShouldBeTrue();
             await test(superuser, writer);
         }
         finally
