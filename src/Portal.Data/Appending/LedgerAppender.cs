@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using AuditPortal.Data.Checkpoints;
 using AuditPortal.Data.PersonalData;
 using AuditPortal.Verification.Checkpoints;
@@ -238,33 +237,44 @@ public sealed partial class LedgerAppender : IAsyncDisposable
     private Prepared Prepare(NewEvent e, int i, IReadOnlyDictionary<string, byte[]> keys,
         Dictionary<string, AesGcm> subjectCiphers, DateTimeOffset now)
     {
-        JsonNode payload = e.Payload;
-        if (e.PersonalFields.Count > 0)
-        {
-            var copy = (JsonObject)e.Payload.DeepClone();
-            foreach (var field in e.PersonalFields)
-            {
-                if (!subjectCiphers.TryGetValue(field.SubjectId, out var aes))
-                    subjectCiphers[field.SubjectId] = aes = PersonalDataCipher.CreateAes(keys[field.SubjectId]);
-                copy[field.Name] = cipher.Encrypt(field.SubjectId, field.Name, copy[field.Name], aes);
-            }
-            payload = copy;
-        }
         byte[] json;
         try
         {
-            json = PayloadCanonicalizer.CanonicalizeUtf8(payload);
+            json = e.Payload.CanonicalUtf8();
         }
         catch (ArgumentException ex)
         {
             throw new ArgumentException($"batch[{i}]: {ex.Message}", "batch", ex);
         }
+        if (e.PersonalFields.Count > 0)
+            json = EncryptPersonalFields(e, json, keys, subjectCiphers);
         return new Prepared(
             e, i,
             e.EventId ?? Guid.CreateVersion7(now),
             json,
             LedgerTime.Truncate(e.OccurredAt),
             LedgerTime.Truncate(e.RecordedAt ?? now.UtcDateTime));
+    }
+
+    /// <summary>
+    /// The canonical payload with each personal field's value replaced by its envelope, whose plaintext is that
+    /// value's canonical bytes. Fields are encrypted in the order listed, so IVs are drawn in that order.
+    /// </summary>
+    private byte[] EncryptPersonalFields(NewEvent e, byte[] json, IReadOnlyDictionary<string, byte[]> keys,
+        Dictionary<string, AesGcm> subjectCiphers)
+    {
+        var fields = e.PersonalFields;
+        var ranges = new (int Start, int Length)[fields.Count];
+        var envelopes = new byte[fields.Count][];
+        for (var f = 0; f < fields.Count; f++)
+        {
+            var field = fields[f];
+            if (!subjectCiphers.TryGetValue(field.SubjectId, out var aes))
+                subjectCiphers[field.SubjectId] = aes = PersonalDataCipher.CreateAes(keys[field.SubjectId]);
+            ranges[f] = CanonicalMembers.IndexOf(json, field.Name); // Validate checked it is there
+            envelopes[f] = cipher.EncryptCanonical(field.SubjectId, field.Name, json.AsSpan(ranges[f].Start, ranges[f].Length), aes);
+        }
+        return CanonicalMembers.Replace(json, ranges, envelopes);
     }
 
     // Runs once per event: messages are built only when a check fails (an interpolated argument would
@@ -313,7 +323,7 @@ public sealed partial class LedgerAppender : IAsyncDisposable
                 if (string.Equals(fields[g].Name, field.Name, StringComparison.Ordinal))
                     Fail(i, $"personal field '{field.Name}' is listed twice");
             }
-            if (!e.Payload!.ContainsKey(field.Name))
+            if (!e.Payload!.HasMember(field.Name))
                 Fail(i, $"personal field '{field.Name}' is not a member of the payload");
         }
     }

@@ -19,7 +19,8 @@ public sealed record NewEvent
     public required string Action { get; init; }
     public string? ClientAddress { get; init; }
     public int SchemaVersion { get; init; } = 1;
-    public required JsonObject Payload { get; init; }
+    /// <summary>A JSON object (converts implicitly from <see cref="JsonObject"/>), or one already canonical: <see cref="EventPayload.Canonical"/>.</summary>
+    public required EventPayload Payload { get; init; }
 
     /// <summary>Top-level payload members that hold personal data; stored encrypted for their subject.</summary>
     public IReadOnlyList<PersonalField> PersonalFields { get; init; } = [];

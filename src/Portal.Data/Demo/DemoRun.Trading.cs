@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using AuditPortal.Data.Appending;
 using AuditPortal.Verification.Ledger;
 
 namespace AuditPortal.Data.Demo;
@@ -88,8 +89,7 @@ internal sealed partial class DemoRun
         var tradeId = "T" + (++tradeNumber).ToString("D9", CultureInfo.InvariantCulture);
         var actor = viaCustody ? custodyFeed : orderRouter;
         var payload = TradePayload(tradeId, instrument.Isin, sell, quantity, price, amount, commission,
-            KeyValuePair.Create<string, JsonNode?>("venue", viaCustody ? "OTC" : instrument.Exchange),
-            KeyValuePair.Create<string, JsonNode?>("source", viaCustody ? "broker_confirmation" : "order"));
+            ("venue", viaCustody ? "OTC" : instrument.Exchange), ("source", viaCustody ? "broker_confirmation" : "order"));
         var id = Emit("account", account.Id, "trade.executed", actor, payload, viaCustody ? MaybeLate(ServiceLag()) : ServiceLag());
 
         var lot = new DemoTradeLot
@@ -108,23 +108,16 @@ internal sealed partial class DemoRun
         AddTaxLot(account, lot, lastOccurred.Year);
     }
 
-    // Built from an array, with the caller's extra members, so the object's dictionary is allocated at
-    // its final size once instead of growing member by member: trades are most of the demo's events.
-    // Member order does not matter, the payload is canonicalized (sorted) when appended.
-    private static JsonObject TradePayload(string tradeId, string isin, bool sell, long quantity, long price, long amount, long commission,
-        params ReadOnlySpan<KeyValuePair<string, JsonNode?>> extra)
+    // Trades are most of the demo's events: written straight into canonical form, without a tree.
+    private EventPayload TradePayload(string tradeId, string isin, bool sell, long quantity, long price, long amount, long commission,
+        params ReadOnlySpan<(string Name, string Value)> extra)
     {
-        var members = new KeyValuePair<string, JsonNode?>[8 + extra.Length];
-        members[0] = new("trade_id", tradeId);
-        members[1] = new("isin", isin);
-        members[2] = new("side", sell ? "sell" : "buy");
-        members[3] = new("quantity", DemoMoney.Integer(quantity));
-        members[4] = new("price", DemoMoney.Price(price));
-        members[5] = new("amount", DemoMoney.Cents(amount));
-        members[6] = new("commission", DemoMoney.Cents(commission));
-        members[7] = new("currency", Currency);
-        extra.CopyTo(members.AsSpan(8));
-        return new JsonObject(members);
+        payloadWriter.String("trade_id", tradeId).String("isin", isin).String("side", sell ? "sell" : "buy")
+            .String("quantity", DemoMoney.Integer(quantity)).String("price", DemoMoney.Price(price))
+            .String("amount", DemoMoney.Cents(amount)).String("commission", DemoMoney.Cents(commission)).String("currency", Currency);
+        foreach (var (name, value) in extra)
+            payloadWriter.String(name, value);
+        return payloadWriter.ToPayload();
     }
 
     /// <summary>The venue amended the price: a trade.corrected that supersedes the trade as it currently stands.</summary>
@@ -137,7 +130,7 @@ internal sealed partial class DemoRun
         account.Cash += lot.Sell ? amount - lot.Amount : lot.Amount - amount;
 
         var payload = TradePayload(lot.TradeId, instruments[account.Universe[lot.Slot]].Isin, lot.Sell, lot.Quantity, price, amount, lot.Commission,
-            KeyValuePair.Create<string, JsonNode?>("reason", random.Pick(DemoCatalog.CorrectionReasons)));
+            ("reason", random.Pick(DemoCatalog.CorrectionReasons)));
         var byOperator = random.Chance(0.5);
         lot.Id = Emit("account", account.Id, "trade.corrected", byOperator ? Operator() : orderRouter, payload,
             byOperator ? HumanLag() : ServiceLag(), supersedes: lot.Id);
@@ -149,7 +142,7 @@ internal sealed partial class DemoRun
     {
         if (amount <= 0) amount = account.Hot ? random.Between(1_000_000, 500_000_000) : random.Between(10_000, 5_000_000);
         account.Cash += amount;
-        RecordCash(account, "cash.deposited", payments, amount, new JsonObject { ["method"] = random.Chance(0.8) ? "ach" : "wire" });
+        RecordCash(account, "cash.deposited", payments, amount, [("method", random.Chance(0.8) ? "ach" : "wire")]);
     }
 
     private void Withdraw(DemoAccount account, long amount)
@@ -164,19 +157,16 @@ internal sealed partial class DemoRun
             amount = random.Between(1_000, account.Cash);
         }
         account.Cash -= amount;
-        var payload = new JsonObject
-        {
-            ["method"] = "ach",
-            ["bank_account"] = "021000021-" + random.Next(100_000_000).ToString("D8", CultureInfo.InvariantCulture),
-        };
-        RecordCash(account, "cash.withdrawn", payments, amount, payload, [new("bank_account", account.SubjectId)], correctable: false);
+        var bankAccount = "021000021-" + random.Next(100_000_000).ToString("D8", CultureInfo.InvariantCulture);
+        RecordCash(account, "cash.withdrawn", payments, amount, [("method", "ach"), ("bank_account", bankAccount)],
+            [new("bank_account", account.SubjectId)], correctable: false);
     }
 
     private void ChargeFee(DemoAccount account)
     {
         var amount = random.Between(100, 2_500);
         account.Cash -= amount;
-        RecordCash(account, "cash.fee_charged", billing, amount, new JsonObject { ["fee_type"] = random.Chance(0.7) ? "custody" : "wire" });
+        RecordCash(account, "cash.fee_charged", billing, amount, [("fee_type", random.Chance(0.7) ? "custody" : "wire")]);
     }
 
     /// <summary>Dividend entitlement from a declaration: lineage names the declaration; custody notices are sometimes late.</summary>
@@ -193,26 +183,27 @@ internal sealed partial class DemoRun
         var amount = shares * instrument.DividendPerShare / 100;
         account.Cash += amount;
         cashNumber++;
-        Emit("account", account.Id, "cash.dividend_paid", custodyFeed, new JsonObject
-        {
-            ["reference"] = "C" + cashNumber.ToString("D9", CultureInfo.InvariantCulture),
-            ["isin"] = instrument.Isin,
-            ["shares"] = DemoMoney.Integer(shares),
-            ["per_share"] = DemoMoney.Price(instrument.DividendPerShare),
-            ["amount"] = DemoMoney.Cents(amount),
-            ["currency"] = Currency,
-            ["balance_after"] = DemoMoney.Cents(account.Cash),
-        }, MaybeLate(ServiceLag()), lineage: new LedgerLineage([declaration], "custody.dividend-entitlement", "1"));
+        var payload = payloadWriter
+            .String("reference", "C" + cashNumber.ToString("D9", CultureInfo.InvariantCulture))
+            .String("isin", instrument.Isin)
+            .String("shares", DemoMoney.Integer(shares))
+            .String("per_share", DemoMoney.Price(instrument.DividendPerShare))
+            .String("amount", DemoMoney.Cents(amount))
+            .String("currency", Currency)
+            .String("balance_after", DemoMoney.Cents(account.Cash))
+            .ToPayload();
+        Emit("account", account.Id, "cash.dividend_paid", custodyFeed, payload, MaybeLate(ServiceLag()),
+            lineage: new LedgerLineage([declaration], "custody.dividend-entitlement", "1"));
     }
 
-    private void RecordCash(DemoAccount account, string action, DemoActor actor, long amount, JsonObject payload,
+    private void RecordCash(DemoAccount account, string action, DemoActor actor, long amount, ReadOnlySpan<(string Name, string Value)> extra,
         Appending.PersonalField[]? personal = null, bool correctable = true)
     {
         var reference = "C" + (++cashNumber).ToString("D9", CultureInfo.InvariantCulture);
-        payload["reference"] = reference;
-        payload["amount"] = DemoMoney.Cents(amount);
-        payload["currency"] = Currency;
-        payload["balance_after"] = DemoMoney.Cents(account.Cash);
+        foreach (var (name, value) in extra)
+            payloadWriter.String(name, value);
+        var payload = payloadWriter.String("reference", reference).String("amount", DemoMoney.Cents(amount))
+            .String("currency", Currency).String("balance_after", DemoMoney.Cents(account.Cash)).ToPayload();
         var id = Emit("account", account.Id, action, actor, payload, ServiceLag(), personal);
         if (correctable && random.Chance(options.CorrectionRate))
         {

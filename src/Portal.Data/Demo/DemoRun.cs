@@ -23,6 +23,7 @@ internal sealed partial class DemoRun
     private readonly long maxStepMicros;
 
     private readonly Queue<NewEvent> pending = new();
+    private readonly CanonicalObjectWriter payloadWriter = new(); // the frequent payloads, written without a tree
     private readonly PriorityQueue<DemoFollowUp, (long Due, long Order)> followUps = new();
     private long followUpOrder;
     private long step;
@@ -171,6 +172,11 @@ internal sealed partial class DemoRun
     private long MaybeLate(long normalLag) => random.Chance(options.LateArrivalRate) ? LateLag() : normalLag;
 
     private Guid Emit(string streamType, string streamId, string action, DemoActor actor, JsonObject payload, long lagTicks,
+        PersonalField[]? personal = null, Guid? supersedes = null, LedgerLineage? lineage = null) =>
+        // Canonical now: the tree dies here instead of surviving every GC until its batch is written.
+        Emit(streamType, streamId, action, actor, EventPayload.Canonical(payload), lagTicks, personal, supersedes, lineage);
+
+    private Guid Emit(string streamType, string streamId, string action, DemoActor actor, EventPayload payload, long lagTicks,
         PersonalField[]? personal = null, Guid? supersedes = null, LedgerLineage? lineage = null)
     {
         if (emitted++ > 0) recordedTicks += random.Between(minStepMicros, maxStepMicros) * TicksPerMicro;

@@ -1,7 +1,10 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Appending;
+using AuditPortal.Verification.Canonical;
 
 namespace AuditPortal.Data.PersonalData;
 
@@ -37,17 +40,7 @@ public sealed class PersonalDataCipher(Func<byte[]>? ivSource = null)
     /// </summary>
     public JsonObject Encrypt(string subjectId, string fieldName, JsonNode? value, AesGcm key)
     {
-        ArgumentException.ThrowIfNullOrEmpty(subjectId);
-        ArgumentException.ThrowIfNullOrEmpty(fieldName);
-        ArgumentNullException.ThrowIfNull(key);
-        var iv = ivSource();
-        if (iv.Length != IvSize)
-            throw new InvalidOperationException($"the IV source returned {iv.Length} bytes, want {IvSize}");
-
-        var plaintext = PayloadCanonicalizer.CanonicalizeUtf8(value);
-        var output = new byte[plaintext.Length + TagSize];
-        key.Encrypt(iv, plaintext, output.AsSpan(0, plaintext.Length), output.AsSpan(plaintext.Length), Aad(subjectId, fieldName));
-
+        var (iv, output) = Seal(subjectId, fieldName, PayloadCanonicalizer.CanonicalizeUtf8(value), key);
         return new JsonObject
         {
             ["ct"] = Convert.ToBase64String(output),
@@ -55,6 +48,50 @@ public sealed class PersonalDataCipher(Func<byte[]>? ivSource = null)
             ["iv"] = Convert.ToBase64String(iv),
             ["sub"] = subjectId,
         };
+    }
+
+    /// <summary>
+    /// As <see cref="Encrypt(string, string, JsonNode?, AesGcm)"/> for a value that is already canonical JSON
+    /// (<paramref name="canonicalValue"/>, the plaintext as it is), and returns the envelope's canonical
+    /// bytes: the same bytes as canonicalizing the envelope object that method returns.
+    /// </summary>
+    public byte[] EncryptCanonical(string subjectId, string fieldName, ReadOnlySpan<byte> canonicalValue, AesGcm key)
+    {
+        var (iv, output) = Seal(subjectId, fieldName, canonicalValue, key);
+        // Members in canonical order (ct, enc, iv, sub); base64 needs no escaping.
+        var envelope = new ArrayBufferWriter<byte>(64 + Base64.GetMaxEncodedToUtf8Length(output.Length) + 2 * subjectId.Length);
+        envelope.Write("{\"ct\":\""u8);
+        WriteBase64(envelope, output);
+        envelope.Write("\",\"enc\":\""u8);
+        envelope.Write(Encoding.ASCII.GetBytes(Algorithm));
+        envelope.Write("\",\"iv\":\""u8);
+        WriteBase64(envelope, iv);
+        envelope.Write("\",\"sub\":"u8);
+        JsonCanonicalizer.WriteString(envelope, subjectId);
+        envelope.Write("}"u8);
+        return envelope.WrittenSpan.ToArray();
+    }
+
+    private static void WriteBase64(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> data)
+    {
+        var span = output.GetSpan(Base64.GetMaxEncodedToUtf8Length(data.Length));
+        Base64.EncodeToUtf8(data, span, out _, out var written);
+        output.Advance(written);
+    }
+
+    /// <summary>A fresh IV and the ciphertext with its tag appended.</summary>
+    private (byte[] Iv, byte[] Output) Seal(string subjectId, string fieldName, ReadOnlySpan<byte> plaintext, AesGcm key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subjectId);
+        ArgumentException.ThrowIfNullOrEmpty(fieldName);
+        ArgumentNullException.ThrowIfNull(key);
+        var iv = ivSource();
+        if (iv.Length != IvSize)
+            throw new InvalidOperationException($"the IV source returned {iv.Length} bytes, want {IvSize}");
+
+        var output = new byte[plaintext.Length + TagSize];
+        key.Encrypt(iv, plaintext, output.AsSpan(0, plaintext.Length), output.AsSpan(plaintext.Length), Aad(subjectId, fieldName));
+        return (iv, output);
     }
 
     /// <summary>The AES-GCM instance for a 32-byte subject key, with the envelope's tag size; the caller disposes it.</summary>

@@ -32,6 +32,49 @@ public sealed class CryptoShreddingTests(PostgresFixture db) : IClassFixture<Pos
         }
     }
 
+    /// <summary>
+    /// Personal fields listed out of member order, in an object payload and in the same payload already canonical:
+    /// both store the bytes of encrypting each field of the object (IVs drawn in list order) and canonicalizing it.
+    /// </summary>
+    [Fact]
+    public async Task AppendAsync_CanonicalPayload_SameEnvelopesAsTheObjectPayload()
+    {
+        static JsonObject Payload() => new()
+        {
+            ["name"] = "Grace Hopper",
+            ["address"] = new JsonObject { ["street"] = "1 \"Navy\" Way", ["zip"] = 22201 },
+            ["iban"] = "DE89 3704 0044 0532 0130 00",
+            ["tier"] = "gold",
+        };
+        PersonalField[] fields = [new("name", "s-canon"), new("iban", "s-canon"), new("address", "s-canon")];
+        var events = new[]
+        {
+            LedgerTestData.Event("cust-canon-tree", 1) with { Payload = Payload(), PersonalFields = fields },
+            LedgerTestData.Event("cust-canon-bytes", 1) with { Payload = EventPayload.Canonical(Payload()), PersonalFields = fields },
+        };
+        var stored = new List<string>();
+        foreach (var e in events)
+        {
+            await using var appender = new LedgerAppender(db.DataSource(db.WriterConnectionString),
+                new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions { IvSource = CountingIvs() });
+            await appender.AppendAsync([e]);
+            stored.Add((await LedgerTestData.ReadAllAsync(db.SuperuserConnectionString)).Single(r => r.StreamId == e.StreamId).PayloadJson);
+        }
+
+        var key = (await new KeyStore(db.DataSource(db.ReaderConnectionString)).GetKeyAsync("s-canon"))!;
+        var expected = Payload();
+        var cipher = new PersonalDataCipher(CountingIvs());
+        foreach (var field in fields)
+            expected[field.Name] = cipher.Encrypt(field.SubjectId, field.Name, expected[field.Name], key);
+        stored.ShouldBe([PayloadCanonicalizer.Canonicalize(expected), PayloadCanonicalizer.Canonicalize(expected)]);
+    }
+
+    private static Func<byte[]> CountingIvs()
+    {
+        byte n = 0;
+        return () => { n++; return Enumerable.Repeat(n, PersonalDataCipher.IvSize).ToArray(); };
+    }
+
     [Fact]
     public async Task ShredAsync_PersonalFieldsBecomeErased_HashesStillVerify()
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using AuditPortal.Data.Appending;
 using AuditPortal.Tests.Infrastructure;
 using AuditPortal.Verification.Ledger;
@@ -79,7 +80,7 @@ public sealed class ReferenceValidationTests(PostgresFixture db) : IClassFixture
         (await Should.ThrowAsync<ArgumentException>(() => appender.AppendAsync([LedgerTestData.Event("", 1)])))
             .Message.ShouldContain("batch[0]: StreamId is empty");
         (await Should.ThrowAsync<ArgumentException>(() => appender.AppendAsync(
-            [LedgerTestData.Event("ref-5", 1) with { Payload = new() { ["price"] = 1.5 } }])))
+            [LedgerTestData.Event("ref-5", 1) with { Payload = new JsonObject { ["price"] = 1.5 } }])))
             .Message.ShouldContain("only integers");
         (await Should.ThrowAsync<ArgumentException>(() => appender.AppendAsync(
             [LedgerTestData.Event("ref-5", 1) with { PersonalFields = [new("missing", "subj")] }])))

@@ -28,7 +28,7 @@ public sealed class DemoLedgerFixture
             .Append(LedgerTime.ToText(e.OccurredAt)).Append('|').Append(LedgerTime.ToText(e.RecordedAt!.Value)).Append('|')
             .Append(e.Actor).Append('|').Append(e.Action).Append('|').Append(e.ClientAddress).Append('|')
             .Append(e.SchemaVersion.ToString(CultureInfo.InvariantCulture)).Append('|')
-            .Append(e.Payload.ToJsonString()).Append('|').Append(e.Supersedes).Append('|').Append(e.IdempotencyKey).Append('|');
+            .Append(e.Payload.ToString()).Append('|').Append(e.Supersedes).Append('|').Append(e.IdempotencyKey).Append('|');
         foreach (var p in e.PersonalFields) s.Append(p.Name).Append('@').Append(p.SubjectId).Append(',');
         if (e.Lineage is { } l)
         {

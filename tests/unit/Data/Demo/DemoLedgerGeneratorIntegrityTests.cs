@@ -81,10 +81,10 @@ public sealed class DemoLedgerGeneratorIntegrityTests(DemoLedgerFixture fixture)
     {
         foreach (var e in Events)
         {
-            AssertNoFractionalNumbers(e.Payload, e);
+            AssertNoFractionalNumbers(e.Payload.ToJsonObject(), e);
             foreach (var field in e.PersonalFields)
             {
-                e.Payload.ContainsKey(field.Name).ShouldBeTrue($"{e.Action} lists personal field {field.Name} it lacks");
+                e.Payload.HasMember(field.Name).ShouldBeTrue($"{e.Action} lists personal field {field.Name} it lacks");
                 field.SubjectId.ShouldStartWith("subj-");
             }
         }
@@ -99,14 +99,15 @@ public sealed class DemoLedgerGeneratorIntegrityTests(DemoLedgerFixture fixture)
         var forms = 0;
         foreach (var e in Events)
         {
-            if (e.Action is "trade.executed" or "trade.corrected") trades[e.EventId!.Value] = e.Payload;
+            if (e.Action is "trade.executed" or "trade.corrected") trades[e.EventId!.Value] = e.Payload.ToJsonObject();
             if (e.StreamType != "tax_form") continue;
 
             forms++;
             var lineage = e.Lineage.ShouldNotBeNull();
             lineage.RuleId.ShouldBe("tax.1099-B");
             lineage.RuleVersion.ShouldBe(e.Action == "tax_form.issued" ? "2024.1" : "2024.2");
-            e.StreamId.ShouldBe((string)e.Payload["account_id"]! + "/2024");
+            var form = e.Payload.ToJsonObject();
+            e.StreamId.ShouldBe((string)form["account_id"]! + "/2024");
             long proceeds = 0, purchases = 0, commissions = 0;
             foreach (var input in lineage.Inputs)
             {
@@ -115,14 +116,14 @@ public sealed class DemoLedgerGeneratorIntegrityTests(DemoLedgerFixture fixture)
                 if ((string)trade["side"]! == "sell") proceeds += amount; else purchases += amount;
                 commissions += Cents(trade["commission"]);
             }
-            Cents(e.Payload["proceeds"]).ShouldBe(proceeds, $"form {e.EventId}");
-            Cents(e.Payload["purchases"]).ShouldBe(purchases, $"form {e.EventId}");
-            Cents(e.Payload["commissions"]).ShouldBe(commissions, $"form {e.EventId}");
-            ((int)e.Payload["trade_count"]!).ShouldBe(lineage.Inputs.Count);
+            Cents(form["proceeds"]).ShouldBe(proceeds, $"form {e.EventId}");
+            Cents(form["purchases"]).ShouldBe(purchases, $"form {e.EventId}");
+            Cents(form["commissions"]).ShouldBe(commissions, $"form {e.EventId}");
+            ((int)form["trade_count"]!).ShouldBe(lineage.Inputs.Count);
             if (e.Action == "tax_form.corrected")
             {
                 e.Supersedes.ShouldNotBeNull();
-                Cents(e.Payload["net_proceeds"]).ShouldBe(proceeds - commissions);
+                Cents(form["net_proceeds"]).ShouldBe(proceeds - commissions);
             }
         }
         forms.ShouldBeGreaterThan(10);

@@ -1,0 +1,52 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AuditPortal.Data.Appending;
+
+/// <summary>
+/// The payload of a <see cref="NewEvent"/>: a JSON object, either as given (canonicalized when appended) or
+/// already canonical (<see cref="Canonical"/>).
+/// </summary>
+/// <remarks>
+/// A <see cref="JsonObject"/> converts implicitly, so writers keep writing <c>Payload = new JsonObject { … }</c>,
+/// and a payload that breaks the policy is reported with its batch index when appended. <see cref="Canonical"/>
+/// checks and canonicalizes at once and keeps only the bytes. The demo generator uses it: its object trees
+/// then die young instead of surviving, batch after batch, every garbage collection until the batch is
+/// written, which made most of `ledger seed`'s GC pauses (docs/performance.md §1).
+/// </remarks>
+public sealed class EventPayload
+{
+    private readonly JsonObject? tree;
+    private readonly byte[]? canonical;
+
+    private EventPayload(JsonObject tree) => this.tree = tree;
+
+    private EventPayload(byte[] canonical) => this.canonical = canonical;
+
+    public static implicit operator EventPayload(JsonObject payload) =>
+        new(payload ?? throw new ArgumentNullException(nameof(payload)));
+
+    /// <summary>The canonical form of <paramref name="payload"/> (docs/ledger-format.md §2), made now.</summary>
+    /// <exception cref="ArgumentException">A number outside the payload policy (integers within ±(2^53 − 1)).</exception>
+    public static EventPayload Canonical(JsonObject payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        return new EventPayload(PayloadCanonicalizer.CanonicalizeUtf8(payload));
+    }
+
+    /// <summary>Bytes the caller has written in canonical form (<see cref="CanonicalObjectWriter"/>); not checked.</summary>
+    internal static EventPayload FromCanonicalUtf8(byte[] canonical) => new(canonical);
+
+    /// <summary>The canonical UTF-8 bytes: what the leaf hash covers and the payload column stores. Not to be modified.</summary>
+    internal byte[] CanonicalUtf8() => canonical ?? PayloadCanonicalizer.CanonicalizeUtf8(tree);
+
+    /// <summary>Whether the object has a top-level member <paramref name="name"/>.</summary>
+    public bool HasMember(string name) => tree?.ContainsKey(name) ?? CanonicalMembers.IndexOf(canonical!, name).Start >= 0;
+
+    /// <summary>A new <see cref="JsonObject"/> with the payload's members (for readers; changing it changes nothing here).</summary>
+    public JsonObject ToJsonObject() => tree is not null ? (JsonObject)tree.DeepClone() : JsonNode.Parse(canonical)!.AsObject();
+
+    /// <summary>The canonical JSON text.</summary>
+    public override string ToString() => Encoding.UTF8.GetString(CanonicalUtf8());
+}
