@@ -4,7 +4,7 @@ using AuditPortal.Verification.Canonical;
 namespace AuditPortal.Data.Appending;
 
 /// <summary>
-/// Writes a flat JSON object of strings and booleans straight into canonical form (RFC 8785; the payload
+/// Writes a flat JSON object of string members straight into canonical form (RFC 8785; the payload
 /// column's bytes), without a <see cref="System.Text.Json.Nodes.JsonObject"/> tree. Members may come in any
 /// order; <see cref="ToPayload"/> sorts them by name (UTF-16 code units) as canonical form requires.
 /// </summary>
@@ -24,14 +24,6 @@ internal sealed class CanonicalObjectWriter
     {
         var start = values.WrittenCount;
         JsonCanonicalizer.WriteString(values, value);
-        members.Add((name, start, values.WrittenCount - start));
-        return this;
-    }
-
-    public CanonicalObjectWriter Boolean(string name, bool value)
-    {
-        var start = values.WrittenCount;
-        values.Write(value ? "true"u8 : "false"u8);
         members.Add((name, start, values.WrittenCount - start));
         return this;
     }
