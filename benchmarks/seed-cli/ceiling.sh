@@ -19,10 +19,11 @@ replica_port="$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$AUDITPORTAL_REPLICA")"
 psql() { PGOPTIONS="-c client_min_messages=warning" command psql -h 127.0.0.1 -U postgres -qAtX "$@"; }
 export AUDITPORTAL_PRIMARY="Host=127.0.0.1;Port=$port;Username=postgres;Database=$db"
 
-# The server reads the file itself (COPY FROM a file), so it lives where the postgres user can read it.
-rows="$root/var/bench/$source_db.events.bin"
+# The server writes and reads the file itself (COPY TO/FROM a file: no client in between), so it lives in a
+# folder of its own that the postgres user may write, sticky like /tmp.
+rows="$root/var/bench/server-files/$source_db.events.bin"
 if [[ ! -s "$rows" ]]; then
-    mkdir -p "$(dirname "$rows")"; chmod o+rwx "$(dirname "$rows")" 2>/dev/null || true
+    mkdir -p "$(dirname "$rows")"; chmod 1777 "$(dirname "$rows")"
     psql -p "$port" -c "COPY (SELECT * FROM ledger.events ORDER BY seq) TO '$rows' (FORMAT binary)" "$source_db"
 fi
 events="$(psql -p "$port" -c "SELECT count(*) FROM ledger.events" "$source_db")"

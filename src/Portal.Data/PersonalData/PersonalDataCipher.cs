@@ -24,6 +24,8 @@ public sealed class PersonalDataCipher(Func<byte[]>? ivSource = null)
     public const int IvSize = 12;
     public const int TagSize = 16;
 
+    private static readonly byte[] AlgorithmUtf8 = Encoding.ASCII.GetBytes(Algorithm);
+
     private readonly Func<byte[]> ivSource = ivSource ?? (() => RandomNumberGenerator.GetBytes(IvSize));
 
     /// <summary>Encrypts <paramref name="value"/> (any JSON value, including null) into an envelope object.</summary>
@@ -35,35 +37,34 @@ public sealed class PersonalDataCipher(Func<byte[]>? ivSource = null)
 
     /// <summary>
     /// As <see cref="Encrypt(string, string, JsonNode?, ReadOnlySpan{byte})"/> with the subject's key already
-    /// expanded (<see cref="CreateAes"/>): the appender encrypts many fields of one subject per batch, and
-    /// expanding the key is a share of each encryption of these short values.
+    /// expanded (<see cref="CreateAes"/>). The envelope is the one <see cref="EncryptCanonical"/> writes.
     /// </summary>
-    public JsonObject Encrypt(string subjectId, string fieldName, JsonNode? value, AesGcm key)
-    {
-        var (iv, output) = Seal(subjectId, fieldName, PayloadCanonicalizer.CanonicalizeUtf8(value), key);
-        return new JsonObject
-        {
-            ["ct"] = Convert.ToBase64String(output),
-            ["enc"] = Algorithm,
-            ["iv"] = Convert.ToBase64String(iv),
-            ["sub"] = subjectId,
-        };
-    }
+    public JsonObject Encrypt(string subjectId, string fieldName, JsonNode? value, AesGcm key) =>
+        JsonNode.Parse(EncryptCanonical(subjectId, fieldName, PayloadCanonicalizer.CanonicalizeUtf8(value), key))!.AsObject();
 
     /// <summary>
-    /// As <see cref="Encrypt(string, string, JsonNode?, AesGcm)"/> for a value that is already canonical JSON
-    /// (<paramref name="canonicalValue"/>, the plaintext as it is), and returns the envelope's canonical
-    /// bytes: the same bytes as canonicalizing the envelope object that method returns.
+    /// Encrypts a value that is already canonical JSON (<paramref name="canonicalValue"/>, the plaintext as it
+    /// is) and returns the envelope's canonical bytes, ready to take the value's place in a canonical payload.
+    /// <paramref name="key"/> is the subject's expanded key (<see cref="CreateAes"/>): the appender encrypts many
+    /// fields of one subject per batch, and expanding the key is a share of each encryption of these short values.
     /// </summary>
     public byte[] EncryptCanonical(string subjectId, string fieldName, ReadOnlySpan<byte> canonicalValue, AesGcm key)
     {
-        var (iv, output) = Seal(subjectId, fieldName, canonicalValue, key);
+        ArgumentException.ThrowIfNullOrEmpty(subjectId);
+        ArgumentException.ThrowIfNullOrEmpty(fieldName);
+        ArgumentNullException.ThrowIfNull(key);
+        var iv = ivSource();
+        if (iv.Length != IvSize)
+            throw new InvalidOperationException($"the IV source returned {iv.Length} bytes, want {IvSize}");
+        var ct = new byte[canonicalValue.Length + TagSize];
+        key.Encrypt(iv, canonicalValue, ct.AsSpan(0, canonicalValue.Length), ct.AsSpan(canonicalValue.Length), Aad(subjectId, fieldName));
+
         // Members in canonical order (ct, enc, iv, sub); base64 needs no escaping.
-        var envelope = new ArrayBufferWriter<byte>(64 + Base64.GetMaxEncodedToUtf8Length(output.Length) + 2 * subjectId.Length);
+        var envelope = new ArrayBufferWriter<byte>(64 + Base64.GetMaxEncodedToUtf8Length(ct.Length) + (2 * subjectId.Length));
         envelope.Write("{\"ct\":\""u8);
-        WriteBase64(envelope, output);
+        WriteBase64(envelope, ct);
         envelope.Write("\",\"enc\":\""u8);
-        envelope.Write(Encoding.ASCII.GetBytes(Algorithm));
+        envelope.Write(AlgorithmUtf8);
         envelope.Write("\",\"iv\":\""u8);
         WriteBase64(envelope, iv);
         envelope.Write("\",\"sub\":"u8);
@@ -77,21 +78,6 @@ public sealed class PersonalDataCipher(Func<byte[]>? ivSource = null)
         var span = output.GetSpan(Base64.GetMaxEncodedToUtf8Length(data.Length));
         Base64.EncodeToUtf8(data, span, out _, out var written);
         output.Advance(written);
-    }
-
-    /// <summary>A fresh IV and the ciphertext with its tag appended.</summary>
-    private (byte[] Iv, byte[] Output) Seal(string subjectId, string fieldName, ReadOnlySpan<byte> plaintext, AesGcm key)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(subjectId);
-        ArgumentException.ThrowIfNullOrEmpty(fieldName);
-        ArgumentNullException.ThrowIfNull(key);
-        var iv = ivSource();
-        if (iv.Length != IvSize)
-            throw new InvalidOperationException($"the IV source returned {iv.Length} bytes, want {IvSize}");
-
-        var output = new byte[plaintext.Length + TagSize];
-        key.Encrypt(iv, plaintext, output.AsSpan(0, plaintext.Length), output.AsSpan(plaintext.Length), Aad(subjectId, fieldName));
-        return (iv, output);
     }
 
     /// <summary>The AES-GCM instance for a 32-byte subject key, with the envelope's tag size; the caller disposes it.</summary>

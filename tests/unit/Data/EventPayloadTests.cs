@@ -73,7 +73,7 @@ public sealed class EventPayloadTests
     }
 
     [Fact]
-    public void EncryptCanonical_SameEnvelopeBytesAsTheObjectForm_AndOpens()
+    public void EncryptCanonical_TheFormatsEnvelope_SameAsTheObjectForm_AndOpens()
     {
         var key = RandomNumberGenerator.GetBytes(PersonalDataCipher.KeySize);
         using var aes = PersonalDataCipher.CreateAes(key);
@@ -84,6 +84,18 @@ public sealed class EventPayloadTests
             Encoding.UTF8.GetBytes(PayloadCanonicalizer.Canonicalize(value)), aes);
 
         Encoding.UTF8.GetString(fromBytes).ShouldBe(PayloadCanonicalizer.Canonicalize(fromObject));
+        // Built here from the format (docs/ledger-format.md §7): AES-256-GCM of the value's canonical bytes,
+        // AAD = subject LF field name, members ct, enc, iv, sub.
+        var iv = Ivs()();
+        var plaintext = Encoding.UTF8.GetBytes(PayloadCanonicalizer.Canonicalize(value));
+        var sealedValue = new byte[plaintext.Length + PersonalDataCipher.TagSize];
+        using (var reference = new AesGcm(key, PersonalDataCipher.TagSize))
+            reference.Encrypt(iv, plaintext, sealedValue.AsSpan(0, plaintext.Length), sealedValue.AsSpan(plaintext.Length), Encoding.UTF8.GetBytes(subject + "\naddress"));
+        var expected = new JsonObject
+        {
+            ["ct"] = Convert.ToBase64String(sealedValue), ["enc"] = "A256GCM", ["iv"] = Convert.ToBase64String(iv), ["sub"] = subject,
+        };
+        Encoding.UTF8.GetString(fromBytes).ShouldBe(PayloadCanonicalizer.CanonicalizeViaText(expected));
         var opened = PersonalDataCipher.Decrypt(JsonNode.Parse(fromBytes), "address", key);
         opened.Status.ShouldBe(PersonalValueStatus.Decrypted);
         PayloadCanonicalizer.CanonicalizeViaText(opened.Value).ShouldBe(PayloadCanonicalizer.Canonicalize(value));
