@@ -14,8 +14,6 @@ public static class PortalUrls
     public const string Health = "/healthz";
     public const string Timeline = "/timeline";
     public const string Verification = "/verification";
-    public const string Evidence = "/evidence";
-    public const string AccessLog = "/access-log";
     public const string Error = "/error";
     public const string StreamEventsPattern = "/api/streams/{type}/{id}/events";
 

@@ -1,5 +1,5 @@
 using AuditPortal.Portal.Auth;
-using AuditPortal.Portal.Components;
+using AuditPortal.Portal.Layout;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Portal.Health;
 using AuditPortal.Portal.Verification;

@@ -24,8 +24,8 @@ public sealed class AnonymousAccessTests(PortalWithoutProviderFixture fixture) :
     [InlineData("/")]
     [InlineData("/timeline")]
     [InlineData("/verification")]
-    [InlineData("/evidence")]
-    [InlineData("/access-log")]
+    [InlineData("/verification/checkpoints")]
+    [InlineData("/verification/proofs")]
     public async Task Page_Anonymous_RedirectsToLoginWithReturnUrl(string path)
     {
         using var response = await Get(path);

@@ -15,8 +15,8 @@ public sealed class SignInRoundTripTests(DevOidcProvider provider)
 
     [Theory]
     [InlineData("auditor1", "auditor1-dev", "Ada Auditor", new[] { "Timeline", "Verification" })]
-    [InlineData("investigator1", "investigator1-dev", "Ivo Investigator", new[] { "Timeline", "Verification", "Evidence" })]
-    [InlineData("admin1", "admin1-dev", "Alma Admin", new[] { "Verification", "Access log" })]
+    [InlineData("investigator1", "investigator1-dev", "Ivo Investigator", new[] { "Timeline", "Verification" })]
+    [InlineData("admin1", "admin1-dev", "Alma Admin", new[] { "Verification" })]
     public async Task SignIn_DemoAccount_LandsHomeWithNavigationForItsRole(string user, string password, string name, string[] links)
     {
         using var browser = NewBrowser();
@@ -31,23 +31,23 @@ public sealed class SignInRoundTripTests(DevOidcProvider provider)
     }
 
     [Theory]
-    [InlineData("auditor1", "auditor1-dev", 200, 200, 200, 403, 403)]
-    [InlineData("investigator1", "investigator1-dev", 200, 200, 200, 200, 403)]
-    [InlineData("admin1", "admin1-dev", 200, 403, 200, 403, 200)]
-    [InlineData("norole1", "norole1-dev", 403, 403, 403, 403, 403)]
-    public async Task Pages_SignedIn_StatusFollowsRole(string user, string password, int home, int timeline, int verification, int evidence, int accessLog)
+    [InlineData("auditor1", "auditor1-dev", 200, 200, 200, 200)]
+    [InlineData("investigator1", "investigator1-dev", 200, 200, 200, 200)]
+    [InlineData("admin1", "admin1-dev", 200, 403, 200, 403)]
+    [InlineData("norole1", "norole1-dev", 403, 403, 403, 403)]
+    public async Task Pages_SignedIn_StatusFollowsRole(string user, string password, int home, int timeline, int verification, int checkpoints)
     {
         using var browser = NewBrowser();
         (await browser.SignInAsync(user, password)).Dispose();
 
         var actual = new List<int>();
-        foreach (var path in new[] { "/", "/timeline", "/verification", "/evidence", "/access-log" })
+        foreach (var path in new[] { "/", "/timeline", "/verification", "/verification/checkpoints" })
         {
             using var response = await browser.GetAsync(path);
             actual.Add((int)response.StatusCode);
         }
 
-        actual.ShouldBe([home, timeline, verification, evidence, accessLog]);
+        actual.ShouldBe([home, timeline, verification, checkpoints]);
     }
 
     [Fact]

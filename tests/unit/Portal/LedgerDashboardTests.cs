@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using AuditPortal.Data.AccessLog;
-using AuditPortal.Portal.Components.Dashboard;
 using AuditPortal.Portal.Dashboard;
 using AuditPortal.Portal.Gateway;
 

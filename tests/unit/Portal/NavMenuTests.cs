@@ -1,7 +1,7 @@
 using AngleSharp.Dom;
 using AuditPortal.Portal;
 using AuditPortal.Portal.Auth;
-using AuditPortal.Portal.Components.Layout;
+using AuditPortal.Portal.Layout;
 
 namespace AuditPortal.Tests.Portal;
 
@@ -15,8 +15,8 @@ public class NavMenuTests
 
     [Theory]
     [InlineData(PortalRoles.Auditor, new[] { "Timeline", "Verification" })]
-    [InlineData(PortalRoles.Investigator, new[] { "Timeline", "Verification", "Evidence" })]
-    [InlineData(PortalRoles.Admin, new[] { "Verification", "Access log" })]
+    [InlineData(PortalRoles.Investigator, new[] { "Timeline", "Verification" })]
+    [InlineData(PortalRoles.Admin, new[] { "Verification" })]
     public async Task NavMenu_SingleRole_ShowsExactlyThatRolesLinks(string role, string[] expected)
     {
         var doc = await Render(TestUsers.WithRoles("Someone", role));
@@ -29,7 +29,7 @@ public class NavMenuTests
     {
         var doc = await Render(TestUsers.WithRoles("Both", PortalRoles.Admin, PortalRoles.Auditor));
 
-        NavLinks(doc).ShouldBe(["Timeline", "Verification", "Access log"]);
+        NavLinks(doc).ShouldBe(["Timeline", "Verification"]);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public class NavMenuTests
         var doc = await Render(TestUsers.WithRoles("Ivo", PortalRoles.Investigator, PortalRoles.Admin));
 
         doc.QuerySelectorAll("ul.navbar-nav a.nav-link").Select(a => a.GetAttribute("href"))
-            .ShouldBe([PortalUrls.Timeline, PortalUrls.Verification, PortalUrls.Evidence, PortalUrls.AccessLog]);
+            .ShouldBe([PortalUrls.Timeline, PortalUrls.Verification]);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using AuditPortal.Portal.Auth;
-using AuditPortal.Portal.Components;
+using AuditPortal.Portal.Shared;
 
 namespace AuditPortal.Tests.Portal;
 

@@ -3,9 +3,8 @@ using System.Text.Json.Nodes;
 using AuditPortal.Data.PersonalData;
 using AngleSharp.Dom;
 using AuditPortal.Data.Timeline;
-using AuditPortal.Portal.Components.Timeline;
-using AuditPortal.Portal.Redaction;
 using AuditPortal.Portal.Timeline;
+using AuditPortal.Portal.Redaction;
 using AuditPortal.Verification.Ledger;
 using AuditPortal.Verification.Verifying;
 

@@ -1,4 +1,4 @@
-namespace AuditPortal.Portal.Hosting;
+namespace AuditPortal.Portal.Shared;
 
 /// <summary>
 /// What a page wants the status page to say about its status. .NET 10 does not render the body of a

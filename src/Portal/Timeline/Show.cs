@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditPortal.Portal.Redaction;
 
-namespace AuditPortal.Portal.Components.Timeline;
+namespace AuditPortal.Portal.Timeline;
 
 /// <summary>How the timeline pages print times, counts and payloads (invariant culture, UTC).</summary>
 public static class Show

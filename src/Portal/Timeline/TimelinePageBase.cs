@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 
-namespace AuditPortal.Portal.Components.Timeline;
+namespace AuditPortal.Portal.Timeline;
 
 /// <summary>
 /// What the timeline pages share: strict parameter reading, the caller, and the page's own status
@@ -53,7 +53,7 @@ public abstract class TimelinePageBase : ComponentBase
             {
                 // .NET 10 renders no body for a page that set 404 itself; the status page (re-executed in this
                 // same request) shows the explanation instead.
-                Hosting.StatusExplanation.Set(context, problems);
+                Shared.StatusExplanation.Set(context, problems);
             }
             else
             {
