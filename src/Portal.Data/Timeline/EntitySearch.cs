@@ -1,3 +1,4 @@
+using AuditPortal.Data.Requests;
 using AuditPortal.Verification.Ledger;
 using Npgsql;
 
@@ -137,7 +138,7 @@ public sealed class EntitySearch
     internal static (string Type, string Id) DecodeStreamCursor(string cursor)
     {
         var parts = PageCursor.Decode(cursor, StreamCursorKind, 2);
-        if (!Names.IsPrintable(parts[0]) || !Names.IsPrintable(parts[1]))
+        if (LedgerName.Problem("streamType", parts[0]) is not null || LedgerName.Problem("streamId", parts[1]) is not null)
             throw PageCursor.Invalid();
         return (parts[0], parts[1]);
     }

@@ -1,3 +1,4 @@
+using AuditPortal.Data.Requests;
 using System.Text;
 
 namespace AuditPortal.Data.Timeline;
@@ -28,10 +29,8 @@ public static class PayloadTextSearch
     {
         if (text.Length == 0 || string.IsNullOrWhiteSpace(text))
             throw new QueryValidationException("text", "text: must not be empty or blank");
-        if (text.Length > SearchRequest.MaxTextLength)
-            throw new QueryValidationException("text", $"text: at most {SearchRequest.MaxTextLength} characters, got {text.Length}");
-        if (!Names.IsPrintable(text))
-            throw new QueryValidationException("text", "text: must not contain control characters or unpaired surrogates");
+        if (LedgerName.TextProblem("text", text, SearchRequest.MaxTextLength) is { } problem)
+            throw new QueryValidationException("text", problem);
     }
 
     /// <summary>The jsonpath that matches <paramref name="text"/> in string values outside envelopes.</summary>

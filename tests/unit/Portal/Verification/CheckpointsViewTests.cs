@@ -68,22 +68,4 @@ public class CheckpointsViewTests
         view.Rows.Single().TableSignatureValid.ShouldBe(false);
         view.WitnessConfigured.ShouldBeFalse();
     }
-
-    [Theory]
-    [InlineData("whole", null, null, null, "whole")]
-    [InlineData("range", 5L, 9L, null, "range:5-9")]
-    [InlineData("stream", null, null, "tax_form/acc-1/2024", "stream:tax_form/acc-1/2024")]
-    public void ParseScope_Valid(string scope, long? from, long? to, string? stream, string key) =>
-        VerificationEndpoints.ParseScope(scope, from, to, stream, out _)!.Key.ShouldBe(key);
-
-    [Theory]
-    [InlineData("range", 9L, 5L, null)]
-    [InlineData("range", 0L, 5L, null)]
-    [InlineData("stream", null, null, "nostream")]
-    [InlineData("everything", null, null, null)]
-    public void ParseScope_Invalid_SaysWhy(string scope, long? from, long? to, string? stream)
-    {
-        VerificationEndpoints.ParseScope(scope, from, to, stream, out var problem).ShouldBeNull();
-        problem.ShouldNotBeNullOrWhiteSpace();
-    }
 }
