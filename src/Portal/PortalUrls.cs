@@ -12,6 +12,7 @@ public static class PortalUrls
     public const string Logout = "/logout";
     public const string SignedOut = "/signed-out";
     public const string Health = "/healthz";
+    public const string HealthDetails = "/healthz/details";
     public const string Timeline = "/timeline";
     public const string Verification = "/verification";
     public const string Evidence = "/evidence";
