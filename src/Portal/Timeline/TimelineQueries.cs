@@ -1,3 +1,4 @@
+using AuditPortal.Data.Checkpoints;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Claims;
@@ -132,9 +133,7 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
     /// </summary>
     private async Task<ProofBadge?> ProofAsync(ReplicaSession session, StreamKey stream, long headStreamSeq, CancellationToken ct)
     {
-        long checkpointSize;
-        await using (var cmd = session.CreateCommand("SELECT coalesce(max(size), 0) FROM ledger.checkpoints"))
-            checkpointSize = (long)(await cmd.ExecuteScalarAsync(ct))!;
+        var checkpointSize = await CheckpointStore.LatestSizeAsync(session.Connection, session.Transaction, ct);
         var now = time.GetUtcNow();
         if (proofs.TryGet(stream, headStreamSeq, checkpointSize, now) is { } cached)
             return cached;

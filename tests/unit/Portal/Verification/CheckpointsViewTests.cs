@@ -1,3 +1,4 @@
+using AuditPortal.Data.Checkpoints;
 using AuditPortal.Portal.Verification;
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Verifying;
@@ -12,8 +13,8 @@ public class CheckpointsViewTests
     private static SignedCheckpoint Signed(long size, byte fill) =>
         Signer.Sign(new Checkpoint("ledger/test", size, Enumerable.Repeat(fill, 32).ToArray(), T));
 
-    private static (long, DateTime, byte[], string, byte[]) Row(SignedCheckpoint s) =>
-        (s.Checkpoint.Size, s.Checkpoint.Time, s.Checkpoint.RootHash, s.Checkpoint.ToText(), s.Signature);
+    private static StoredCheckpoint Row(SignedCheckpoint s) =>
+        new(s.Checkpoint.Size, s.Checkpoint.Origin, s.Checkpoint.RootHash, s.Checkpoint.Time, s.Checkpoint.ToText(), s.Signature, "test");
 
     [Fact]
     public void Build_TableAndWitnessAgree_NoProblems()
