@@ -33,9 +33,20 @@ public static class PayloadTextSearch
             throw new QueryValidationException("text", problem);
     }
 
-    /// <summary>The SQL predicate on the events alias <paramref name="alias"/>, given the parameter placeholder of <see cref="LikePattern"/>.</summary>
-    public static string Predicate(string alias, string patternParameter) =>
-        $"ledger.payload_text({alias}.payload) ILIKE {patternParameter}";
+    /// <summary>
+    /// The SQL predicate on the events alias <paramref name="alias"/>, given the parameter placeholder of <see cref="LikePattern"/>
+    /// for <paramref name="text"/>. When the text has no <c>"</c> or <c>\</c>, a cheap test on the stored payload text comes
+    /// first: canonical JSON writes every other character of a string value as it is, so a value that contains the
+    /// text makes the payload contain it too; rows without it skip the costlier <c>ledger.payload_text</c> (about 10×).
+    /// </summary>
+    public static string Predicate(string alias, string patternParameter, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var exact = $"ledger.payload_text({alias}.payload) ILIKE {patternParameter}";
+        return text.Contains('"', StringComparison.Ordinal) || text.Contains('\\', StringComparison.Ordinal)
+            ? exact
+            : $"{alias}.payload ILIKE {patternParameter} AND {exact}";
+    }
 
     /// <summary>The ILIKE pattern that matches <paramref name="text"/> literally anywhere in a string value.</summary>
     public static string LikePattern(string text)

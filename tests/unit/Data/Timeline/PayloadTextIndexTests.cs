@@ -40,7 +40,7 @@ public sealed class PayloadTextIndexTests(TimelineLedgerFixture ledger) : IClass
         await using (var off = new NpgsqlCommand("SET LOCAL enable_seqscan = off", session.Connection, session.Transaction))
             await off.ExecuteNonQueryAsync(); // the fixture is tiny: without this the planner rightly scans
         await using var explain = new NpgsqlCommand(
-            $"EXPLAIN SELECT e.seq FROM ledger.events e WHERE {PayloadTextSearch.Predicate("e", "$1")}", session.Connection, session.Transaction);
+            $"EXPLAIN SELECT e.seq FROM ledger.events e WHERE {PayloadTextSearch.Predicate("e", "$1", "stuttgart")}", session.Connection, session.Transaction);
         explain.Parameters.Add(new NpgsqlParameter { Value = PayloadTextSearch.LikePattern("stuttgart") });
         var plan = new List<string>();
         await using (var reader = await explain.ExecuteReaderAsync())
