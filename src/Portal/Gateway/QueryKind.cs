@@ -16,7 +16,7 @@ public sealed record QueryKind(string Name, IReadOnlyList<string> AllowedRoles, 
     public override string ToString() => Name;
 }
 
-/// <summary>The table of query kinds: the one place that says which role may read what (DESIGN §4).</summary>
+/// <summary>The table of query kinds: the one place that says which role may read what (docs/gateway.md).</summary>
 public static class QueryKinds
 {
     /// <summary>Home dashboard: ledger head, latest checkpoint, replica lag. Every portal role.</summary>
@@ -61,7 +61,4 @@ public static class QueryKinds
     /// <summary>An inclusion or consistency proof (shown step by step, or downloaded). Auditors and investigators.</summary>
     public static QueryKind ProofRead { get; } =
         new("proof.read", [PortalRoles.Auditor, PortalRoles.Investigator]);
-
-    public static IReadOnlyList<QueryKind> All { get; } =
-        [DashboardRead, StreamRead, EntitySearch, TimelineRead, AsOfRead, AsOfDiff, StreamProof, VerificationStart, CheckpointsRead, ProofRead];
 }
