@@ -44,7 +44,7 @@ public static class LedgerBulkLoad
         ("events_stream_recorded_idx", "ON ledger.events (stream_type, stream_id, recorded_at, stream_seq)"),
         ("events_stream_first_idx", "ON ledger.events (stream_type, stream_id) WHERE stream_seq = 1"),
         ("events_stream_first_prefix_idx", "ON ledger.events (stream_type, stream_id text_pattern_ops) WHERE stream_seq = 1"),
-        ("events_payload_text_idx", "ON ledger.events USING gin (ledger.payload_text(payload) gin_trgm_ops)"),
+        ("events_search_text_idx", "ON ledger.events USING gin (search_text gin_trgm_ops)"),
     ];
 
     /// <summary>The unique constraint on (stream_type, stream_id, stream_seq), as PostgreSQL named it in V001__ledger.sql.</summary>

@@ -47,7 +47,7 @@ public sealed class EntitySearch
         if (request.Window is { } window)
             sql.Window("e", window);
         if (request.Text is { } text)
-            sql.Where(PayloadTextSearch.Predicate("e", sql.Add(PayloadTextSearch.LikePattern(text)), text));
+            sql.Where(PayloadTextSearch.Predicate("e", sql.Add(PayloadTextSearch.LikePattern(text))));
 
         var matches = await CountAsync(connection, transaction, "ledger.events e", sql, ct).ConfigureAwait(false);
 

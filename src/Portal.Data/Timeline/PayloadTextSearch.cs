@@ -10,17 +10,18 @@ namespace AuditPortal.Data.Timeline;
 /// <para>Personal fields are stored as envelopes <c>{"enc":"A256GCM","iv":…,"ct":…,"sub":…}</c>
 /// (docs/ledger-format.md §7): the clear value is not in the ledger at all, and the envelope's own
 /// strings (algorithm, base64, subject id) are not meaningful text. The searchable text of a payload is
-/// <c>ledger.payload_text(payload)</c> (migration V003), the string values selected by</para>
+/// <c>ledger.payload_text(payload)</c> (migration V003), stored with each event in the generated column
+/// <c>search_text</c>: the string values selected by</para>
 /// <code>lax $.** ? (@.type() == "object" &amp;&amp; !exists(@.enc)).* ? (@.type() == "string")</code>
 /// <para>joined with U+001F: it visits every object of the payload that has no <c>enc</c> member, takes
 /// its member values, and keeps those that are strings (lax mode unwraps arrays, so strings in an array
 /// that is a member value count too; arrays nested directly in arrays do not — the demo domain has none).
 /// Envelope objects are never selected, so none of their strings is indexed or matched. Member names,
 /// numbers and booleans are not searched.</para>
-/// <para>The predicate is <c>ledger.payload_text(e.payload) ILIKE '%text%'</c> with <c>%</c>, <c>_</c> and
+/// <para>The predicate is <c>e.search_text ILIKE '%text%'</c> with <c>%</c>, <c>_</c> and
 /// <c>\</c> escaped, so the text is a literal, case-insensitive substring of one string value (the separator
 /// is a control character, which a search text may not contain). A GIN trigram index (<c>pg_trgm</c>) on
-/// the same expression serves it; texts of fewer than three characters give the index nothing to narrow
+/// the column serves it; texts of fewer than three characters give the index nothing to narrow
 /// and are slower (docs/performance.md).</para>
 /// </remarks>
 public static class PayloadTextSearch
@@ -33,20 +34,8 @@ public static class PayloadTextSearch
             throw new QueryValidationException("text", problem);
     }
 
-    /// <summary>
-    /// The SQL predicate on the events alias <paramref name="alias"/>, given the parameter placeholder of <see cref="LikePattern"/>
-    /// for <paramref name="text"/>. When the text has no <c>"</c> or <c>\</c>, a cheap test on the stored payload text comes
-    /// first: canonical JSON writes every other character of a string value as it is, so a value that contains the
-    /// text makes the payload contain it too; rows without it skip the costlier <c>ledger.payload_text</c> (about 10×).
-    /// </summary>
-    public static string Predicate(string alias, string patternParameter, string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var exact = $"ledger.payload_text({alias}.payload) ILIKE {patternParameter}";
-        return text.Contains('"', StringComparison.Ordinal) || text.Contains('\\', StringComparison.Ordinal)
-            ? exact
-            : $"{alias}.payload ILIKE {patternParameter} AND {exact}";
-    }
+    /// <summary>The SQL predicate on the events alias <paramref name="alias"/>, given the parameter placeholder of <see cref="LikePattern"/>.</summary>
+    public static string Predicate(string alias, string patternParameter) => $"{alias}.search_text ILIKE {patternParameter}";
 
     /// <summary>The ILIKE pattern that matches <paramref name="text"/> literally anywhere in a string value.</summary>
     public static string LikePattern(string text)
