@@ -68,7 +68,7 @@ ledger_init_and_seed() {
         return 0
     fi
     # Always: init is idempotent, applies new migrations and creates missing keys.
-    info "ledger init: migrations and keys (a new index is built on the existing ledger here; log: var/log/ledger-init.log)"
+    info "ledger init: migrations and keys (a new migration may add a column or an index to an existing ledger: minutes at 10M events; log: var/log/ledger-init.log)"
     run_step "ledger init" "$LOG_DIR/ledger-init.log" cli ledger init || {
         tail -n 20 "$LOG_DIR/ledger-init.log" >&2; die "ledger init failed"; }
     if [[ "$(pg_sql "$CL_PPORT" ledger "$LEDGER_HAS_EVENTS_SQL")" == t ]]; then
