@@ -12,8 +12,10 @@ ensure_apt() {
     for p in "${APT_PACKAGES[@]}"; do
         case "$p" in
             # The server may be on the machine image without the package being
-            # registered the usual way: the binary is what we need.
-            postgresql-15) [[ -x "$PG_BIN/postgres" && -x "$PG_BIN/pg_basebackup" ]] && continue ;;
+            # registered the usual way: the binaries are what we need, and pg_trgm
+            # (text search's index, migration V003), which Debian's postgresql-15 ships.
+            postgresql-15) [[ -x "$PG_BIN/postgres" && -x "$PG_BIN/pg_basebackup" \
+                              && -f "${PG_SHARE:-/usr/share/postgresql/15}/extension/pg_trgm.control" ]] && continue ;;
             chromium) command -v chromium >/dev/null 2>&1 && continue ;;
             poppler-utils) command -v pdftoppm >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 && continue ;;
             qpdf) command -v qpdf >/dev/null 2>&1 && continue ;;

@@ -1,5 +1,5 @@
-using AuditPortal.Data.Requests;
 using System.Text;
+using AuditPortal.Data.Requests;
 
 namespace AuditPortal.Data.Timeline;
 

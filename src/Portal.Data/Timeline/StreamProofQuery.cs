@@ -1,7 +1,7 @@
-using AuditPortal.Data.Requests;
 using AuditPortal.Data.Checkpoints;
 using AuditPortal.Data.Proofs;
 using AuditPortal.Data.Reading;
+using AuditPortal.Data.Requests;
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Ledger;
 using AuditPortal.Verification.Merkle;

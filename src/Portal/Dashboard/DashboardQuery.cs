@@ -1,6 +1,6 @@
-using AuditPortal.Data.Checkpoints;
 using System.Security.Claims;
 using AuditPortal.Data.AccessLog;
+using AuditPortal.Data.Checkpoints;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Verification.Checkpoints;

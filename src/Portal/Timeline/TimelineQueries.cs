@@ -1,8 +1,8 @@
-using AuditPortal.Data.Checkpoints;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
+using AuditPortal.Data.Checkpoints;
 using AuditPortal.Data.Projections;
 using AuditPortal.Data.Proofs;
 using AuditPortal.Data.Timeline;

@@ -1,6 +1,6 @@
-using AuditPortal.Data.Checkpoints;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
+using AuditPortal.Data.Checkpoints;
 using AuditPortal.Data.VerificationRuns;
 using AuditPortal.Portal.Dashboard;
 using AuditPortal.Portal.Gateway;
