@@ -47,26 +47,36 @@ ledger_init_and_seed() {
         info "ledger init/seed: skipped: CLI not built yet (src/Portal.Cli has no sources)"
         return 0
     fi
-    info "publishing the CLI to var/cli (Release, ReadyToRun; log: var/log/cli-build.log)"
-    if ! dotnet publish "$proj" -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true \
-            -o "$CLI_DIR" -nologo -v q -nodeReuse:false >"$LOG_DIR/cli-build.log" 2>&1; then
-        warn "ledger init/seed: skipped: the CLI does not build (see var/log/cli-build.log)"
-        return 0
+    # Publishing takes a minute or two (restore, build, ReadyToRun compilation); skipped while no source
+    # of the CLI or the projects it uses changed since the last publish.
+    local stamp="$CLI_DIR/.published"
+    if [[ -x "$CLI_DIR/auditportal" && -f "$stamp" ]] && [[ -z "$(find "$ROOT_DIR/src/Portal.Cli" "$ROOT_DIR/src/Portal.Data" \
+            "$ROOT_DIR/src/Portal.Verification" "$ROOT_DIR"/Directory.*.props \( -path '*/obj' -o -path '*/bin' \) -prune \
+            -o -type f -newer "$stamp" -print -quit 2>/dev/null)" ]]; then
+        info "CLI in var/cli is up to date (no source changed since it was published)"
+    else
+        info "publishing the CLI to var/cli (Release, ReadyToRun: restore, compile, precompile; 1–2 minutes; log: var/log/cli-build.log)"
+        if ! run_step "publishing the CLI" "$LOG_DIR/cli-build.log" dotnet publish "$proj" -c Release --use-current-runtime \
+                --self-contained false -p:PublishReadyToRun=true -o "$CLI_DIR" -nologo -v m -nodeReuse:false; then
+            warn "ledger init/seed: skipped: the CLI does not build (see var/log/cli-build.log)"
+            return 0
+        fi
+        touch "$stamp"
     fi
     if ! cli ledger --help >/dev/null 2>&1; then
         info "ledger init/seed: skipped: CLI not built yet (no 'ledger' command)"
         return 0
     fi
     # Always: init is idempotent, applies new migrations and creates missing keys.
-    info "ledger init (log: var/log/ledger-init.log)"
-    cli ledger init >"$LOG_DIR/ledger-init.log" 2>&1 || {
+    info "ledger init: migrations and keys (a new migration may add a column or an index to an existing ledger: minutes at 10M events; log: var/log/ledger-init.log)"
+    run_step "ledger init" "$LOG_DIR/ledger-init.log" cli ledger init || {
         tail -n 20 "$LOG_DIR/ledger-init.log" >&2; die "ledger init failed"; }
     if [[ "$(pg_sql "$CL_PPORT" ledger "$LEDGER_HAS_EVENTS_SQL")" == t ]]; then
         info "ledger already has events: not seeding"
     else
         local n="${PORTAL_SEED_EVENTS:-200000}"
         info "ledger seed --events $n --seed 42 (log: var/log/ledger-seed.log; takes a while)"
-        cli ledger seed --events "$n" --seed 42 >"$LOG_DIR/ledger-seed.log" 2>&1 || {
+        run_step "seeding" "$LOG_DIR/ledger-seed.log" cli ledger seed --events "$n" --seed 42 || {
             tail -n 20 "$LOG_DIR/ledger-seed.log" >&2; die "ledger seed failed"; }
     fi
 }
@@ -129,7 +139,7 @@ oidc_up() {
         return 0
     fi
     PORTAL_OIDC_PORT="$OIDC_PORT" PORTAL_OIDC_PORTAL_URL="http://127.0.0.1:$PORTAL_PORT" \
-        start_bg oidc "$OIDC_PORT" node dev/oidc/server.mjs
+        start_bg oidc "$OIDC_PORT" "${AUDITPORTAL_OIDC_NODE:-node}" dev/oidc/server.mjs
 }
 
 portal_up() {
@@ -142,7 +152,7 @@ portal_up() {
     local config="${PORTAL_CONFIGURATION:-Debug}"
     if ! pid_alive "$RUN_DIR/portal.pid"; then
         info "building the portal, $config (log: var/log/portal-build.log)"
-        dotnet build "$proj" -c "$config" -nologo -v q -nodeReuse:false >"$LOG_DIR/portal-build.log" 2>&1 || {
+        run_step "building the portal" "$LOG_DIR/portal-build.log" dotnet build "$proj" -c "$config" -nologo -v m -nodeReuse:false || {
             tail -n 30 "$LOG_DIR/portal-build.log" >&2; die "the portal does not build (see var/log/portal-build.log)"; }
     fi
     # The portal reads the ledger from the standby as ledger_reader and writes its access log on the

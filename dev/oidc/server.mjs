@@ -21,6 +21,15 @@ const issuer = env.PORTAL_OIDC_ISSUER ?? `http://127.0.0.1:${port}`;
 const clientSecret = env.PORTAL_OIDC_CLIENT_SECRET ?? 'auditportal-dev-secret';
 const accountsPath = env.PORTAL_OIDC_ACCOUNTS ?? fileURLToPath(new URL('./accounts.json', import.meta.url));
 
+// The pages' stylesheet, served by this server (CSP style-src 'self'; no CDN, no inline style).
+const stylesheetPath = '/dev-oidc.css';
+const stylesheet = readFileSync(fileURLToPath(new URL('./login.css', import.meta.url)));
+const head = (title) => '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+  + '<meta name="viewport" content="width=device-width, initial-scale=1">'
+  + `<title>${escapeHtml(title)}</title><link rel="stylesheet" href="${stylesheetPath}"></head>`;
+const frame = (title, body) => `${head(title)}<body><main><p class="brand">AuditPortal · development sign-in</p>`
+  + `<h1>${escapeHtml(title)}</h1>${body}<p class="note">Development OpenID Provider — accounts and secrets are public.</p></main></body></html>`;
+
 const accounts = new Map(JSON.parse(readFileSync(accountsPath, 'utf8')).accounts.map((a) => [a.username, a]));
 
 // Exact redirect URIs only (oidc-provider allows nothing else): the portal's, plus any test ports.
@@ -65,13 +74,12 @@ const configuration = {
       enabled: true,
       // Plain pages instead of the defaults, which load a web font from the internet.
       async logoutSource(ctx, form) {
-        ctx.body = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign out</title></head><body>'
-          + `<h1>Sign out of the development provider?</h1>${form}`
-          + '<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button> '
-          + '<button type="submit" form="op.logoutForm">No, stay signed in</button></body></html>';
+        ctx.body = frame('Sign out of the development provider?', `${form}<div class="actions">`
+          + '<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>'
+          + '<button class="secondary" type="submit" form="op.logoutForm">No, stay signed in</button></div>');
       },
       async postLogoutSuccessSource(ctx) {
-        ctx.body = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Signed out</title></head><body><h1>Signed out</h1></body></html>';
+        ctx.body = frame('Signed out', '<p>You are signed out of the development provider.</p>');
       },
     },
   },
@@ -105,20 +113,19 @@ function page(res, status, title, body) {
     'cache-control': 'no-store',
     // No form-action: browsers apply it to the redirects after a form POST, and the login and
     // consent forms end in a redirect to the portal's callback on another origin.
-    'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+    'content-security-policy': "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'",
   });
-  res.end(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>`
-    + `<body><h1>${escapeHtml(title)}</h1>${body}<p><small>AuditPortal development OpenID Provider</small></p></body></html>`);
+  res.end(frame(title, body));
 }
 
 function loginForm(res, uid, { username = '', error = '' } = {}) {
   page(res, error ? 401 : 200, 'Sign in to AuditPortal',
-    (error ? `<p role="alert">${escapeHtml(error)}</p>` : '')
+    (error ? `<p class="alert" role="alert">${escapeHtml(error)}</p>` : '')
     + `<form method="post" action="/interaction/${escapeHtml(uid)}/login">`
-    + `<p><label>Username <input name="username" autocomplete="username" value="${escapeHtml(username)}" required autofocus></label></p>`
-    + `<p><label>Password <input name="password" type="password" autocomplete="current-password" required></label></p>`
-    + '<p><button type="submit">Sign in</button></p></form>'
-    + `<form method="post" action="/interaction/${escapeHtml(uid)}/abort"><button type="submit">Cancel</button></form>`);
+    + `<label>Username <input name="username" autocomplete="username" value="${escapeHtml(username)}" required autofocus></label>`
+    + '<label>Password <input name="password" type="password" autocomplete="current-password" required></label>'
+    + '<button type="submit">Sign in</button></form>'
+    + `<form method="post" action="/interaction/${escapeHtml(uid)}/abort"><button class="secondary" type="submit">Cancel</button></form>`);
 }
 
 function consentForm(res, uid, details) {
@@ -126,7 +133,7 @@ function consentForm(res, uid, details) {
   page(res, 200, 'Allow AuditPortal?',
     `<p>AuditPortal (<code>${escapeHtml(details.params.client_id)}</code>) asks for: ${scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(', ') || 'no new scopes'}.</p>`
     + `<form method="post" action="/interaction/${escapeHtml(uid)}/confirm"><button type="submit">Allow</button></form>`
-    + `<form method="post" action="/interaction/${escapeHtml(uid)}/abort"><button type="submit">Deny</button></form>`);
+    + `<form method="post" action="/interaction/${escapeHtml(uid)}/abort"><button class="secondary" type="submit">Deny</button></form>`);
 }
 
 async function readForm(req) {
@@ -181,7 +188,12 @@ async function handleInteraction(req, res, uid, action) {
 }
 
 const server = http.createServer(async (req, res) => {
-  const match = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|confirm|abort))?$/.exec(new URL(req.url, issuer).pathname);
+  const path = new URL(req.url, issuer).pathname;
+  if (path === stylesheetPath && (req.method === 'GET' || req.method === 'HEAD')) {
+    res.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' });
+    return res.end(req.method === 'HEAD' ? undefined : stylesheet);
+  }
+  const match = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|confirm|abort))?$/.exec(path);
   if (!match) return providerCallback(req, res);
   try {
     await handleInteraction(req, res, match[1], match[2]);

@@ -1,3 +1,4 @@
+using AuditPortal.Data.Requests;
 using AuditPortal.Verification.Ledger;
 
 namespace AuditPortal.Cli;
@@ -9,7 +10,10 @@ public static class StreamArgument
     {
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         if (slash <= 0 || slash == text.Length - 1)
-            throw new CliUsageException($"a stream is written TYPE/ID, e.g. account/acc-000001; got '{text}'");
-        return new StreamKey(text[..slash], text[(slash + 1)..]);
+            throw new CliUsageException($"a stream is written TYPE/ID, e.g. account/acc-000001; got '{LedgerName.ForDisplay(text)}'");
+        var key = new StreamKey(text[..slash], text[(slash + 1)..]);
+        if ((LedgerName.Problem("stream type", key.Type) ?? LedgerName.Problem("stream id", key.Id)) is { } problem)
+            throw new CliUsageException(problem);
+        return key;
     }
 }

@@ -10,8 +10,8 @@ public static class PortalUrls
     public const string Home = "/";
     public const string Login = "/login";
     public const string Logout = "/logout";
-    public const string SignedOut = "/signed-out";
     public const string Health = "/healthz";
+    public const string HealthDetails = "/healthz/details";
     public const string Timeline = "/timeline";
     public const string Verification = "/verification";
     public const string Error = "/error";
@@ -21,7 +21,6 @@ public static class PortalUrls
         $"/api/streams/{Uri.EscapeDataString(type)}/{Uri.EscapeDataString(id)}/events";
 
     public const string VerificationRuns = "/verification/runs";
-    public const string VerificationRunPattern = "/verification/runs/{id:guid}";
     public const string VerificationRunEventsPattern = "/verification/runs/{id:guid}/events";
     public const string VerificationRunCancelPattern = "/verification/runs/{id:guid}/cancel";
     public const string Checkpoints = "/verification/checkpoints";
@@ -54,15 +53,8 @@ public static class PortalUrls
     public static string ConsistencyProofJson(long size1, long size2) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ConsistencyProofDownload}?size1={size1}&size2={size2}");
 
-    public static string LoginWithReturn(string returnUrl) => $"{Login}?returnUrl={Uri.EscapeDataString(returnUrl)}";
-
-    public static string StatusPage(int statusCode) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Error}/{statusCode}");
-
-    // ---- Timelines (issue 4). Every link, filter and as-of view has one stable URL built here:
+    // ---- Timelines. Every link, filter and as-of view has one stable URL built here:
     // parameters in a fixed order, defaults omitted, each value escaped exactly once.
-
-    public const string TimelinePattern = "/timeline/{type}/{id}";
 
     /// <summary>An instant as URLs and the access log carry it: UTC, ISO 8601, fractional seconds only when present.</summary>
     public static string Instant(DateTimeOffset value) =>

@@ -181,7 +181,11 @@ public static class LedgerCommands
             finally
             {
                 if (bulk)
+                {
+                    // Tens of seconds per million events (the text-search index most): say so, or the output stops here.
+                    await console.Error.WriteLineAsync("  building the secondary indexes and unique constraints");
                     await LedgerBulkLoad.RestoreAsync(primary, CancellationToken.None);
+                }
             }
             var totalSeconds = clock.Elapsed.TotalSeconds;
 

@@ -100,32 +100,13 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections)
     public async Task<AccessLogHead> HeadAsync(CancellationToken ct = default)
     {
         await using var session = await connections.BeginReadOnlyAsync(ct);
-        await using var cmd = session.CreateCommand("""
-            SELECT (SELECT seq FROM ledger.events ORDER BY seq DESC LIMIT 1),
-                   c.size, c.origin, c.text, c.signature, c.key_id
-            FROM (SELECT 1) one
-            LEFT JOIN LATERAL (SELECT * FROM ledger.checkpoints ORDER BY size DESC LIMIT 1) c ON true
-            """);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        var size = reader.IsDBNull(0) ? 0 : reader.GetInt64(0);
-        if (reader.IsDBNull(1))
-            return new AccessLogHead(size, null);
-        var rowSize = reader.GetInt64(1);
-        Checkpoint checkpoint;
-        try
-        {
-            checkpoint = Checkpoint.Parse(reader.GetString(3));
-        }
-        catch (FormatException ex)
-        {
-            throw new InvalidDataException($"checkpoint row of size {rowSize}: its text does not parse: {ex.Message}", ex);
-        }
-        if (checkpoint.Size != rowSize || checkpoint.Origin != reader.GetString(2))
-            throw new InvalidDataException(
-                $"checkpoint row of size {rowSize}, origin {reader.GetString(2)}: the signed text says size {checkpoint.Size}, origin {checkpoint.Origin}");
-        var signed = new SignedCheckpoint(checkpoint, reader.GetFieldValue<byte[]>(4));
-        return new AccessLogHead(size, new StoredCheckpoint(signed, reader.GetString(5)));
+        long size;
+        await using (var cmd = session.CreateCommand("SELECT coalesce(max(seq), 0) FROM ledger.events"))
+            size = (long)(await cmd.ExecuteScalarAsync(ct))!;
+        var latest = await CheckpointStore.LatestAsync(session.Connection, session.Transaction, ct);
+        if (latest?.Problem is { } problem)
+            throw new InvalidDataException($"checkpoint row of size {latest.Size}: {problem}");
+        return new AccessLogHead(size, latest);
     }
 
     private static async Task<List<AccessLogItem>> ReadItemsAsync(NpgsqlCommand cmd, CancellationToken ct)

@@ -423,7 +423,7 @@ public sealed partial class LedgerAppender : IAsyncDisposable
     }
 
     private const string HeadQuery = "SELECT seq, hash FROM ledger.events ORDER BY seq DESC LIMIT 1";
-    private const string LastCheckpointQuery = "SELECT size, checkpoint_time FROM ledger.checkpoints ORDER BY size DESC LIMIT 1";
+    private const string LastCheckpointQuery = CheckpointStore.LatestSql;
 
     // One index probe per key (LATERAL … LIMIT 1 cannot become a hash join): with `= ANY($1)` and
     // thousands of keys the planner picks a (parallel) sequential scan of the whole ledger, which made
@@ -473,8 +473,8 @@ public sealed partial class LedgerAppender : IAsyncDisposable
             headHash = reader.GetFieldValue<byte[]>(1);
         }
         await reader.NextResultAsync(ct);
-        if (await reader.ReadAsync(ct))
-            lastCheckpoint = (reader.GetInt64(0), reader.GetFieldValue<DateTime>(1));
+        if (await reader.ReadAsync(ct) && CheckpointStore.Map(reader) is { } row)
+            lastCheckpoint = (row.Size, row.Time);
         return (head, headHash, lastCheckpoint);
     }
 
@@ -661,7 +661,7 @@ public sealed partial class LedgerAppender : IAsyncDisposable
             {
                 new($"SELECT pg_advisory_xact_lock({AppendLockKey})"),
                 new("SELECT seq FROM ledger.events ORDER BY seq DESC LIMIT 1"),
-                new("SELECT size, checkpoint_time FROM ledger.checkpoints ORDER BY size DESC LIMIT 1"),
+                new(CheckpointStore.LatestSql),
             },
         })
         await using (var reader = await batch.ExecuteReaderAsync(ct))
@@ -670,8 +670,8 @@ public sealed partial class LedgerAppender : IAsyncDisposable
             if (await reader.ReadAsync(ct))
                 head = reader.GetInt64(0);
             await reader.NextResultAsync(ct);
-            if (await reader.ReadAsync(ct))
-                last = (reader.GetInt64(0), reader.GetFieldValue<DateTime>(1));
+            if (await reader.ReadAsync(ct) && CheckpointStore.Map(reader) is { } row)
+                last = (row.Size, row.Time);
         }
 
         if (head == 0)
@@ -738,11 +738,8 @@ public sealed partial class LedgerAppender : IAsyncDisposable
 
     private static async Task<SignedCheckpoint> ReadCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long size, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("SELECT text, signature FROM ledger.checkpoints WHERE size = $1", connection, tx);
-        cmd.Parameters.Add(new() { Value = size });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return new SignedCheckpoint(Checkpoint.Parse(reader.GetString(0)), reader.GetFieldValue<byte[]>(1));
+        var row = await CheckpointStore.AtSizeAsync(connection, tx, size, ct) ?? throw new KeyNotFoundException($"no checkpoint of size {size}");
+        return row.Signed;
     }
 
     /// <summary>MTH of the first <paramref name="head"/> events: the in-memory frontier, caught up from the database if other appenders wrote meanwhile.</summary>

@@ -4,45 +4,131 @@ using Npgsql;
 
 namespace AuditPortal.Data.Checkpoints;
 
-/// <summary>Reads the signed checkpoints stored in <c>ledger.checkpoints</c> (works with the reader role).</summary>
+/// <summary>
+/// The one reader of <c>ledger.checkpoints</c> (the ledger's, and the access log's in the portal database):
+/// every SQL read of the table and its row mapping are here; works with the reader role, on a data source
+/// or inside a caller's (read-only) transaction.
+/// </summary>
+/// <remarks>
+/// <para>How a row is trusted (docs/verification.md, "Checkpoint rows"): a row is a signed checkpoint only when
+/// its stored <c>text</c> parses and is exactly the canonical text of its columns (origin, size, root, time);
+/// the signature covers that text. Otherwise the row has a <see cref="StoredCheckpoint.Problem"/>, and</para>
+/// <list type="bullet">
+/// <item>readers that show or prove from it (<see cref="StoredCheckpoint.Signed"/>: proofs, the per-entity proof,
+/// the access log's head, the writer's own re-read) refuse it with <see cref="InvalidDataException"/>;</item>
+/// <item>pages that report on it (dashboard, checkpoints page) show the problem;</item>
+/// <item>the verifier (<see cref="StoredCheckpoint.ForVerifier"/>) checks the columns and reports the row's
+/// signature as invalid, so a tampered column or a tampered text is a finding, never a crash.</item>
+/// </list>
+/// </remarks>
 public sealed class CheckpointStore(NpgsqlDataSource dataSource)
 {
-    /// <summary>Every stored checkpoint, ordered by size.</summary>
-    /// <exception cref="InvalidDataException">A row's columns disagree with its signed text.</exception>
-    public async Task<IReadOnlyList<SignedCheckpoint>> ReadAllAsync(CancellationToken ct = default) =>
-        (await ReadRowsAsync(ct)).Select(r => r.Signed).ToList();
+    private const string Columns = "size, origin, root_hash, checkpoint_time, text, signature, key_id";
 
-    /// <summary>Every stored checkpoint with the id of the key that signed it, ordered by size.</summary>
-    public async Task<IReadOnlyList<StoredCheckpoint>> ReadRowsAsync(CancellationToken ct = default)
+    /// <summary>The latest row (highest size), for a caller that batches it with other statements; map it with <see cref="Map"/>.</summary>
+    public const string LatestSql = $"SELECT {Columns} FROM ledger.checkpoints ORDER BY size DESC LIMIT 1";
+
+    /// <summary>Every stored checkpoint, ordered by size, as signed checkpoints.</summary>
+    /// <exception cref="InvalidDataException">A row's text does not parse or disagrees with its columns.</exception>
+    public async Task<IReadOnlyList<SignedCheckpoint>> ReadAllAsync(CancellationToken ct = default) =>
+        (await ReadRowsAsync(ct: ct).ConfigureAwait(false)).Select(r => r.Signed).ToList();
+
+    /// <summary>Every row up to <paramref name="maxSize"/> (all when null), ordered by size.</summary>
+    public async Task<IReadOnlyList<StoredCheckpoint>> ReadRowsAsync(long? maxSize = null, CancellationToken ct = default)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand(
-            "SELECT size, origin, root_hash, checkpoint_time, text, signature, key_id FROM ledger.checkpoints ORDER BY size",
-            connection);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var result = new List<StoredCheckpoint>();
-        while (await reader.ReadAsync(ct))
-        {
-            var size = reader.GetInt64(0);
-            Checkpoint checkpoint;
-            try
-            {
-                checkpoint = Checkpoint.Parse(reader.GetString(4));
-            }
-            catch (FormatException ex)
-            {
-                throw new InvalidDataException($"checkpoint row of size {size}: its text does not parse: {ex.Message}", ex);
-            }
-            var columns = new Checkpoint(reader.GetString(1), size, reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<DateTime>(3));
-            if (checkpoint.ToText() != columns.ToText())
-                throw new InvalidDataException(
-                    $"checkpoint row of size {size}: columns say origin {columns.Origin}, root {HashHex.ToHex(columns.RootHash)}, time {LedgerTime.ToText(columns.Time)}, "
-                    + $"but the signed text says origin {checkpoint.Origin}, size {checkpoint.Size}, root {HashHex.ToHex(checkpoint.RootHash)}, time {LedgerTime.ToText(checkpoint.Time)}");
-            result.Add(new StoredCheckpoint(new SignedCheckpoint(checkpoint, reader.GetFieldValue<byte[]>(5)), reader.GetString(6)));
-        }
-        return result;
+        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await ReadRowsAsync(connection, null, maxSize, ct).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc cref="ReadRowsAsync(long?, CancellationToken)"/>
+    public static async Task<IReadOnlyList<StoredCheckpoint>> ReadRowsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        long? maxSize = null, CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT {Columns} FROM ledger.checkpoints WHERE size <= $1 ORDER BY size", connection, transaction);
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = maxSize ?? long.MaxValue });
+        return await ReadAsync(cmd, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The latest row (highest size), or null when the table is empty.</summary>
+    public static async Task<StoredCheckpoint?> LatestAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand(LatestSql, connection, transaction);
+        return (await ReadAsync(cmd, ct).ConfigureAwait(false)).SingleOrDefault();
+    }
+
+    /// <summary>The row of exactly <paramref name="size"/>, or null.</summary>
+    public static async Task<StoredCheckpoint?> AtSizeAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long size,
+        CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT {Columns} FROM ledger.checkpoints WHERE size = $1", connection, transaction);
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = size });
+        return (await ReadAsync(cmd, ct).ConfigureAwait(false)).SingleOrDefault();
+    }
+
+    /// <summary>The size of the latest row, 0 when the table is empty (cache keys; nothing is trusted from it).</summary>
+    public static async Task<long> LatestSizeAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT coalesce(max(size), 0) FROM ledger.checkpoints", connection, transaction);
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    /// <summary>A row of a <see cref="LatestSql"/> (or any <c>SELECT {columns}</c> of this class) at the reader's current position.</summary>
+    public static StoredCheckpoint Map(NpgsqlDataReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return new StoredCheckpoint(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<DateTime>(3),
+            reader.GetString(4), reader.GetFieldValue<byte[]>(5), reader.GetString(6));
+    }
+
+    private static async Task<IReadOnlyList<StoredCheckpoint>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var rows = new List<StoredCheckpoint>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            rows.Add(Map(reader));
+        return rows;
     }
 }
 
-/// <summary>A checkpoint row: the signed checkpoint and the key id recorded with it.</summary>
-public sealed record StoredCheckpoint(SignedCheckpoint Signed, string KeyId);
+/// <summary>A row of <c>ledger.checkpoints</c> as stored; see <see cref="CheckpointStore"/> for how it is trusted.</summary>
+public sealed record StoredCheckpoint(long Size, string Origin, byte[] RootHash, DateTime Time, string Text, byte[] Signature, string KeyId)
+{
+    private readonly Lazy<string?> problem = new(() => FindProblem(Size, Origin, RootHash, Time, Text));
+
+    /// <summary>The checkpoint the columns describe.</summary>
+    public Checkpoint FromColumns => new(Origin, Size, RootHash, Time);
+
+    /// <summary>Why the row is not a signed checkpoint (its text does not parse, or says something its columns do not), or null.</summary>
+    public string? Problem => problem.Value;
+
+    /// <summary>The signed checkpoint of a sound row.</summary>
+    /// <exception cref="InvalidDataException">The row has a <see cref="Problem"/>.</exception>
+    public SignedCheckpoint Signed => Problem is null
+        ? new SignedCheckpoint(FromColumns, Signature)
+        : throw new InvalidDataException($"checkpoint row of size {Size}: {Problem}");
+
+    /// <summary>
+    /// What the verifier checks: the columns with the row's signature, or with no signature when the row has a
+    /// <see cref="Problem"/> — so a tampered column (signature over the text no longer matches) and a tampered text
+    /// are both reported as an invalid checkpoint signature at this size.
+    /// </summary>
+    public SignedCheckpoint ForVerifier => new(FromColumns, Problem is null ? Signature : []);
+
+    private static string? FindProblem(long size, string origin, byte[] root, DateTime time, string text)
+    {
+        Checkpoint parsed;
+        try
+        {
+            parsed = Checkpoint.Parse(text);
+        }
+        catch (FormatException ex)
+        {
+            return $"its signed text does not parse: {ex.Message}";
+        }
+        var columns = new Checkpoint(origin, size, root, time);
+        return parsed.ToText() == columns.ToText()
+            ? null
+            : $"columns say origin {origin}, root {HashHex.ToHex(root)}, time {LedgerTime.ToText(time)}, "
+              + $"but the signed text says origin {parsed.Origin}, size {parsed.Size}, root {HashHex.ToHex(parsed.RootHash)}, time {LedgerTime.ToText(parsed.Time)}";
+    }
+}

@@ -1,3 +1,4 @@
+using AuditPortal.Data.Requests;
 using AuditPortal.Data.Timeline;
 using AuditPortal.Verification.Ledger;
 using Npgsql;
@@ -26,8 +27,8 @@ public sealed class AsOfReplay(ProjectionCatalog catalog, TimeProvider time)
         ArgumentNullException.ThrowIfNull(connection);
         if (stream.Type is null || stream.Id is null)
             throw new QueryValidationException("stream", "stream: type and id are required");
-        Names.Check("streamType", stream.Type);
-        Names.Check("streamId", stream.Id);
+        LedgerName.Check("streamType", stream.Type);
+        LedgerName.Check("streamId", stream.Id);
         TimeWindow.CheckInstant("t", businessTime);
         TimeWindow.CheckInstant("k", systemTime);
         var now = time.GetUtcNow();

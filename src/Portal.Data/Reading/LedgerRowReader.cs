@@ -11,7 +11,7 @@ namespace AuditPortal.Data.Reading;
 /// </summary>
 /// <remarks>
 /// Reads run in a read-only transaction on a connection from <paramref name="dataSource"/>; the
-/// replica role should be SELECT-only (DESIGN.md §3). Each row is awaited with <c>StartRowAsync</c>
+/// replica role should be SELECT-only (docs/database.md, "Roles"). Each row is awaited with <c>StartRowAsync</c>
 /// and its columns are then read synchronously: they are almost always in Npgsql's buffer already,
 /// and twenty awaited reads per row cost a quarter of the decoding time. A row that straddles the
 /// buffer blocks the reading thread briefly; the verifier reads on its own task.

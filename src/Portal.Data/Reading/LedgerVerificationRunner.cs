@@ -1,3 +1,4 @@
+using AuditPortal.Data.Checkpoints;
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Ledger;
 using AuditPortal.Verification.Verifying;
@@ -69,7 +70,8 @@ public sealed class LedgerVerificationRunner(
         var to = Math.Min(request.To ?? head, head);
         // Commitments beyond an explicit end are outside the run, not evidence of truncation.
         var maxSize = request.To is { } explicitTo && explicitTo < head ? explicitTo : long.MaxValue;
-        var checkpoints = await new CheckpointTableReader(dataSource).ReadAllAsync(maxSize, cancellationToken).ConfigureAwait(false);
+        var checkpoints = (await new CheckpointStore(dataSource).ReadRowsAsync(maxSize, cancellationToken).ConfigureAwait(false))
+            .Select(row => row.ForVerifier).ToList();
         var witnessEntries = witness?.ReadAll().Where(w => w.Signed is null || w.Signed.Checkpoint.Size <= maxSize).ToList();
         var options = new LedgerVerifierOptions
         {

@@ -30,7 +30,7 @@ public static class LedgerBulkLoad
 {
     /// <summary>
     /// Name and definition of every non-unique secondary index of <c>ledger.events</c>, exactly as in the
-    /// migrations (V001__ledger.sql, V002__timeline_indexes.sql). A test compares this list with the migrated schema.
+    /// migrations (V001__ledger.sql, V002__timeline_indexes.sql, V003__payload_text_search.sql). A test compares this list with the migrated schema.
     /// </summary>
     public static IReadOnlyList<(string Name, string Definition)> SecondaryIndexes { get; } =
     [
@@ -44,6 +44,7 @@ public static class LedgerBulkLoad
         ("events_stream_recorded_idx", "ON ledger.events (stream_type, stream_id, recorded_at, stream_seq)"),
         ("events_stream_first_idx", "ON ledger.events (stream_type, stream_id) WHERE stream_seq = 1"),
         ("events_stream_first_prefix_idx", "ON ledger.events (stream_type, stream_id text_pattern_ops) WHERE stream_seq = 1"),
+        ("events_search_text_idx", "ON ledger.events USING gin (search_text gin_trgm_ops)"),
     ];
 
     /// <summary>The unique constraint on (stream_type, stream_id, stream_seq), as PostgreSQL named it in V001__ledger.sql.</summary>

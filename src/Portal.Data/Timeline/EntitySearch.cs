@@ -1,3 +1,4 @@
+using AuditPortal.Data.Requests;
 using AuditPortal.Verification.Ledger;
 using Npgsql;
 
@@ -46,7 +47,7 @@ public sealed class EntitySearch
         if (request.Window is { } window)
             sql.Window("e", window);
         if (request.Text is { } text)
-            sql.Where($"jsonb_path_exists(e.payload::jsonb, {sql.Add(PayloadTextSearch.JsonPath(text))}::jsonpath)");
+            sql.Where(PayloadTextSearch.Predicate("e", sql.Add(PayloadTextSearch.LikePattern(text))));
 
         var matches = await CountAsync(connection, transaction, "ledger.events e", sql, ct).ConfigureAwait(false);
 
@@ -137,7 +138,7 @@ public sealed class EntitySearch
     internal static (string Type, string Id) DecodeStreamCursor(string cursor)
     {
         var parts = PageCursor.Decode(cursor, StreamCursorKind, 2);
-        if (!Names.IsPrintable(parts[0]) || !Names.IsPrintable(parts[1]))
+        if (LedgerName.Problem("streamType", parts[0]) is not null || LedgerName.Problem("streamId", parts[1]) is not null)
             throw PageCursor.Invalid();
         return (parts[0], parts[1]);
     }

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Json;
+using AuditPortal.Data.Requests;
 
 namespace AuditPortal.Data.Timeline;
 
@@ -37,14 +38,16 @@ internal static class PageCursor
         return parts[1..];
     }
 
+    /// <summary>A sequence number in a cursor, by the request integer rule (<see cref="RequestInteger"/>).</summary>
     public static long Long(string text) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 0 ? value : throw Invalid();
+        RequestInteger.Check("cursor", text, 0, RequestInteger.MaxSafe, out long value) is null ? value : throw Invalid();
 
-    public static DateTime Instant(string ticksText)
-    {
-        var ticks = Long(ticksText);
-        return ticks <= DateTime.MaxValue.Ticks ? new DateTime(ticks, DateTimeKind.Utc) : throw Invalid();
-    }
+    /// <summary>A time key in a cursor: DateTime ticks, which exceed 2^53 and never leave the cursor as a JSON number.</summary>
+    public static DateTime Instant(string ticksText) =>
+        ticksText.Length <= 19 && ticksText.All(char.IsAsciiDigit)
+        && long.TryParse(ticksText, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTime.MaxValue.Ticks
+            ? new DateTime(ticks, DateTimeKind.Utc)
+            : throw Invalid();
 
     public static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -1,4 +1,5 @@
 using System.Text;
+using AuditPortal.Data.Requests;
 
 namespace AuditPortal.Data.Timeline;
 
@@ -8,19 +9,20 @@ namespace AuditPortal.Data.Timeline;
 /// <remarks>
 /// <para>Personal fields are stored as envelopes <c>{"enc":"A256GCM","iv":…,"ct":…,"sub":…}</c>
 /// (docs/ledger-format.md §7): the clear value is not in the ledger at all, and the envelope's own
-/// strings (algorithm, base64, subject id) are not meaningful text. The search is one SQL/JSON path
-/// predicate evaluated on <c>payload::jsonb</c>:</para>
-/// <code>lax $.** ? (@.type() == "object" &amp;&amp; !exists(@.enc)).* ? (@.type() == "string" &amp;&amp; @ like_regex "…" flag "iq")</code>
-/// <para>It visits every object of the payload that has no <c>enc</c> member, takes its member values,
-/// and matches those that are strings (lax mode unwraps arrays, so strings in an array that is a
-/// member value are matched too; arrays nested directly in arrays are not searched — the demo
-/// domain has none). Envelope objects are never selected, so none of their strings is tested.
-/// Flag <c>q</c> makes the pattern a literal (no regex metacharacters), <c>i</c> case-insensitive.
-/// The pattern is embedded as a jsonpath string literal (only <c>\</c> and <c>"</c> need escaping;
-/// control characters are refused), and the whole jsonpath is sent as a query parameter.</para>
-/// <para>Member names, numbers and booleans are not searched. The predicate parses each candidate
-/// payload, so text search is a filter over the rows the other criteria (or the time order) reach:
-/// combine it with a stream, actor, action or window on large ledgers.</para>
+/// strings (algorithm, base64, subject id) are not meaningful text. The searchable text of a payload is
+/// <c>ledger.payload_text(payload)</c> (migration V003), stored with each event in the generated column
+/// <c>search_text</c>: the string values selected by</para>
+/// <code>lax $.** ? (@.type() == "object" &amp;&amp; !exists(@.enc)).* ? (@.type() == "string")</code>
+/// <para>joined with U+001F: it visits every object of the payload that has no <c>enc</c> member, takes
+/// its member values, and keeps those that are strings (lax mode unwraps arrays, so strings in an array
+/// that is a member value count too; arrays nested directly in arrays do not — the demo domain has none).
+/// Envelope objects are never selected, so none of their strings is indexed or matched. Member names,
+/// numbers and booleans are not searched.</para>
+/// <para>The predicate is <c>e.search_text ILIKE '%text%'</c> with <c>%</c>, <c>_</c> and
+/// <c>\</c> escaped, so the text is a literal, case-insensitive substring of one string value (the separator
+/// is a control character, which a search text may not contain). A GIN trigram index (<c>pg_trgm</c>) on
+/// the column serves it; texts of fewer than three characters give the index nothing to narrow
+/// and are slower (docs/performance.md).</para>
 /// </remarks>
 public static class PayloadTextSearch
 {
@@ -28,24 +30,24 @@ public static class PayloadTextSearch
     {
         if (text.Length == 0 || string.IsNullOrWhiteSpace(text))
             throw new QueryValidationException("text", "text: must not be empty or blank");
-        if (text.Length > SearchRequest.MaxTextLength)
-            throw new QueryValidationException("text", $"text: at most {SearchRequest.MaxTextLength} characters, got {text.Length}");
-        if (!Names.IsPrintable(text))
-            throw new QueryValidationException("text", "text: must not contain control characters or unpaired surrogates");
+        if (LedgerName.TextProblem("text", text, SearchRequest.MaxTextLength) is { } problem)
+            throw new QueryValidationException("text", problem);
     }
 
-    /// <summary>The jsonpath that matches <paramref name="text"/> in string values outside envelopes.</summary>
-    public static string JsonPath(string text)
+    /// <summary>The SQL predicate on the events alias <paramref name="alias"/>, given the parameter placeholder of <see cref="LikePattern"/>.</summary>
+    public static string Predicate(string alias, string patternParameter) => $"{alias}.search_text ILIKE {patternParameter}";
+
+    /// <summary>The ILIKE pattern that matches <paramref name="text"/> literally anywhere in a string value.</summary>
+    public static string LikePattern(string text)
     {
         Check(text);
-        var literal = new StringBuilder(text.Length + 8);
+        var pattern = new StringBuilder(text.Length + 8).Append('%');
         foreach (var c in text)
         {
-            if (c is '\\' or '"')
-                literal.Append('\\');
-            literal.Append(c);
+            if (c is '\\' or '%' or '_')
+                pattern.Append('\\');
+            pattern.Append(c);
         }
-        return "lax $.** ? (@.type() == \"object\" && !exists(@.enc)).* ? (@.type() == \"string\" && @ like_regex \""
-            + literal + "\" flag \"iq\")";
+        return pattern.Append('%').ToString();
     }
 }

@@ -1,3 +1,5 @@
+using AuditPortal.Data.Requests;
+
 namespace AuditPortal.Data.Timeline;
 
 /// <summary>
@@ -10,7 +12,6 @@ public sealed record SearchRequest
     public const int MaxPageSize = 200;
     public const int DefaultPageSize = 50;
     public const int MaxTextLength = 200;
-    public const int MaxNameLength = 200;
 
     /// <summary>Stream type, exactly (<c>account</c>, <c>tax_form</c>, …).</summary>
     public string? StreamType { get; init; }
@@ -44,10 +45,10 @@ public sealed record SearchRequest
     {
         if (PageSize is < 1 or > MaxPageSize)
             throw new QueryValidationException("pageSize", $"pageSize: must be between 1 and {MaxPageSize}, got {PageSize}");
-        Names.Check("streamType", StreamType);
-        Names.Check("streamId", StreamId);
-        Names.Check("actor", Actor);
-        Names.Check("action", Action);
+        LedgerName.Check("streamType", StreamType);
+        LedgerName.Check("streamId", StreamId);
+        LedgerName.Check("actor", Actor);
+        LedgerName.Check("action", Action);
         if (StreamIdIsPrefix && string.IsNullOrEmpty(StreamId))
             throw new QueryValidationException("streamId", "streamId: a prefix search needs a non-empty prefix");
         Window?.Validate("window");
@@ -79,43 +80,11 @@ public sealed record StreamSearchRequest
     {
         if (PageSize is < 1 or > SearchRequest.MaxPageSize)
             throw new QueryValidationException("pageSize", $"pageSize: must be between 1 and {SearchRequest.MaxPageSize}, got {PageSize}");
-        Names.Check("streamType", StreamType);
-        Names.Check("streamId", StreamId);
+        LedgerName.Check("streamType", StreamType);
+        LedgerName.Check("streamId", StreamId);
         if (!IsPrefix && StreamId is not null && StreamType is null)
             throw new QueryValidationException("streamType", "streamType: an exact id needs its stream type");
         if (Cursor is not null)
             EntitySearch.DecodeStreamCursor(Cursor);
-    }
-}
-
-/// <summary>Checks for identifiers (types, ids, actors, actions): bounded length, no control characters.</summary>
-internal static class Names
-{
-    public static void Check(string parameter, string? value)
-    {
-        if (value is null)
-            return;
-        if (value.Length == 0)
-            throw new QueryValidationException(parameter, $"{parameter}: must not be empty");
-        if (value.Length > SearchRequest.MaxNameLength)
-            throw new QueryValidationException(parameter, $"{parameter}: at most {SearchRequest.MaxNameLength} characters, got {value.Length}");
-        if (!IsPrintable(value))
-            throw new QueryValidationException(parameter, $"{parameter}: must not contain control characters or unpaired surrogates");
-    }
-
-    /// <summary>No control characters (NUL would be refused by PostgreSQL) and no unpaired surrogates (not encodable as UTF-8).</summary>
-    public static bool IsPrintable(string value)
-    {
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (char.IsControl(c))
-                return false;
-            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-                i++;
-            else if (char.IsSurrogate(c))
-                return false;
-        }
-        return true;
     }
 }

@@ -1,6 +1,7 @@
 using AuditPortal.Data.Checkpoints;
 using AuditPortal.Data.Proofs;
 using AuditPortal.Data.Reading;
+using AuditPortal.Data.Requests;
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Ledger;
 using AuditPortal.Verification.Merkle;
@@ -75,8 +76,8 @@ public sealed class StreamProofQuery(NpgsqlDataSource dataSource, CheckpointPubl
     {
         if (stream.Type is null || stream.Id is null)
             throw new QueryValidationException("stream", "stream: type and id are required");
-        Names.Check("streamType", stream.Type);
-        Names.Check("streamId", stream.Id);
+        LedgerName.Check("streamType", stream.Type);
+        LedgerName.Check("streamId", stream.Id);
 
         var checkpoints = await new CheckpointStore(dataSource).ReadAllAsync(ct).ConfigureAwait(false);
         var latest = checkpoints.Count == 0 ? null : checkpoints.MaxBy(c => c.Checkpoint.Size);

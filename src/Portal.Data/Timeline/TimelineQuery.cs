@@ -1,5 +1,6 @@
 using AuditPortal.Verification.Ledger;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace AuditPortal.Data.Timeline;
 
@@ -115,41 +116,13 @@ public sealed class TimelineQuery
         }
         var orderBy = request.Order == TimelineOrder.StreamSeq ? $"e.stream_seq {direction}" : $"{key} {direction}, e.stream_seq {direction}";
         var select = $"""
-            SELECT e.seq, e.stream_seq, e.event_id, e.occurred_at, e.recorded_at, e.actor, e.action, e.client_address, e.schema_version,
-                   e.payload, e.supersedes, e.lineage_inputs, e.rule_id, e.rule_version,
-                   ARRAY(SELECT s.event_id FROM ledger.events s WHERE s.supersedes = e.event_id ORDER BY s.seq) AS superseded_by
+            SELECT {ItemColumns}
             FROM ledger.events e {sql.WhereClause}
             ORDER BY {orderBy} LIMIT {sql.Add(request.PageSize + 1)}
             """;
-        var items = new List<TimelineItem>();
+        List<TimelineItem> items;
         await using (var command = sql.Command(select, connection, transaction))
-        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                var occurred = reader.GetFieldValue<DateTime>(3);
-                var recorded = reader.GetFieldValue<DateTime>(4);
-                var itemAction = reader.GetString(6);
-                var payload = reader.GetString(9);
-                items.Add(new TimelineItem(
-                    Seq: reader.GetInt64(0),
-                    StreamSeq: reader.GetInt64(1),
-                    EventId: reader.GetGuid(2),
-                    OccurredAt: occurred,
-                    RecordedAt: recorded,
-                    Actor: reader.GetString(5),
-                    Action: itemAction,
-                    ClientAddress: reader.IsDBNull(7) ? null : reader.GetString(7),
-                    SchemaVersion: reader.GetInt32(8),
-                    Summary: TimelineSummaries.Summarize(itemAction, payload),
-                    PayloadJson: payload,
-                    Supersedes: reader.IsDBNull(10) ? null : reader.GetGuid(10),
-                    SupersededBy: reader.GetFieldValue<Guid[]>(14),
-                    Lineage: reader.IsDBNull(12) ? null
-                        : new LedgerLineage(reader.GetFieldValue<Guid[]>(11), reader.GetString(12), reader.GetString(13)),
-                    LateArrival: IsLateArrival(occurred, recorded, request.LateArrivalThreshold)));
-            }
-        }
+            items = await ReadItemsAsync(command, request.LateArrivalThreshold, ct).ConfigureAwait(false);
 
         string? next = null;
         if (items.Count > request.PageSize)
@@ -165,6 +138,64 @@ public sealed class TimelineQuery
             next = PageCursor.Encode(CursorKind, request.Order.ToString(), direction, lastKey, PageCursor.Text(last.StreamSeq));
         }
         return new TimelinePage(request.Stream, items, head, matches, next);
+    }
+
+    /// <summary>
+    /// The events that <paramref name="page"/>'s rows correct, or are corrected by, but that are not on the page, read
+    /// by the page's own item query (lineage, corrections and late arrival included), in ledger order.
+    /// </summary>
+    public async Task<IReadOnlyList<TimelineItem>> ReadRelatedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        IReadOnlyList<TimelineItem> page, TimeSpan lateArrivalThreshold, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(page);
+        var onPage = page.Select(i => i.EventId).ToHashSet();
+        var wanted = page.SelectMany(i => i.SupersededBy.Append(i.Supersedes ?? Guid.Empty))
+            .Where(id => id != Guid.Empty && !onPage.Contains(id)).Distinct().ToArray();
+        if (wanted.Length == 0)
+            return [];
+        await using var command = new NpgsqlCommand($"SELECT {ItemColumns} FROM ledger.events e WHERE e.event_id = ANY($1) ORDER BY e.seq",
+            connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = wanted, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        return await ReadItemsAsync(command, lateArrivalThreshold, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The columns of a <see cref="TimelineItem"/>, of <c>ledger.events e</c>, in the order <see cref="ReadItemsAsync"/> reads them.</summary>
+    private const string ItemColumns = """
+        e.seq, e.stream_seq, e.event_id, e.occurred_at, e.recorded_at, e.actor, e.action, e.client_address, e.schema_version,
+               e.payload, e.supersedes, e.lineage_inputs, e.rule_id, e.rule_version,
+               ARRAY(SELECT s.event_id FROM ledger.events s WHERE s.supersedes = e.event_id ORDER BY s.seq) AS superseded_by
+        """;
+
+    private static async Task<List<TimelineItem>> ReadItemsAsync(NpgsqlCommand command, TimeSpan lateArrivalThreshold, CancellationToken ct)
+    {
+        var items = new List<TimelineItem>();
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            var occurred = reader.GetFieldValue<DateTime>(3);
+            var recorded = reader.GetFieldValue<DateTime>(4);
+            var action = reader.GetString(6);
+            var payload = reader.GetString(9);
+            items.Add(new TimelineItem(
+                Seq: reader.GetInt64(0),
+                StreamSeq: reader.GetInt64(1),
+                EventId: reader.GetGuid(2),
+                OccurredAt: occurred,
+                RecordedAt: recorded,
+                Actor: reader.GetString(5),
+                Action: action,
+                ClientAddress: reader.IsDBNull(7) ? null : reader.GetString(7),
+                SchemaVersion: reader.GetInt32(8),
+                Summary: TimelineSummaries.Summarize(action, payload),
+                PayloadJson: payload,
+                Supersedes: reader.IsDBNull(10) ? null : reader.GetGuid(10),
+                SupersededBy: reader.GetFieldValue<Guid[]>(14),
+                Lineage: reader.IsDBNull(12) ? null
+                    : new LedgerLineage(reader.GetFieldValue<Guid[]>(11), reader.GetString(12), reader.GetString(13)),
+                LateArrival: IsLateArrival(occurred, recorded, lateArrivalThreshold)));
+        }
+        return items;
     }
 
     /// <summary>Business time at least <paramref name="threshold"/> before system time.</summary>

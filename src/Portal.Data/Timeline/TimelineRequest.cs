@@ -1,3 +1,4 @@
+using AuditPortal.Data.Requests;
 using AuditPortal.Verification.Ledger;
 
 namespace AuditPortal.Data.Timeline;
@@ -38,10 +39,10 @@ public sealed record TimelineRequest
     {
         if (Stream.Type is null || Stream.Id is null)
             throw new QueryValidationException("stream", "stream: type and id are required");
-        Names.Check("streamType", Stream.Type);
-        Names.Check("streamId", Stream.Id);
-        Names.Check("action", Action);
-        Names.Check("actor", Actor);
+        LedgerName.Check("streamType", Stream.Type);
+        LedgerName.Check("streamId", Stream.Id);
+        LedgerName.Check("action", Action);
+        LedgerName.Check("actor", Actor);
         Window?.Validate("window");
         if (!Enum.IsDefined(Order))
             throw new QueryValidationException("order", "order: one of StreamSeq, OccurredAt, RecordedAt");

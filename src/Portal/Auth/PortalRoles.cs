@@ -2,7 +2,7 @@ using System.Security.Claims;
 
 namespace AuditPortal.Portal.Auth;
 
-/// <summary>The portal's own roles (DESIGN §4). Provider values are mapped onto these.</summary>
+/// <summary>The portal's own roles (docs/web-auth.md, docs/gateway.md). Provider values are mapped onto these.</summary>
 public static class PortalRoles
 {
     public const string Auditor = "auditor";

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AuditPortal.Data.AccessLog;
+using AuditPortal.Data.Checkpoints;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Verification.Checkpoints;
@@ -36,66 +37,55 @@ public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databas
         return new DashboardModel(ledger, recent);
     }
 
-    // One statement, so one round trip: the head, the latest checkpoint and the standby's replay
-    // position. A single statement sees one snapshot anyway; the LEFT JOINs keep the row when the
-    // ledger or the checkpoint table is empty.
+    // One statement: the head and the standby's replay position (the LEFT JOIN keeps the row when the
+    // ledger is empty); the latest checkpoint through the one checkpoint reader, in the same read-only
+    // transaction (the gateway's session is REPEATABLE READ, so both see one snapshot).
     private const string DashboardSql = """
         SELECT h.seq, h.hash, h.event_id,
-               c.size, c.checkpoint_time, c.root_hash, c.text, c.signature, c.key_id,
                pg_is_in_recovery(),
                pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint,
                now() - pg_last_xact_replay_timestamp()
         FROM (SELECT 1) one
         LEFT JOIN LATERAL (SELECT seq, hash, event_id FROM ledger.events ORDER BY seq DESC LIMIT 1) h ON true
-        LEFT JOIN LATERAL (SELECT size, checkpoint_time, root_hash, text, signature, key_id
-                           FROM ledger.checkpoints ORDER BY size DESC LIMIT 1) c ON true
         """;
 
     private async Task<QueryAnswer<DashboardView>> ReadAsync(ReplicaSession session, CancellationToken ct)
     {
         var ids = new List<string>(2);
         LedgerHead? head = null;
+        ReplicaLag lag;
+        await using (var cmd = session.CreateCommand(DashboardSql))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            await reader.ReadAsync(ct);
+            if (!reader.IsDBNull(0))
+            {
+                head = new LedgerHead(reader.GetInt64(0), HashHex.ToHex(reader.GetFieldValue<byte[]>(1)));
+                ids.Add(reader.GetGuid(2).ToString("D"));
+            }
+            lag = new ReplicaLag(
+                reader.GetBoolean(3),
+                reader.IsDBNull(4) ? null : Math.Max(0, reader.GetInt64(4)),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<TimeSpan>(5));
+        }
         CheckpointStatus? checkpoint = null;
-        await using var cmd = session.CreateCommand(DashboardSql);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        if (!reader.IsDBNull(0))
+        if (await CheckpointStore.LatestAsync(session.Connection, session.Transaction, ct) is { } row)
         {
-            head = new LedgerHead(reader.GetInt64(0), HashHex.ToHex(reader.GetFieldValue<byte[]>(1)));
-            ids.Add(reader.GetGuid(2).ToString("D"));
+            checkpoint = Verify(row);
+            ids.Add(FormattableString.Invariant($"checkpoint:{row.Size}"));
         }
-        if (!reader.IsDBNull(3))
-        {
-            var size = reader.GetInt64(3);
-            checkpoint = Verify(size, reader.GetFieldValue<DateTime>(4), reader.GetFieldValue<byte[]>(5),
-                reader.GetString(6), reader.GetFieldValue<byte[]>(7), reader.GetString(8));
-            ids.Add(FormattableString.Invariant($"checkpoint:{size}"));
-        }
-        var lag = new ReplicaLag(
-            reader.GetBoolean(9),
-            reader.IsDBNull(10) ? null : Math.Max(0, reader.GetInt64(10)),
-            reader.IsDBNull(11) ? null : reader.GetFieldValue<TimeSpan>(11));
         return QueryAnswer.Of(new DashboardView(head, checkpoint, lag), ids);
     }
 
-    private CheckpointStatus Verify(long size, DateTime time, byte[] root, string text, byte[] signature, string keyId)
+    private CheckpointStatus Verify(StoredCheckpoint row)
     {
-        var rootHex = HashHex.ToHex(root);
-        Checkpoint parsed;
-        try
-        {
-            parsed = Checkpoint.Parse(text);
-        }
-        catch (FormatException ex)
-        {
-            return new CheckpointStatus(size, time, rootHex, keyId, SignatureCheck.Malformed, ex.Message);
-        }
-        if (parsed.Size != size || HashHex.ToHex(parsed.RootHash) != rootHex)
-            return new CheckpointStatus(size, time, rootHex, keyId, SignatureCheck.Malformed, "the row's columns disagree with its signed text");
+        var rootHex = HashHex.ToHex(row.RootHash);
+        if (row.Problem is { } problem)
+            return new CheckpointStatus(row.Size, row.Time, rootHex, row.KeyId, SignatureCheck.Malformed, problem);
         if (keys.Key is not { } key)
-            return new CheckpointStatus(size, time, rootHex, keyId, SignatureCheck.NoPublicKey, keys.Problem);
-        var valid = signatures.Verifies(key, new SignedCheckpoint(parsed, signature));
-        return new CheckpointStatus(size, time, rootHex, keyId, valid ? SignatureCheck.Valid : SignatureCheck.Invalid,
+            return new CheckpointStatus(row.Size, row.Time, rootHex, row.KeyId, SignatureCheck.NoPublicKey, keys.Problem);
+        var valid = signatures.Verifies(key, row.Signed);
+        return new CheckpointStatus(row.Size, row.Time, rootHex, row.KeyId, valid ? SignatureCheck.Valid : SignatureCheck.Invalid,
             valid ? null : $"the signature does not verify with the configured key {key.KeyId}");
     }
 }

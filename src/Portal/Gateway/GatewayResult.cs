@@ -39,11 +39,6 @@ public sealed record GatewayResult<T>(GatewayStatus Status, T? Value, string? Me
 
     internal static GatewayResult<T> Fail(GatewayStatus status, string message, long? seq = null) => new(status, default, message, seq);
 
-    /// <summary>A minimal-API result: the value, or a problem document with the status and message.</summary>
-    public IResult ToHttpResult() => IsOk
-        ? Results.Ok(Value)
-        : Results.Problem(title: Title, detail: Message, statusCode: StatusCode);
-
     public string Title => Status switch
     {
         GatewayStatus.Ok => "OK",

@@ -10,7 +10,7 @@ using NpgsqlTypes;
 namespace AuditPortal.Portal.Gateway;
 
 /// <summary>
-/// The only path to ledger data (DESIGN §4). <see cref="RunAsync{TResult}"/>, in order:
+/// The only path to ledger data (docs/gateway.md). <see cref="RunAsync{TResult}"/>, in order:
 /// <list type="number">
 /// <item>authorizes the query kind for the caller's roles (deny: 403; the request and a <c>query.refused</c> outcome are logged);</item>
 /// <item>appends the <c>query.requested</c> access-log entry, and refuses to answer (503) if that fails;</item>

@@ -1,12 +1,19 @@
 using System.Text.Json;
+using AuditPortal.Portal.Auth;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AuditPortal.Portal.Health;
 
 /// <summary>
-/// <c>/healthz</c>: one JSON object with a list of named checks: <c>primary</c> (the access-log database),
-/// <c>replica</c> (reachable, in recovery, replay lag in its data) and <c>oidc-discovery</c>.
+/// Two answers from the same checks: <c>primary</c> (the access-log database), <c>replica</c> (reachable, in
+/// recovery, replay lag in its data) and <c>oidc-discovery</c>.
+/// <list type="bullet">
+/// <item><c>/healthz</c>, anonymous (load balancers probe without a session): only the overall status,
+/// <c>{"status":"healthy"}</c>, 200 when healthy or degraded, 503 when unhealthy. No check names, descriptions,
+/// addresses or lag: the provider's URL and the replica's state are not for anyone who asks.</item>
+/// <item><c>/healthz/details</c>, admins only: every check with its description, duration and data.</item>
+/// </list>
 /// </summary>
 public static class HealthEndpoints
 {
@@ -22,35 +29,45 @@ public static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks(PortalUrls.Health, new HealthCheckOptions
-        {
-            ResponseWriter = WriteJsonAsync,
-            ResultStatusCodes =
-            {
-                [HealthStatus.Healthy] = StatusCodes.Status200OK,
-                [HealthStatus.Degraded] = StatusCodes.Status200OK,
-                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
-            },
-        }).AllowAnonymous(); // load balancers probe without a session; nothing here is sensitive
+        app.MapHealthChecks(PortalUrls.Health, Options(WriteStatusAsync)).AllowAnonymous();
+        app.MapHealthChecks(PortalUrls.HealthDetails, Options(WriteDetailsAsync)).RequireAuthorization(PortalPolicies.Admin);
         return app;
     }
 
-    private static Task WriteJsonAsync(HttpContext context, HealthReport report)
+    private static HealthCheckOptions Options(Func<HttpContext, HealthReport, Task> writer) => new()
     {
-        context.Response.ContentType = "application/json; charset=utf-8";
-        context.Response.Headers.CacheControl = "no-store";
-        var body = new
+        ResponseWriter = writer,
+        ResultStatusCodes =
         {
-            status = report.Status.ToString().ToLowerInvariant(),
+            [HealthStatus.Healthy] = StatusCodes.Status200OK,
+            [HealthStatus.Degraded] = StatusCodes.Status200OK,
+            [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+        },
+    };
+
+    private static Task WriteStatusAsync(HttpContext context, HealthReport report) =>
+        WriteJsonAsync(context, new { status = Status(report.Status) });
+
+    private static Task WriteDetailsAsync(HttpContext context, HealthReport report) =>
+        WriteJsonAsync(context, new
+        {
+            status = Status(report.Status),
             checks = report.Entries.Select(e => new
             {
                 name = e.Key,
-                status = e.Value.Status.ToString().ToLowerInvariant(),
+                status = Status(e.Value.Status),
                 description = e.Value.Description,
                 durationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
                 data = e.Value.Data,
             }),
-        };
+        });
+
+    private static string Status(HealthStatus status) => status.ToString().ToLowerInvariant();
+
+    private static Task WriteJsonAsync<T>(HttpContext context, T body)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
         return JsonSerializer.SerializeAsync(context.Response.Body, body, cancellationToken: context.RequestAborted);
     }
 }

@@ -1,3 +1,4 @@
+using AuditPortal.Data.Checkpoints;
 using AuditPortal.Data.Proofs;
 using AuditPortal.Portal.Gateway;
 
@@ -22,8 +23,9 @@ public sealed class ProofCacheWarmUp(PortalDatabases databases, TiledProofSource
             return;
         try
         {
-            await using var command = replica.DataSource.CreateCommand("SELECT coalesce(max(size), 0) FROM ledger.checkpoints");
-            var size = (long)(await command.ExecuteScalarAsync(stoppingToken))!;
+            long size;
+            await using (var connection = await replica.DataSource.OpenConnectionAsync(stoppingToken))
+                size = await CheckpointStore.LatestSizeAsync(connection, null, stoppingToken);
             if (size == 0)
                 return;
             var started = TimeProvider.System.GetTimestamp();

@@ -1,4 +1,4 @@
-using System.Globalization;
+using AuditPortal.Data.Requests;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace AuditPortal.Portal.Hosting;
@@ -29,8 +29,7 @@ public sealed class StatusPageMiddleware(RequestDelegate next)
         }
         else if (!reExecuted
             && context.Request.Path.StartsWithSegments(PortalUrls.Error, out var rest)
-            && int.TryParse(rest.Value?.TrimStart('/'), NumberStyles.None, CultureInfo.InvariantCulture, out var code)
-            && code is >= 400 and <= 599)
+            && RequestInteger.Check("status", rest.Value?.TrimStart('/'), 400, 599, out int code) is null)
         {
             // Answer with the bare status; the status-code middleware then re-executes this same page.
             context.Response.StatusCode = code;

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Security.Claims;
+using AuditPortal.Data.Requests;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Gateway;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,7 +13,6 @@ namespace AuditPortal.Portal.Ledger;
 public static class LedgerApi
 {
     public const int MaxLimit = 500;
-    public const int MaxNameLength = 200;
 
     public static IEndpointRouteBuilder MapLedgerApi(this IEndpointRouteBuilder app)
     {
@@ -29,13 +28,13 @@ public static class LedgerApi
         string type, string id, string? limit, string? unmask, ClaimsPrincipal user, QueryGateway gateway, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!IsName(type))
-            errors["type"] = [$"1 to {MaxNameLength} printable characters"];
-        if (!IsName(id))
-            errors["id"] = [$"1 to {MaxNameLength} printable characters"];
+        if (LedgerName.Problem("type", type) is { } typeProblem)
+            errors["type"] = [typeProblem];
+        if (LedgerName.Problem("id", id) is { } idProblem)
+            errors["id"] = [idProblem];
         var take = 50;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > MaxLimit))
-            errors["limit"] = [$"a whole number from 1 to {MaxLimit}"];
+        if (limit is not null && RequestInteger.Check("limit", limit, 1, MaxLimit, out take) is { } limitProblem)
+            errors["limit"] = [limitProblem];
         QueryPurpose? purpose = null;
         if (unmask is not null && !QueryPurpose.TryUnmask(unmask, out purpose, out var problem))
             errors["unmask"] = [problem!];
@@ -48,7 +47,4 @@ public static class LedgerApi
             ? TypedResults.Ok(result.Value)
             : TypedResults.Problem(title: result.Title, detail: result.Message, statusCode: result.StatusCode);
     }
-
-    private static bool IsName(string? value) =>
-        value is { Length: > 0 and <= MaxNameLength } && !value.Any(c => char.IsControl(c) || char.IsSurrogate(c));
 }

@@ -26,7 +26,7 @@ public sealed record RedactionContext(
 }
 
 /// <summary>
-/// The redaction policy (DESIGN §4, docs/ledger-format.md §7). Pure: no database, no clock.
+/// The redaction policy (docs/gateway.md, docs/ledger-format.md §7). Pure: no database, no clock.
 /// <list type="bullet">
 /// <item>Every personal-data envelope (<c>{"enc":"A256GCM","iv","ct","sub"}</c>) is masked for everyone.</item>
 /// <item>An investigator who unmasked with a stated justification sees the decrypted value.</item>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AuditPortal.Data.Requests;
 using AuditPortal.Data.Timeline;
 using Microsoft.Extensions.Primitives;
 
@@ -12,9 +13,6 @@ namespace AuditPortal.Portal.Timeline;
 /// </summary>
 public sealed class StrictQuery(IQueryCollection query)
 {
-    /// <summary>Longest name (type, id, actor, action) accepted, as the data layer's <see cref="SearchRequest.MaxNameLength"/>.</summary>
-    public const int MaxNameLength = SearchRequest.MaxNameLength;
-
     private readonly List<string> problems = [];
 
     public IReadOnlyList<string> Problems => problems;
@@ -24,7 +22,7 @@ public sealed class StrictQuery(IQueryCollection query)
     public void Add(string problem) => problems.Add(problem);
 
     /// <summary>The value, trimmed; null when absent or empty.</summary>
-    public string? Text(string name, int maxLength = MaxNameLength)
+    public string? Text(string name, int maxLength = LedgerName.MaxLength)
     {
         if (Single(name) is not { } raw)
             return null;
@@ -34,24 +32,24 @@ public sealed class StrictQuery(IQueryCollection query)
         return CheckText(name, value, maxLength) ? value : null;
     }
 
-    /// <summary>A route value (stream type or id): required, printable, at most <see cref="MaxNameLength"/> characters.</summary>
+    /// <summary>A route value (stream type or id): required, and a name by <see cref="LedgerName"/>'s rule.</summary>
     public string Name(string name, string? value)
     {
-        if (string.IsNullOrEmpty(value))
+        if (LedgerName.Problem(name, value) is { } problem)
         {
-            problems.Add($"{name}: required");
+            problems.Add(problem);
             return "";
         }
-        return CheckText(name, value, MaxNameLength) ? value : "";
+        return value!;
     }
 
     public int Int(string name, int fallback, int min, int max)
     {
         if (Single(name) is not { Length: > 0 } raw)
             return fallback;
-        if (raw.Length > 9 || !int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        if (RequestInteger.Check(name, raw, min, max, out int value) is { } problem)
         {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: a whole number from {min} to {max}"));
+            problems.Add(problem);
             return fallback;
         }
         return value;
@@ -117,33 +115,10 @@ public sealed class StrictQuery(IQueryCollection query)
 
     private bool CheckText(string name, string value, int maxLength)
     {
-        if (value.Length > maxLength)
-        {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: at most {maxLength} characters, got {value.Length}"));
-            return false;
-        }
-        if (!IsPlainText(value))
-        {
-            problems.Add($"{name}: must not contain control, format (e.g. bidi override, zero-width) or unpaired surrogate characters");
-            return false;
-        }
-        return true;
-    }
-
-    /// <summary>No control or format characters, no unpaired surrogates (not encodable as UTF-8).</summary>
-    public static bool IsPlainText(string value)
-    {
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format)
-                return false;
-            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-                i++;
-            else if (char.IsSurrogate(c))
-                return false;
-        }
-        return true;
+        if (LedgerName.TextProblem(name, value, maxLength) is not { } problem)
+            return true;
+        problems.Add(problem);
+        return false;
     }
 }
 

@@ -2,13 +2,13 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
+using AuditPortal.Data.Checkpoints;
 using AuditPortal.Data.Projections;
 using AuditPortal.Data.Proofs;
 using AuditPortal.Data.Timeline;
 using AuditPortal.Portal.Dashboard;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Verification.Ledger;
-using NpgsqlTypes;
 
 namespace AuditPortal.Portal.Timeline;
 
@@ -63,9 +63,12 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
     public Task<GatewayResult<TimelineView>> TimelineAsync(ClaimsPrincipal user, TimelineCriteria criteria, QueryPurpose? purpose, CancellationToken ct) =>
         gateway.RunAsync(QueryKinds.TimelineRead, user, criteria.Canonical, purpose, async (session, token) =>
         {
-            var page = await new TimelineQuery().ReadAsync(session.Connection, session.Transaction, criteria.ToRequest(), token);
+            var request = criteria.ToRequest();
+            var page = await new TimelineQuery().ReadAsync(session.Connection, session.Transaction, request, token);
             var rows = page.Items.Select(i => new TimelineRow(i, ParseObject(i.PayloadJson))).ToList();
-            var related = await ReadRelatedAsync(session, rows, token);
+            // The rows this page's rows correct or are corrected by, by the timeline's own item query (lineage included).
+            var related = (await new TimelineQuery().ReadRelatedAsync(session.Connection, session.Transaction, page.Items, request.LateArrivalThreshold, token))
+                .ToDictionary(i => i.EventId, i => new TimelineRow(i, ParseObject(i.PayloadJson)));
             ProofBadge? badge = null;
             if (page.StreamExists)
                 badge = await ProofAsync(session, criteria.Stream, page.HeadStreamSeq, token);
@@ -132,9 +135,7 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
     /// </summary>
     private async Task<ProofBadge?> ProofAsync(ReplicaSession session, StreamKey stream, long headStreamSeq, CancellationToken ct)
     {
-        long checkpointSize;
-        await using (var cmd = session.CreateCommand("SELECT coalesce(max(size), 0) FROM ledger.checkpoints"))
-            checkpointSize = (long)(await cmd.ExecuteScalarAsync(ct))!;
+        var checkpointSize = await CheckpointStore.LatestSizeAsync(session.Connection, session.Transaction, ct);
         var now = time.GetUtcNow();
         if (proofs.TryGet(stream, headStreamSeq, checkpointSize, now) is { } cached)
             return cached;
@@ -147,37 +148,6 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
         ct.ThrowIfCancellationRequested();
         return finished == computing ? await computing : null; // over budget: the page links to the proof details
 
-    }
-
-    /// <summary>Events that rows on this page correct, or are corrected by, but that are not on this page.</summary>
-    private static async Task<IReadOnlyDictionary<Guid, TimelineRow>> ReadRelatedAsync(ReplicaSession session, List<TimelineRow> rows, CancellationToken ct)
-    {
-        var onPage = rows.Select(r => r.Item.EventId).ToHashSet();
-        var wanted = rows.SelectMany(r => r.Item.SupersededBy.Append(r.Item.Supersedes ?? Guid.Empty))
-            .Where(g => g != Guid.Empty && !onPage.Contains(g)).Distinct().ToArray();
-        var related = new Dictionary<Guid, TimelineRow>();
-        if (wanted.Length == 0)
-            return related;
-        await using var cmd = session.CreateCommand("""
-            SELECT seq, stream_seq, event_id, occurred_at, recorded_at, actor, action, client_address, schema_version, payload, supersedes,
-                   ARRAY(SELECT s.event_id FROM ledger.events s WHERE s.supersedes = e.event_id ORDER BY s.seq)
-            FROM ledger.events e WHERE event_id = ANY($1)
-            """);
-        cmd.Parameters.Add(new() { Value = wanted, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var occurred = reader.GetFieldValue<DateTime>(3);
-            var recorded = reader.GetFieldValue<DateTime>(4);
-            var action = reader.GetString(6);
-            var payload = reader.GetString(9);
-            var item = new TimelineItem(reader.GetInt64(0), reader.GetInt64(1), reader.GetGuid(2), occurred, recorded, reader.GetString(5), action,
-                reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetInt32(8), TimelineSummaries.Summarize(action, payload), payload,
-                reader.IsDBNull(10) ? null : reader.GetGuid(10), reader.GetFieldValue<Guid[]>(11), null,
-                TimelineQuery.IsLateArrival(occurred, recorded, TimelineQuery.DefaultLateArrivalThreshold));
-            related[item.EventId] = new TimelineRow(item, ParseObject(payload));
-        }
-        return related;
     }
 
     private static JsonObject ParseObject(string json) => JsonNode.Parse(json) as JsonObject ?? [];

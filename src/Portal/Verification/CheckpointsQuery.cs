@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
+using AuditPortal.Data.Checkpoints;
 using AuditPortal.Data.VerificationRuns;
 using AuditPortal.Portal.Dashboard;
 using AuditPortal.Portal.Gateway;
@@ -56,14 +57,7 @@ public sealed class CheckpointsQuery(QueryGateway gateway, PortalVerificationBac
             : [];
         return await gateway.RunAsync(QueryKinds.CheckpointsRead, user, new { }, purpose: null, async (session, token) =>
         {
-            var table = new List<(long Size, DateTime Time, byte[] Root, string Text, byte[] Signature)>();
-            await using (var cmd = session.CreateCommand("SELECT size, checkpoint_time, root_hash, text, signature FROM ledger.checkpoints ORDER BY size"))
-            await using (var reader = await cmd.ExecuteReaderAsync(token))
-            {
-                while (await reader.ReadAsync(token))
-                    table.Add((reader.GetInt64(0), reader.GetFieldValue<DateTime>(1), reader.GetFieldValue<byte[]>(2), reader.GetString(3),
-                        reader.GetFieldValue<byte[]>(4)));
-            }
+            var table = await CheckpointStore.ReadRowsAsync(session.Connection, session.Transaction, ct: token);
             long head;
             await using (var cmd = session.CreateCommand("SELECT coalesce(max(seq), 0) FROM ledger.events"))
                 head = (long)(await cmd.ExecuteScalarAsync(token))!;
@@ -74,7 +68,7 @@ public sealed class CheckpointsQuery(QueryGateway gateway, PortalVerificationBac
         }, ct);
     }
 
-    internal static CheckpointsView Build(IReadOnlyList<(long Size, DateTime Time, byte[] Root, string Text, byte[] Signature)> table, long head,
+    internal static CheckpointsView Build(IReadOnlyList<StoredCheckpoint> table, long head,
         IReadOnlyList<WitnessEntry>? witness, CheckpointPublicKey? key, VerificationRun? lastFull, IReadOnlyList<Finding> fullFindings)
     {
         var bySize = new SortedDictionary<long, (CheckpointRowBuilder Row, int _)>();
@@ -89,20 +83,18 @@ public sealed class CheckpointsQuery(QueryGateway gateway, PortalVerificationBac
         {
             var row = At(t.Size);
             row.Time = t.Time;
-            row.TableRoot = HashHex.ToHex(t.Root);
-            try
+            row.TableRoot = HashHex.ToHex(t.RootHash);
+            if (t.Problem is { } problem)
             {
-                var parsed = Checkpoint.Parse(t.Text);
-                row.TableSignatureValid = key?.Verifies(new SignedCheckpoint(parsed, t.Signature));
-                if (parsed.Size != t.Size || HashHex.ToHex(parsed.RootHash) != row.TableRoot)
-                    row.Problems.Add("the table row's columns disagree with its signed text");
+                row.TableSignatureValid = false; // what the verifier reports for such a row (CheckpointStore)
+                row.Problems.Add("the table row is not a signed checkpoint: " + problem);
             }
-            catch (FormatException ex)
+            else
             {
-                row.Problems.Add("the signed text is malformed: " + ex.Message);
+                row.TableSignatureValid = key?.Verifies(t.Signed);
+                if (row.TableSignatureValid == false)
+                    row.Problems.Add("the table's signature does not verify");
             }
-            if (row.TableSignatureValid == false)
-                row.Problems.Add("the table's signature does not verify");
             if (t.Size > head)
                 row.Problems.Add(FormattableString.Invariant($"the ledger head ({head}) is behind this checkpoint"));
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AuditPortal.Data.Requests;
 
 namespace AuditPortal.Portal.Verification;
 
@@ -49,14 +50,8 @@ public static class ProofRequest
 
     private static ProofProblem? ParseSize(string name, string? text, out long value)
     {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            value = 0;
-            return BadRequest($"{name} is required");
-        }
-        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) || value < 1)
-            return BadRequest($"{name} must be a whole number of at least 1, not '{text}'");
-        return null;
+        var problem = RequestInteger.Check(name, text, 1, RequestInteger.MaxSafe, out value);
+        return problem is null ? null : BadRequest(problem);
     }
 
     private static ProofProblem BadRequest(string message) => new(StatusCodes.Status400BadRequest, message);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using AuditPortal.Data.Requests;
 using AuditPortal.Data.VerificationRuns;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Gateway;
@@ -28,11 +29,11 @@ public static class VerificationEndpoints
     }
 
     /// <summary>Form: <c>scope</c> = whole | range | stream, <c>from</c>, <c>to</c>, <c>stream</c> (type/id).</summary>
-    /// <remarks>The form always posts every field; empty number inputs arrive as empty strings, so they are parsed here.</remarks>
+    /// <remarks>Parsed by <see cref="RunScope.Parse"/>: a bad number or stream name is a 400 before anything is logged.</remarks>
     private static async Task<IResult> StartAsync(HttpContext context, [FromForm] string? scope, [FromForm] string? from, [FromForm] string? to,
         [FromForm] string? stream, VerificationStartQuery query, CancellationToken ct)
     {
-        if (ParseScope(scope, Number(from), Number(to), stream, out var problem) is not { } runScope)
+        if (RunScope.Parse(scope, from, to, stream, out var problem) is not { } runScope)
             return Results.Problem(title: "Invalid scope", detail: problem, statusCode: StatusCodes.Status400BadRequest);
         var (gateway, start) = await query.StartAsync(runScope, context.User, ct);
         if (!gateway.IsOk)
@@ -43,34 +44,6 @@ public static class VerificationEndpoints
             _ => Results.Problem(title: "Verification unavailable",
                 detail: "The run registry or the ledger replica is not configured.", statusCode: StatusCodes.Status503ServiceUnavailable),
         };
-    }
-
-    private static long? Number(string? text) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
-
-    /// <summary>The scope from the start form, or null with the reason.</summary>
-    public static RunScope? ParseScope(string? scope, long? from, long? to, string? stream, out string? problem)
-    {
-        problem = null;
-        switch (scope)
-        {
-            case null or "" or "whole":
-                return RunScope.Whole;
-            case "range" when from is >= 1 && to is { } t && t >= from:
-                return RunScope.ForRange(from.Value, t);
-            case "range":
-                problem = "A range needs 1 ≤ from ≤ to.";
-                return null;
-            case "stream" when stream?.Trim() is { Length: > 2 } text && text.IndexOf('/', StringComparison.Ordinal) is > 0 and var slash
-                               && slash < text.Length - 1:
-                return RunScope.ForStream(new StreamKey(text[..slash], text[(slash + 1)..]));
-            case "stream":
-                problem = "A stream is written type/id, e.g. account/acc-000001.";
-                return null;
-            default:
-                problem = "The scope is whole, range or stream.";
-                return null;
-        }
     }
 
     private static IResult Cancel(Guid id, ClaimsPrincipal user, VerificationCoordinator coordinator) =>
@@ -132,7 +105,8 @@ public static class VerificationEndpoints
         var text = request.Headers["Last-Event-ID"].ToString();
         if (string.IsNullOrEmpty(text))
             text = request.Query["after"].ToString();
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+        // A resume point, not a query parameter: anything that is not a finding ordinal replays from the start.
+        return RequestInteger.Check("after", text, 0, int.MaxValue, out int n) is null ? n : 0;
     }
 
     private static async Task StreamLiveAsync(HttpResponse response, LiveRun run, int after, CancellationToken ct)
@@ -222,7 +196,7 @@ public sealed record FindingView(int Ordinal, string Kind, long? Seq, string? St
     {
         ArgumentNullException.ThrowIfNull(f);
         var x = f.Finding;
-        return new FindingView(f.Ordinal, x.Kind.ToString(), x.Seq, x.Stream is { } s ? $"{s.Type}/{s.Id}" : null, x.StreamSeq,
+        return new FindingView(f.Ordinal, x.Kind.ToString(), x.Seq, x.Stream is { } s ? LedgerName.ForDisplay($"{s.Type}/{s.Id}") : null, x.StreamSeq,
             x.Expected, x.Actual, x.Message, f.FoundAt,
             x.Stream is { } st ? PortalUrls.TimelineEvent(st.Type, st.Id, x.Seq) : null);
     }

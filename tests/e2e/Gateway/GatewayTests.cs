@@ -199,11 +199,11 @@ public sealed class GatewayTests(LedgerDatabasesFixture databases) : IDisposable
     }
 
     [Fact]
-    public async Task Healthz_DatabasesUp_PrimaryAndReplicaHealthyWithLag()
+    public async Task HealthzDetails_Admin_PrimaryAndReplicaHealthyWithLag()
     {
-        using var client = _factory.ClientFor("anonymous");
+        using var client = _factory.ClientFor("admin");
 
-        using var response = await client.GetAsync("/healthz");
+        using var response = await client.GetAsync(AuditPortal.Portal.PortalUrls.HealthDetails);
 
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);

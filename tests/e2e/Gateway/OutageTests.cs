@@ -1,6 +1,7 @@
 using System.Net;
-using AuditPortal.Data.Schema;
 using AuditPortal.Data.AccessLog;
+using AuditPortal.Data.Schema;
+using AuditPortal.Portal;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Tests.E2e.Portal;
 using Npgsql;
@@ -92,8 +93,11 @@ public sealed class OutageTests(LedgerDatabasesFixture databases)
 
         client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
         (await client.GetAsync(Api)).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
-        using var health = await client.GetAsync("/healthz");
+        using var health = await client.GetAsync(PortalUrls.Health);
         health.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
-        (await health.Content.ReadAsStringAsync()).ShouldContain("replica unreachable");
+        (await health.Content.ReadAsStringAsync()).ShouldNotContain("replica", Case.Insensitive, "the reason is for admins only");
+        using var details = await factory.ClientFor("admin").GetAsync(PortalUrls.HealthDetails);
+        details.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await details.Content.ReadAsStringAsync()).ShouldContain("replica unreachable");
     }
 }

@@ -73,16 +73,28 @@ public sealed class AnonymousAccessTests(PortalWithoutProviderFixture fixture) :
         (await response.Content.ReadAsStringAsync()).ShouldContain("The sign-in request could not be verified");
     }
 
+    /// <summary>Regression (issue 12): /healthz told anyone the provider's URL and the replica's lag.</summary>
     [Fact]
-    public async Task Healthz_ProviderDown_Is503WithNamedFailingCheck()
+    public async Task Healthz_Anonymous_OnlyTheStatusNoInternals()
     {
         using var response = await _client.GetAsync("/healthz");
 
-        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, "the provider is down in this factory");
+        var body = await response.Content.ReadAsStringAsync();
+        using var json = JsonDocument.Parse(body);
+        json.RootElement.EnumerateObject().Select(p => p.Name).ShouldBe(["status"], body);
         json.RootElement.GetProperty("status").GetString().ShouldBe("unhealthy");
-        var check = json.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "oidc-discovery");
-        check.GetProperty("status").GetString().ShouldBe("unhealthy");
+        body.ShouldNotContain("127.0.0.1");
+        body.ShouldNotContain("oidc", Case.Insensitive);
+    }
+
+    [Fact]
+    public async Task HealthzDetails_Anonymous_SentToSignIn()
+    {
+        using var response = await Get("/healthz/details");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.PathAndQuery.ShouldStartWith("/login?returnUrl=");
     }
 
     [Theory]

@@ -43,7 +43,9 @@ public sealed class DevOidcProcess : IAsyncDisposable
                 $"node_modules/oidc-provider is missing in {root}: run 'npm ci' (./portal test does) before these tests.");
         }
 
-        var start = new ProcessStartInfo("node", Path.Combine(root, "dev", "oidc", "server.mjs"))
+        // ./portal test installs a Node LTS that oidc-provider supports and names it here (scripts/deps.sh).
+        var node = Environment.GetEnvironmentVariable("AUDITPORTAL_OIDC_NODE") is { Length: > 0 } n ? n : "node";
+        var start = new ProcessStartInfo(node, Path.Combine(root, "dev", "oidc", "server.mjs"))
         {
             WorkingDirectory = root,
             RedirectStandardOutput = true,

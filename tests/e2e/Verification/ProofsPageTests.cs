@@ -74,7 +74,7 @@ public sealed class ProofsPageTests(LedgerDatabasesFixture databases) : IDisposa
     }
 
     [Theory]
-    [InlineData("?seq=abc&size=600", 400, "seq must be a whole number")]
+    [InlineData("?seq=abc&size=600", 400, "seq: a whole number from 1 to 9007199254740991")]
     [InlineData("?seq=601&size=600", 400, "beyond the tree size 600")]
     [InlineData("?size1=600&size2=250", 400, "size1 (600) must not be larger than size2 (250)")]
     [InlineData("?seq=12&size=300", 404, "no signed checkpoint of size 300")]

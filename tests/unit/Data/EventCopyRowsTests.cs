@@ -109,8 +109,8 @@ public sealed class EventCopyRowsTests(PostgresFixture db) : IClassFixture<Postg
     private async Task<(string Reference, string Raw)> TwinTablesAsync(string name)
     {
         var (reference, raw) = ($"public.copy_{name}_importer", $"public.copy_{name}_raw");
-        // The columns and types of ledger.events, without its constraints and triggers.
-        await db.ExecuteAsync($"CREATE TABLE {reference} (LIKE ledger.events); CREATE TABLE {raw} (LIKE ledger.events)");
+        // The columns and types of ledger.events (the generated search_text too), without its constraints and triggers.
+        await db.ExecuteAsync($"CREATE TABLE {reference} (LIKE ledger.events INCLUDING GENERATED); CREATE TABLE {raw} (LIKE ledger.events INCLUDING GENERATED)");
         return (reference, raw);
     }
 

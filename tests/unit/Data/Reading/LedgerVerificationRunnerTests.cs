@@ -206,6 +206,19 @@ public sealed class LedgerVerificationRunnerTests(LedgerTestDatabase db) : IClas
             (FindingKind.WitnessNotInLedger, 40), (FindingKind.WitnessMismatch, 40)], withWitness: true);
     }
 
+    /// <summary>
+    /// Regression (issue 12): the verifier read checkpoint rows from their columns and ignored the stored text, while
+    /// the proof and access-log readers refused a row whose text disagreed with its columns. One reader now: such a
+    /// row is not a signed checkpoint anywhere, and the verifier reports its signature invalid.
+    /// </summary>
+    [Fact]
+    public async Task CheckpointTextReplaced_ColumnsIntact_SignatureInvalid()
+    {
+        await db.ResetAsync(Clean, [Cp(8), Cp(16)]);
+        await Tamper("UPDATE ledger.checkpoints SET text = replace(text, 'size 16', 'size 15') WHERE size = 16");
+        await VerifyBothWays([(FindingKind.CheckpointSignatureInvalid, 16)]);
+    }
+
     [Fact]
     public async Task CheckpointSignatureReplaced_SignatureInvalid()
     {

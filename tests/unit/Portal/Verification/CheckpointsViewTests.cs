@@ -1,3 +1,4 @@
+using AuditPortal.Data.Checkpoints;
 using AuditPortal.Portal.Verification;
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Verifying;
@@ -12,8 +13,8 @@ public class CheckpointsViewTests
     private static SignedCheckpoint Signed(long size, byte fill) =>
         Signer.Sign(new Checkpoint("ledger/test", size, Enumerable.Repeat(fill, 32).ToArray(), T));
 
-    private static (long, DateTime, byte[], string, byte[]) Row(SignedCheckpoint s) =>
-        (s.Checkpoint.Size, s.Checkpoint.Time, s.Checkpoint.RootHash, s.Checkpoint.ToText(), s.Signature);
+    private static StoredCheckpoint Row(SignedCheckpoint s) =>
+        new(s.Checkpoint.Size, s.Checkpoint.Origin, s.Checkpoint.RootHash, s.Checkpoint.Time, s.Checkpoint.ToText(), s.Signature, "test");
 
     [Fact]
     public void Build_TableAndWitnessAgree_NoProblems()
@@ -67,23 +68,5 @@ public class CheckpointsViewTests
 
         view.Rows.Single().TableSignatureValid.ShouldBe(false);
         view.WitnessConfigured.ShouldBeFalse();
-    }
-
-    [Theory]
-    [InlineData("whole", null, null, null, "whole")]
-    [InlineData("range", 5L, 9L, null, "range:5-9")]
-    [InlineData("stream", null, null, "tax_form/acc-1/2024", "stream:tax_form/acc-1/2024")]
-    public void ParseScope_Valid(string scope, long? from, long? to, string? stream, string key) =>
-        VerificationEndpoints.ParseScope(scope, from, to, stream, out _)!.Key.ShouldBe(key);
-
-    [Theory]
-    [InlineData("range", 9L, 5L, null)]
-    [InlineData("range", 0L, 5L, null)]
-    [InlineData("stream", null, null, "nostream")]
-    [InlineData("everything", null, null, null)]
-    public void ParseScope_Invalid_SaysWhy(string scope, long? from, long? to, string? stream)
-    {
-        VerificationEndpoints.ParseScope(scope, from, to, stream, out var problem).ShouldBeNull();
-        problem.ShouldNotBeNullOrWhiteSpace();
     }
 }
