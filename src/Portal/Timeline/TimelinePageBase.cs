@@ -1,66 +1,63 @@
-using System.Security.Claims;
 using AuditPortal.Portal.Gateway;
-using AuditPortal.Portal.Timeline;
+using AuditPortal.Portal.Shared;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Diagnostics;
+using MudBlazor;
 
 namespace AuditPortal.Portal.Timeline;
 
 /// <summary>
-/// What the timeline pages share: strict parameter reading, the caller, and the page's own status
-/// (400 with the problems listed, 404 for an unknown stream, the gateway's 403/503), rendered by
-/// <see cref="PageProblem"/> in place of the results. Static SSR: the response has not started while
-/// the page initializes, so the status goes out with the page.
+/// What the timeline pages share beyond <see cref="GatewayPage"/>: their queries, the clock, and unmasking.
+/// An investigator's unmask lives in the circuit: the justification comes from <see cref="UnmaskDialog"/>,
+/// is held by the page (never put in a URL) and goes into every gateway call the page makes until it is
+/// masked again or left, each call logging it as its purpose.
 /// </summary>
-public abstract class TimelinePageBase : ComponentBase
+public abstract class TimelinePageBase : GatewayPage
 {
-    [CascadingParameter] public HttpContext? HttpContext { get; set; }
-    [CascadingParameter] public Task<AuthenticationState>? AuthenticationState { get; set; }
     [Inject] public required TimelineQueries Queries { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
+    [Inject] public required IDialogService Dialogs { get; init; }
+    [Inject] public required ISnackbar Snackbar { get; init; }
 
-    protected int Status { get; private set; } = StatusCodes.Status200OK;
-    protected string? StatusTitle { get; private set; }
-    protected IReadOnlyList<string> Problems { get; private set; } = [];
-    protected ClaimsPrincipal User { get; private set; } = new();
-    protected CancellationToken Aborted => HttpContext?.RequestAborted ?? CancellationToken.None;
-    protected bool IsOk => Status == StatusCodes.Status200OK;
     protected bool MayUnmask => Redaction.RedactionPolicy.MayUnmask(User);
 
-    protected StrictQuery ReadQuery() => new(HttpContext?.Request.Query ?? QueryCollection.Empty);
+    /// <summary>The investigator's stated purpose while the page is unmasked; null when masked.</summary>
+    protected QueryPurpose? Unmask { get; private set; }
 
-    protected async Task LoadUserAsync() =>
-        User = AuthenticationState is null ? new ClaimsPrincipal() : (await AuthenticationState).User;
+    protected bool Unmasked => Unmask is not null;
 
-    /// <summary>A 400 listing every problem (parameter and what is accepted).</summary>
-    protected void BadRequest(IReadOnlyList<string> problems) => Fail(StatusCodes.Status400BadRequest, "Bad request", problems);
-
-    protected void NotFound(string what) => Fail(StatusCodes.Status404NotFound, "Not found", [what]);
-
-    /// <summary>The gateway refused or could not answer; a data-layer validation failure inside the query is a 400.</summary>
-    protected void GatewayFailed<T>(GatewayResult<T> result) =>
-        Fail(result.StatusCode, result.Title, [result.Message ?? result.Title]);
-
-    private void Fail(int status, string title, IReadOnlyList<string> problems)
+    /// <summary>Now, to the second (links and forms carry whole seconds).</summary>
+    protected DateTimeOffset Now()
     {
-        Status = status;
-        StatusTitle = title;
-        Problems = problems;
-        if (HttpContext is { Response.HasStarted: false } context)
+        var t = Time.GetUtcNow();
+        return new DateTimeOffset(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// Reloads the current view with <see cref="Unmask"/> (one gateway call). Returns null when done, else
+    /// what went wrong; the page then keeps the view it had.
+    /// </summary>
+    protected virtual Task<string?> ReloadAsync() => Task.FromResult<string?>("this page shows no personal data");
+
+    /// <summary>The gateway's refusal as one line for a snackbar.</summary>
+    protected static string Explain<T>(GatewayResult<T> result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Message ?? result.Title;
+    }
+
+    /// <summary>Asks for a justification and reloads unmasked; a refusal (403, 503) is a snackbar, the page stays masked.</summary>
+    protected async Task UnmaskAsync()
+    {
+        if (await UnmaskDialog.AskAsync(Dialogs) is not { } purpose)
+            return;
+        Unmask = purpose;
+        if (await ReloadAsync() is { } problem)
         {
-            if (status == StatusCodes.Status404NotFound)
-            {
-                // .NET 10 renders no body for a page that set 404 itself; the status page (re-executed in this
-                // same request) shows the explanation instead.
-                Shared.StatusExplanation.Set(context, problems);
-            }
-            else
-            {
-                // The page explains the status itself; the status-code pages must not re-execute /error for it.
-                context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
-            }
-            context.Response.StatusCode = status;
+            Unmask = null;
+            Snackbar.Add($"Not unmasked: {problem}", Severity.Error);
         }
     }
+
+    /// <summary>Masks again by loading the page afresh (prerender + circuit: one gateway call): nothing unmasked stays in the circuit.</summary>
+    protected void Mask() => Navigation.Refresh(forceReload: true);
 }
