@@ -33,13 +33,10 @@ public static class AuthenticationExtensions
     /// <summary>Role policies; everything else needs at least a signed-in user (fallback policy).</summary>
     public static IServiceCollection AddPortalAuthorization(this IServiceCollection services)
     {
-        services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(PortalPolicies.Auditor, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Auditor, PortalRoles.Investigator))
-            .AddPolicy(PortalPolicies.Investigator, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Investigator))
-            .AddPolicy(PortalPolicies.Admin, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Admin))
-            .AddPolicy(PortalPolicies.VerificationViewer, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.All))
-            .AddPolicy(PortalPolicies.AnyRole, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.All));
+        var authorization = services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        foreach (var (policy, roles) in PortalPolicies.Roles)
+            authorization.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireRole(roles));
         services.AddCascadingAuthenticationState();
         return services;
     }

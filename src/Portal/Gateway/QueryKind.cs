@@ -3,65 +3,56 @@ using AuditPortal.Portal.Auth;
 namespace AuditPortal.Portal.Gateway;
 
 /// <summary>
-/// A kind of ledger query and who may run it. The name is what the access log records; the roles are
-/// checked by <see cref="QueryGateway"/> before anything else happens.
+/// A kind of ledger query and who may run it. The name is what the access log records; the policy's
+/// roles (<see cref="PortalPolicies.Roles"/>, the one role table) are checked by <see cref="QueryGateway"/>
+/// before anything else happens.
 /// </summary>
 /// <param name="Name">Stable name written to the access log, e.g. <c>dashboard.read</c>.</param>
-/// <param name="AllowedRoles">Portal roles that may run it (any one suffices).</param>
+/// <param name="Policy">The <see cref="PortalPolicies"/> entry whose roles may run it; the page that runs it has the same policy.</param>
 /// <param name="RequiresPurpose">True when the caller must state a purpose (case, justification).</param>
-public sealed record QueryKind(string Name, IReadOnlyList<string> AllowedRoles, bool RequiresPurpose = false)
+public sealed record QueryKind(string Name, string Policy, bool RequiresPurpose = false)
 {
-    public bool Allows(IEnumerable<string> roles) => roles.Any(r => AllowedRoles.Contains(r, StringComparer.Ordinal));
+    /// <summary>Portal roles that may run it (any one suffices), from the role table.</summary>
+    public IReadOnlyList<string> AllowedRoles => PortalPolicies.RolesOf(Policy);
+
+    public bool Allows(IEnumerable<string> roles) => PortalPolicies.Allows(Policy, roles);
 
     public override string ToString() => Name;
 }
 
-/// <summary>The table of query kinds: the one place that says which role may read what (DESIGN §4).</summary>
+/// <summary>The query kinds; who may run each is its policy in the role table (DESIGN §4).</summary>
 public static class QueryKinds
 {
     /// <summary>Home dashboard: ledger head, latest checkpoint, replica lag. Every portal role.</summary>
-    public static QueryKind DashboardRead { get; } =
-        new("dashboard.read", [PortalRoles.Auditor, PortalRoles.Investigator, PortalRoles.Admin]);
+    public static QueryKind DashboardRead { get; } = new("dashboard.read", PortalPolicies.AnyRole);
 
     /// <summary>One entity's events (timeline). Auditors and investigators; admins review the access log, not the ledger.</summary>
-    public static QueryKind StreamRead { get; } =
-        new("stream.read", [PortalRoles.Auditor, PortalRoles.Investigator]);
+    public static QueryKind StreamRead { get; } = new("stream.read", PortalPolicies.Auditor);
 
     /// <summary>Entity and event search (<c>/timeline</c>): stream type + id, actor, action, time window, payload text.</summary>
-    public static QueryKind EntitySearch { get; } =
-        new("entity.search", [PortalRoles.Auditor, PortalRoles.Investigator]);
+    public static QueryKind EntitySearch { get; } = new("entity.search", PortalPolicies.Auditor);
 
     /// <summary>One entity's timeline page (filtered, ordered, paged), with its proof badge.</summary>
-    public static QueryKind TimelineRead { get; } =
-        new("timeline.read", [PortalRoles.Auditor, PortalRoles.Investigator]);
+    public static QueryKind TimelineRead { get; } = new("timeline.read", PortalPolicies.Auditor);
 
     /// <summary>Bitemporal state of one entity at business time T as known at system time K.</summary>
-    public static QueryKind AsOfRead { get; } =
-        new("asof.read", [PortalRoles.Auditor, PortalRoles.Investigator]);
+    public static QueryKind AsOfRead { get; } = new("asof.read", PortalPolicies.Auditor);
 
     /// <summary>Difference between two as-of states of one entity.</summary>
-    public static QueryKind AsOfDiff { get; } =
-        new("asof.diff", [PortalRoles.Auditor, PortalRoles.Investigator]);
+    public static QueryKind AsOfDiff { get; } = new("asof.diff", PortalPolicies.Auditor);
 
     /// <summary>Per-entity proof details: stream chain and sequence verified, head included in the latest signed checkpoint.</summary>
-    public static QueryKind StreamProof { get; } =
-        new("stream.proof", [PortalRoles.Auditor, PortalRoles.Investigator]);
+    public static QueryKind StreamProof { get; } = new("stream.proof", PortalPolicies.Auditor);
 
     /// <summary>
     /// Starting a verification run (the whole ledger, a range or a stream). Auditors and investigators;
     /// the entry records the scope and the head the run targets (docs/verification.md, "Who may").
     /// </summary>
-    public static QueryKind VerificationStart { get; } =
-        new("verification.start", [PortalRoles.Auditor, PortalRoles.Investigator]);
+    public static QueryKind VerificationStart { get; } = new("verification.start", PortalPolicies.Auditor);
 
     /// <summary>The checkpoint table and the witness's copy, with signature and root status. Auditors and investigators.</summary>
-    public static QueryKind CheckpointsRead { get; } =
-        new("checkpoints.read", [PortalRoles.Auditor, PortalRoles.Investigator]);
+    public static QueryKind CheckpointsRead { get; } = new("checkpoints.read", PortalPolicies.Auditor);
 
     /// <summary>An inclusion or consistency proof (shown step by step, or downloaded). Auditors and investigators.</summary>
-    public static QueryKind ProofRead { get; } =
-        new("proof.read", [PortalRoles.Auditor, PortalRoles.Investigator]);
-
-    public static IReadOnlyList<QueryKind> All { get; } =
-        [DashboardRead, StreamRead, EntitySearch, TimelineRead, AsOfRead, AsOfDiff, StreamProof, VerificationStart, CheckpointsRead, ProofRead];
+    public static QueryKind ProofRead { get; } = new("proof.read", PortalPolicies.Auditor);
 }

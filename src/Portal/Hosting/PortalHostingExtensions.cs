@@ -4,7 +4,9 @@ using AuditPortal.Portal.Gateway;
 using AuditPortal.Portal.Health;
 using AuditPortal.Portal.Verification;
 using AuditPortal.Portal.Ledger;
+using AuditPortal.Portal.Shared;
 using Microsoft.AspNetCore.DataProtection;
+using MudBlazor.Services;
 
 namespace AuditPortal.Portal.Hosting;
 
@@ -14,6 +16,10 @@ public static class PortalHostingExtensions
     public static WebApplicationBuilder AddPortalWeb(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Run from a build (dotnet run, tests) in any environment, MudBlazor's files and blazor.web.js are
+        // found through the build's static web assets manifest; a published app has them in wwwroot and
+        // this does nothing.
+        builder.WebHost.UseStaticWebAssets();
         services.AddSingleton(TimeProvider.System);
         services.AddPortalAuthentication(builder.Configuration, builder.Environment);
         services.AddPortalAuthorization();
@@ -23,11 +29,22 @@ public static class PortalHostingExtensions
             o.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         });
         services.AddPortalDataProtection(builder.Configuration);
-        services.AddRazorComponents(); // static SSR only: no interactive render modes
+        services.AddPortalUi();
         services.AddPortalData(builder.Configuration);
         services.AddPortalVerification(builder.Configuration);
         services.AddPortalHealthChecks();
         return builder;
+    }
+
+    /// <summary>
+    /// Razor components in interactive server render mode (docs/ui.md), MudBlazor's services, and the
+    /// hand-over of prerendered views to their circuits.
+    /// </summary>
+    private static void AddPortalUi(this IServiceCollection services)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddSingleton<PrerenderedViews>();
     }
 
     /// <summary>
@@ -59,7 +76,6 @@ public static class PortalHostingExtensions
         {
             app.UseHsts();
         }
-        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -68,7 +84,9 @@ public static class PortalHostingExtensions
         app.MapHealthEndpoints();
         app.MapVerificationEndpoints();
         app.MapLedgerApi();
-        app.MapRazorComponents<App>();
+        // wwwroot, MudBlazor's files and the framework's blazor.web.js: public (no ledger data), fingerprinted.
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
 }

@@ -4,9 +4,11 @@ using Microsoft.Extensions.Options;
 namespace AuditPortal.Portal.Hosting;
 
 /// <summary>
-/// Strict headers on every response. The CSP forbids inline script and style, so pages use only files
-/// from wwwroot; form-action also allows the provider's origin because the sign-out form is answered
-/// with a redirect to its end_session_endpoint, and browsers apply form-action to that redirect.
+/// Strict headers on every response (docs/web-auth.md). The CSP allows script only from this origin (no
+/// inline script, no eval) and connections only to it (the circuit's WebSocket); inline styles are the one
+/// deliberate exception, because MudBlazor sets style attributes. form-action also allows the provider's
+/// origin because the sign-out form is answered with a redirect to its end_session_endpoint, and browsers
+/// apply form-action to that redirect.
 /// </summary>
 public sealed class SecurityHeadersMiddleware
 {
@@ -26,8 +28,8 @@ public sealed class SecurityHeadersMiddleware
         {
             formAction += " " + uri.GetLeftPart(UriPartial.Authority);
         }
-        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            + "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action " + formAction;
+        return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            + "font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action " + formAction;
     }
 
     public Task InvokeAsync(HttpContext context)

@@ -36,7 +36,11 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public IPage Page { get; }
 
+    /// <summary>The navigation drawer's links.</summary>
     public ILocator MainNavigation => Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
+
+    /// <summary>The signed-in user's name and roles in the app bar.</summary>
+    public ILocator CurrentUser => Page.GetByTestId("current-user");
 
     public IReadOnlyList<string> PortalErrors
     {
@@ -52,13 +56,20 @@ public sealed class BrowserSession : IAsyncDisposable
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
 
         var allow = Page.GetByRole(AriaRole.Button, new() { Name = "Allow", Exact = true });
-        await Expect(allow.Or(MainNavigation)).ToBeVisibleAsync();
+        await Expect(allow.Or(CurrentUser)).ToBeVisibleAsync();
         if (await allow.IsVisibleAsync())
         {
             await allow.ClickAsync();
         }
-        await Expect(MainNavigation).ToBeVisibleAsync();
+        await Expect(CurrentUser).ToBeVisibleAsync();
     }
+
+    /// <summary>
+    /// Waits until the page's circuit has rendered it (the layout says so in <c>data-interactive</c>). Input
+    /// typed into a prerendered page before that is replaced when the circuit renders, as in any Blazor app.
+    /// </summary>
+    public async Task WaitForCircuitAsync() =>
+        await Expect(Page.Locator(".mud-layout[data-interactive=true]")).ToHaveCountAsync(1);
 
     public async Task ScreenshotAsync(string name) =>
         await Page.ScreenshotAsync(new PageScreenshotOptions

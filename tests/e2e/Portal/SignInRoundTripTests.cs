@@ -11,12 +11,12 @@ public sealed class SignInRoundTripTests(DevOidcProvider provider)
     private Browser NewBrowser() => new(provider.Portal);
 
     private static string[] NavLinks(IHtmlDocument doc) =>
-        doc.QuerySelectorAll("ul.navbar-nav a.nav-link").Select(a => a.TextContent.Trim()).ToArray();
+        doc.QuerySelectorAll("nav[aria-label=Main] a").Select(a => a.TextContent.Trim()).ToArray();
 
     [Theory]
-    [InlineData("auditor1", "auditor1-dev", "Ada Auditor", new[] { "Timeline", "Verification" })]
-    [InlineData("investigator1", "investigator1-dev", "Ivo Investigator", new[] { "Timeline", "Verification" })]
-    [InlineData("admin1", "admin1-dev", "Alma Admin", new[] { "Verification" })]
+    [InlineData("auditor1", "auditor1-dev", "Ada Auditor", new[] { "Overview", "Timeline", "Verification", "Checkpoints", "Proofs" })]
+    [InlineData("investigator1", "investigator1-dev", "Ivo Investigator", new[] { "Overview", "Timeline", "Verification", "Checkpoints", "Proofs" })]
+    [InlineData("admin1", "admin1-dev", "Alma Admin", new[] { "Overview", "Verification" })]
     public async Task SignIn_DemoAccount_LandsHomeWithNavigationForItsRole(string user, string password, string name, string[] links)
     {
         using var browser = NewBrowser();

@@ -44,8 +44,9 @@ public sealed class TimelineBrowserTests(SeededChromiumPortal portal)
         await page.GotoAsync(portal.Url("/timeline").ToString());
         await session.SignInAtProviderAsync("auditor1", "auditor1-dev");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Find an entity", Level = 1 })).ToBeVisibleAsync();
+        await session.WaitForCircuitAsync();
 
-        // Search (htmx swaps the results and pushes the same URL a plain GET form would produce).
+        // Search (a plain GET form: the result's URL is the search's link).
         await page.GetByLabel("Stream type").FillAsync("account");
         await page.GetByLabel("Stream id").FillAsync(account);
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
@@ -82,6 +83,48 @@ public sealed class TimelineBrowserTests(SeededChromiumPortal portal)
         await session.ScreenshotAsync("timeline-diff");
 
         session.PortalErrors.ShouldBeEmpty(portal.ProviderOutput);
+    }
+
+    [ChromiumFact]
+    public async Task InteractivePage_PrerenderedThenRenderedByItsCircuit_OneGatewayCallPerView()
+    {
+        var account = await QuietAccountAsync();
+        await using var session = await portal.NewSessionAsync();
+        var page = session.Page;
+        await page.GotoAsync(portal.Url("/").ToString());
+        await session.SignInAtProviderAsync("investigator1", "investigator1-dev");
+        var before = await RequestsAsync("investigator1", "timeline.read", account);
+
+        await page.GotoAsync(portal.Url(AuditPortal.Portal.PortalUrls.EntityTimeline("account", account)).ToString());
+
+        // The badge inside the circuit-rendered layout: the circuit has rendered the page with its data. Had it
+        // queried again, that query's request entry would have been written before the data came back.
+        await Expect(page.Locator(".mud-layout[data-interactive=true] [data-testid=proof-badge]")).ToBeVisibleAsync();
+        (await RequestsAsync("investigator1", "timeline.read", account)).ShouldBe(before + 1, "prerender + circuit = one view, one query");
+
+        // A link followed inside the circuit is a view of its own: one more query, of its kind.
+        var asOfBefore = await RequestsAsync("investigator1", "asof.read", account);
+        await page.GetByRole(AriaRole.Link, new() { Name = "State as of now" }).ClickAsync();
+        await Expect(page.GetByTestId("state")).ToBeVisibleAsync();
+        (await RequestsAsync("investigator1", "asof.read", account)).ShouldBe(asOfBefore + 1);
+        (await RequestsAsync("investigator1", "timeline.read", account)).ShouldBe(before + 1);
+        session.PortalErrors.ShouldBeEmpty();
+    }
+
+    /// <summary><c>query.requested</c> entries of <paramref name="user"/> for <paramref name="kind"/> on account <paramref name="account"/>.</summary>
+    private Task<long> RequestsAsync(string user, string kind, string account) => portal.Databases.CountAsync("""
+        SELECT count(*) FROM ledger.events WHERE stream_type = 'user' AND stream_id = $1 AND action = 'query.requested'
+          AND payload::jsonb ->> 'kind' = $2 AND payload::jsonb -> 'parameters' ->> 'stream_id' = $3
+        """, user, kind, account);
+
+    /// <summary>An account with a few events (its timeline is one page).</summary>
+    private async Task<string> QuietAccountAsync()
+    {
+        await using var connection = new NpgsqlConnection(portal.Databases.Replica(portal.Databases.LedgerDb));
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            "SELECT stream_id FROM ledger.events WHERE stream_type = 'account' GROUP BY stream_id ORDER BY count(*), stream_id LIMIT 1", connection);
+        return (string)(await cmd.ExecuteScalarAsync())!;
     }
 
     /// <summary>The account with the most events, and the system time of its third event (as the form takes it).</summary>

@@ -31,6 +31,7 @@ public sealed class VerificationBrowserPortal : ChromiumPortal
         await session.Page.GotoAsync(Url(PortalUrls.Verification).ToString());
         await session.SignInAtProviderAsync(user, user + "-dev");
         await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "Live chain and Merkle verification" })).ToBeVisibleAsync();
+        await session.WaitForCircuitAsync();
         return session;
     }
 }

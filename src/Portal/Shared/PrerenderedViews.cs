@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+
+namespace AuditPortal.Portal.Shared;
+
+/// <summary>
+/// Hands what a page loaded while it was prerendered to the same page's first render in its circuit, so a
+/// page view queries the gateway once, not twice (docs/ui.md). The prerender keeps the loaded value here
+/// under a random token and persists only the token in the page (<see cref="Microsoft.AspNetCore.Components.PersistentComponentState"/>,
+/// protected by Data Protection); the circuit takes the value back with it, once.
+/// </summary>
+/// <remarks>
+/// In memory, per instance: a circuit runs on the instance that prerendered its page (sticky sessions,
+/// DESIGN §3). A value is kept for <see cref="Lifetime"/> at most and only for the user who loaded it;
+/// a circuit that comes later (or never: a client without JavaScript, a benchmark) finds nothing and the
+/// page simply queries again, which the access log records as the second view it is. At most
+/// <see cref="Capacity"/> values are held, so prerenders that never get a circuit cannot exhaust memory.
+/// </remarks>
+public sealed class PrerenderedViews(TimeProvider time)
+{
+    /// <summary>How long a prerendered value waits for its circuit.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most values held at once.</summary>
+    public const int Capacity = 2000;
+
+    private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+
+    private sealed record Entry(string Owner, object Value, DateTimeOffset Expires);
+
+    /// <summary>Number of values waiting for their circuit.</summary>
+    public int Count => entries.Count;
+
+    /// <summary>Keeps <paramref name="value"/> for <paramref name="owner"/>; returns its token, or null when full.</summary>
+    public string? Keep(object value, string owner)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var now = time.GetUtcNow();
+        if (entries.Count >= Capacity)
+        {
+            foreach (var (token, entry) in entries)
+            {
+                if (entry.Expires <= now)
+                    entries.TryRemove(token, out _);
+            }
+            if (entries.Count >= Capacity)
+                return null;
+        }
+        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        entries[key] = new Entry(owner, value, now + Lifetime);
+        return key;
+    }
+
+    /// <summary>Takes the value kept under <paramref name="token"/> if it is <paramref name="owner"/>'s, unexpired and a <typeparamref name="T"/>.</summary>
+    public T? Take<T>(string token, string owner) where T : class
+    {
+        if (!entries.TryRemove(token, out var entry))
+            return null;
+        return entry.Owner == owner && entry.Expires > time.GetUtcNow() ? entry.Value as T : null;
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AuditPortal.Tests.E2e.Browser;
+
+/// <summary>The portal's shell in Chromium over a live circuit: the drawer on a phone, the dark theme and its memory.</summary>
+[Collection(nameof(ChromiumPortalCollection))]
+public sealed class ShellBrowserTests(ChromiumPortal portal)
+{
+    private async Task<BrowserSession> SignedInAsync(int width, int height)
+    {
+        var session = await portal.NewSessionAsync();
+        await session.Page.SetViewportSizeAsync(width, height);
+        await session.Page.GotoAsync(portal.Url("/").ToString());
+        await session.SignInAtProviderAsync("auditor1", "auditor1-dev");
+        await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
+        return session;
+    }
+
+    [ChromiumFact]
+    public async Task Phone390_DrawerClosedUntilToggled_NothingWiderThanTheScreen()
+    {
+        await using var session = await SignedInAsync(390, 844);
+        var page = session.Page;
+        await session.WaitForCircuitAsync();
+
+        await Expect(session.MainNavigation).Not.ToBeInViewportAsync();
+        (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(390);
+        await session.ScreenshotAsync("shell-phone-390");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Toggle navigation" }).ClickAsync();
+        await Expect(session.MainNavigation.GetByRole(AriaRole.Link, new() { Name = "Timeline" })).ToBeInViewportAsync();
+        await session.ScreenshotAsync("shell-phone-390-drawer");
+
+        await session.MainNavigation.GetByRole(AriaRole.Link, new() { Name = "Checkpoints" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Checkpoints and witness", Level = 1 })).ToBeVisibleAsync();
+        session.PortalErrors.ShouldBeEmpty();
+    }
+
+    [ChromiumFact]
+    public async Task Desktop_DrawerOpenBesideTheContent()
+    {
+        await using var session = await SignedInAsync(1280, 800);
+
+        await Expect(session.MainNavigation.GetByRole(AriaRole.Link, new() { Name = "Verification" })).ToBeInViewportAsync();
+        await session.ScreenshotAsync("shell-desktop");
+        session.PortalErrors.ShouldBeEmpty();
+    }
+
+    [ChromiumFact]
+    public async Task DarkTheme_Toggled_AppliesAtOnceAndIsRememberedAfterReload()
+    {
+        await using var session = await SignedInAsync(1280, 800);
+        var page = session.Page;
+        await session.WaitForCircuitAsync();
+        var light = await BackgroundAsync(page);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use the dark theme" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Use the light theme" })).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync("() => document.cookie.includes('portal-theme=dark')");
+        var dark = await BackgroundAsync(page);
+        dark.ShouldNotBe(light);
+        await session.ScreenshotAsync("shell-desktop-dark");
+
+        await page.ReloadAsync();
+        (await BackgroundAsync(page)).ShouldBe(dark, "the prerendered page is dark already");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Use the light theme" })).ToBeVisibleAsync();
+        session.PortalErrors.ShouldBeEmpty();
+    }
+
+    private static Task<string> BackgroundAsync(IPage page) =>
+        page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+}

@@ -1,0 +1,90 @@
+using AuditPortal.Portal.Shared;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AuditPortal.Tests.Portal;
+
+public class PrerenderedViewsTests
+{
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
+
+    private sealed record View(string Name);
+
+    [Fact]
+    public void Take_SameOwnerInTime_GivesTheValueOnce()
+    {
+        var views = new PrerenderedViews(time);
+        var view = new View("timeline");
+        var token = views.Keep(view, "ada").ShouldNotBeNull();
+
+        views.Take<View>(token, "ada").ShouldBeSameAs(view);
+        views.Take<View>(token, "ada").ShouldBeNull("a prerendered view is handed over once");
+        views.Count.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Take_OtherOwner_GivesNothingAndDropsIt()
+    {
+        var views = new PrerenderedViews(time);
+        var token = views.Keep(new View("timeline"), "ada")!;
+
+        views.Take<View>(token, "mallory").ShouldBeNull();
+        views.Take<View>(token, "ada").ShouldBeNull("a token tried by the wrong user is spent");
+    }
+
+    [Fact]
+    public void Take_AfterLifetime_GivesNothing()
+    {
+        var views = new PrerenderedViews(time);
+        var token = views.Keep(new View("timeline"), "ada")!;
+
+        time.Advance(PrerenderedViews.Lifetime);
+
+        views.Take<View>(token, "ada").ShouldBeNull();
+    }
+
+    [Fact]
+    public void Take_JustBeforeLifetime_GivesTheValue()
+    {
+        var views = new PrerenderedViews(time);
+        var token = views.Keep(new View("timeline"), "ada")!;
+
+        time.Advance(PrerenderedViews.Lifetime - TimeSpan.FromMilliseconds(1));
+
+        views.Take<View>(token, "ada").ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void Take_WrongTypeOrUnknownToken_GivesNothing()
+    {
+        var views = new PrerenderedViews(time);
+        var token = views.Keep(new View("timeline"), "ada")!;
+
+        views.Take<string>(token, "ada").ShouldBeNull();
+        views.Take<View>("not-a-token", "ada").ShouldBeNull();
+    }
+
+    [Fact]
+    public void Keep_Full_RefusesUntilEntriesExpire()
+    {
+        var views = new PrerenderedViews(time);
+        for (var i = 0; i < PrerenderedViews.Capacity; i++)
+            views.Keep(new View("v" + i), "ada").ShouldNotBeNull();
+
+        views.Keep(new View("one too many"), "ada").ShouldBeNull("prerenders without a circuit must not grow memory without bound");
+
+        time.Advance(PrerenderedViews.Lifetime);
+        views.Keep(new View("after expiry"), "ada").ShouldNotBeNull();
+        views.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Keep_Tokens_AreUnguessableAndDistinct()
+    {
+        var views = new PrerenderedViews(time);
+        var a = views.Keep(new View("a"), "ada")!;
+        var b = views.Keep(new View("b"), "ada")!;
+
+        a.ShouldNotBe(b);
+        a.Length.ShouldBe(64, "256 random bits, hex");
+    }
+}
