@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AngleSharp.Dom;
 using AuditPortal.Data.PersonalData;
 using AuditPortal.Data.Timeline;
+using AuditPortal.Portal;
 using AuditPortal.Portal.Redaction;
 using AuditPortal.Portal.Timeline;
 using AuditPortal.Verification.Ledger;
