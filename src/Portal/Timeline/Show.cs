@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditPortal.Portal.Redaction;
 using AuditPortal.Verification.Canonical;
@@ -9,15 +8,11 @@ namespace AuditPortal.Portal.Timeline;
 /// <summary>How the timeline pages print times, counts and payloads (invariant culture, UTC).</summary>
 public static class Show
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture) + " UTC";
 
     public static string Time(DateTimeOffset value) => Time(value.UtcDateTime);
 
     public static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
-
-    public static string Json(JsonNode? node) => node?.ToJsonString(Indented) ?? "null";
 
     /// <summary>RFC 8785 canonical JSON of a (redacted) payload or state: the raw form a key/value view is one click from.</summary>
     public static string CanonicalJson(JsonNode? node) =>
