@@ -154,6 +154,10 @@ public sealed class TimelineBrowserTests(SeededChromiumPortal portal)
         await session.WaitForCircuitAsync();
         await Expect(page.GetByTestId("event-details").GetByTestId("fields")).ToContainTextAsync(RedactionPolicy.MaskedText);
 
+        // A row selected before unmasking: the page follows its URL.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show event #2" }).ClickAsync();
+        await Expect(page.Locator("tr.portal-row-selected [data-stream-seq='2']")).ToHaveCountAsync(1);
+
         await page.GetByTestId("unmask").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("Justification").FillAsync("too short");
@@ -166,9 +170,12 @@ public sealed class TimelineBrowserTests(SeededChromiumPortal portal)
         var fields = page.GetByTestId("event-details").GetByTestId("fields");
         await Expect(fields).Not.ToContainTextAsync(RedactionPolicy.MaskedText);
         (await Purposes(justification)).ShouldBe(1, "the unmasked view was one gateway call with the justification as its purpose");
+        session.PortalErrors.ShouldBeEmpty();
 
         // Paging keeps the page unmasked; each query logs the justification again.
         await page.Locator("a[rel=next]").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("pages="));
+        session.PortalErrors.ShouldBeEmpty();
         await Expect(page.GetByTestId("page-label")).ToContainTextAsync("page 2");
         await Expect(page.GetByTestId("unmasked-note")).ToBeVisibleAsync();
         (await Purposes(justification)).ShouldBe(2);
@@ -219,6 +226,9 @@ public sealed class TimelineBrowserTests(SeededChromiumPortal portal)
                 await session.ScreenshotAsync($"timeline-{name}-{suffix}");
                 var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
                 overflow.ShouldBeLessThanOrEqualTo(0, $"{name} at {width} px is {overflow} px wider than the screen");
+                var clipped = await page.EvaluateAsync<int>(
+                    "() => Math.max(0, ...Array.from(document.querySelectorAll('.mud-table-container')).map(e => e.scrollWidth - e.clientWidth))");
+                clipped.ShouldBeLessThanOrEqualTo(1, $"{name} at {width} px: a grid is {clipped} px wider than its box (cut off, scrolled)");
             }
         }
         session.PortalErrors.ShouldBeEmpty(portal.ProviderOutput);
