@@ -36,10 +36,16 @@ public static class PortalUrls
 
     public static string VerificationRunCancel(Guid id) => $"{VerificationRuns}/{id:D}/cancel";
 
-    /// <summary>An event in its stream's timeline (the timeline page selects <paramref name="seq"/>).</summary>
-    public static string TimelineEvent(string streamType, string streamId, long? seq) =>
-        $"{Timeline}?type={Uri.EscapeDataString(streamType)}&id={Uri.EscapeDataString(streamId)}"
-        + (seq is { } s ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"&seq={s}#seq-{s}") : "");
+    /// <summary>
+    /// The one link to an event, from anywhere (search hits, as-of lists, proofs, verification findings):
+    /// its stream's timeline at the page that holds it, the row selected, expanded and scrolled to.
+    /// <paramref name="streamSeq"/> is the event's position in its stream (<c>stream_seq</c>), not the global
+    /// <c>seq</c>; without it, the timeline's first page.
+    /// </summary>
+    public static string TimelineEvent(string streamType, string streamId, long? streamSeq) =>
+        streamSeq is { } s
+            ? WithQuery(StreamPath(streamType, streamId), (TimelineCriteria.EventParameter, Number(s))) + "#" + EventAnchor(s)
+            : StreamPath(streamType, streamId);
 
     public static string InclusionProof(long seq, long size) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Proofs}?seq={seq}&size={size}");
@@ -87,7 +93,9 @@ public static class PortalUrls
             ("order", c.Order == Data.Timeline.TimelineOrder.StreamSeq ? null : TimelineCriteria.OrderText(c.Order)),
             ("dir", c.Descending ? "desc" : null),
             ("size", c.PageSize == TimelineCriteria.DefaultPageSize ? null : Number(c.PageSize)),
-            ("pages", c.Trail.Cursors.Count == 0 ? null : c.Trail.ToString()));
+            ("pages", c.Trail.Cursors.Count == 0 ? null : c.Trail.ToString()),
+            (TimelineCriteria.EventParameter, c.Event is { } e ? Number(e) : null))
+            + (c.Event is { } selected ? "#" + EventAnchor(selected) : "");
     }
 
     /// <summary>An anchor on a timeline page: the event with this stream_seq.</summary>
@@ -96,6 +104,10 @@ public static class PortalUrls
     /// <summary>State of the entity at business time <paramref name="t"/> as known at system time <paramref name="k"/>.</summary>
     public static string AsOf(string type, string id, DateTimeOffset t, DateTimeOffset k) =>
         WithQuery(StreamPath(type, id) + "/as-of", ("t", Instant(t)), ("k", Instant(k)));
+
+    /// <summary>The state right after an event: business time T = its business time (at most K), as known at K = its system time.</summary>
+    public static string AsOfEvent(string type, string id, DateTimeOffset occurredAt, DateTimeOffset recordedAt) =>
+        AsOf(type, id, occurredAt <= recordedAt ? occurredAt : recordedAt, recordedAt);
 
     /// <summary>The as-of form before any point is chosen (T = K = now).</summary>
     public static string AsOfNow(string type, string id) => StreamPath(type, id) + "/as-of";

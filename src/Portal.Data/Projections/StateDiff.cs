@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using AuditPortal.Data.PersonalData;
 using AuditPortal.Verification.Canonical;
 
 namespace AuditPortal.Data.Projections;
@@ -15,10 +16,16 @@ public enum ChangeKind
 public sealed record StateChange(string Path, ChangeKind Kind, string? Before, string? After);
 
 /// <summary>
-/// Differences between two states. Objects are compared member by member (recursively); arrays and
-/// scalars are compared as whole values by their canonical JSON. Changes are listed by path
-/// (ordinal), so the diff itself is deterministic.
+/// Differences between two states. Objects are compared member by member (recursively); arrays,
+/// scalars and personal-data envelopes are compared as whole values by their canonical JSON. Changes
+/// are listed by path (ordinal), so the diff itself is deterministic.
 /// </summary>
+/// <remarks>
+/// An envelope (<c>{"enc","iv","ct","sub"}</c>) is one value, the personal field it encrypts: walking
+/// into it reported <c>/address/ct</c> and <c>/address/iv</c> as changes, base64 ciphertext that no
+/// redaction recognises (it masks envelopes, not their members). As a whole value the change is at
+/// <c>/address</c> and its before/after are envelopes, which the redaction masks or opens.
+/// </remarks>
 public static class StateDiff
 {
     public static IReadOnlyList<StateChange> Compare(AsOfState before, AsOfState after)
@@ -37,7 +44,7 @@ public static class StateDiff
 
     private static void Walk(string path, JsonNode? before, JsonNode? after, List<StateChange> changes)
     {
-        if (before is JsonObject a && after is JsonObject b)
+        if (before is JsonObject a && after is JsonObject b && PersonalDataCipher.SubjectOf(a) is null && PersonalDataCipher.SubjectOf(b) is null)
         {
             foreach (var name in a.Select(m => m.Key).Union(b.Select(m => m.Key)).Order(StringComparer.Ordinal))
             {

@@ -201,6 +201,19 @@ public sealed class TimelineQuery
     /// <summary>Business time at least <paramref name="threshold"/> before system time.</summary>
     public static bool IsLateArrival(DateTime occurredAt, DateTime recordedAt, TimeSpan threshold) => recordedAt - occurredAt >= threshold;
 
+    /// <summary>
+    /// The cursor of the page that starts right after <paramref name="streamSeq"/> in stream_seq order,
+    /// ascending and unfiltered — the same cursor paging forward from that event yields. stream_seq is
+    /// dense, so the page of <c>size</c> events holding event <c>n</c> starts after <c>(n - 1) / size * size</c>:
+    /// a link to one event can land on its page without walking the pages before it.
+    /// </summary>
+    public static string CursorAfterStreamSeq(long streamSeq)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(streamSeq);
+        var text = PageCursor.Text(streamSeq);
+        return PageCursor.Encode(CursorKind, TimelineOrder.StreamSeq.ToString(), "ASC", text, text);
+    }
+
     /// <summary>The cursor's order key (a UTC instant for time orders, null for stream_seq) and stream_seq.</summary>
     internal static (DateTime? Key, long StreamSeq) DecodeCursor(string cursor, TimelineOrder order, bool descending)
     {

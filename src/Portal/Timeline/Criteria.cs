@@ -80,7 +80,9 @@ public sealed record SearchCriteria(
 /// <summary>
 /// Filters and order of one entity's timeline. Query parameters: <c>action</c>, <c>actor</c>, <c>axis</c>
 /// (business|system, for the window), <c>from</c>, <c>to</c>, <c>order</c> (seq|business|system),
-/// <c>dir</c> (asc|desc), <c>size</c>, <c>pages</c>.
+/// <c>dir</c> (asc|desc), <c>size</c>, <c>pages</c>, and <c>event</c>: the stream_seq of the selected
+/// event (highlighted and expanded). In plain order without <c>pages</c>, <c>event</c> is a link to that
+/// event (<see cref="PortalUrls.TimelineEvent"/>): the page that holds it is computed (<see cref="TrailToEvent"/>).
 /// </summary>
 public sealed record TimelineCriteria(
     StreamKey Stream, string? Action, string? Actor, TimeAxis Axis, DateTimeOffset? From, DateTimeOffset? To,
@@ -91,7 +93,31 @@ public sealed record TimelineCriteria(
     public static TimelineCriteria For(StreamKey stream) =>
         new(stream, null, null, TimeAxis.Business, null, null, TimelineOrder.StreamSeq, false, DefaultPageSize, PageTrail.First);
 
+    /// <summary>The selected event's stream_seq: view state, not part of the query (selecting a row queries nothing).</summary>
+    public long? Event { get; init; }
+
     public bool IsFiltered => Action is not null || Actor is not null || From is not null || To is not null;
+
+    /// <summary>Stream order, ascending, no filter: stream_seq is dense, so a page's position follows from its first event.</summary>
+    public bool IsPlainOrder => !IsFiltered && Order == TimelineOrder.StreamSeq && !Descending;
+
+    /// <summary>The same view with another selection (or none).</summary>
+    public TimelineCriteria Select(long? streamSeq) => this with { Event = streamSeq };
+
+    /// <summary>
+    /// The trail to the page of <paramref name="pageSize"/> events holding event <paramref name="streamSeq"/> in plain order:
+    /// the cursors after <c>size</c>, <c>2·size</c>, … up to the page's start (the last <see cref="PageTrail.MaxDepth"/> of them,
+    /// so "previous" walks back that far and then to the first page).
+    /// </summary>
+    public static PageTrail TrailToEvent(long streamSeq, int pageSize)
+    {
+        var pages = (streamSeq - 1) / pageSize; // full pages before the one holding the event
+        var first = Math.Max(1, pages - PageTrail.MaxDepth + 1);
+        var cursors = new List<string>();
+        for (var p = first; p <= pages; p++)
+            cursors.Add(TimelineQuery.CursorAfterStreamSeq(p * pageSize));
+        return new PageTrail(cursors);
+    }
 
     public TimeWindow? Window => From is null && To is null ? null : new TimeWindow(Axis, From, To);
 
@@ -144,8 +170,16 @@ public sealed record TimelineCriteria(
             q.Int("size", DefaultPageSize, 1, TimelineRequest.MaxPageSize), q.Trail("pages"));
         if (criteria.From is { } from && criteria.To is { } to && from >= to)
             q.Add("from: must be before 'to'");
-        return criteria;
+        var selected = q.Int(EventParameter, 0, 1, int.MaxValue);
+        if (selected == 0)
+            return criteria;
+        criteria = criteria with { Event = selected };
+        // With a trail, or filtered or in another order, it selects a row of the page the URL names; in plain
+        // order without a trail it is a link to that event (PortalUrls.TimelineEvent) and names its page.
+        return criteria.Trail.Cursors.Count > 0 || !criteria.IsPlainOrder ? criteria : criteria.WithTrail(TrailToEvent(selected, criteria.PageSize));
     }
+
+    public const string EventParameter = "event";
 }
 
 /// <summary>One as-of point: business time T as known at system time K.</summary>
@@ -172,18 +206,19 @@ public sealed record AsOfPoint(DateTimeOffset T, DateTimeOffset K)
     }
 }
 
-/// <summary>Reads the optional <c>unmask</c> justification (investigators; logged as the query's purpose).</summary>
+/// <summary>
+/// The <c>unmask</c> parameter of the old GET form. A justification in a URL ends up in browser
+/// history, proxy and server logs; unmasking now happens in the circuit (<see cref="UnmaskDialog"/>), so
+/// an address that still carries one is refused with a 400 before anything is queried or logged.
+/// </summary>
 public static class UnmaskParameter
 {
     public const string Name = "unmask";
 
-    public static QueryPurpose? Parse(StrictQuery q)
+    public static void Refuse(StrictQuery q)
     {
-        if (q.Text(Name, QueryPurpose.MaximumLength) is not { } justification)
-            return null;
-        if (QueryPurpose.TryUnmask(justification, out var purpose, out var problem))
-            return purpose;
-        q.Add($"{Name}: {problem}");
-        return null;
+        ArgumentNullException.ThrowIfNull(q);
+        if (q.Text(Name, QueryPurpose.MaximumLength) is not null)
+            q.Add($"{Name}: a justification is not accepted in the address (it would stay in browser history and logs); open the page and use \"Unmask personal data\" instead");
     }
 }

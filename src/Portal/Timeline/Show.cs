@@ -1,22 +1,67 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditPortal.Portal.Redaction;
+using AuditPortal.Verification.Canonical;
 
 namespace AuditPortal.Portal.Timeline;
 
 /// <summary>How the timeline pages print times, counts and payloads (invariant culture, UTC).</summary>
 public static class Show
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture) + " UTC";
 
     public static string Time(DateTimeOffset value) => Time(value.UtcDateTime);
 
     public static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
-    public static string Json(JsonNode? node) => node?.ToJsonString(Indented) ?? "null";
+    /// <summary>RFC 8785 canonical JSON of a (redacted) payload or state: the raw form a key/value view is one click from.</summary>
+    public static string CanonicalJson(JsonNode? node) =>
+        System.Text.Encoding.UTF8.GetString(JsonCanonicalizer.Canonicalize(node?.ToJsonString() ?? "null"));
+
+    /// <summary>
+    /// Every leaf as (JSON Pointer, text): objects and arrays are walked, strings shown without quotes,
+    /// other scalars as JSON. An empty object or array is one row (<c>{}</c>, <c>[]</c>); the root scalar is "/".
+    /// </summary>
+    public static IReadOnlyList<(string Path, string? Value)> Fields(JsonNode? node)
+    {
+        var fields = new List<(string, string?)>();
+        Flatten(node, "", fields);
+        return fields;
+    }
+
+    private static void Flatten(JsonNode? node, string path, List<(string, string?)> fields)
+    {
+        switch (node)
+        {
+            case JsonObject o when o.Count > 0:
+                foreach (var (name, child) in o)
+                    Flatten(child, path + "/" + Escape(name), fields);
+                break;
+            case JsonArray a when a.Count > 0:
+                for (var i = 0; i < a.Count; i++)
+                    Flatten(a[i], path + "/" + i.ToString(CultureInfo.InvariantCulture), fields);
+                break;
+            case JsonObject:
+                fields.Add((Root(path), "{}"));
+                break;
+            case JsonArray:
+                fields.Add((Root(path), "[]"));
+                break;
+            case JsonValue v when v.TryGetValue<string>(out var s):
+                fields.Add((Root(path), s));
+                break;
+            case null:
+                fields.Add((Root(path), null));
+                break;
+            default:
+                fields.Add((Root(path), node.ToJsonString()));
+                break;
+        }
+    }
+
+    private static string Root(string path) => path.Length == 0 ? "/" : path;
+
+    private static string Escape(string name) => name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
     /// <summary>JSON Pointer paths of every value the redaction replaced (masked, erased, unreadable) — or opened.</summary>
     public static IReadOnlyList<string> MaskedPaths(JsonNode? node)
@@ -32,7 +77,7 @@ public static class Show
         {
             case JsonObject o:
                 foreach (var (name, child) in o)
-                    Walk(child, path + "/" + name, paths);
+                    Walk(child, path + "/" + Escape(name), paths);
                 break;
             case JsonArray a:
                 for (var i = 0; i < a.Count; i++)

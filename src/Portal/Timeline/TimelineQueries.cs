@@ -104,11 +104,7 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
         }, purpose, async (session, token) =>
         {
             var (a, b, changes) = await Replay().DiffAsync(session.Connection, session.Transaction, stream, (before.T, before.K), (after.T, after.K), token);
-            var rows = changes.Select(c => new DiffRow(c, new JsonObject
-            {
-                ["before"] = c.Before is null ? null : JsonNode.Parse(c.Before),
-                ["after"] = c.After is null ? null : JsonNode.Parse(c.After),
-            })).ToList();
+            var rows = changes.Select(DiffRow.From).ToList();
             var view = new DiffView(new AsOfView(before, a, a.ToJsonObject()), new AsOfView(after, b, b.ToJsonObject()), rows);
             var ids = a.Applied.Concat(b.Applied).Select(e => EventRecordId(e.EventId)).Distinct(StringComparer.Ordinal).ToList();
             return QueryAnswer.Of(view, ids);

@@ -51,9 +51,38 @@ public sealed record AsOfView(AsOfPoint Point, AsOfState Raw, JsonObject State) 
 
 /// <summary>
 /// One difference between two states. <see cref="Values"/> holds <c>before</c>/<c>after</c> as JSON so
-/// the gateway redacts them like payloads: a changed personal field shows as masked on both sides.
+/// the gateway redacts them like payloads: a changed personal field shows as masked on both sides (or
+/// decrypted, under an investigator's unmask). Each side keeps the field's own name
+/// (<c>{"before":{"address":…}}</c>) because an envelope's decryption is bound to its field name.
 /// </summary>
-public sealed record DiffRow(StateChange Change, JsonObject Values);
+public sealed record DiffRow(StateChange Change, JsonObject Values)
+{
+    /// <summary>The changed member's name: the last segment of the JSON Pointer, unescaped (RFC 6901).</summary>
+    public string Field { get; } = FieldOf(Change.Path);
+
+    public static DiffRow From(StateChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var field = FieldOf(change.Path);
+        return new DiffRow(change, new JsonObject
+        {
+            ["before"] = Side(field, change.Before),
+            ["after"] = Side(field, change.After),
+        });
+    }
+
+    /// <summary>The value before (redacted); null when it was absent.</summary>
+    public JsonNode? Before => (Values["before"] as JsonObject)?[Field];
+
+    /// <summary>The value after (redacted); null when it is absent.</summary>
+    public JsonNode? After => (Values["after"] as JsonObject)?[Field];
+
+    private static JsonObject? Side(string field, string? canonical) =>
+        canonical is null ? null : new JsonObject { [field] = JsonNode.Parse(canonical) };
+
+    private static string FieldOf(string pointer) =>
+        pointer[(pointer.LastIndexOf('/') + 1)..].Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+}
 
 public sealed record DiffView(AsOfView Before, AsOfView After, IReadOnlyList<DiffRow> Changes) : IRedactable
 {

@@ -198,7 +198,7 @@ public sealed record FindingView(int Ordinal, string Kind, long? Seq, string? St
         var x = f.Finding;
         return new FindingView(f.Ordinal, x.Kind.ToString(), x.Seq, x.Stream is { } s ? LedgerName.ForDisplay($"{s.Type}/{s.Id}") : null, x.StreamSeq,
             x.Expected, x.Actual, x.Message, f.FoundAt,
-            x.Stream is { } st ? PortalUrls.TimelineEvent(st.Type, st.Id, x.Seq) : null);
+            x.Stream is { } st ? PortalUrls.TimelineEvent(st.Type, st.Id, x.StreamSeq) : null);
     }
 }
 

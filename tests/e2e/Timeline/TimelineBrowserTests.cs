@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Globalization;
 using AuditPortal.Portal.Redaction;
 using AuditPortal.Tests.E2e.Browser;
@@ -34,10 +35,13 @@ public sealed class SeededChromiumPortalCollection : ICollectionFixture<SeededCh
 [Collection(nameof(SeededChromiumPortalCollection))]
 public sealed class TimelineBrowserTests(SeededChromiumPortal portal)
 {
+    /// <summary>An interaction is a circuit round trip plus a gateway call on a shared, busy machine: allow it time.</summary>
+    static TimelineBrowserTests() => SetDefaultExpectTimeout(30_000);
+
     [ChromiumFact]
-    public async Task Auditor_SearchTimelineAsOfDiff_PersonalDataMasked()
+    public async Task Auditor_SearchTimelineAsOfDiff_PersonalDataMasked_EachInteractionOneQuery()
     {
-        var (account, early) = await BusyAccountAsync();
+        var (account, _) = await BusyAccountAsync();
         await using var session = await portal.NewSessionAsync();
         var page = session.Page;
 
@@ -46,44 +50,193 @@ public sealed class TimelineBrowserTests(SeededChromiumPortal portal)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Find an entity", Level = 1 })).ToBeVisibleAsync();
         await session.WaitForCircuitAsync();
 
-        // Search (a plain GET form: the result's URL is the search's link).
-        await page.GetByLabel("Stream type").FillAsync("account");
+        // Search: the form navigates to the search's URL.
         await page.GetByLabel("Stream id").FillAsync(account);
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await Expect(page.GetByTestId("result-count")).ToContainTextAsync("1 entity match");
-        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/timeline\\?.*id=" + account));
-        await session.ScreenshotAsync("timeline-search");
+        session.PortalErrors.ShouldBeEmpty();
+        await Expect(page).ToHaveURLAsync(new Regex("/timeline\\?id=" + account + "$"));
 
-        // Timeline: proof badge, payload on demand, masked.
+        // Timeline: proof badge; expanding a row selects it (in the URL) and queries nothing.
         await page.GetByRole(AriaRole.Link, new() { Name = "account/" + account, Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Timeline of account/" + account })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("proof-badge")).ToContainTextAsync("verified");
-        var first = page.Locator("#event-1");
-        await first.GetByText("Payload").ClickAsync();
-        await Expect(first.GetByTestId("payload")).ToContainTextAsync(RedactionPolicy.MaskedText);
-        await Expect(first.GetByTestId("masked-fields")).ToContainTextAsync("/holder_name");
+        var reads = await RequestsAsync("auditor1", "timeline.read", account);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show event #1" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("event=1#event-1$"));
+        var details = page.GetByTestId("event-details");
+        await Expect(details.GetByTestId("masked-fields")).ToContainTextAsync("/holder_name");
+        await Expect(details.GetByTestId("fields")).ToContainTextAsync(RedactionPolicy.MaskedText);
+        await details.GetByTestId("raw-toggle").ClickAsync();
+        await Expect(details.GetByTestId("raw-json")).ToContainTextAsync("\"holder_name\":\"" + RedactionPolicy.MaskedText + "\"");
         (await page.ContentAsync()).ShouldNotContain("\"enc\"");
-        await session.ScreenshotAsync("timeline-entity");
+        (await RequestsAsync("auditor1", "timeline.read", account)).ShouldBe(reads, "selecting a row is view state, not a query");
 
-        // As of an early point: state masked, events produced and excluded listed.
-        await page.GetByRole(AriaRole.Link, new() { Name = "State as of now" }).ClickAsync();
+        // Filters: ten rows per page (one query, first page, nothing selected).
+        await page.GetByText("Filters", new() { Exact = true }).ClickAsync();
+        await page.GetByLabel("Rows per page").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "10", Exact = true }).ClickAsync();
+        await page.GetByTestId("apply-filters").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/timeline/account/" + account + "\\?size=10$"));
+        await Expect(page.GetByTestId("page-label")).ToContainTextAsync("events 1–10");
+        (await RequestsAsync("auditor1", "timeline.read", account)).ShouldBe(reads + 1);
+        await page.GoBackAsync();
+        await Expect(page.GetByTestId("event-details")).ToBeVisibleAsync();
+        await page.GoForwardAsync();
+        await Expect(page.GetByTestId("page-label")).ToContainTextAsync("events 1–10");
+        reads = await RequestsAsync("auditor1", "timeline.read", account);
+
+        // Next page: one query; back: the previous page again.
+        await page.Locator("a[rel=next]").ClickAsync();
+        await Expect(page.GetByTestId("page-label")).ToContainTextAsync("page 2");
+        (await RequestsAsync("auditor1", "timeline.read", account)).ShouldBe(reads + 1);
+        await Expect(page.Locator("[data-testid=event][data-stream-seq='11']")).ToBeVisibleAsync();
+        await page.GoBackAsync();
+        await Expect(page.GetByTestId("page-label")).ToContainTextAsync("page 1");
+
+        // Sorting is a link: newest system time first.
+        await page.GetByTestId("sort-system").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("order=system&size=10$"));
+        await page.GetByTestId("sort-system").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("order=system&dir=desc&size=10$"));
+        await page.GoBackAsync();
+        await page.GoBackAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/timeline/account/" + account + "\\?size=10$"));
+
+        // As of the third event: state masked, later events excluded as recorded after K.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show event #3" }).ClickAsync();
+        await page.GetByTestId("event-details").GetByTestId("as-of-event").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"State of account/{account} as of" })).ToBeVisibleAsync();
-        await page.GetByLabel("Business time T").FillAsync(early);
-        await page.GetByLabel("as known at system time K").FillAsync(early);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Show state" }).ClickAsync();
         await Expect(page.GetByTestId("state")).ToContainTextAsync(RedactionPolicy.MaskedText);
         await Expect(page.GetByTestId("excluded-reason").First).ToContainTextAsync("recorded after K");
-        await session.ScreenshotAsync("timeline-as-of");
 
-        // Diff against now.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Compare" }).ClickAsync();
+        // The date-time pickers: a K typed as date and time becomes the URL's k (T = K).
+        var kDate = page.GetByLabel("K date", new() { Exact = true });
+        await kDate.FillAsync("2024-01-02");
+        await kDate.PressAsync("Tab");
+        var kTime = page.GetByLabel("K time", new() { Exact = true });
+        await kTime.FillAsync("09:30");
+        await kTime.PressAsync("Tab");
+        var tDate = page.GetByLabel("T date", new() { Exact = true });
+        await tDate.FillAsync("");
+        await tDate.PressAsync("Tab");
+        await page.GetByTestId("show-state").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("as-of\\?t=2024-01-02T09%3A30%3A00Z&k=2024-01-02T09%3A30%3A00Z$"));
+        await Expect(page.GetByTestId("as-of-point")).ToContainTextAsync("K = 2024-01-02 09:30:00.000 UTC");
+
+        // Diff against now (the compare fields left empty).
+        await page.GetByTestId("compare").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Changes of account/{account} between two as-of points" })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("change").First).ToBeVisibleAsync();
-        (await page.ContentAsync()).ShouldNotContain("\"enc\"");
-        await session.ScreenshotAsync("timeline-diff");
-
+        var content = await page.ContentAsync();
+        content.ShouldNotContain("\"enc\"");
+        content.ShouldNotContain("/ct<");
         session.PortalErrors.ShouldBeEmpty(portal.ProviderOutput);
     }
+
+    /// <summary>
+    /// Regression (issue 12): the unmask justification travelled in a GET query string. Now it is typed into a
+    /// dialog, goes through the circuit into the gateway call (logged as its purpose), and is in no URL the
+    /// browser ever requests or shows.
+    /// </summary>
+    [ChromiumFact]
+    public async Task Investigator_UnmasksInADialog_JustificationLoggedAndInNoUrl()
+    {
+        var (account, _) = await BusyAccountAsync();
+        var justification = "case 4711: suspected account takeover " + Guid.NewGuid().ToString("N")[..8];
+        await using var session = await portal.NewSessionAsync();
+        var page = session.Page;
+        var requested = new List<string>();
+        page.Request += (_, request) => { lock (requested) requested.Add(request.Url); };
+
+        await page.GotoAsync(portal.Url($"/timeline/account/{account}?size=10&event=1").ToString());
+        await session.SignInAtProviderAsync("investigator1", "investigator1-dev");
+        await session.WaitForCircuitAsync();
+        await Expect(page.GetByTestId("event-details").GetByTestId("fields")).ToContainTextAsync(RedactionPolicy.MaskedText);
+
+        // A row selected before unmasking: the page follows its URL.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show event #2" }).ClickAsync();
+        await Expect(page.Locator("tr.portal-row-selected [data-stream-seq='2']")).ToHaveCountAsync(1);
+
+        await page.GetByTestId("unmask").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Justification").FillAsync("too short");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Unmask" }).ClickAsync();
+        await Expect(dialog).ToContainTextAsync("at least 10 characters");
+        await dialog.GetByLabel("Justification").FillAsync(justification);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Unmask" }).ClickAsync();
+
+        await Expect(page.GetByTestId("unmasked-note")).ToBeVisibleAsync();
+        var fields = page.GetByTestId("event-details").GetByTestId("fields");
+        await Expect(fields).Not.ToContainTextAsync(RedactionPolicy.MaskedText);
+        (await Purposes(justification)).ShouldBe(1, "the unmasked view was one gateway call with the justification as its purpose");
+        session.PortalErrors.ShouldBeEmpty();
+
+        // Paging keeps the page unmasked; each query logs the justification again.
+        await page.Locator("a[rel=next]").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("pages="));
+        session.PortalErrors.ShouldBeEmpty();
+        await Expect(page.GetByTestId("page-label")).ToContainTextAsync("page 2");
+        await Expect(page.GetByTestId("unmasked-note")).ToBeVisibleAsync();
+        (await Purposes(justification)).ShouldBe(2);
+
+        var escaped = Uri.EscapeDataString(justification);
+        page.Url.ShouldNotContain(escaped);
+        lock (requested)
+            requested.ShouldAllBe(url => !url.Contains(escaped) && !url.Contains("4711"));
+        (await page.Locator("a[href*='4711']").CountAsync()).ShouldBe(0);
+
+        // Mask again: the page reloads masked.
+        await page.GetByTestId("mask-again").ClickAsync();
+        await Expect(page.GetByTestId("unmask")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("unmasked-note")).ToHaveCountAsync(0);
+        session.PortalErrors.ShouldBeEmpty(portal.ProviderOutput);
+    }
+
+    /// <summary>
+    /// The timeline pages at desktop width and on a 390 px phone, saved under var/test-results/screenshots;
+    /// on the phone nothing may be wider than the screen (long values wrap).
+    /// </summary>
+    [ChromiumFact]
+    public async Task TimelinePages_DesktopAndPhone_NothingWiderThanTheScreen()
+    {
+        var (account, early) = await BusyAccountAsync();
+        await using var session = await portal.NewSessionAsync();
+        var page = session.Page;
+        await page.GotoAsync(portal.Url("/timeline").ToString());
+        await session.SignInAtProviderAsync("auditor1", "auditor1-dev");
+        var pages = new (string Name, string Url)[]
+        {
+            ("search", $"/timeline?id={account[..^1]}&match=prefix"),
+            ("search-events", $"/timeline?type=account&id={account}&action=trade.executed&size=10"),
+            ("timeline", AuditPortal.Portal.PortalUrls.TimelineEvent("account", account, 3)),
+            ("as-of", $"/timeline/account/{account}/as-of?t={early}&k={early}"),
+            ("diff", $"/timeline/account/{account}/diff?t1={early}&k1={early}"),
+            ("proof", $"/timeline/account/{account}/proof"),
+        };
+        foreach (var (width, height, suffix) in new[] { (1280, 900, "desktop"), (390, 844, "phone") })
+        {
+            await page.SetViewportSizeAsync(width, height);
+            foreach (var (name, url) in pages)
+            {
+                await page.GotoAsync(portal.Url(url).ToString());
+                await session.WaitForCircuitAsync();
+                await Expect(page.Locator("h1")).ToBeVisibleAsync();
+                await page.EvaluateAsync("() => window.scrollTo(0, 0)"); // a full-page shot from the top: the app bar is fixed
+                await session.ScreenshotAsync($"timeline-{name}-{suffix}");
+                var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+                overflow.ShouldBeLessThanOrEqualTo(0, $"{name} at {width} px is {overflow} px wider than the screen");
+                var clipped = await page.EvaluateAsync<int>(
+                    "() => Math.max(0, ...Array.from(document.querySelectorAll('.mud-table-container')).map(e => e.scrollWidth - e.clientWidth))");
+                clipped.ShouldBeLessThanOrEqualTo(1, $"{name} at {width} px: a grid is {clipped} px wider than its box (cut off, scrolled)");
+            }
+        }
+        session.PortalErrors.ShouldBeEmpty(portal.ProviderOutput);
+    }
+
+    /// <summary>Access-log requests whose stated purpose is <paramref name="purpose"/>.</summary>
+    private Task<long> Purposes(string purpose) => portal.Databases.CountAsync(
+        "SELECT count(*) FROM ledger.events WHERE stream_type = 'user' AND action = 'query.requested' AND payload::jsonb ->> 'purpose' = $1", purpose);
 
     [ChromiumFact]
     public async Task InteractivePage_PrerenderedThenRenderedByItsCircuit_OneGatewayCallPerView()

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using AngleSharp.Html.Dom;
 using AuditPortal.Data.AccessLog;
+using AuditPortal.Portal;
+using AuditPortal.Portal.Timeline;
 using AuditPortal.Portal.Redaction;
 using AuditPortal.Tests.E2e.Gateway;
 using Npgsql;
@@ -126,7 +128,7 @@ public sealed class TimelinePagesTests(LedgerDatabasesFixture databases) : IDisp
             if (first)
                 doc.QuerySelector("[data-testid=result-count]")!.TextContent.ShouldStartWith(expected.Count.ToString("N0", CultureInfo.InvariantCulture) + " events match");
             first = false;
-            seen.AddRange(doc.QuerySelectorAll("[data-testid=event-results] tbody tr").Select(r => r.GetAttribute("data-seq")!));
+            seen.AddRange(doc.QuerySelectorAll("[data-testid=event-results] [data-testid=hit]").Select(r => r.GetAttribute("data-seq")!));
             url = Link(doc, "next");
         }
 
@@ -145,7 +147,7 @@ public sealed class TimelinePagesTests(LedgerDatabasesFixture databases) : IDisp
         while (url is not null)
         {
             var doc = await GetPageAsync(client, url);
-            seen.AddRange(doc.QuerySelectorAll("[data-testid=entity-results] tbody tr td:first-child a").Select(a => a.TextContent["account/".Length..]));
+            seen.AddRange(doc.QuerySelectorAll("[data-testid=entity-results] [data-testid=entity] a").Select(a => a.TextContent["account/".Length..]));
             url = Link(doc, "next");
         }
 
@@ -175,14 +177,14 @@ public sealed class TimelinePagesTests(LedgerDatabasesFixture databases) : IDisp
             $"/timeline/account/{account}?action={Uri.EscapeDataString(action)}&actor={Uri.EscapeDataString(actor)}&from=2000-01-01T00:00:00Z&to={to:yyyy-MM-dd'T'HH:mm:ss'Z'}&size=200");
 
         StreamSeqs(doc).Select(s => s.ToString(CultureInfo.InvariantCulture)).ShouldBe(expected);
-        doc.QuerySelectorAll("[data-testid=event] [data-testid=action]").Select(a => a.TextContent).Distinct().ShouldBe([action]);
-        doc.QuerySelectorAll("[data-testid=event] [data-testid=actor]").Select(a => a.TextContent).Distinct().ShouldBe([actor]);
+        doc.QuerySelectorAll("[data-testid=timeline-rows] [data-testid=action]").Select(a => a.TextContent).Distinct().ShouldBe([action]);
+        doc.QuerySelectorAll("[data-testid=timeline-rows] [data-testid=actor]").Select(a => a.TextContent).Distinct().ShouldBe([actor]);
         doc.QuerySelector("[data-testid=result-count]")!.TextContent.ShouldStartWith($"{expected.Count} of ");
 
         // The same filters on the search page give the same events.
         var search = await GetPageAsync(client,
             $"/timeline?type=account&id={account}&action={Uri.EscapeDataString(action)}&actor={Uri.EscapeDataString(actor)}&from=2000-01-01&to={to:yyyy-MM-dd'T'HH:mm:ss'Z'}&size=200");
-        search.QuerySelectorAll("[data-testid=event-results] tbody tr").Length.ShouldBe(expected.Count);
+        search.QuerySelectorAll("[data-testid=event-results] [data-testid=hit]").Length.ShouldBe(expected.Count);
     }
 
     public static TheoryData<string, string> HostileParameters() => new()
@@ -207,7 +209,12 @@ public sealed class TimelinePagesTests(LedgerDatabasesFixture databases) : IDisp
         { "/timeline/account/acc-000001?pages=" + new string('A', 600), "pages: malformed page trail" },
         { "/timeline/account/" + new string('a', 201), "id: at most 200 characters" },
         { "/timeline/account/acc%E2%80%8B000001", "id: must not contain control, format" },
-        { "/timeline/account/acc-000001?unmask=short", "unmask: Unmasking personal data needs a justification" },
+        { "/timeline/account/acc-000001?unmask=short", "unmask: a justification is not accepted in the address" },
+        { "/timeline/account/acc-000001?unmask=case+4711%3A+suspected+account+takeover", "unmask: a justification is not accepted in the address" },
+        { "/timeline/account/acc-000001/as-of?unmask=case+4711%3A+suspected+account+takeover", "unmask: a justification is not accepted" },
+        { "/timeline/account/acc-000001/diff?t1=2024-01-01&unmask=case+4711%3A+suspected+account+takeover", "unmask: a justification is not accepted" },
+        { "/timeline/account/acc-000001?event=abc", "event: a whole number" },
+        { "/timeline/account/acc-000001?event=0", "event: a whole number" },
         { "/timeline/account/acc-000001/as-of?t=not-a-date", "t: not an ISO 8601 instant" },
         { "/timeline/account/acc-000001/as-of?t=2024-03-02T00:00:00Z&k=2024-03-01T00:00:00Z", "is after the system time" },
         { "/timeline/account/acc-000001/as-of?k=2999-01-01T00:00:00Z", "is in the future" },
@@ -288,9 +295,16 @@ public sealed class TimelinePagesTests(LedgerDatabasesFixture databases) : IDisp
         var doc = await GetPageAsync(client, "/timeline");
 
         doc.QuerySelector("[data-testid=no-criteria]").ShouldNotBeNull();
-        doc.QuerySelector("form[role=search]")!.GetAttribute("method").ShouldBe("get");
+        doc.QuerySelector("form[role=search]").ShouldNotBeNull();
         (await EntriesAsync(user, AccessLogEvents.RequestedAction)).ShouldBe(0);
     }
+
+    /// <summary>The selected (expanded) row of a timeline page: its stream_seq, or null.</summary>
+    private static long? SelectedSeq(IHtmlDocument doc) =>
+        doc.QuerySelector("tr.portal-row-selected [data-testid=event]")?.GetAttribute("data-stream-seq") is { } seq
+            ? long.Parse(seq, CultureInfo.InvariantCulture) : null;
+
+    private static string WithoutFragment(string url) => url.Split('#')[0];
 
     [Fact]
     public async Task Timeline_PersonalDataMasked_ProofVerified_CorrectionsLinked()
@@ -303,23 +317,72 @@ public sealed class TimelinePagesTests(LedgerDatabasesFixture databases) : IDisp
             """))[0];
         using var client = _factory.ClientFor("auditor", NewUser("masked"));
 
-        var doc = await GetPageAsync(client, $"/timeline/account/{account}?size=200");
+        // The opening event, selected: its payload as key/value rows, personal fields masked.
+        var opened = await GetPageAsync(client, WithoutFragment(PortalUrls.TimelineEvent("account", account, 1)));
+        SelectedSeq(opened).ShouldBe(1);
+        var details = opened.QuerySelector("[data-testid=event-details]")!.TextContent;
+        details.ShouldContain(RedactionPolicy.MaskedText);
+        details.ShouldNotContain("A256GCM");
+        opened.QuerySelector("[data-testid=masked-fields]")!.TextContent.ShouldContain("/holder_name");
+        opened.QuerySelector("[data-testid=proof-badge]")!.TextContent.ShouldStartWith("verified");
+        opened.QuerySelectorAll("[data-testid=finding]").ShouldBeEmpty();
 
-        var payloads = string.Concat(doc.QuerySelectorAll("[data-testid=payload]").Select(p => p.TextContent));
-        payloads.ShouldContain(RedactionPolicy.MaskedText);
-        payloads.ShouldNotContain("\"enc\"");
-        doc.QuerySelector("[data-testid=masked-fields]")!.TextContent.ShouldContain("/holder_name");
-        doc.QuerySelector("[data-testid=proof-badge]")!.TextContent.ShouldStartWith("verified");
-        doc.QuerySelectorAll("[data-testid=finding]").ShouldBeEmpty();
-        // Every correction links to the event it supersedes, which is on the page and links back.
-        var corrections = doc.QuerySelectorAll("[data-testid=correction-link]");
+        // Every correction links to the event it supersedes, and that link lands on it, which links back.
+        var doc = await GetPageAsync(client, $"/timeline/account/{account}?size=200");
+        var corrections = doc.QuerySelectorAll("[data-testid=correction-link]").Select(a => a.GetAttribute("href")!).ToList();
         corrections.ShouldNotBeEmpty();
-        foreach (var link in corrections)
+        foreach (var href in corrections)
         {
-            var target = doc.GetElementById(link.GetAttribute("href")!.TrimStart('#'));
-            target.ShouldNotBeNull(link.GetAttribute("href"));
-            target.QuerySelector("[data-testid=superseded-by-link]").ShouldNotBeNull();
+            var target = await GetPageAsync(client, WithoutFragment(href));
+            var seq = long.Parse(href[(href.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture);
+            SelectedSeq(target).ShouldBe(seq, href);
+            target.QuerySelector("tr.portal-row-selected [data-testid=superseded-by-link]").ShouldNotBeNull(href);
         }
+        (await GetPageAsync(client, $"/timeline/account/{account}")).QuerySelector("[data-testid=event-details]").ShouldBeNull("nothing is expanded unless selected");
+    }
+
+    /// <summary>Regression (issue 12): links to events pointed at page 1 of the timeline, which need not hold the event.</summary>
+    [Fact]
+    public async Task EventLinks_FromAsOfAndSearch_LandOnThePageHoldingTheEvent_Selected()
+    {
+        var account = await BusiestAccountAsync();
+        using var client = _factory.ClientFor("auditor", NewUser("landing"));
+        var head = long.Parse((await ReplicaColumnAsync("SELECT max(stream_seq) FROM ledger.events WHERE stream_type = 'account' AND stream_id = $1", account))[0], CultureInfo.InvariantCulture);
+        const int size = 10;
+        head.ShouldBeGreaterThan(2 * size, "the busiest demo account spans several pages of 10");
+
+        var asOf = await GetPageAsync(client, $"/timeline/account/{account}/as-of");
+        var links = asOf.QuerySelectorAll("[data-testid=applied] [data-testid=event-link]").Select(a => a.GetAttribute("href")!).ToList();
+        var deep = links.Last(); // the last applied events are far beyond the first page
+        deep.ShouldBe(PortalUrls.TimelineEvent("account", account, long.Parse(deep[(deep.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture)));
+        foreach (var href in new[] { links[0], deep })
+        {
+            var seq = long.Parse(href[(href.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture);
+            // At the default size and at pages of 10, where the event is far beyond the first page.
+            foreach (var url in new[] { WithoutFragment(href), WithoutFragment(href) + "&size=" + size })
+            {
+                var page = await GetPageAsync(client, url);
+                SelectedSeq(page).ShouldBe(seq, url);
+                page.GetElementById("event-" + seq.ToString(CultureInfo.InvariantCulture)).ShouldNotBeNull(url);
+                page.QuerySelector("[data-testid=event-details]").ShouldNotBeNull(url);
+            }
+        }
+
+        // Landed on page 3 of 10: "previous" leads to page 2, "next" to page 4.
+        var landed = await GetPageAsync(client, $"/timeline/account/{account}?size={size}&event={2 * size + 5}");
+        StreamSeqs(landed).ShouldBe(Enumerable.Range(2 * size + 1, size).Select(i => (long)i).ToList());
+        StreamSeqs(await GetPageAsync(client, Link(landed, "prev")!)).ShouldBe(Enumerable.Range(size + 1, size).Select(i => (long)i).ToList());
+        StreamSeqs(await GetPageAsync(client, Link(landed, "next")!))[0].ShouldBe(3 * size + 1);
+
+        // A search hit links to its event the same way.
+        var search = await GetPageAsync(client, $"/timeline?type=account&id={account}&action=trade.executed&size=1");
+        var hit = search.QuerySelector("[data-testid=hit-event-link]")!;
+        var hitPage = await GetPageAsync(client, WithoutFragment(hit.GetAttribute("href")!));
+        SelectedSeq(hitPage).ShouldBe(long.Parse(hit.TextContent, CultureInfo.InvariantCulture));
+
+        // An event the stream does not have is a 404 that says so.
+        var missing = await GetPageAsync(client, $"/timeline/account/{account}?event={head + 1}", HttpStatusCode.NotFound);
+        missing.QuerySelector("[data-testid=status-404]")!.TextContent.ShouldContain($"There is no event #{head + 1}");
     }
 
     [Fact]
@@ -335,32 +398,13 @@ public sealed class TimelinePagesTests(LedgerDatabasesFixture databases) : IDisp
 
         var asOf = await GetPageAsync(client, $"/timeline/account/{account}/as-of?t={k1}&k={k1}");
         asOf.QuerySelector("[data-testid=state]")!.TextContent.ShouldContain(RedactionPolicy.MaskedText);
-        asOf.QuerySelectorAll("[data-testid=applied] tbody tr").Length.ShouldBeGreaterThan(0);
+        asOf.QuerySelectorAll("[data-testid=applied] [data-testid=event-link]").Length.ShouldBeGreaterThan(0);
         asOf.QuerySelectorAll("[data-testid=excluded-reason]").Select(r => r.TextContent).ShouldContain(r => r.StartsWith("recorded after K", StringComparison.Ordinal));
 
-        var diffUrl = asOf.QuerySelector("form[aria-label='Compare with another as-of point']")!.GetAttribute("action") + $"?t1={k1}&k1={k1}";
+        var diffUrl = $"/timeline/account/{account}/diff?t1={k1}&k1={k1}";
         var diff = await GetPageAsync(client, diffUrl);
         diff.QuerySelectorAll("[data-testid=change]").Length.ShouldBeGreaterThan(0);
         diff.QuerySelector("[data-testid=permalink]")!.GetAttribute("href").ShouldStartWith($"/timeline/account/{account}/diff?t1=");
-    }
-
-    [Fact]
-    public async Task Timeline_InvestigatorWithJustification_SeesClearValues_AuditorUnmaskIs403()
-    {
-        var account = (await ReplicaColumnAsync("""
-            SELECT e.stream_id FROM ledger.events e WHERE e.stream_type = 'account' AND e.action = 'account.opened'
-              AND NOT EXISTS (SELECT 1 FROM keystore.erasures er WHERE er.subject_id = 'subj-' || substr(e.stream_id, 5))
-            ORDER BY e.seq LIMIT 1
-            """))[0];
-        var reason = Uri.EscapeDataString("case 4711: suspected account takeover");
-        using var investigator = _factory.ClientFor("investigator", NewUser("unmask"));
-        using var auditor = _factory.ClientFor("auditor", NewUser("unmask"));
-
-        var doc = await GetPageAsync(investigator, $"/timeline/account/{account}?size=3&unmask={reason}");
-        doc.QuerySelector("[data-testid=unmasked-note]").ShouldNotBeNull();
-        doc.QuerySelector("[data-testid=payload]")!.TextContent.ShouldNotContain(RedactionPolicy.MaskedText);
-
-        await GetPageAsync(auditor, $"/timeline/account/{account}?size=3&unmask={reason}", HttpStatusCode.Forbidden);
     }
 
     public void Dispose() => _factory.Dispose();

@@ -97,4 +97,78 @@ public sealed class TimelineUrlsTests
     [Fact]
     public void PageTrail_TooDeep_IsRefused() =>
         PageTrail.TryParse(string.Join('.', Enumerable.Repeat("c", PageTrail.MaxDepth + 1)), out _).ShouldBeFalse();
+
+    [Fact]
+    public void TimelineEvent_LinksByStreamSeq_WithTheRowsAnchor()
+    {
+        PortalUrls.TimelineEvent("account", "acc-000010", 86).ShouldBe("/timeline/account/acc-000010?event=86#event-86");
+        PortalUrls.TimelineEvent("account", "a/b", null).ShouldBe("/timeline/account/a%2Fb");
+    }
+
+    [Theory]
+    [InlineData(1, 50, 0)]
+    [InlineData(50, 50, 0)]
+    [InlineData(51, 50, 1)]
+    [InlineData(86, 50, 1)]
+    [InlineData(86, 10, 8)]
+    [InlineData(100_000, 50, PageTrail.MaxDepth)]
+    public void TimelineEvent_Parsed_NamesThePageThatHoldsTheEvent(long streamSeq, int size, int depth)
+    {
+        var url = PortalUrls.TimelineEvent("account", "acc-000010", streamSeq) + (size == TimelineCriteria.DefaultPageSize ? "" : "&size=" + size);
+        var q = Query(url.Replace("#event-" + streamSeq, "", StringComparison.Ordinal));
+
+        var criteria = TimelineCriteria.Parse(q, "account", "acc-000010");
+
+        q.Problems.ShouldBeEmpty();
+        criteria.Event.ShouldBe(streamSeq);
+        criteria.Trail.Cursors.Count.ShouldBe(depth);
+        // The trail's last cursor is the one paging forward from the event before the page's first event.
+        var pageStart = (streamSeq - 1) / size * size;
+        criteria.Trail.Current.ShouldBe(pageStart == 0 ? null : TimelineQuery.CursorAfterStreamSeq(pageStart));
+    }
+
+    [Fact]
+    public void TimelineEvent_InAFilteredView_OnlySelectsOnTheNamedPage()
+    {
+        var q = Query("/timeline/account/acc-000010?action=trade.executed&event=86");
+
+        var criteria = TimelineCriteria.Parse(q, "account", "acc-000010");
+
+        q.Problems.ShouldBeEmpty();
+        criteria.Event.ShouldBe(86);
+        criteria.Trail.ShouldBe(PageTrail.First);
+    }
+
+    [Fact]
+    public void EntityTimeline_WithSelection_RoundTrips_AndSelectionIsNotPartOfTheQuery()
+    {
+        var criteria = TimelineCriteria.For(new StreamKey("account", "acc-000001")).WithTrail(new PageTrail(["abc"])).Select(7);
+
+        var url = PortalUrls.EntityTimeline(criteria);
+
+        url.ShouldBe("/timeline/account/acc-000001?pages=abc&event=7#event-7");
+        TimelineCriteria.Parse(Query(url.Split('#')[0]), "account", "acc-000001").ShouldBe(criteria);
+        criteria.Select(null).ToRequest().ShouldBeEquivalentTo(TimelineCriteria.For(new StreamKey("account", "acc-000001")).WithTrail(new PageTrail(["abc"])).ToRequest());
+    }
+
+    [Fact]
+    public void VerificationFinding_LinksToItsEvent_ByStreamSeq_NotTheGlobalSeq()
+    {
+        var stream = new StreamKey("account", "acc-000010");
+        var finding = new AuditPortal.Verification.Verifying.Finding(AuditPortal.Verification.Verifying.FindingKind.StreamChainBroken, 12_345, stream, 86, "aa", "bb", "broken");
+
+        var view = AuditPortal.Portal.Verification.FindingView.From(new AuditPortal.Portal.Verification.RunFinding(1, finding, DateTimeOffset.UnixEpoch));
+
+        view.TimelineUrl.ShouldBe("/timeline/account/acc-000010?event=86#event-86");
+    }
+
+    [Fact]
+    public void UnmaskInTheAddress_IsRefused()
+    {
+        var q = Query("/timeline/account/acc-000001?unmask=case+4711%3A+account+takeover");
+
+        UnmaskParameter.Refuse(q);
+
+        q.Problems.ShouldHaveSingleItem().ShouldStartWith("unmask: a justification is not accepted in the address");
+    }
 }
