@@ -235,6 +235,23 @@ public sealed class VerificationRunStore(NpgsqlDataSource dataSource, TimeProvid
             reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.GetInt64(4));
     }
 
+    /// <summary>The latest <paramref name="limit"/> verified heads (one per verification pass that advanced it), oldest first.</summary>
+    public async Task<IReadOnlyList<VerifiedHead>> VerifiedHeadsAsync(int limit, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT at, head_seq, head_hash, run_id, findings FROM (
+                SELECT * FROM portal.verified_heads ORDER BY at DESC, head_seq DESC LIMIT $1) latest
+            ORDER BY at, head_seq
+            """);
+        cmd.Parameters.Add(new() { Value = limit });
+        var list = new List<VerifiedHead>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            list.Add(new VerifiedHead(Utc(reader.GetDateTime(0)), reader.GetInt64(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.GetInt64(4)));
+        return list;
+    }
+
     private async Task<IReadOnlyList<VerificationRun>> ReadRunsAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
         var now = time.GetUtcNow();

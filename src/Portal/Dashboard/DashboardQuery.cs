@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AuditPortal.Data.AccessLog;
+using AuditPortal.Data.Reading;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Verification.Checkpoints;
@@ -15,6 +16,9 @@ public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databas
     CheckpointSignatureMemo signatures, ILogger<DashboardQuery> logger)
 {
     public const int RecentQueryCount = 10;
+
+    /// <summary>Points of the ledger-growth chart (each one primary-key lookup).</summary>
+    public const int GrowthPoints = 48;
 
     public async Task<DashboardModel> LoadAsync(ClaimsPrincipal user, CancellationToken ct)
     {
@@ -75,7 +79,10 @@ public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databas
             reader.GetBoolean(9),
             reader.IsDBNull(10) ? null : Math.Max(0, reader.GetInt64(10)),
             reader.IsDBNull(11) ? null : reader.GetFieldValue<TimeSpan>(11));
-        return QueryAnswer.Of(new DashboardView(head, checkpoint, lag), ids);
+        await reader.DisposeAsync();
+        // Same transaction, same snapshot: the growth chart ends at the head shown above it.
+        var growth = await LedgerGrowthReader.ReadAsync(session.Connection, session.Transaction, GrowthPoints, ct);
+        return QueryAnswer.Of(new DashboardView(head, checkpoint, lag, growth), ids);
     }
 
     private CheckpointStatus Verify(long size, DateTime time, byte[] root, string text, byte[] signature, string keyId)

@@ -45,7 +45,7 @@ public sealed partial class ContinuousVerifierTests(TamperableLedger ledger) : I
         var open = alert is null ? 0 : long.Parse(OpenCount().Match(alert.TextContent).Groups[1].Value, CultureInfo.InvariantCulture);
         return new Card(HeadSeq().Match(head) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null,
             full.TextContent.Trim(), full.QuerySelector("a")?.GetAttribute("href"), open, alert?.QuerySelector("a")?.GetAttribute("href"),
-            card.QuerySelectorAll("[data-testid=open-finding-list] li[data-kind]").Select(li => (li.GetAttribute("data-kind"), li.GetAttribute("data-seq"))).ToList());
+            card.QuerySelectorAll("[data-testid=open-finding-list] td[data-kind]").Select(li => (li.GetAttribute("data-kind"), li.GetAttribute("data-seq"))).ToList());
     }
 
     /// <summary>Reloads the dashboard until <paramref name="condition"/> holds; fails with the last card seen at the deadline.</summary>
