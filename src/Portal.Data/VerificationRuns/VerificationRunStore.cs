@@ -235,12 +235,20 @@ public sealed class VerificationRunStore(NpgsqlDataSource dataSource, TimeProvid
             reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.GetInt64(4));
     }
 
-    /// <summary>The latest <paramref name="limit"/> verified heads (one per verification pass that advanced it), oldest first.</summary>
+    /// <summary>
+    /// The latest <paramref name="limit"/> verification passes, oldest first: the continuous verifier's verified
+    /// heads, and the completed whole-ledger runs started by users (which record no verified head).
+    /// </summary>
     public async Task<IReadOnlyList<VerifiedHead>> VerifiedHeadsAsync(int limit, CancellationToken ct = default)
     {
         await using var cmd = dataSource.CreateCommand("""
             SELECT at, head_seq, head_hash, run_id, findings FROM (
-                SELECT * FROM portal.verified_heads ORDER BY at DESC, head_seq DESC LIMIT $1) latest
+                SELECT at, head_seq, head_hash, run_id, findings FROM portal.verified_heads
+                UNION
+                SELECT e.at, e.head_seq, e.head_hash, e.run_id, e.total_findings
+                FROM portal.verification_run_events e JOIN portal.verification_runs r ON r.id = e.run_id
+                WHERE e.status = 'completed' AND r.scope = 'whole' AND e.head_hash IS NOT NULL
+                ORDER BY at DESC, head_seq DESC LIMIT $1) latest
             ORDER BY at, head_seq
             """);
         cmd.Parameters.Add(new() { Value = limit });

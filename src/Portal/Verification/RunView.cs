@@ -41,8 +41,10 @@ public sealed class RunView
     /// <summary>The number of the last finding shown: a viewer resumes after it.</summary>
     public int LastOrdinal => findings.Count == 0 ? 0 : findings[^1].Ordinal;
 
-    /// <summary>Share of the run done, 0–100, when its size is known.</summary>
-    public double? Percent => TotalRows is > 0 and var total ? Math.Min(100, 100.0 * Rows / total) : null;
+    /// <summary>Share of the run done, 0–100, when its size is known.
+    /// A completed run is all done, even when it verified fewer rows than estimated (a deleted row is a finding, not a row).</summary>
+    public double? Percent => Status == RunStatus.Completed ? 100
+        : TotalRows is > 0 and var total ? Math.Min(100, 100.0 * Rows / total) : null;
 
     public void Apply(RunEvent e)
     {

@@ -89,7 +89,7 @@ public sealed partial class ContinuousVerifierTests(TamperableLedger ledger) : I
 
         // The card's alert links to the pass that found it, with every finding.
         var run = await AuditPortal.Tests.E2e.Portal.Browser.ParseAsync(await client.GetAsync(tampered.OpenFindingsUrl));
-        var findings = run.QuerySelectorAll("[data-testid=findings] tbody tr").Select(r => (r.GetAttribute("data-kind"), r.GetAttribute("data-seq"))).ToList();
+        var findings = run.QuerySelectorAll("[data-testid=findings] td[data-kind]").Select(r => (r.GetAttribute("data-kind"), r.GetAttribute("data-seq"))).ToList();
         findings.Count.ShouldBe((int)tampered.OpenFindings, string.Join("\n", findings));
         findings[0].ShouldBe(("HashMismatch", "123"), string.Join("\n", findings));
         findings.ShouldNotContain(f => f.Item1 == "HashMismatch" && f.Item2 != "123", string.Join("\n", findings));
