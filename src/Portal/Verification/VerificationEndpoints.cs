@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Text;
-using System.Text.Json;
 using AuditPortal.Data.VerificationRuns;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Gateway;
@@ -16,8 +14,6 @@ namespace AuditPortal.Portal.Verification;
 /// </summary>
 public static class VerificationEndpoints
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static IEndpointRouteBuilder MapVerificationEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost(PortalUrls.VerificationRuns, StartAsync).RequireAuthorization(PortalPolicies.VerificationViewer);
