@@ -32,7 +32,7 @@ for (const entry of [env.PORTAL_OIDC_PORTAL_URL ?? 'http://127.0.0.1:5080', ...(
   const url = new URL(value);
   const hasPath = url.pathname !== '/' && url.pathname !== '';
   redirectUris.add(hasPath ? url.href : `${url.origin}/signin-oidc`);
-  postLogoutUris.add(`${url.origin}/signed-out`);
+  postLogoutUris.add(`${url.origin}/signout-callback-oidc`); // the portal's SignedOutCallbackPath
 }
 
 // A fresh signing key per start: the portal must pick it up through JWKS refresh (key rotation).

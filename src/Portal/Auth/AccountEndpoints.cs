@@ -1,7 +1,5 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace AuditPortal.Portal.Auth;
@@ -11,59 +9,57 @@ public static class AccountEndpoints
 {
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet(PortalUrls.Login, (HttpContext context, string? returnUrl) =>
+        app.MapGet(PortalUrls.Login, async (HttpContext context, string? returnUrl, ILoggerFactory loggers) =>
         {
             var target = IsLocal(returnUrl) ? returnUrl! : PortalUrls.Home;
             if (context.User.Identity?.IsAuthenticated == true)
-            {
                 return Results.LocalRedirect(target);
-            }
-            return Results.Challenge(new AuthenticationProperties { RedirectUri = target }, [OidcCodeFlowHandler.SchemeName]);
-        }).AllowAnonymous();
-
-        app.MapPost(PortalUrls.Logout, async (HttpContext context, OidcConfigurationSource discovery, IOptions<OidcSettings> settings, ILoggerFactory loggers) =>
-        {
-            // The antiforgery middleware records its verdict; minimal APIs only enforce it when binding
-            // a form, and this handler binds none, so check it here (absent verdict = reject).
-            if (context.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true })
-            {
-                return Results.StatusCode(StatusCodes.Status400BadRequest);
-            }
-
-            var idToken = await context.GetTokenAsync(CookieAuthenticationDefaults.AuthenticationScheme, OidcCodeFlowHandler.IdTokenName);
-            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-
-            var s = settings.Value;
-            var postLogout = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{s.PostLogoutRedirectPath}";
             try
             {
-                var config = await discovery.GetAsync(context.RequestAborted);
-                if (!string.IsNullOrEmpty(config.EndSessionEndpoint))
+                // The handler reads the discovery document here; a provider that is down is a 502 page, not a 500.
+                await context.ChallengeAsync(AuthenticationExtensions.OidcScheme, new AuthenticationProperties { RedirectUri = target });
+            }
+            catch (Exception ex) when (IsProviderUnavailable(ex))
+            {
+                loggers.CreateLogger(typeof(AccountEndpoints)).LogWarning(ex, "Sign-in could not start: provider unavailable");
+                new SignInFailure(SignInFailureReason.ProviderUnavailable, ex.Message).Apply(context);
+            }
+            return Results.Empty;
+        }).AllowAnonymous();
+
+        app.MapPost(PortalUrls.Logout, async (HttpContext context, IOptions<OidcSettings> settings, ILoggerFactory loggers) =>
+        {
+            var signedOut = settings.Value.PostLogoutRedirectPath;
+            if (context.User.Identity?.IsAuthenticated == true)
+            {
+                try
                 {
-                    var query = new Dictionary<string, string?>(StringComparer.Ordinal)
-                    {
-                        ["client_id"] = s.ClientId,
-                        ["post_logout_redirect_uri"] = postLogout,
-                    };
-                    if (!string.IsNullOrEmpty(idToken))
-                    {
-                        query["id_token_hint"] = idToken;
-                    }
-                    return Results.Redirect(QueryHelpers.AddQueryString(config.EndSessionEndpoint, query));
+                    // RP-initiated logout first: the handler reads the id_token for id_token_hint from this session.
+                    await context.SignOutAsync(AuthenticationExtensions.OidcScheme, new AuthenticationProperties { RedirectUri = signedOut });
+                }
+                catch (Exception ex) when (IsProviderUnavailable(ex))
+                {
+                    // The local session ends either way; say so rather than fail the sign-out.
+                    loggers.CreateLogger(typeof(AccountEndpoints)).LogWarning(ex, "RP-initiated logout skipped: provider unavailable");
+                    context.Response.Redirect(signedOut);
                 }
             }
-            catch (OidcSignInException ex)
+            else
             {
-                // The local session is gone either way; say so rather than fail the sign-out.
-                loggers.CreateLogger(typeof(AccountEndpoints)).LogWarning(ex, "RP-initiated logout skipped: provider unavailable");
+                context.Response.Redirect(signedOut);
             }
-            return Results.LocalRedirect(s.PostLogoutRedirectPath);
+            // Removes the server-side session (SessionStore): the cookie, wherever a copy of it went, is void from now on.
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.Empty;
         })
-        .AllowAnonymous() // an expired session must still be able to sign out at the provider
-        .WithMetadata(new RequireAntiforgeryTokenAttribute());
+        .AllowAnonymous(); // an expired session must still be able to sign out at the provider
 
         return app;
     }
+
+    private static bool IsProviderUnavailable(Exception ex) =>
+        ex is HttpRequestException or TaskCanceledException or IOException
+        || ex is InvalidOperationException { InnerException: { } inner } && IsProviderUnavailable(inner);
 
     private static bool IsLocal(string? url) =>
         !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));

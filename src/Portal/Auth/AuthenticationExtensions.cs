@@ -1,36 +1,49 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Authentication.OAuth;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace AuditPortal.Portal.Auth;
 
 public static class AuthenticationExtensions
 {
-    /// <summary>Cookie session + OIDC code flow (PKCE, nonce, validated id_token) against the configured provider.</summary>
+    /// <summary>The scheme name of the OpenID Connect handler.</summary>
+    public const string OidcScheme = OpenIdConnectDefaults.AuthenticationScheme;
+
+    /// <summary>
+    /// Cookie session (server-side, <see cref="SessionStore"/>) + the framework's OpenID Connect handler:
+    /// code flow with PKCE, nonce and state, roles mapped from the configured claim (docs/web-auth.md).
+    /// </summary>
     public static IServiceCollection AddPortalAuthentication(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddOptions<OidcSettings>().Bind(configuration.GetSection(OidcSettings.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SessionSettings>().Bind(configuration.GetSection(SessionSettings.SectionName));
-        services.AddHttpClient(OidcConfigurationSource.HttpClientName, (sp, http) =>
+        services.AddHttpClient(OidcSettings.HttpClientName, (sp, http) =>
             http.Timeout = sp.GetRequiredService<IOptions<OidcSettings>>().Value.BackchannelTimeout);
-        services.AddSingleton<OidcConfigurationSource>();
-        services.AddSingleton<IdTokenValidator>();
         services.AddSingleton(sp => new RoleMapper(sp.GetRequiredService<IOptions<OidcSettings>>().Value));
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, UseSessionStore>();
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme)
-            .AddOAuth<OAuthOptions, OidcCodeFlowHandler>(OidcCodeFlowHandler.SchemeName, "OpenID Connect", _ => { });
+            .AddOpenIdConnect(OidcScheme, "OpenID Connect", _ => { });
 
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<SessionSettings>>((cookie, session) => ConfigureCookie(cookie, session.Value, environment));
-        services.AddOptions<OAuthOptions>(OidcCodeFlowHandler.SchemeName)
-            .Configure<IOptions<OidcSettings>, IHttpClientFactory>((oauth, oidc, http) => ConfigureOAuth(oauth, oidc.Value, http, environment));
+        services.AddOptions<OpenIdConnectOptions>(OidcScheme)
+            .Configure<IOptions<OidcSettings>, IHttpClientFactory>((oidc, settings, http) => ConfigureOidc(oidc, settings.Value, http, environment));
+
+        // Circuits: the session is re-checked while a page stays open, and circuit activity keeps it alive.
+        services.AddScoped<AuthenticationStateProvider, SessionRevalidation>();
+        services.AddScoped<CircuitHandler, SessionActivity>();
         return services;
     }
 
-    /// <summary>Role policies; everything else needs at least a signed-in user (fallback policy).</summary>
+    /// <summary>Role policies from the role table; everything else needs at least a signed-in user (fallback policy).</summary>
     public static IServiceCollection AddPortalAuthorization(this IServiceCollection services)
     {
         var authorization = services.AddAuthorizationBuilder()
@@ -54,15 +67,11 @@ public static class AuthenticationExtensions
         cookie.ReturnUrlParameter = "returnUrl";
         cookie.Events.OnRedirectToLogin = context =>
         {
-            // Pages redirect to /login; endpoints meant for scripts (htmx, JSON, SSE) get a plain 401.
+            // Pages redirect to /login; endpoints meant for scripts (JSON, SSE) get a plain 401.
             if (IsPageRequest(context.Request))
-            {
                 context.Response.Redirect(context.RedirectUri);
-            }
             else
-            {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            }
             return Task.CompletedTask;
         };
         cookie.Events.OnRedirectToAccessDenied = context =>
@@ -73,55 +82,46 @@ public static class AuthenticationExtensions
         };
     }
 
-    private static void ConfigureOAuth(OAuthOptions oauth, OidcSettings oidc, IHttpClientFactory http, IHostEnvironment environment)
+    private static void ConfigureOidc(OpenIdConnectOptions oidc, OidcSettings settings, IHttpClientFactory http, IHostEnvironment environment)
     {
-        oauth.SignInScheme = CookieAuthenticationDefaults.AuthenticationScheme;
-        oauth.ClientId = oidc.ClientId;
-        oauth.ClientSecret = oidc.ClientSecret;
-        oauth.CallbackPath = oidc.CallbackPath;
-        oauth.UsePkce = true;
-        oauth.SaveTokens = false; // the handler stores the id_token itself, nothing more
-        oauth.Scope.Clear();
-        foreach (var scope in oidc.Scopes.Append("openid").Distinct(StringComparer.Ordinal))
+        oidc.SignInScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+        oidc.Authority = settings.Authority;
+        oidc.RequireHttpsMetadata = settings.RequireHttpsMetadata;
+        oidc.ClientId = settings.ClientId;
+        oidc.ClientSecret = settings.ClientSecret;
+        oidc.ResponseType = OpenIdConnectResponseType.Code;
+        // The code comes back in the query of a top-level GET: the correlation and nonce cookies can stay
+        // SameSite=Lax, and the callback is not a cross-site POST.
+        oidc.ResponseMode = OpenIdConnectResponseMode.Query;
+        oidc.UsePkce = true;
+        oidc.CallbackPath = settings.CallbackPath;
+        oidc.SignedOutCallbackPath = settings.SignedOutCallbackPath;
+        oidc.SignedOutRedirectUri = settings.PostLogoutRedirectPath;
+        // The id_token is kept (server-side, in the session) for id_token_hint at logout; nothing else (OnTicketReceived).
+        oidc.SaveTokens = true;
+        oidc.GetClaimsFromUserInfoEndpoint = false;
+        oidc.MapInboundClaims = false; // claim types as the provider names them: sub, name, roles
+        oidc.Scope.Clear();
+        foreach (var scope in settings.Scopes.Append("openid").Distinct(StringComparer.Ordinal))
+            oidc.Scope.Add(scope);
+        oidc.TokenValidationParameters.NameClaimType = PortalPrincipal.NameClaim;
+        oidc.TokenValidationParameters.RoleClaimType = PortalRoles.ClaimType;
+        oidc.TokenValidationParameters.ClockSkew = settings.ClockSkew;
+        oidc.RefreshOnIssuerKeyNotFound = true;
+        oidc.RefreshInterval = settings.MinimumRefreshInterval;
+        oidc.AutomaticRefreshInterval = settings.AutomaticRefreshInterval;
+        oidc.Backchannel = http.CreateClient(OidcSettings.HttpClientName);
+        foreach (var cookie in new[] { oidc.CorrelationCookie, oidc.NonceCookie })
         {
-            oauth.Scope.Add(scope);
+            cookie.HttpOnly = true;
+            cookie.SameSite = SameSiteMode.Lax;
+            cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         }
-        // Real endpoints come from the discovery document on every challenge and code exchange
-        // (OidcCodeFlowHandler); these placeholders only satisfy OAuthOptions.Validate().
-        oauth.AuthorizationEndpoint = oidc.Authority.TrimEnd('/') + "/.discovered-authorization-endpoint";
-        oauth.TokenEndpoint = oidc.Authority.TrimEnd('/') + "/.discovered-token-endpoint";
-        oauth.Backchannel = http.CreateClient(OidcConfigurationSource.HttpClientName);
-        oauth.CorrelationCookie.HttpOnly = true;
-        oauth.CorrelationCookie.SameSite = SameSiteMode.Lax;
-        oauth.CorrelationCookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-        oauth.Events.OnRemoteFailure = context =>
-        {
-            var failure = Classify(context.Failure);
-            context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>()
-                .CreateLogger(typeof(OidcCodeFlowHandler))
-                .LogWarning(context.Failure, "Sign-in failed: {Reason}", failure.Reason);
-            failure.Apply(context.HttpContext);
-            context.HandleResponse();
-            return Task.CompletedTask;
-        };
+        oidc.Events = new OidcEvents();
     }
-
-    private static SignInFailure Classify(Exception? failure) => failure switch
-    {
-        OidcSignInException e => new SignInFailure(e.Reason, e.Message),
-        // The OAuth handler records the provider's `error` parameter in Data.
-        { } e when e.Data.Contains("error") => new SignInFailure(SignInFailureReason.ProviderError,
-            Convert.ToString(e.Data["error"], System.Globalization.CultureInfo.InvariantCulture) ?? "error"),
-        { Message: var m } when m.Contains("state", StringComparison.OrdinalIgnoreCase) || m.Contains("Correlation", StringComparison.Ordinal)
-            => new SignInFailure(SignInFailureReason.InvalidState, m),
-        { Message: var m } when m.Contains("denied", StringComparison.OrdinalIgnoreCase)
-            => new SignInFailure(SignInFailureReason.ProviderError, m),
-        _ => new SignInFailure(SignInFailureReason.InvalidCallback, failure?.Message ?? "unknown"),
-    };
 
     internal static bool IsPageRequest(HttpRequest request) =>
         HttpMethods.IsGet(request.Method)
-        && !request.Headers.ContainsKey("HX-Request")
         && !request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
         && (request.Headers.Accept.Count == 0 || request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase));
 }

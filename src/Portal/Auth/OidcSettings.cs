@@ -30,7 +30,14 @@ public sealed class OidcSettings
     [Required]
     public string CallbackPath { get; set; } = "/signin-oidc";
 
-    /// <summary>Where the provider sends the browser after RP-initiated logout (must be registered there).</summary>
+    /// <summary>
+    /// The post-logout redirect URI path of RP-initiated logout (must be registered at the provider): the
+    /// handler checks the returned state there and sends the browser on to <see cref="PostLogoutRedirectPath"/>.
+    /// </summary>
+    [Required]
+    public string SignedOutCallbackPath { get; set; } = "/signout-callback-oidc";
+
+    /// <summary>The portal page the browser lands on after signing out.</summary>
     [Required]
     public string PostLogoutRedirectPath { get; set; } = "/signed-out";
 
@@ -40,13 +47,16 @@ public sealed class OidcSettings
     /// <summary>Tolerance for exp/nbf/iat checks of the id_token.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Shortest interval between two discovery/JWKS refreshes forced by an unknown signing key.</summary>
+    /// <summary>Shortest interval between two discovery/JWKS refreshes requested by an id_token signed with an unknown key.</summary>
     public TimeSpan MinimumRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often discovery and JWKS are re-read even without an unknown key.</summary>
     public TimeSpan AutomaticRefreshInterval { get; set; } = TimeSpan.FromHours(12);
 
     public TimeSpan BackchannelTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The named HttpClient for calls to the provider (discovery, JWKS, token endpoint, health check).</summary>
+    public const string HttpClientName = "oidc";
 
     internal string DiscoveryAddress => Authority.TrimEnd('/') + "/.well-known/openid-configuration";
 }
@@ -56,6 +66,9 @@ public sealed class SessionSettings
 {
     public const string SectionName = "Portal:Session";
 
-    /// <summary>Sliding lifetime of the sign-in cookie: it expires after this much inactivity.</summary>
+    /// <summary>Sliding lifetime of a session: it ends after this much inactivity (requests or circuit activity).</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often an open circuit checks that its session still exists (not signed out, not expired).</summary>
+    public TimeSpan RevalidationInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -18,15 +18,6 @@ public enum SignInFailureReason
     InvalidCallback,
 }
 
-/// <summary>A sign-in failure whose reason is known; shown on the error page without internals.</summary>
-public sealed class OidcSignInException : Exception
-{
-    public OidcSignInException(SignInFailureReason reason, string message, Exception? inner = null)
-        : base(message, inner) => Reason = reason;
-
-    public SignInFailureReason Reason { get; }
-}
-
 /// <summary>What the error page shows after a failed sign-in: carried in <see cref="HttpContext.Items"/> across re-execution.</summary>
 public sealed record SignInFailure(SignInFailureReason Reason, string Detail)
 {

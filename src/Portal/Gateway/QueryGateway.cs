@@ -22,7 +22,7 @@ namespace AuditPortal.Portal.Gateway;
 public sealed class QueryGateway(
     PortalDatabases databases,
     TimeProvider time,
-    IHttpContextAccessor httpContextAccessor,
+    ClientConnection client,
     ILogger<QueryGateway> logger)
 {
     public const string ReplicaUnavailableMessage =
@@ -141,7 +141,6 @@ public sealed class QueryGateway(
     /// </summary>
     private AccessLogEntry Describe(QueryKind kind, ClaimsPrincipal user, object canonicalParameters, QueryPurpose? purpose)
     {
-        var context = httpContextAccessor.HttpContext;
         var parameters = canonicalParameters as JsonObject
             ?? JsonSerializer.SerializeToNode(canonicalParameters) as JsonObject
             ?? throw new ArgumentException("query parameters must serialize to a JSON object", nameof(canonicalParameters));
@@ -157,7 +156,7 @@ public sealed class QueryGateway(
             Kind = kind.Name,
             Parameters = parameters,
             Purpose = purpose?.Text,
-            ClientAddress = context?.Connection.RemoteIpAddress?.ToString(),
+            ClientAddress = client.Address,
             RequestedAt = time.GetUtcNow().UtcDateTime,
         };
     }

@@ -13,7 +13,7 @@ public sealed class OidcDiscoveryHealthCheck(IHttpClientFactory httpClientFactor
         var data = new Dictionary<string, object> { ["address"] = address };
         try
         {
-            using var http = httpClientFactory.CreateClient(OidcConfigurationSource.HttpClientName);
+            using var http = httpClientFactory.CreateClient(OidcSettings.HttpClientName);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(3));
             using var response = await http.GetAsync(address, timeout.Token);

@@ -20,6 +20,8 @@ public static class PortalHostingExtensions
         // found through the build's static web assets manifest; a published app has them in wwwroot and
         // this does nothing.
         builder.WebHost.UseStaticWebAssets();
+        // No Server header: nothing about the stack goes out that nobody needs (DESIGN §5).
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         services.AddSingleton(TimeProvider.System);
         services.AddPortalAuthentication(builder.Configuration, builder.Environment);
         services.AddPortalAuthorization();
@@ -68,7 +70,14 @@ public static class PortalHostingExtensions
         // access-log key) stops start-up instead of failing every query later. No connection is opened.
         app.Services.GetRequiredService<PortalDatabases>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
-        app.UseExceptionHandler(PortalUrls.Error, createScopeForErrors: true);
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = PortalUrls.Error,
+            CreateScopeForErrors = true,
+            // A bad request the framework detects while binding (a malformed form, a missing antiforgery
+            // token on a component page) is the client's 400, not the server's 500.
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         // A fresh scope: a component page that set 404 itself already used this request's renderer.
         app.UseStatusCodePagesWithReExecute(PortalUrls.Error + "/{0}", createScopeForStatusCodePages: true);
         app.UseMiddleware<StatusPageMiddleware>();
@@ -79,6 +88,7 @@ public static class PortalHostingExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseMiddleware<RequireAntiforgeryMiddleware>();
 
         app.MapAccountEndpoints();
         app.MapHealthEndpoints();

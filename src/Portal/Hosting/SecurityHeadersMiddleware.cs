@@ -8,7 +8,7 @@ namespace AuditPortal.Portal.Hosting;
 /// inline script, no eval) and connections only to it (the circuit's WebSocket); inline styles are the one
 /// deliberate exception, because MudBlazor sets style attributes. form-action also allows the provider's
 /// origin because the sign-out form is answered with a redirect to its end_session_endpoint, and browsers
-/// apply form-action to that redirect.
+/// apply form-action to that redirect. Every response but a static asset is <c>Cache-Control: no-store</c>.
 /// </summary>
 public sealed class SecurityHeadersMiddleware
 {
@@ -43,6 +43,10 @@ public sealed class SecurityHeadersMiddleware
             headers.XFrameOptions = "DENY";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
+            // Pages, the JSON API, downloads and event streams carry ledger data: no cache keeps a copy.
+            // Only the static assets (scripts, styles) keep the caching MapStaticAssets gives them.
+            if (context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor>() is null)
+                headers.CacheControl = "no-store";
             return Task.CompletedTask;
         });
         return _next(context);

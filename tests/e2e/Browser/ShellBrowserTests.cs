@@ -38,9 +38,15 @@ public sealed class ShellBrowserTests(ChromiumPortal portal)
     }
 
     [ChromiumFact]
-    public async Task Desktop_DrawerOpenBesideTheContent()
+    public async Task Desktop_DrawerOpenBesideTheContent_NoServerHeader()
     {
         await using var session = await SignedInAsync(1280, 800);
+        var page = await session.Page.GotoAsync(portal.Url("/").ToString());
+        var script = await session.Page.APIRequest.GetAsync(portal.Url("/js/theme.js").ToString());
+
+        (await page!.AllHeadersAsync()).Keys.ShouldNotContain("server", "Kestrel's Server header is off");
+        script.Headers.Keys.ShouldNotContain("server");
+        page.Headers["cache-control"].ShouldBe("no-store");
 
         await Expect(session.MainNavigation.GetByRole(AriaRole.Link, new() { Name = "Verification" })).ToBeInViewportAsync();
         await session.ScreenshotAsync("shell-desktop");

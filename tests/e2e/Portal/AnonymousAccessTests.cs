@@ -35,7 +35,6 @@ public sealed class AnonymousAccessTests(PortalWithoutProviderFixture fixture) :
     }
 
     [Theory]
-    [InlineData("/timeline", "HX-Request", "true")]
     [InlineData("/api/anything", "Accept", "application/json")]
     [InlineData("/timeline", "Accept", "text/event-stream")]
     public async Task Endpoint_AnonymousScriptRequest_Gets401NotRedirect(string path, string header, string value)

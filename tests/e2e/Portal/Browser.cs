@@ -29,6 +29,11 @@ public sealed class Browser : IDisposable
 
     public Uri? LastUri { get; private set; }
 
+    /// <summary>The value of the portal's cookie <paramref name="name"/>, as the portal last set it (reads the response headers the client kept).</summary>
+    public string? PortalCookie(string name) => _portalCookies.TryGetValue(name, out var value) ? value : null;
+
+    private readonly Dictionary<string, string> _portalCookies = new(StringComparer.Ordinal);
+
     public void Dispose()
     {
         _portal.Dispose();
@@ -41,8 +46,22 @@ public sealed class Browser : IDisposable
         LastUri = uri;
         var request = new HttpRequestMessage(method, uri) { Content = content };
         request.Headers.Accept.ParseAdd("text/html");
-        var client = uri.Host == PortalFactory.BaseAddress.Host ? _portal : _provider;
-        return client.SendAsync(request);
+        return SendAndRecordAsync(uri.Host == PortalFactory.BaseAddress.Host, request);
+    }
+
+    private async Task<HttpResponseMessage> SendAndRecordAsync(bool toPortal, HttpRequestMessage request)
+    {
+        var response = await (toPortal ? _portal : _provider).SendAsync(request);
+        if (toPortal && response.Headers.TryGetValues("Set-Cookie", out var cookies))
+        {
+            foreach (var cookie in cookies)
+            {
+                var pair = cookie.Split(';', 2)[0].Split('=', 2);
+                if (pair.Length == 2)
+                    _portalCookies[pair[0]] = pair[1];
+            }
+        }
+        return response;
     }
 
     /// <summary>Sends, then follows 3xx redirects with GET (like a browser after a form POST).</summary>

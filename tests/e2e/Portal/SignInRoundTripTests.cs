@@ -130,6 +130,41 @@ public sealed class SignInRoundTripTests(DevOidcProvider provider)
     }
 
     [Fact]
+    public async Task SignOut_CookieCapturedBefore_IsWorthlessAfter()
+    {
+        using var browser = NewBrowser();
+        using var home = await browser.SignInAsync("auditor1", "auditor1-dev");
+        home.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var token = (await Browser.ParseAsync(home)).QuerySelector<IHtmlInputElement>("form[action='/logout'] input[name=__RequestVerificationToken]")!.Value;
+        var captured = browser.PortalCookie("__portal").ShouldNotBeNull();
+
+        // The captured cookie works while the session lives ...
+        using (var before = await ReplayAsync(captured, "/timeline"))
+            before.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        using (var logout = await browser.SendAsync(HttpMethod.Post, new Uri(PortalFactory.BaseAddress, "/logout"),
+            new FormUrlEncodedContent([new("__RequestVerificationToken", token)])))
+            logout.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        // ... and not after sign-out: the server-side session is gone, whoever holds a copy.
+        using var after = await ReplayAsync(captured, "/timeline");
+        after.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        after.Headers.Location!.AbsolutePath.ShouldBe("/login");
+        using var api = await ReplayAsync(captured, "/api/streams/account/acc-000001/events", "application/json");
+        api.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    /// <summary>A request from a fresh client that carries only the given cookie (as a stolen copy would be replayed).</summary>
+    private async Task<HttpResponseMessage> ReplayAsync(string cookie, string path, string accept = "text/html")
+    {
+        using var client = provider.Portal.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = PortalFactory.BaseAddress, HandleCookies = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd(accept);
+        request.Headers.Add("Cookie", "__portal=" + cookie);
+        return await client.SendAsync(request);
+    }
+
+    [Fact]
     public async Task SignOut_RedirectsToEndSessionWithIdTokenHintAndEndsSession()
     {
         using var browser = NewBrowser();
@@ -144,8 +179,9 @@ public sealed class SignInRoundTripTests(DevOidcProvider provider)
         var location = logout.Headers.Location!;
         location.GetLeftPart(UriPartial.Path).ShouldBe($"{provider.Issuer}/session/end");
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(location.Query);
-        query["post_logout_redirect_uri"].ToString().ShouldBe("https://localhost/signed-out");
+        query["post_logout_redirect_uri"].ToString().ShouldBe("https://localhost/signout-callback-oidc");
         query["id_token_hint"].ToString().Split('.').Length.ShouldBe(3);
+        query["state"].ToString().ShouldNotBeNullOrEmpty("the handler checks its own state on the way back");
 
         // The provider asks for confirmation, then returns to the portal's signed-out page.
         using var confirmPage = await browser.NavigateAsync(HttpMethod.Get, location);

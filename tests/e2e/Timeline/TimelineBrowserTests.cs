@@ -108,6 +108,12 @@ public sealed class TimelineBrowserTests(SeededChromiumPortal portal)
         await Expect(page.GetByTestId("state")).ToBeVisibleAsync();
         (await RequestsAsync("investigator1", "asof.read", account)).ShouldBe(asOfBefore + 1);
         (await RequestsAsync("investigator1", "timeline.read", account)).ShouldBe(before + 1);
+        // That query ran in the circuit, which has no HttpContext: the client address was captured when it started.
+        (await portal.Databases.CountAsync("""
+            SELECT count(*) FROM (SELECT client_address FROM ledger.events WHERE stream_type = 'user' AND stream_id = $1
+              AND action = 'query.requested' AND payload::jsonb ->> 'kind' = 'asof.read' ORDER BY seq DESC LIMIT 1) last
+            WHERE client_address = '127.0.0.1'
+            """, "investigator1")).ShouldBe(1);
         session.PortalErrors.ShouldBeEmpty();
     }
 
