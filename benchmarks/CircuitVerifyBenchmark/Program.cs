@@ -3,7 +3,8 @@
 // the page shows it (the registry's figure: rows verified / elapsed) and the wall time the page took to see the
 // end. run.sh compares it with `auditportal ledger verify` on the same ledger in the same session.
 //
-// Usage: dotnet run -c Release --project benchmarks/CircuitVerifyBenchmark -- PORTAL_URL [VIEWERS] [USER]
+// Usage: benchmarks/CircuitVerifyBenchmark/run.sh (builds this, runs the CLI and this in turn), or
+//   dotnet benchmarks/CircuitVerifyBenchmark/bin/Release/net10.0/CircuitVerifyBenchmark.dll PORTAL_URL [VIEWERS] [USER]
 // Needs a running portal (./portal up), its development OpenID Provider and Debian's chromium
 // (AUDITPORTAL_TEST_CHROMIUM or /usr/bin/chromium).
 using System.Diagnostics;

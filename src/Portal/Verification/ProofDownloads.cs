@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace AuditPortal.Portal.Verification;
 
-/// <summary>The proof documents as files (<c>auditportal evidence verify</c> accepts them unchanged): plain endpoints, not pages, with <c>Cache-Control: no-store</c>.</summary>
+/// <summary>The proof documents as files (<c>auditportal evidence verify</c> accepts them unchanged): plain endpoints, not pages (<c>Cache-Control: no-store</c> like every response: SecurityHeadersMiddleware).</summary>
 /// <remarks>
 /// Parameters are bound as text and checked by <see cref="ProofRequest"/>: a bad value is a 400 naming it, a
 /// tree the ledger cannot give or a size without a signed checkpoint (refused by <c>ProofService.RequireSignedCheckpoint</c>
@@ -21,24 +21,22 @@ public static class ProofDownloads
         app.MapGet(PortalUrls.InclusionProofDownload, async ([FromQuery] string? seq, [FromQuery] string? size, HttpContext context, ProofQuery query) =>
             ProofRequest.ParseInclusion(seq, size, out var s, out var n) is { } invalid
                 ? invalid.ToHttpResult()
-                : await DownloadAsync(context, () => query.InclusionAsync(context.User, s, n, context.RequestAborted), view => view.Document,
+                : await DownloadAsync(() => query.InclusionAsync(context.User, s, n, context.RequestAborted), view => view.Document,
                     string.Create(CultureInfo.InvariantCulture, $"inclusion-{s}-in-{n}.json")))
             .RequireAuthorization(PortalPolicies.Auditor);
         app.MapGet(PortalUrls.ConsistencyProofDownload, async ([FromQuery] string? size1, [FromQuery] string? size2, HttpContext context, ProofQuery query) =>
             ProofRequest.ParseConsistency(size1, size2, out var n1, out var n2) is { } invalid
                 ? invalid.ToHttpResult()
-                : await DownloadAsync(context, () => query.ConsistencyAsync(context.User, n1, n2, context.RequestAborted), view => view.Document,
+                : await DownloadAsync(() => query.ConsistencyAsync(context.User, n1, n2, context.RequestAborted), view => view.Document,
                     string.Create(CultureInfo.InvariantCulture, $"consistency-{n1}-to-{n2}.json")))
             .RequireAuthorization(PortalPolicies.Auditor);
         return app;
     }
 
     /// <summary>Runs the proof query (through the gateway) and answers with its document as a file, or with why not.</summary>
-    private static async Task<IResult> DownloadAsync<TView, TDocument>(HttpContext context, Func<Task<GatewayResult<TView>>> run,
-        Func<TView, TDocument> document, string fileName)
+    private static async Task<IResult> DownloadAsync<TView, TDocument>(Func<Task<GatewayResult<TView>>> run, Func<TView, TDocument> document,
+        string fileName)
     {
-        // A proof names ledger data (an event's seq, roots): never kept by a browser or proxy cache, nor is the reason it failed.
-        context.Response.Headers.CacheControl = "no-store";
         try
         {
             var result = await run();

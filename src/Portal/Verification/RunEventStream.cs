@@ -29,8 +29,7 @@ public static class RunEventStream
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         if (await feed.LoadAsync(id, context.RequestAborted) is null)
             return TypedResults.NotFound();
-        // Findings are ledger data: never kept by a cache (the result itself asks only for no-cache).
-        context.Response.Headers.CacheControl = "no-store";
+        // Cache-Control: no-store, as on every response (SecurityHeadersMiddleware sets it when the response starts).
         return TypedResults.ServerSentEvents(Items(feed.FollowAsync(id, LastEventId(context.Request), context.RequestAborted)));
     }
 
