@@ -36,6 +36,9 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public IPage Page { get; }
 
+    /// <summary>Another tab of the same browser (same cookies).</summary>
+    public Task<IPage> NewTabAsync() => _context.NewPageAsync();
+
     /// <summary>The navigation drawer's links.</summary>
     public ILocator MainNavigation => Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
 

@@ -74,6 +74,28 @@ public sealed class ShellBrowserTests(ChromiumPortal portal)
         session.PortalErrors.ShouldBeEmpty();
     }
 
+    [ChromiumFact]
+    public async Task SignedOutInAnotherTab_OpenPageSaysTheSessionEndedAndShowsNoData()
+    {
+        await using var session = await SignedInAsync(1280, 800);
+        var page = session.Page;
+        await page.GotoAsync(portal.Url("/verification/checkpoints").ToString());
+        await session.WaitForCircuitAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Checkpoints and witness", Level = 1 })).ToBeVisibleAsync();
+
+        var other = await session.NewTabAsync();
+        await other.GotoAsync(portal.Url("/").ToString());
+        await other.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await other.GetByRole(AriaRole.Button, new() { Name = "Yes, sign me out" }).ClickAsync();
+        await Expect(other).ToHaveURLAsync(portal.Url("/signed-out").ToString());
+
+        // The first tab's circuit revalidates its session (every second in tests) and lets go of the page.
+        await Expect(page.GetByTestId("no-access")).ToContainTextAsync("Your session has ended");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Checkpoints and witness" })).ToHaveCountAsync(0);
+        await Expect(session.CurrentUser).ToHaveCountAsync(0);
+        await session.ScreenshotAsync("shell-session-ended");
+    }
+
     private static Task<string> BackgroundAsync(IPage page) =>
         page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
 }

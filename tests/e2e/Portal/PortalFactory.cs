@@ -39,6 +39,8 @@ public sealed class PortalFactory(string authority, IReadOnlyDictionary<string, 
             ["Portal:Oidc:ClientSecret"] = DevOidcProvider.ClientSecret,
             ["Portal:Oidc:RequireHttpsMetadata"] = "false",
             ["Portal:Oidc:BackchannelTimeout"] = "00:00:05",
+            // Open pages notice an ended session within a second (the default is 30 s).
+            ["Portal:Session:RevalidationInterval"] = "00:00:01",
         }));
         var databases = settings ?? _ownDatabases.Value!.PortalConfiguration();
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(databases));

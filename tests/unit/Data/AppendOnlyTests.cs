@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using AuditPortal.Data.Appending;
 using AuditPortal.Tests.Infrastructure;
 using AuditPortal.Verification.Checkpoints;
@@ -23,7 +24,7 @@ public sealed class AppendOnlyTests(PostgresFixture db) : IClassFixture<Postgres
         if (await db.ScalarAsync<long>("SELECT count(*) FROM ledger.events") > 0)
             return;
         using var signer = CheckpointSigner.Generate();
-        await using var appender = new LedgerAppender(db.WriterConnectionString, new ManualTimeProvider(LedgerTestData.Start),
+        await using var appender = new LedgerAppender(db.WriterConnectionString, new FakeTimeProvider(LedgerTestData.Start),
             new AppenderOptions { Signer = signer });
         await appender.AppendAsync([LedgerTestData.Event("a-1", 1), LedgerTestData.Event("a-1", 2)]);
         (await appender.CreateCheckpointAsync()).ShouldNotBeNull();

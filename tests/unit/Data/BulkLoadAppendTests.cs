@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using AuditPortal.Data.Appending;
 using AuditPortal.Data.Checkpoints;
 using AuditPortal.Data.Schema;
@@ -47,7 +48,7 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
         {
             await using var bulk = BulkAppender(writer);
             await bulk.AppendAsync([LedgerTestData.Event("shared", 1)]);
-            await using (var other = new LedgerAppender(writer, new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions()))
+            await using (var other = new LedgerAppender(writer, new FakeTimeProvider(LedgerTestData.Start), new AppenderOptions()))
                 await other.AppendAsync([LedgerTestData.Event("shared", 2)]);
 
             var error = await Should.ThrowAsync<InvalidOperationException>(() => bulk.AppendAsync([LedgerTestData.Event("shared", 3)]));
@@ -204,7 +205,7 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
         {
             await using var bulk = BulkAppender(writer);
             await bulk.AppendAsync([LedgerTestData.Event("stop", 1)]);
-            await using (var other = new LedgerAppender(writer, new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions()))
+            await using (var other = new LedgerAppender(writer, new FakeTimeProvider(LedgerTestData.Start), new AppenderOptions()))
                 await other.AppendAsync([LedgerTestData.Event("stop", 2)]);
             // Planned from the load's own head (seq 1), refused when written (the ledger is at seq 2).
             await Should.ThrowAsync<InvalidOperationException>(() => bulk.AppendAsync([LedgerTestData.Event("stop", 3)]));
@@ -232,7 +233,8 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
                 await ExecuteAsync(holder, $"SELECT pg_advisory_lock({LedgerAppender.AppendLockKey})");
                 var first = appender.AppendAsync(Enumerable.Range(1, 200).Select(i => LedgerTestData.Event("inflight", i, idempotencyKey: $"if-{i}")).ToList());
                 var second = appender.AppendAsync([LedgerTestData.Event("inflight", 201, idempotencyKey: "if-200"), LedgerTestData.Event("inflight", 202)]);
-                await Task.Delay(TimeSpan.FromMilliseconds(500));
+                await Eventually.TrueAsync(async () => await Eventually.AdvisoryLockWaitersAsync(superuser) > 0,
+                    "the first batch to wait for the append lock");
                 first.IsCompleted.ShouldBeFalse();
                 await ExecuteAsync(holder, $"SELECT pg_advisory_unlock({LedgerAppender.AppendLockKey})");
 
@@ -255,7 +257,7 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
         {
             using var signer = CheckpointSigner.Generate();
             var options = new AppenderOptions { BulkLoad = true, CheckpointEveryEvents = 100, Origin = "ledger/test", Signer = signer };
-            await using (var appender = new LedgerAppender(writer, new ManualTimeProvider(LedgerTestData.Start), options))
+            await using (var appender = new LedgerAppender(writer, new FakeTimeProvider(LedgerTestData.Start), options))
             {
                 // Six batches of 60 handed in at once: the tree already holds later batches when earlier ones are checkpointed.
                 var inFlight = Enumerable.Range(0, 6)
@@ -289,7 +291,7 @@ public sealed class BulkLoadAppendTests(PostgresFixture db) : IClassFixture<Post
     }
 
     private static LedgerAppender BulkAppender(string writer) =>
-        new(writer, new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions { BulkLoad = true });
+        new(writer, new FakeTimeProvider(LedgerTestData.Start), new AppenderOptions { BulkLoad = true });
 
     /// <summary>A fresh migrated ledger database whose bulk-load indexes were dropped; the test gets the superuser and writer connection strings.</summary>
     private async Task WithBulkLoadAsync(Func<string, string, Task> test)

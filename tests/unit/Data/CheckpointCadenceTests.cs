@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using AuditPortal.Data.Appending;
 using AuditPortal.Data.Checkpoints;
 using AuditPortal.Tests.Infrastructure;
@@ -20,7 +21,7 @@ public sealed class CheckpointCadenceTests(PostgresFixture db) : IClassFixture<P
     public async Task AppendAsync_EveryKEventsAndEveryTSeconds_SignedCheckpointsInDatabaseAndWitness()
     {
         using var signer = CheckpointSigner.Generate();
-        var clock = new ManualTimeProvider(LedgerTestData.Start);
+        var clock = new FakeTimeProvider(LedgerTestData.Start);
         var witness = new WitnessDirectory(witnessPath);
         var options = new AppenderOptions
         {
@@ -69,7 +70,7 @@ public sealed class CheckpointCadenceTests(PostgresFixture db) : IClassFixture<P
     public async Task CreateCheckpointAsync_WithoutSigner_Throws()
     {
         await using var appender = new LedgerAppender(db.DataSource(db.WriterConnectionString),
-            new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions());
+            new FakeTimeProvider(LedgerTestData.Start), new AppenderOptions());
 
         await Should.ThrowAsync<InvalidOperationException>(() => appender.CreateCheckpointAsync());
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using AuditPortal.Data.Appending;
 using AuditPortal.Tests.Infrastructure;
 using AuditPortal.Verification.Checkpoints;
@@ -21,7 +22,7 @@ public sealed class CheckpointFailureTests(PostgresFixture db) : IClassFixture<P
         var witness = new WitnessDirectory(witnessPath);
         // A different checkpoint of size 10 already in the witness: recording ours must fail.
         witness.Record(signer.Sign(new Checkpoint("ledger/test", 10, new byte[32], LedgerTestData.Start.UtcDateTime)));
-        await using var appender = new LedgerAppender(db.DataSource(db.WriterConnectionString), new ManualTimeProvider(LedgerTestData.Start),
+        await using var appender = new LedgerAppender(db.DataSource(db.WriterConnectionString), new FakeTimeProvider(LedgerTestData.Start),
             new AppenderOptions { CheckpointEveryEvents = 10, Origin = "ledger/test", Signer = signer, Witness = witness });
         var batch = Enumerable.Range(0, 10).Select(n => LedgerTestData.Event("fail-1", n)).ToList();
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using AuditPortal.Data.Appending;
@@ -27,7 +28,7 @@ public sealed class ConcurrentAppendTests(PostgresFixture db, ITestOutputHelper 
         int[] batchSizes = [1, 7, 64, 250, 500, 1_000, 178];
         using var signer = CheckpointSigner.Generate();
         var witness = new WitnessDirectory(witnessPath);
-        var clock = new ManualTimeProvider(LedgerTestData.Start);
+        var clock = new FakeTimeProvider(LedgerTestData.Start);
 
         var stopwatch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>

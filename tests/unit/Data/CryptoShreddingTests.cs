@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Appending;
 using AuditPortal.Data.PersonalData;
@@ -56,7 +57,7 @@ public sealed class CryptoShreddingTests(PostgresFixture db) : IClassFixture<Pos
         foreach (var e in events)
         {
             await using var appender = new LedgerAppender(db.DataSource(db.WriterConnectionString),
-                new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions { IvSource = CountingIvs() });
+                new FakeTimeProvider(LedgerTestData.Start), new AppenderOptions { IvSource = CountingIvs() });
             await appender.AppendAsync([e]);
             stored.Add((await LedgerTestData.ReadAllAsync(db.SuperuserConnectionString)).Single(r => r.StreamId == e.StreamId).PayloadJson);
         }
@@ -79,7 +80,7 @@ public sealed class CryptoShreddingTests(PostgresFixture db) : IClassFixture<Pos
     public async Task ShredAsync_PersonalFieldsBecomeErased_HashesStillVerify()
     {
         await using var appender = new LedgerAppender(db.DataSource(db.WriterConnectionString),
-            new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions());
+            new FakeTimeProvider(LedgerTestData.Start), new AppenderOptions());
         await appender.AppendAsync([Onboarding("s-1", 1), Onboarding("s-2", 2), Onboarding("s-1", 3)]);
         var readerKeys = new KeyStore(db.DataSource(db.ReaderConnectionString));
 
@@ -114,7 +115,7 @@ public sealed class CryptoShreddingTests(PostgresFixture db) : IClassFixture<Pos
     public async Task AppendAsync_ForErasedSubject_Refused()
     {
         await using var appender = new LedgerAppender(db.DataSource(db.WriterConnectionString),
-            new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions());
+            new FakeTimeProvider(LedgerTestData.Start), new AppenderOptions());
         await appender.AppendAsync([Onboarding("s-9", 1)]);
         await new KeyStore(db.DataSource(db.KeyEraserConnectionString)).ShredAsync("s-9", "dpo", "request");
 

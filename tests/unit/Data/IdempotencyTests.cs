@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using AuditPortal.Data.Appending;
 using AuditPortal.Tests.Infrastructure;
 
@@ -6,7 +7,7 @@ namespace AuditPortal.Tests.Data;
 public sealed class IdempotencyTests(PostgresFixture db) : IClassFixture<PostgresFixture>
 {
     private LedgerAppender NewAppender() =>
-        new(db.DataSource(db.WriterConnectionString), new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions());
+        new(db.DataSource(db.WriterConnectionString), new FakeTimeProvider(LedgerTestData.Start), new AppenderOptions());
 
     [Fact]
     public async Task AppendAsync_RetriedKey_AppendsOnceAndReturnsTheFirstEvent()

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Appending;
 using AuditPortal.Tests.Infrastructure;
@@ -8,7 +9,7 @@ namespace AuditPortal.Tests.Data;
 public sealed class ReferenceValidationTests(PostgresFixture db) : IClassFixture<PostgresFixture>
 {
     private LedgerAppender NewAppender() =>
-        new(db.DataSource(db.WriterConnectionString), new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions());
+        new(db.DataSource(db.WriterConnectionString), new FakeTimeProvider(LedgerTestData.Start), new AppenderOptions());
 
     private Task<long> CountAsync() => db.ScalarAsync<long>("SELECT count(*) FROM ledger.events");
 

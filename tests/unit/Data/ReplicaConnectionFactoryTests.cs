@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using AuditPortal.Data.Appending;
 using AuditPortal.Data.Replica;
 using AuditPortal.Tests.Infrastructure;
@@ -23,7 +24,7 @@ public sealed class ReplicaConnectionFactoryTests(PostgresFixture db) : IClassFi
     public async Task BeginReadOnlyAsync_ReaderRole_ReadsOneSnapshot()
     {
         await using (var appender = new LedgerAppender(db.DataSource(db.WriterConnectionString),
-            new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions()))
+            new FakeTimeProvider(LedgerTestData.Start), new AppenderOptions()))
             await appender.AppendAsync([LedgerTestData.Event("ro-1", 1)]);
         await using var factory = new ReplicaConnectionFactory(db.ReaderConnectionString);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using AuditPortal.Data.Appending;
@@ -22,7 +23,7 @@ public sealed class SingleWriterThroughputTests(PostgresFixture db, ITestOutputH
                 .Select(n => LedgerTestData.Event("acct-" + (n % 500).ToString(CultureInfo.InvariantCulture), n)).ToList())
             .ToList();
         await using var appender = new LedgerAppender(db.DataSource(db.WriterConnectionString),
-            new ManualTimeProvider(LedgerTestData.Start), new AppenderOptions());
+            new FakeTimeProvider(LedgerTestData.Start), new AppenderOptions());
 
         var stopwatch = Stopwatch.StartNew();
         foreach (var batch in batches)

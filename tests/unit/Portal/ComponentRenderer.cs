@@ -1,31 +1,34 @@
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
+using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
-using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using MudBlazor.Services;
 
 namespace AuditPortal.Tests.Portal;
 
-/// <summary>Renders a component to HTML with the framework's <see cref="HtmlRenderer"/> and parses it with AngleSharp.</summary>
+/// <summary>
+/// Renders a component with bUnit (MudBlazor's services, loose JavaScript interop, a fixed antiforgery
+/// token) and returns its markup as an AngleSharp document, for tests that only read what it shows.
+/// Tests that click or re-render use <see cref="PortalComponentTest"/> directly.
+/// </summary>
 internal static class ComponentRenderer
 {
     public static async Task<IDocument> RenderAsync<TComponent>(IDictionary<string, object?> parameters) where TComponent : IComponent
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddSingleton<AntiforgeryStateProvider, FixedAntiforgeryStateProvider>();
-        await using var provider = services.BuildServiceProvider();
-        await using var renderer = new HtmlRenderer(provider, NullLoggerFactory.Instance);
-
-        var html = await renderer.Dispatcher.InvokeAsync(async () =>
+        await using var context = new BunitContext();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Services.AddMudServices();
+        context.Services.AddSingleton<AntiforgeryStateProvider, FixedAntiforgeryStateProvider>();
+        var rendered = context.Render(builder =>
         {
-            var output = await renderer.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(parameters));
-            return output.ToHtmlString();
+            builder.OpenComponent<TComponent>(0);
+            foreach (var (name, value) in parameters)
+                builder.AddComponentParameter(1, name, value);
+            builder.CloseComponent();
         });
-        return new HtmlParser().ParseDocument($"<html><body>{html}</body></html>");
+        return new HtmlParser().ParseDocument($"<html><body>{rendered.Markup}</body></html>");
     }
 
     private sealed class FixedAntiforgeryStateProvider : AntiforgeryStateProvider

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.AccessLog;
@@ -40,7 +41,7 @@ internal static class AccessLogTestData
         """);
 
     public static AccessLogWriter Writer(PostgresFixture db, AccessLogWriterOptions? options = null) =>
-        new(db.DataSource(db.WriterConnectionString), new ManualTimeProvider(LedgerTestData.Start), options ?? new AccessLogWriterOptions());
+        new(db.DataSource(db.WriterConnectionString), new FakeTimeProvider(LedgerTestData.Start), options ?? new AccessLogWriterOptions());
 
     public static AccessLogReader Reader(PostgresFixture db, out ReplicaConnectionFactory connections)
     {

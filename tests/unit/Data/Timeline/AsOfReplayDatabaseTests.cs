@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using AuditPortal.Data.Projections;
 using AuditPortal.Data.Timeline;
 using AuditPortal.Tests.Infrastructure;
@@ -14,7 +15,7 @@ public sealed class AsOfReplayDatabaseTests(TimelineLedgerFixture ledger) : ICla
     private async Task<AsOfState> At(DateTimeOffset? t, DateTimeOffset? k, StreamKey? stream = null)
     {
         await using var session = await ledger.Replica.BeginReadOnlyAsync();
-        return await new AsOfReplay(ProjectionCatalog.Demo, new ManualTimeProvider(new DateTimeOffset(Base.AddDays(1))))
+        return await new AsOfReplay(ProjectionCatalog.Demo, new FakeTimeProvider(new DateTimeOffset(Base.AddDays(1))))
             .ReplayAsync(session.Connection, session.Transaction, stream ?? AccountStream, t, k);
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Appending;
@@ -31,7 +32,7 @@ public sealed class TimelineLedgerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Db.InitializeAsync();
-        Appender = new LedgerAppender(Db.DataSource(Db.WriterConnectionString), new ManualTimeProvider(Base),
+        Appender = new LedgerAppender(Db.DataSource(Db.WriterConnectionString), new FakeTimeProvider(Base),
             new AppenderOptions { Signer = Signer, CheckpointEveryEvents = 1_000_000, CheckpointEverySeconds = 1_000_000 });
         Replica = new ReplicaConnectionFactory(Db.ReaderConnectionString);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using AuditPortal.Data.Schema;
 using AuditPortal.Data.VerificationRuns;
 using AuditPortal.Tests.Infrastructure;
@@ -24,7 +25,7 @@ public sealed class PortalDatabaseFixture : IAsyncLifetime
 public sealed class VerificationRunStoreTests(PortalDatabaseFixture fixture) : IClassFixture<PortalDatabaseFixture>
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
-    private readonly ManualTimeProvider clock = new(T0);
+    private readonly FakeTimeProvider clock = new(T0);
 
     private VerificationRunStore Store() =>
         new(fixture.Db.DataSource(fixture.Db.WriterConnectionString), clock, TimeSpan.FromSeconds(10));
