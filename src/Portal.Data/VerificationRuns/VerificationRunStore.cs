@@ -235,6 +235,31 @@ public sealed class VerificationRunStore(NpgsqlDataSource dataSource, TimeProvid
             reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.GetInt64(4));
     }
 
+    /// <summary>
+    /// The latest <paramref name="limit"/> verification passes, oldest first: the continuous verifier's verified
+    /// heads, and the completed whole-ledger runs started by users (which record no verified head).
+    /// </summary>
+    public async Task<IReadOnlyList<VerifiedHead>> VerifiedHeadsAsync(int limit, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT at, head_seq, head_hash, run_id, findings FROM (
+                SELECT at, head_seq, head_hash, run_id, findings FROM portal.verified_heads
+                UNION
+                SELECT e.at, e.head_seq, e.head_hash, e.run_id, e.total_findings
+                FROM portal.verification_run_events e JOIN portal.verification_runs r ON r.id = e.run_id
+                WHERE e.status = 'completed' AND r.scope = 'whole' AND e.head_hash IS NOT NULL
+                ORDER BY at DESC, head_seq DESC LIMIT $1) latest
+            ORDER BY at, head_seq
+            """);
+        cmd.Parameters.Add(new() { Value = limit });
+        var list = new List<VerifiedHead>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            list.Add(new VerifiedHead(Utc(reader.GetDateTime(0)), reader.GetInt64(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.GetInt64(4)));
+        return list;
+    }
+
     private async Task<IReadOnlyList<VerificationRun>> ReadRunsAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
         var now = time.GetUtcNow();

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using AuditPortal.Data.AccessLog;
 using AuditPortal.Data.Checkpoints;
+using AuditPortal.Data.Reading;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Verification.Checkpoints;
@@ -16,6 +17,9 @@ public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databas
     CheckpointSignatureMemo signatures, ILogger<DashboardQuery> logger)
 {
     public const int RecentQueryCount = 10;
+
+    /// <summary>Points of the ledger-growth chart (each one primary-key lookup).</summary>
+    public const int GrowthPoints = 48;
 
     public async Task<DashboardModel> LoadAsync(ClaimsPrincipal user, CancellationToken ct)
     {
@@ -74,7 +78,9 @@ public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databas
             checkpoint = Verify(row);
             ids.Add(FormattableString.Invariant($"checkpoint:{row.Size}"));
         }
-        return QueryAnswer.Of(new DashboardView(head, checkpoint, lag), ids);
+        // Same transaction, same snapshot: the growth chart ends at the head shown above it.
+        var growth = await LedgerGrowthReader.ReadAsync(session.Connection, session.Transaction, GrowthPoints, ct);
+        return QueryAnswer.Of(new DashboardView(head, checkpoint, lag, growth), ids);
     }
 
     private CheckpointStatus Verify(StoredCheckpoint row)

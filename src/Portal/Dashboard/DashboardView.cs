@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
+using AuditPortal.Data.Reading;
 using AuditPortal.Portal.Redaction;
 
 namespace AuditPortal.Portal.Dashboard;
 
 /// <summary>The home dashboard's ledger facts, read in one replica snapshot. Carries no payloads.</summary>
-public sealed record DashboardView(LedgerHead? Head, CheckpointStatus? LatestCheckpoint, ReplicaLag Lag) : IRedactable
+/// <param name="Growth">The ledger's size over time, sampled (<see cref="LedgerGrowthReader"/>), oldest first.</param>
+public sealed record DashboardView(LedgerHead? Head, CheckpointStatus? LatestCheckpoint, ReplicaLag Lag, IReadOnlyList<LedgerGrowthPoint> Growth) : IRedactable
 {
     public IEnumerable<JsonObject> Payloads => [];
 }

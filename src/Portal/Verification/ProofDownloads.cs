@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace AuditPortal.Portal.Verification;
 
-/// <summary>The proof documents as files (<c>auditportal evidence verify</c> accepts them unchanged).</summary>
+/// <summary>The proof documents as files (<c>auditportal evidence verify</c> accepts them unchanged): plain endpoints, not pages (<c>Cache-Control: no-store</c> like every response: SecurityHeadersMiddleware).</summary>
 /// <remarks>
 /// Parameters are bound as text and checked by <see cref="ProofRequest"/>: a bad value is a 400 naming it, a
 /// tree the ledger cannot give or a size without a signed checkpoint (refused by <c>ProofService.RequireSignedCheckpoint</c>

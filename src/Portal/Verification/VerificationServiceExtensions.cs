@@ -14,6 +14,7 @@ public static class VerificationServiceExtensions
         services.AddSingleton<PortalVerificationBackend>();
         services.AddSingleton<IVerificationBackend>(sp => sp.GetRequiredService<PortalVerificationBackend>());
         services.AddSingleton<VerificationCoordinator>();
+        services.AddSingleton<RunFeed>();
         services.AddScoped<VerificationStartQuery>();
         services.AddScoped<ProofQuery>();
         services.AddScoped<CheckpointsQuery>();

@@ -45,7 +45,7 @@ public sealed partial class ContinuousVerifierTests(TamperableLedger ledger) : I
         var open = alert is null ? 0 : long.Parse(OpenCount().Match(alert.TextContent).Groups[1].Value, CultureInfo.InvariantCulture);
         return new Card(HeadSeq().Match(head) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null,
             full.TextContent.Trim(), full.QuerySelector("a")?.GetAttribute("href"), open, alert?.QuerySelector("a")?.GetAttribute("href"),
-            card.QuerySelectorAll("[data-testid=open-finding-list] li[data-kind]").Select(li => (li.GetAttribute("data-kind"), li.GetAttribute("data-seq"))).ToList());
+            card.QuerySelectorAll("[data-testid=open-finding-list] td[data-kind]").Select(li => (li.GetAttribute("data-kind"), li.GetAttribute("data-seq"))).ToList());
     }
 
     /// <summary>Reloads the dashboard until <paramref name="condition"/> holds; fails with the last card seen at the deadline.</summary>
@@ -89,7 +89,7 @@ public sealed partial class ContinuousVerifierTests(TamperableLedger ledger) : I
 
         // The card's alert links to the pass that found it, with every finding.
         var run = await AuditPortal.Tests.E2e.Portal.Browser.ParseAsync(await client.GetAsync(tampered.OpenFindingsUrl));
-        var findings = run.QuerySelectorAll("[data-testid=findings] tbody tr").Select(r => (r.GetAttribute("data-kind"), r.GetAttribute("data-seq"))).ToList();
+        var findings = run.QuerySelectorAll("[data-testid=findings] td[data-kind]").Select(r => (r.GetAttribute("data-kind"), r.GetAttribute("data-seq"))).ToList();
         findings.Count.ShouldBe((int)tampered.OpenFindings, string.Join("\n", findings));
         findings[0].ShouldBe(("HashMismatch", "123"), string.Join("\n", findings));
         findings.ShouldNotContain(f => f.Item1 == "HashMismatch" && f.Item2 != "123", string.Join("\n", findings));

@@ -60,7 +60,7 @@ public sealed class OpenFindingsCountedOnceTests(TamperableLedger ledger) : ICla
     private static async Task<List<(string?, string?)>> OpenFindingsAsync(HttpClient client)
     {
         var page = await AuditPortal.Tests.E2e.Portal.Browser.ParseAsync(await client.GetAsync(PortalUrls.Home));
-        return page.QuerySelectorAll("[data-testid=open-finding-list] li[data-kind]")
+        return page.QuerySelectorAll("[data-testid=open-finding-list] td[data-kind]")
             .Select(li => (li.GetAttribute("data-kind"), li.GetAttribute("data-seq"))).ToList();
     }
 

@@ -24,6 +24,7 @@ public sealed class ProofDownloadTests(LedgerDatabasesFixture databases) : IDisp
         response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
         response.Content.Headers.ContentType?.MediaType.ShouldBe("application/json");
         response.Content.Headers.ContentDisposition?.ToString().ShouldContain(expectedFileName);
+        response.Headers.CacheControl?.NoStore.ShouldBe(true, "a proof names ledger data: never cached");
         return JsonNode.Parse(body)!.AsObject();
     }
 

@@ -11,9 +11,20 @@ namespace AuditPortal.Tests.E2e.Verification;
 /// disabled, replicated to the standby, and a run started in the portal reports it at the exact
 /// sequence number in its event stream, in the registry and on the checkpoints page.
 /// </summary>
-public sealed class TamperDrillTests(TamperableLedger ledger) : IClassFixture<TamperableLedger>, IDisposable
+/// <remarks>
+/// Each test has a ledger of its own (xUnit makes a new instance per test; <see cref="InitializeAsync"/>
+/// seeds it): a tamper of one test never reaches another, whatever order they run in.
+/// </remarks>
+public sealed class TamperDrillTests : IAsyncLifetime
 {
-    private readonly GatewayPortalFactory portal = new(ledger.Databases, new Dictionary<string, string?> { ["Portal:Verification:Continuous"] = "false" });
+    private readonly TamperableLedger ledger = new();
+    private GatewayPortalFactory portal = null!;
+
+    public async Task InitializeAsync()
+    {
+        await ledger.InitializeAsync();
+        portal = new GatewayPortalFactory(ledger.Databases, new Dictionary<string, string?> { ["Portal:Verification:Continuous"] = "false" });
+    }
 
     private async Task<List<(string Kind, long? Seq, string Id)>> RunAsync(params (string, string)[] scope)
     {
@@ -53,6 +64,12 @@ public sealed class TamperDrillTests(TamperableLedger ledger) : IClassFixture<Ta
     }
 
     [Fact]
+    public async Task Drill_SeededLedger_IsClean()
+    {
+        (await RunAsync(("scope", "whole"))).ShouldBeEmpty("a ledger of this test's own, untampered");
+    }
+
+    [Fact]
     public async Task Events_LastEventId_ReplaysOnlyLaterFindings()
     {
         await ledger.ChangePayloadAsync(10);
@@ -70,9 +87,10 @@ public sealed class TamperDrillTests(TamperableLedger ledger) : IClassFixture<Ta
         resumed[^1].Event.ShouldBe("done");
     }
 
-    public void Dispose()
+    public async Task DisposeAsync()
     {
-        portal.Dispose();
+        await portal.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
+        await ledger.DisposeAsync();
     }
 }

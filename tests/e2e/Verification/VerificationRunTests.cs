@@ -73,6 +73,11 @@ public sealed class VerificationRunTests(TamperableLedger ledger) : IClassFixtur
         using var response = await portal.ClientFor(caller).SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
 
         response.StatusCode.ShouldBe(expected);
+        if (expected == HttpStatusCode.OK)
+        {
+            response.Content.Headers.ContentType?.MediaType.ShouldBe("text/event-stream");
+            response.Headers.CacheControl?.NoStore.ShouldBe(true, "findings are ledger data");
+        }
     }
 
     [Fact]
