@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
 
 namespace AuditPortal.Portal.Auth;
 
@@ -107,6 +108,13 @@ public static class AuthenticationExtensions
         oidc.TokenValidationParameters.NameClaimType = PortalPrincipal.NameClaim;
         oidc.TokenValidationParameters.RoleClaimType = PortalRoles.ClaimType;
         oidc.TokenValidationParameters.ClockSkew = settings.ClockSkew;
+        // Asymmetric signatures only: never "none", never an HMAC keyed with something the client also knows.
+        oidc.TokenValidationParameters.ValidAlgorithms =
+        [
+            SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+            SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+            SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+        ];
         oidc.RefreshOnIssuerKeyNotFound = true;
         oidc.RefreshInterval = settings.MinimumRefreshInterval;
         oidc.AutomaticRefreshInterval = settings.AutomaticRefreshInterval;

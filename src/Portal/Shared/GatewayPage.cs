@@ -31,7 +31,7 @@ public abstract class GatewayPage : ComponentBase, IDisposable
     [Inject] public required PersistentComponentState PersistentState { get; init; }
     [Inject] public required PrerenderedViews Prerendered { get; init; }
 
-    private readonly CancellationTokenSource disposed = new();
+    private CancellationTokenSource? currentLoad;
     private readonly List<PersistingComponentStateSubscription> persisting = [];
     private string? loadedUri;
     private int loads;
@@ -42,8 +42,11 @@ public abstract class GatewayPage : ComponentBase, IDisposable
     protected ClaimsPrincipal User { get; private set; } = new();
     protected bool IsOk => Status == StatusCodes.Status200OK;
 
-    /// <summary>Ends with the request while prerendering, with the page in a circuit.</summary>
-    protected CancellationToken Aborted => HttpContext?.RequestAborted ?? disposed.Token;
+    /// <summary>
+    /// Ends with the request while prerendering; in a circuit, when the page closes or a newer view of it
+    /// starts loading (a second navigation must not be overtaken by the first one's late answer).
+    /// </summary>
+    protected CancellationToken Aborted => HttpContext?.RequestAborted ?? currentLoad?.Token ?? CancellationToken.None;
 
     /// <summary>Loads the view for the current URL: parse, validate, one <see cref="LoadOnceAsync{T}"/>, keep what to show.</summary>
     protected abstract Task LoadViewAsync();
@@ -55,9 +58,18 @@ public abstract class GatewayPage : ComponentBase, IDisposable
             return;
         loadedUri = uri;
         loads++;
+        currentLoad?.Cancel();
+        var load = currentLoad = new CancellationTokenSource();
         (Status, StatusTitle, Problems) = (StatusCodes.Status200OK, null, []);
         User = AuthenticationState is null ? new ClaimsPrincipal() : (await AuthenticationState).User;
-        await LoadViewAsync();
+        try
+        {
+            await LoadViewAsync();
+        }
+        catch (OperationCanceledException) when (load.IsCancellationRequested)
+        {
+            // Superseded by a newer view of this page, or the page closed: that one shows, not this.
+        }
     }
 
     /// <summary>
@@ -141,8 +153,7 @@ public abstract class GatewayPage : ComponentBase, IDisposable
     {
         foreach (var subscription in persisting)
             subscription.Dispose();
-        disposed.Cancel();
-        disposed.Dispose();
+        currentLoad?.Cancel();
         GC.SuppressFinalize(this);
     }
 }

@@ -34,6 +34,8 @@ public sealed class ShellBrowserTests(ChromiumPortal portal)
 
         await session.MainNavigation.GetByRole(AriaRole.Link, new() { Name = "Checkpoints" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Checkpoints and witness", Level = 1 })).ToBeVisibleAsync();
+        await Expect(session.MainNavigation).Not.ToBeInViewportAsync(); // the overlay closes once a page is chosen
+        await session.ScreenshotAsync("shell-phone-390-after-navigation");
         session.PortalErrors.ShouldBeEmpty();
     }
 
