@@ -51,11 +51,13 @@ public sealed class TimelineBrowserTests(SeededChromiumPortal portal)
         await session.WaitForCircuitAsync();
 
         // Search: the form navigates to the search's URL.
+        await page.GetByLabel("Stream type").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "account", Exact = true }).ClickAsync();
         await page.GetByLabel("Stream id").FillAsync(account);
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await Expect(page.GetByTestId("result-count")).ToContainTextAsync("1 entity match");
         session.PortalErrors.ShouldBeEmpty();
-        await Expect(page).ToHaveURLAsync(new Regex("/timeline\\?id=" + account + "$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/timeline\\?type=account&id=" + account + "$"));
 
         // Timeline: proof badge; expanding a row selects it (in the URL) and queries nothing.
         await page.GetByRole(AriaRole.Link, new() { Name = "account/" + account, Exact = true }).ClickAsync();
