@@ -64,7 +64,7 @@ public sealed class TimelineBrowserTests(SeededChromiumPortal portal)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Timeline of account/" + account })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("proof-badge")).ToContainTextAsync("verified");
         var reads = await RequestsAsync("auditor1", "timeline.read", account);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Show event #1" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show event #1", Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("event=1#event-1$"));
         var details = page.GetByTestId("event-details");
         await Expect(details.GetByTestId("masked-fields")).ToContainTextAsync("/holder_name");
@@ -106,7 +106,7 @@ public sealed class TimelineBrowserTests(SeededChromiumPortal portal)
         await Expect(page).ToHaveURLAsync(new Regex("/timeline/account/" + account + "\\?size=10$"));
 
         // As of the third event: state masked, later events excluded as recorded after K.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Show event #3" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show event #3", Exact = true }).ClickAsync();
         await page.GetByTestId("event-details").GetByTestId("as-of-event").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"State of account/{account} as of" })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("state")).ToContainTextAsync(RedactionPolicy.MaskedText);
@@ -157,7 +157,7 @@ public sealed class TimelineBrowserTests(SeededChromiumPortal portal)
         await Expect(page.GetByTestId("event-details").GetByTestId("fields")).ToContainTextAsync(RedactionPolicy.MaskedText);
 
         // A row selected before unmasking: the page follows its URL.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Show event #2" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show event #2", Exact = true }).ClickAsync();
         await Expect(page.Locator("tr.portal-row-selected [data-stream-seq='2']")).ToHaveCountAsync(1);
 
         await page.GetByTestId("unmask").ClickAsync();
