@@ -53,7 +53,11 @@ public sealed class TimelineBrowserTests(SeededChromiumPortal portal)
         // Search: the form navigates to the search's URL.
         await page.GetByLabel("Stream type").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "account", Exact = true }).ClickAsync();
+        // The select's choice has reached the circuit (and re-rendered the form) before the id is typed.
+        await Expect(page.GetByRole(AriaRole.Option, new() { Name = "account", Exact = true })).ToHaveCountAsync(0);
+        await Expect(page.GetByText("account", new() { Exact = true }).First).ToBeVisibleAsync();
         await page.GetByLabel("Stream id").FillAsync(account);
+        await Expect(page.GetByLabel("Stream id")).ToHaveValueAsync(account);
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await Expect(page.GetByTestId("result-count")).ToContainTextAsync("1 entity match");
         session.PortalErrors.ShouldBeEmpty();
