@@ -51,18 +51,24 @@ public sealed class TimelineBrowserTests(SeededChromiumPortal portal)
         await session.WaitForCircuitAsync();
 
         // Search: the form navigates to the search's URL.
+        await page.GetByLabel("Stream type").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "account", Exact = true }).ClickAsync();
+        // The select's choice has reached the circuit (and re-rendered the form) before the id is typed.
+        await Expect(page.GetByRole(AriaRole.Option, new() { Name = "account", Exact = true })).ToHaveCountAsync(0);
+        await Expect(page.GetByText("account", new() { Exact = true }).First).ToBeVisibleAsync();
         await page.GetByLabel("Stream id").FillAsync(account);
+        await Expect(page.GetByLabel("Stream id")).ToHaveValueAsync(account);
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await Expect(page.GetByTestId("result-count")).ToContainTextAsync("1 entity match");
         session.PortalErrors.ShouldBeEmpty();
-        await Expect(page).ToHaveURLAsync(new Regex("/timeline\\?id=" + account + "$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/timeline\\?type=account&id=" + account + "$"));
 
         // Timeline: proof badge; expanding a row selects it (in the URL) and queries nothing.
         await page.GetByRole(AriaRole.Link, new() { Name = "account/" + account, Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Timeline of account/" + account })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("proof-badge")).ToContainTextAsync("verified");
         var reads = await RequestsAsync("auditor1", "timeline.read", account);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Show event #1" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show event #1", Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("event=1#event-1$"));
         var details = page.GetByTestId("event-details");
         await Expect(details.GetByTestId("masked-fields")).ToContainTextAsync("/holder_name");
@@ -104,7 +110,7 @@ public sealed class TimelineBrowserTests(SeededChromiumPortal portal)
         await Expect(page).ToHaveURLAsync(new Regex("/timeline/account/" + account + "\\?size=10$"));
 
         // As of the third event: state masked, later events excluded as recorded after K.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Show event #3" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show event #3", Exact = true }).ClickAsync();
         await page.GetByTestId("event-details").GetByTestId("as-of-event").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"State of account/{account} as of" })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("state")).ToContainTextAsync(RedactionPolicy.MaskedText);
@@ -115,14 +121,14 @@ public sealed class TimelineBrowserTests(SeededChromiumPortal portal)
         await kDate.FillAsync("2024-01-02");
         await kDate.PressAsync("Tab");
         var kTime = page.GetByLabel("K time", new() { Exact = true });
-        await kTime.FillAsync("09:30");
+        await kTime.FillAsync("08:01"); // mid-way through the demo ledger's first minutes
         await kTime.PressAsync("Tab");
         var tDate = page.GetByLabel("T date", new() { Exact = true });
         await tDate.FillAsync("");
         await tDate.PressAsync("Tab");
         await page.GetByTestId("show-state").ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("as-of\\?t=2024-01-02T09%3A30%3A00Z&k=2024-01-02T09%3A30%3A00Z$"));
-        await Expect(page.GetByTestId("as-of-point")).ToContainTextAsync("K = 2024-01-02 09:30:00.000 UTC");
+        await Expect(page).ToHaveURLAsync(new Regex("as-of\\?t=2024-01-02T08%3A01%3A00Z&k=2024-01-02T08%3A01%3A00Z$"));
+        await Expect(page.GetByTestId("as-of-point")).ToContainTextAsync("K = 2024-01-02 08:01:00.000 UTC");
 
         // Diff against now (the compare fields left empty).
         await page.GetByTestId("compare").ClickAsync();
@@ -155,7 +161,7 @@ public sealed class TimelineBrowserTests(SeededChromiumPortal portal)
         await Expect(page.GetByTestId("event-details").GetByTestId("fields")).ToContainTextAsync(RedactionPolicy.MaskedText);
 
         // A row selected before unmasking: the page follows its URL.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Show event #2" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show event #2", Exact = true }).ClickAsync();
         await Expect(page.Locator("tr.portal-row-selected [data-stream-seq='2']")).ToHaveCountAsync(1);
 
         await page.GetByTestId("unmask").ClickAsync();
