@@ -69,7 +69,7 @@ public static class EvidenceCommands
                     throw new CliUsageException($"no such public key file: {keyPath}");
                 trusted = CheckpointPublicKey.FromPem(await File.ReadAllTextAsync(keyPath, ct));
             }
-            var report = EvidenceFile.Verify(await File.ReadAllTextAsync(path, ct), trusted);
+            var report = EvidenceFile.Verify(await File.ReadAllBytesAsync(path, ct), trusted);
             if (parse.GetValue(json))
             {
                 await console.Out.WriteLineAsync(JsonSerializer.Serialize(new
@@ -80,13 +80,13 @@ public static class EvidenceCommands
                     root = report.RootHash,
                     key_id = report.KeyId,
                     key_pinned = report.KeyPinned,
-                    findings = report.Findings.Select(f => new { check = f.Check, seq = f.Seq, expected = f.Expected, actual = f.Actual, message = f.Message }),
+                    findings = report.Findings.Select(f => new { check = f.Check, seq = f.Seq, where = f.Where, expected = f.Expected, actual = f.Actual, message = f.Message }),
                 }, ProofCommands.Indented));
             }
             else
             {
                 foreach (var f in report.Findings)
-                    await console.Out.WriteLineAsync($"FINDING {f.Check} at seq {f.Seq?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}: {f.Message} (expected {f.Expected}, actual {f.Actual})");
+                    await console.Out.WriteLineAsync($"FINDING {f.Check} at seq {f.Seq?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}{(f.Where is null ? "" : " (" + f.Where + ")")}: {f.Message} (expected {f.Expected}, actual {f.Actual})");
                 await console.Out.WriteLineAsync(report.Intact
                     ? $"INTACT: verified against the signed checkpoint of size {report.CheckpointSize} (root {report.RootHash}, key {report.KeyId}); {report.EventsChecked} events checked"
                     : $"{report.Findings.Count} FINDINGS");

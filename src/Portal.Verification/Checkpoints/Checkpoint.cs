@@ -12,8 +12,8 @@ public sealed record Checkpoint(string Origin, long Size, byte[] RootHash, DateT
     /// <summary>The exact text that is signed, LF line endings including the last line.</summary>
     public string ToText()
     {
-        if (Origin.Length == 0 || Origin.Any(char.IsWhiteSpace))
-            throw new InvalidOperationException("a checkpoint origin is non-empty and has no white space");
+        if (CheckpointOrigin.Problem(Origin) is { } problem)
+            throw new InvalidOperationException(problem);
         return string.Create(CultureInfo.InvariantCulture,
             $"{Header}\norigin {Origin}\nsize {Size}\nroot {HashHex.ToHex(RootHash)}\ntime {LedgerTime.ToText(Time)}\n");
     }
@@ -29,6 +29,8 @@ public sealed record Checkpoint(string Origin, long Size, byte[] RootHash, DateT
         if (lines[0] != Header)
             throw new FormatException($"checkpoint header: got '{lines[0]}', want '{Header}'");
         var origin = Field(lines[1], "origin");
+        if (CheckpointOrigin.Problem(origin) is { } originProblem)
+            throw new FormatException(originProblem);
         var sizeText = Field(lines[2], "size");
         if (!long.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out var size)
             || sizeText != size.ToString(CultureInfo.InvariantCulture))

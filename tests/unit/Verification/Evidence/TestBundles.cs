@@ -57,6 +57,7 @@ internal sealed class TestBundles : IDisposable
         {
             Format = EvidenceBundle.FormatName,
             ExportedAt = "2024-02-01T00:00:00.000000Z",
+            ExportedBy = null,
             Stream = new EvidenceStream { Type = type, Id = id, Complete = true },
             Events = Ledger.Where(e => e.StreamType == type && e.StreamId == id).Select(e => new EvidenceEvent
             {
