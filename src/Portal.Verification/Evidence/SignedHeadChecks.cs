@@ -92,7 +92,7 @@ internal static class SignedHeadChecks
         if (!JsonCanonicalizer.IsCanonical(bytes))
             fail("canonical", seq, "RFC 8785 canonical JSON", "not canonical", "the event bytes are not in canonical form", where + ".canonical");
         var leafHash = MerkleHasher.HashLeaf(bytes);
-        if (HashHex.ToHex(leafHash) != claimedLeafHash)
+        if (TryHash(claimedLeafHash, seq, fail, where + ".leaf_hash") is not null && HashHex.ToHex(leafHash) != claimedLeafHash)
             fail("leaf_hash", seq, HashHex.ToHex(leafHash), Truncated(claimedLeafHash), "leaf_hash is not SHA-256(0x00 ‖ canonical)", where + ".leaf_hash");
         return leafHash;
     }

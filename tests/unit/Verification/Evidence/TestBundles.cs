@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json.Nodes;
+using AuditPortal.Verification.Canonical;
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Evidence;
 using AuditPortal.Verification.Ledger;
@@ -111,7 +113,82 @@ internal sealed class TestBundles : IDisposable
         };
     }
 
-    private static EvidenceCheckpoint Evidence(SignedCheckpoint s) => new() { Text = s.Checkpoint.ToText(), Signature = s.SignatureBase64 };
+    /// <summary>
+    /// A bundle of stream a/1 from a forged ledger whose signer is the real one: the record of <paramref name="seq"/>
+    /// is changed by <paramref name="mutate"/> (then <paramref name="mutateText"/> on its canonical text), every
+    /// other record keeps its chains linked to the forged leaf hashes, and the checkpoint is signed anew. Only the
+    /// rule the mutation breaks can catch it: hashes, proofs and the signature all hold.
+    /// </summary>
+    public EvidenceBundle Forged(long seq, Action<JsonObject>? mutate = null, Func<string, string>? mutateText = null, bool complete = true,
+        string origin = "ledger/test")
+    {
+        var (canonical, leaves, tree) = ForgedLedger(seq, mutate, mutateText);
+        var size = Ledger.Count;
+        return new EvidenceBundle
+        {
+            Format = EvidenceBundle.FormatName,
+            ExportedAt = "2024-02-01T00:00:00.000000Z",
+            ExportedBy = "investigator1",
+            Stream = new EvidenceStream { Type = "a", Id = "1", Complete = complete },
+            Events = Ledger.Where(e => e.StreamType == "a").Select(e => new EvidenceEvent
+            {
+                Seq = e.Seq,
+                LeafIndex = e.Seq - 1,
+                Canonical = canonical[(int)e.Seq - 1],
+                LeafHash = HashHex.ToHex(leaves[e.Seq - 1]),
+                InclusionProof = tree.InclusionProof(e.Seq - 1).Select(h => HashHex.ToHex(h)).ToArray(),
+            }).ToArray(),
+            Checkpoint = Evidence(Signer.Sign(new Checkpoint(origin, size, tree.RootHash(), new DateTime(2024, 2, 1, 0, 0, 0, DateTimeKind.Utc)))),
+            PublicKeyPem = Signer.PublicKey.ToPem(),
+            KeyId = Signer.PublicKey.KeyId,
+        };
+    }
+
+    /// <summary>The inclusion proof document of <paramref name="seq"/> in the forged ledger of <see cref="Forged"/>.</summary>
+    public InclusionProofDocument ForgedInclusion(long seq, Action<JsonObject>? mutate = null, Func<string, string>? mutateText = null)
+    {
+        var (canonical, leaves, tree) = ForgedLedger(seq, mutate, mutateText);
+        var size = Ledger.Count;
+        return new InclusionProofDocument
+        {
+            Format = InclusionProofDocument.FormatName,
+            Seq = seq,
+            LeafIndex = seq - 1,
+            TreeSize = size,
+            Canonical = canonical[(int)seq - 1],
+            LeafHash = HashHex.ToHex(leaves[seq - 1]),
+            Proof = tree.InclusionProof(seq - 1).Select(h => HashHex.ToHex(h)).ToArray(),
+            RootHash = HashHex.ToHex(tree.RootHash()),
+            Checkpoint = Evidence(Signer.Sign(new Checkpoint("ledger/test", size, tree.RootHash(), new DateTime(2024, 2, 1, 0, 0, 0, DateTimeKind.Utc)))),
+            PublicKeyPem = Signer.PublicKey.ToPem(),
+            KeyId = Signer.PublicKey.KeyId,
+        };
+    }
+
+    private (string[] Canonical, byte[][] Leaves, LevelledMerkleTree Tree) ForgedLedger(long seq, Action<JsonObject>? mutate, Func<string, string>? mutateText)
+    {
+        var canonical = new string[Ledger.Count];
+        var leaves = new byte[Ledger.Count][];
+        var heads = new Dictionary<string, byte[]>();
+        var prev = HashHex.Zero;
+        foreach (var e in Ledger)
+        {
+            var record = JsonNode.Parse(EventRecord.CanonicalBytes(e))!.AsObject();
+            var stream = $"{e.StreamType}/{e.StreamId}";
+            record["prev_hash"] = HashHex.ToHex(prev);
+            record["stream_prev_hash"] = HashHex.ToHex(heads.GetValueOrDefault(stream, HashHex.Zero));
+            if (e.Seq == seq)
+                mutate?.Invoke(record);
+            var text = Encoding.UTF8.GetString(JsonCanonicalizer.Canonicalize(record.ToJsonString()));
+            if (e.Seq == seq && mutateText is not null)
+                text = mutateText(text);
+            canonical[e.Seq - 1] = text;
+            leaves[e.Seq - 1] = prev = heads[stream] = MerkleHasher.HashLeaf(Encoding.UTF8.GetBytes(text));
+        }
+        return (canonical, leaves, new LevelledMerkleTree(leaves));
+    }
+
+    public static EvidenceCheckpoint Evidence(SignedCheckpoint s) => new() { Text = s.Checkpoint.ToText(), Signature = s.SignatureBase64 };
 
     public void Dispose() => Signer.Dispose();
 }
