@@ -99,7 +99,7 @@ internal static class SignedHeadChecks
 
     /// <summary>Checks every §2 rule of one record (<see cref="RecordRules"/>); returns its linking members when readable.</summary>
     public static RecordFields? CheckRecord(long seq, string canonical, Fail fail, string where) =>
-        RecordRules.Check(canonical, v => fail(v.Rule, seq, v.Want, v.Got, "event record (§2): " + v.Message, $"{where}.canonical/{v.Member}"));
+        RecordRules.Check(canonical, v => fail(v.Rule, seq, v.Want, v.Got, $"the event record breaks a rule of §2 at {v.Member}", $"{where}.canonical/{v.Member}"));
 
     /// <summary>
     /// The position members of a document (§8.4): seq ≥ 1, leaf_index = seq − 1, and both equal to the record's.

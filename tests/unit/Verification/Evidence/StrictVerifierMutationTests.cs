@@ -344,7 +344,7 @@ public sealed class StrictVerifierMutationTests : IDisposable
     {
         // §5.2: ECDSA signatures are accepted with either s or n − s, as FIPS 186-4 and OpenSSL accept them.
         var b = t.Bundle();
-        var highS = Convert.ToBase64String(HighS(Convert.FromBase64String(b.Checkpoint.Signature)));
+        var highS = Convert.ToBase64String(TestBundles.HighS(Convert.FromBase64String(b.Checkpoint.Signature)));
         highS.ShouldNotBe(b.Checkpoint.Signature);
         VerifyText(Text(b with { Checkpoint = b.Checkpoint with { Signature = highS } })).Findings.ShouldBeEmpty();
     }
@@ -358,16 +358,7 @@ public sealed class StrictVerifierMutationTests : IDisposable
         VerifyText(Text(equal)).Findings.ShouldBeEmpty();
     }
 
-    // Signs any text, well-formed or not, with the real key: only the text rules can catch it.
-    private EvidenceCheckpoint Sign(string text) => new() { Text = text, Signature = Convert.ToBase64String(SignBytes(text)) };
-
-    private byte[] SignBytes(string text)
-    {
-        using var key = System.Security.Cryptography.ECDsa.Create();
-        key.ImportFromPem(t.Signer.ExportPrivateKeyPem());
-        return key.SignData(Encoding.UTF8.GetBytes(text), System.Security.Cryptography.HashAlgorithmName.SHA256,
-            System.Security.Cryptography.DSASignatureFormat.Rfc3279DerSequence);
-    }
+    private EvidenceCheckpoint Sign(string text) => t.SignText(text);
 
     private string EqualSizesDifferentRoots()
     {
@@ -376,24 +367,10 @@ public sealed class StrictVerifierMutationTests : IDisposable
         return Text(doc with { Root2 = HashHex.ToHex(other.RootHash), Checkpoint2 = TestBundles.Evidence(t.Signer.Sign(other)) });
     }
 
-    private static readonly BigInteger N = BigInteger.Parse("115792089210356248762697446949407573529996955224135760342422259061068512044369");
-
     private static (BigInteger R, BigInteger S) ReadSignature(byte[] der)
     {
         var reader = new AsnReader(der, AsnEncodingRules.DER).ReadSequence();
         return (reader.ReadInteger(), reader.ReadInteger());
-    }
-
-    private static byte[] HighS(byte[] der)
-    {
-        var (r, s) = ReadSignature(der);
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence())
-        {
-            writer.WriteInteger(r);
-            writer.WriteInteger(N - s);
-        }
-        return writer.Encode();
     }
 
     // The same integers with a redundant leading zero byte in r: valid BER, not DER.

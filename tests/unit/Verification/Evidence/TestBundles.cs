@@ -13,6 +13,17 @@ internal sealed class TestBundles : IDisposable
 {
     public CheckpointSigner Signer { get; } = CheckpointSigner.Generate();
     public List<LedgerEvent> Ledger { get; } = [];
+    public string Origin { get; } = "ledger/test";
+    public DateTime Time { get; } = new(2024, 2, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>Documents of a given ledger, signed by <paramref name="signer"/> (which this instance then owns).</summary>
+    public TestBundles(IEnumerable<LedgerEvent> ledger, CheckpointSigner signer, string origin, DateTime time)
+    {
+        Signer = signer;
+        Ledger.AddRange(ledger);
+        Origin = origin;
+        Time = time;
+    }
 
     /// <summary>Alternates events between two streams (a/1 and b/2) so proofs and stream chains interleave.</summary>
     public TestBundles(int events = 11)
@@ -49,7 +60,7 @@ internal sealed class TestBundles : IDisposable
     public LevelledMerkleTree Tree(long size) => new(Ledger.Take((int)size).Select(e => e.Hash!).ToArray());
 
     public SignedCheckpoint Checkpoint(long size) =>
-        Signer.Sign(new Checkpoint("ledger/test", size, Tree(size).RootHash(), new DateTime(2024, 2, 1, 0, 0, 0, DateTimeKind.Utc)));
+        Signer.Sign(new Checkpoint(Origin, size, Tree(size).RootHash(), Time));
 
     public EvidenceBundle Bundle(string type = "a", string id = "1")
     {
@@ -120,7 +131,7 @@ internal sealed class TestBundles : IDisposable
     /// rule the mutation breaks can catch it: hashes, proofs and the signature all hold.
     /// </summary>
     public EvidenceBundle Forged(long seq, Action<JsonObject>? mutate = null, Func<string, string>? mutateText = null, bool complete = true,
-        string origin = "ledger/test")
+        string? origin = null, string type = "a", string id = "1")
     {
         var (canonical, leaves, tree) = ForgedLedger(seq, mutate, mutateText);
         var size = Ledger.Count;
@@ -129,8 +140,8 @@ internal sealed class TestBundles : IDisposable
             Format = EvidenceBundle.FormatName,
             ExportedAt = "2024-02-01T00:00:00.000000Z",
             ExportedBy = "investigator1",
-            Stream = new EvidenceStream { Type = "a", Id = "1", Complete = complete },
-            Events = Ledger.Where(e => e.StreamType == "a").Select(e => new EvidenceEvent
+            Stream = new EvidenceStream { Type = type, Id = id, Complete = complete },
+            Events = Ledger.Where(e => e.StreamType == type && e.StreamId == id).Select(e => new EvidenceEvent
             {
                 Seq = e.Seq,
                 LeafIndex = e.Seq - 1,
@@ -138,7 +149,7 @@ internal sealed class TestBundles : IDisposable
                 LeafHash = HashHex.ToHex(leaves[e.Seq - 1]),
                 InclusionProof = tree.InclusionProof(e.Seq - 1).Select(h => HashHex.ToHex(h)).ToArray(),
             }).ToArray(),
-            Checkpoint = Evidence(Signer.Sign(new Checkpoint(origin, size, tree.RootHash(), new DateTime(2024, 2, 1, 0, 0, 0, DateTimeKind.Utc)))),
+            Checkpoint = Evidence(Signer.Sign(new Checkpoint(origin ?? Origin, size, tree.RootHash(), Time))),
             PublicKeyPem = Signer.PublicKey.ToPem(),
             KeyId = Signer.PublicKey.KeyId,
         };
@@ -159,7 +170,7 @@ internal sealed class TestBundles : IDisposable
             LeafHash = HashHex.ToHex(leaves[seq - 1]),
             Proof = tree.InclusionProof(seq - 1).Select(h => HashHex.ToHex(h)).ToArray(),
             RootHash = HashHex.ToHex(tree.RootHash()),
-            Checkpoint = Evidence(Signer.Sign(new Checkpoint("ledger/test", size, tree.RootHash(), new DateTime(2024, 2, 1, 0, 0, 0, DateTimeKind.Utc)))),
+            Checkpoint = Evidence(Signer.Sign(new Checkpoint(Origin, size, tree.RootHash(), Time))),
             PublicKeyPem = Signer.PublicKey.ToPem(),
             KeyId = Signer.PublicKey.KeyId,
         };
@@ -186,6 +197,33 @@ internal sealed class TestBundles : IDisposable
             leaves[e.Seq - 1] = prev = heads[stream] = MerkleHasher.HashLeaf(Encoding.UTF8.GetBytes(text));
         }
         return (canonical, leaves, new LevelledMerkleTree(leaves));
+    }
+
+    /// <summary>Signs any text, well-formed or not, with the real key as §5 signs checkpoints: only the text rules can catch it.</summary>
+    public EvidenceCheckpoint SignText(string text)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        key.ImportFromPem(Signer.ExportPrivateKeyPem());
+        var signature = key.SignData(Encoding.UTF8.GetBytes(text), System.Security.Cryptography.HashAlgorithmName.SHA256,
+            System.Security.Cryptography.DSASignatureFormat.Rfc3279DerSequence);
+        return new EvidenceCheckpoint { Text = text, Signature = Convert.ToBase64String(signature) };
+    }
+
+    private static readonly System.Numerics.BigInteger P256Order =
+        System.Numerics.BigInteger.Parse("115792089210356248762697446949407573529996955224135760342422259061068512044369", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The other valid form of a DER ECDSA signature: (r, n − s) for (r, s).</summary>
+    public static byte[] HighS(byte[] der)
+    {
+        var reader = new System.Formats.Asn1.AsnReader(der, System.Formats.Asn1.AsnEncodingRules.DER).ReadSequence();
+        var (r, s) = (reader.ReadInteger(), reader.ReadInteger());
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteInteger(r);
+            writer.WriteInteger(P256Order - s);
+        }
+        return writer.Encode();
     }
 
     public static EvidenceCheckpoint Evidence(SignedCheckpoint s) => new() { Text = s.Checkpoint.ToText(), Signature = s.SignatureBase64 };
