@@ -67,7 +67,8 @@ public static class EvidenceCommands
             {
                 if (!File.Exists(keyPath))
                     throw new CliUsageException($"no such public key file: {keyPath}");
-                trusted = CheckpointPublicKey.FromPem(await File.ReadAllTextAsync(keyPath, ct));
+                try { trusted = CheckpointPublicKey.FromPem(await File.ReadAllTextAsync(keyPath, ct)); }
+                catch (System.Security.Cryptography.CryptographicException ex) { throw new CliUsageException($"{keyPath} is not a P-256 public key: {ex.Message}"); }
             }
             var report = EvidenceFile.Verify(await File.ReadAllBytesAsync(path, ct), trusted);
             if (parse.GetValue(json))

@@ -18,7 +18,7 @@ public sealed class CheckpointPublicKey
 
     /// <summary>
     /// Reads a DER SubjectPublicKeyInfo. A P-256 key has one DER form here (named curve, uncompressed point,
-    /// nothing after it; docs/ledger-format.md §5.2), so comparing DER bytes or key ids compares keys.
+    /// nothing after it; docs/ledger-format.md §8.5), so comparing DER bytes or key ids compares keys.
     /// </summary>
     public static CheckpointPublicKey FromSubjectPublicKeyInfo(byte[] der)
     {

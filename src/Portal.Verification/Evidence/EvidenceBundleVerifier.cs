@@ -56,7 +56,7 @@ public static class EvidenceBundleVerifier
     }
 
     /// <summary>
-    /// The rules between an event and the one before it in the bundle (§8.4, rules 4 and 5): seq strictly
+    /// The rules between an event and the one before it in the bundle (§8.4, rule 5): seq strictly
     /// ascending (no event twice); where the two are neighbours in the ledger (seq − 1) prev_hash is the
     /// previous leaf hash; where they are neighbours in the stream (stream_seq − 1) stream_prev_hash is; and a
     /// complete bundle has every stream_seq from 1 without gaps.

@@ -15,7 +15,7 @@ internal delegate void Fail(string check, long? seq, string expected, string act
 internal static class SignedHeadChecks
 {
     /// <summary>
-    /// Reads the document's key (§5.2): exactly the PEM of a P-256 SubjectPublicKeyInfo in its one DER form,
+    /// Reads the document's key (§8.5): exactly the PEM of a P-256 SubjectPublicKeyInfo in its one DER form,
     /// <c>key_id</c> the hex SHA-256 of that DER, and — when a trusted key is given — the same DER bytes.
     /// </summary>
     public static CheckpointPublicKey? ReadKey(string pem, string keyId, CheckpointPublicKey? trusted, Fail fail)
@@ -31,7 +31,7 @@ internal static class SignedHeadChecks
             return trusted;
         }
         if (key.ToPem() != pem)
-            fail("public_key", null, "the PEM exactly as §5.2 writes it (64-character lines, LF)", "another text of the same key",
+            fail("public_key", null, "the PEM exactly as §8.5 writes it (64-character lines, LF)", "another text of the same key",
                 "the public key's PEM text is not in its one form", "$.public_key");
         if (key.KeyId != keyId)
             fail("key_id", null, key.KeyId, keyId, "key_id is not the SHA-256 of the bundled public key's DER", "$.key_id");

@@ -342,7 +342,7 @@ public sealed class StrictVerifierMutationTests : IDisposable
     [Fact]
     public void Verify_HighSSignature_IsAccepted()
     {
-        // §5.2: ECDSA signatures are accepted with either s or n − s, as FIPS 186-4 and OpenSSL accept them.
+        // §8.5: ECDSA signatures are accepted with either s or n − s, as FIPS 186-4 and OpenSSL accept them.
         var b = t.Bundle();
         var highS = Convert.ToBase64String(TestBundles.HighS(Convert.FromBase64String(b.Checkpoint.Signature)));
         highS.ShouldNotBe(b.Checkpoint.Signature);
