@@ -50,7 +50,7 @@ public static class RecordRules
         var utf8 = Encoding.UTF8.GetBytes(canonical);
         try
         {
-            StrictJsonReader.CheckDocument(utf8);
+            StrictJsonReader.CheckDocument(utf8, signedIntegers: true);
         }
         catch (StrictJsonException ex)
         {

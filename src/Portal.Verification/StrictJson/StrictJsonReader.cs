@@ -63,10 +63,12 @@ public static class StrictJsonReader
     /// member name anywhere, no lone surrogate, integers only.
     /// </summary>
     /// <exception cref="StrictJsonException">The first rule broken, with its path.</exception>
-    public static void CheckDocument(ReadOnlySpan<byte> utf8) => Check(utf8, nullInArrays: true);
+    /// <param name="utf8">The document.</param>
+    /// <param name="signedIntegers">Allow integers down to −(2^53 − 1), as an event record's payload may hold (§2).</param>
+    public static void CheckDocument(ReadOnlySpan<byte> utf8, bool signedIntegers = false) => Check(utf8, nullInArrays: true, signedIntegers);
 
     // A mapped document has no array whose elements may be null (the serializer would hand them on as null).
-    private static void Check(ReadOnlySpan<byte> utf8, bool nullInArrays)
+    private static void Check(ReadOnlySpan<byte> utf8, bool nullInArrays, bool signedIntegers = false)
     {
         if (utf8.StartsWith("\uFEFF"u8))
             throw new StrictJsonException("json", "$", "a byte order mark", "UTF-8 JSON without one");
@@ -85,7 +87,7 @@ public static class StrictJsonReader
                 throw new StrictJsonException("json", "$", "no JSON value", "one");
             do
             {
-                Visit(ref reader, scopes, nullInArrays);
+                Visit(ref reader, scopes, nullInArrays, signedIntegers);
             }
             while (scopes.Count > 0 && reader.Read());
             if (reader.Read())
@@ -97,7 +99,7 @@ public static class StrictJsonReader
         }
     }
 
-    private static void Visit(ref Utf8JsonReader reader, Stack<Scope> scopes, bool nullInArrays)
+    private static void Visit(ref Utf8JsonReader reader, Stack<Scope> scopes, bool nullInArrays, bool signedIntegers)
     {
         switch (reader.TokenType)
         {
@@ -123,7 +125,7 @@ public static class StrictJsonReader
                 Advance(scopes);
                 break;
             case JsonTokenType.Number:
-                CheckInteger(ref reader, scopes);
+                CheckInteger(ref reader, scopes, signedIntegers);
                 Advance(scopes);
                 break;
             default: // true, false, null
@@ -159,13 +161,17 @@ public static class StrictJsonReader
         }
     }
 
-    private static void CheckInteger(ref Utf8JsonReader reader, Stack<Scope> scopes)
+    private static void CheckInteger(ref Utf8JsonReader reader, Stack<Scope> scopes, bool signed)
     {
         var raw = reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan.ToArray();
         var text = Encoding.ASCII.GetString(raw);
-        var digits = text.All(char.IsAsciiDigit) && (text.Length == 1 || text[0] != '0');
-        if (!digits || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > MaxInteger)
-            throw new StrictJsonException("integer", Path(scopes), $"the number {text}", "an integer in [0, 2^53 - 1] written as plain decimal digits");
+        var negative = signed && text.StartsWith('-');
+        var magnitude = negative ? text[1..] : text;
+        var plain = magnitude.Length > 0 && magnitude.All(char.IsAsciiDigit) && (magnitude.Length == 1 || magnitude[0] != '0')
+                    && !(negative && magnitude == "0");
+        if (!plain || !long.TryParse(magnitude, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > MaxInteger)
+            throw new StrictJsonException("integer", Path(scopes), $"the number {text}",
+                signed ? "an integer within ±(2^53 - 1) written as decimal digits" : "an integer in [0, 2^53 - 1] written as plain decimal digits");
     }
 
     private static string Path(Stack<Scope> scopes)

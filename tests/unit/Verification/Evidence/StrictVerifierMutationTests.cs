@@ -142,7 +142,7 @@ public sealed class StrictVerifierMutationTests : IDisposable
         { "exported_at with an offset", "timestamp" },
         { "signature with a line break", "base64" },
         { "signature with a space", "base64" },
-        { "signature without padding", "base64" },
+        { "signature without padding (or a character short)", "base64" },
         { "signature with url-safe characters", "base64" },
         { "uppercase leaf_hash", "hex" },
         { "uppercase proof element", "hex" },
@@ -180,7 +180,7 @@ public sealed class StrictVerifierMutationTests : IDisposable
             "exported_at with an offset" => Text(b with { ExportedAt = "2024-02-01T00:00:00.000000+00:00" }),
             "signature with a line break" => Text(b with { Checkpoint = b.Checkpoint with { Signature = b.Checkpoint.Signature.Insert(20, "\n") } }),
             "signature with a space" => Text(b with { Checkpoint = b.Checkpoint with { Signature = b.Checkpoint.Signature.Insert(20, " ") } }),
-            "signature without padding" => Text(b with { Checkpoint = b.Checkpoint with { Signature = b.Checkpoint.Signature.TrimEnd('=') + "A" } }),
+            "signature without padding (or a character short)" => Text(b with { Checkpoint = b.Checkpoint with { Signature = b.Checkpoint.Signature.EndsWith('=') ? b.Checkpoint.Signature.TrimEnd('=') : b.Checkpoint.Signature[..^1] } }),
             "signature with url-safe characters" => Text(b with { Checkpoint = b.Checkpoint with { Signature = "-_" + b.Checkpoint.Signature[2..] } }),
             "uppercase leaf_hash" => Text(b with { Events = [b.Events[0] with { LeafHash = b.Events[0].LeafHash.ToUpperInvariant() }, .. b.Events.Skip(1)] }),
             "uppercase proof element" => Text(b with { Events = [b.Events[0] with { InclusionProof = [b.Events[0].InclusionProof[0].ToUpperInvariant(), .. b.Events[0].InclusionProof.Skip(1)] }, .. b.Events.Skip(1)] }),
@@ -282,6 +282,14 @@ public sealed class StrictVerifierMutationTests : IDisposable
             _ => throw new ArgumentException(probe),
         };
         ShouldFailWith(VerifyText(Text(bundle)), check, probe);
+    }
+
+    [Fact]
+    public void Verify_NegativeIntegerInThePayload_IsAllowed()
+    {
+        // §2: payload integers are within ±(2^53 − 1), as the appender accepts them.
+        VerifyText(Text(t.Forged(11, r => r["payload"] = new JsonObject { ["delta"] = -9007199254740991 }))).Findings.ShouldBeEmpty();
+        ShouldFailWith(VerifyText(Text(t.Forged(11, r => r["payload"] = new JsonObject { ["delta"] = 1.5 }))), "record_json", "fraction in the payload");
     }
 
     [Fact]

@@ -48,6 +48,22 @@ public sealed class StrictJsonReaderTests
         ex.Path.ShouldBe(path, ex.Message);
     }
 
+    [Theory]
+    [InlineData("""{"n":-9007199254740991}""", true)]
+    [InlineData("""{"n":-1}""", true)]
+    [InlineData("""{"n":0}""", true)]
+    [InlineData("""{"n":-0}""", false)]
+    [InlineData("""{"n":-9007199254740992}""", false)]
+    [InlineData("""{"n":-1.5}""", false)]
+    public void CheckDocument_SignedIntegers_AsARecordPayloadMayHoldThem(string json, bool valid)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        if (valid)
+            StrictJsonReader.CheckDocument(bytes, signedIntegers: true);
+        else
+            Should.Throw<StrictJsonException>(() => StrictJsonReader.CheckDocument(bytes, signedIntegers: true)).Rule.ShouldBe("integer");
+    }
+
     [Fact]
     public void CheckDocument_ByteOrderMarkOrInvalidUtf8_IsNotJson()
     {
