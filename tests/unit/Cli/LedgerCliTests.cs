@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AuditPortal.Cli;
 using AuditPortal.Tests.Infrastructure;
+using AuditPortal.Tests.Verification.Evidence;
 
 namespace AuditPortal.Tests.Cli;
 
@@ -75,6 +76,8 @@ public sealed class CliProofTests(PostgresFixture db) : CliTestBase(db)
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, name), run.Out);
             var check = await CliRun.RunAsync(Env, "evidence", "verify", Path.Combine(dir.FullName, name), "--public-key", keyPath);
             check.Code.ShouldBe(ExitCodes.Ok, name + ": " + check.Out);
+            var independent = IndependentVerifier.Run(Path.Combine(dir.FullName, name), keyPath);
+            independent.Code.ShouldBe(0, name + " (independent verifier): " + independent.Output);
         }
 
         var bundle = Path.Combine(dir.FullName, "bundle.json");
@@ -83,6 +86,8 @@ public sealed class CliProofTests(PostgresFixture db) : CliTestBase(db)
         var verify = await CliRun.RunAsync(new Dictionary<string, string>(), "evidence", "verify", bundle, "--public-key", keyPath);
         verify.Code.ShouldBe(ExitCodes.Ok, verify.Out);
         verify.Out.ShouldContain("INTACT");
+        var independentBundle = IndependentVerifier.Run(bundle, keyPath);
+        independentBundle.Code.ShouldBe(0, "bundle (independent verifier): " + independentBundle.Output);
     }
 
 }

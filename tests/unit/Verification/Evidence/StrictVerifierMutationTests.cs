@@ -24,7 +24,7 @@ public sealed class StrictVerifierMutationTests : IDisposable
 
     private EvidenceReport VerifyText(string json) => EvidenceFile.Verify(Encoding.UTF8.GetBytes(json), t.Signer.PublicKey);
 
-    private static string Text(object document) => JsonSerializer.Serialize(document);
+    internal static string Text(object document) => JsonSerializer.Serialize(document);
 
     private static void ShouldFailWith(EvidenceReport report, string check, string probe)
     {
@@ -51,7 +51,10 @@ public sealed class StrictVerifierMutationTests : IDisposable
 
     [Theory]
     [MemberData(nameof(RepeatedMembers))]
-    public void Verify_RepeatedMember_IsRejectedEvenWithTheTrustedKey(string member)
+    public void Verify_RepeatedMember_IsRejectedEvenWithTheTrustedKey(string member) =>
+        ShouldFailWith(VerifyText(RepeatedMemberProbe(member)), "duplicate_member", member);
+
+    internal string RepeatedMemberProbe(string member)
     {
         using var other = CheckpointSigner.Generate();
         var bundle = Text(t.Bundle());
@@ -79,7 +82,7 @@ public sealed class StrictVerifierMutationTests : IDisposable
         };
         json.ShouldNotBe(bundle, "the probe changed nothing");
         json.ShouldNotBe(inclusion, "the probe changed nothing");
-        ShouldFailWith(VerifyText(json), "duplicate_member", member);
+        return json;
     }
 
     [Fact]
@@ -156,7 +159,10 @@ public sealed class StrictVerifierMutationTests : IDisposable
 
     [Theory]
     [MemberData(nameof(DocumentProbes))]
-    public void Verify_DocumentMutation_FailsWithItsRule(string probe, string check)
+    public void Verify_DocumentMutation_FailsWithItsRule(string probe, string check) =>
+        ShouldFailWith(VerifyText(DocumentProbe(probe)), check, probe);
+
+    internal string DocumentProbe(string probe)
     {
         var bundle = Text(t.Bundle());
         var b = t.Bundle();
@@ -193,7 +199,7 @@ public sealed class StrictVerifierMutationTests : IDisposable
             _ => throw new ArgumentException(probe),
         };
         json.ShouldNotBe(bundle, "the probe changed nothing");
-        ShouldFailWith(VerifyText(json), check, probe);
+        return json;
     }
 
     private static string RemoveMember(string json, string name)
@@ -239,7 +245,10 @@ public sealed class StrictVerifierMutationTests : IDisposable
 
     [Theory]
     [MemberData(nameof(RecordProbes))]
-    public void Verify_RecordRuleBroken_FailsWithItsRuleThoughHashesAndSignatureHold(string probe, string check)
+    public void Verify_RecordRuleBroken_FailsWithItsRuleThoughHashesAndSignatureHold(string probe, string check) =>
+        ShouldFailWith(VerifyText(RecordProbe(probe)), check, probe);
+
+    internal string RecordProbe(string probe)
     {
         const string ZeroHash = "0000000000000000000000000000000000000000000000000000000000000000";
         const string Envelope = """{"ct":"AAAAAAAAAAAAAAAAAAAAAAAAAAA=","enc":"A256GCM","iv":"AAAAAAAAAAAAAAAA","sub":"subj-1"}""";
@@ -281,7 +290,7 @@ public sealed class StrictVerifierMutationTests : IDisposable
             "repeated member in the record" => t.Forged(11, mutateText: c => c.Replace(",\"v\":1}", ",\"v\":1,\"v\":1}", StringComparison.Ordinal)),
             _ => throw new ArgumentException(probe),
         };
-        ShouldFailWith(VerifyText(Text(bundle)), check, probe);
+        return Text(bundle);
     }
 
     [Fact]
@@ -324,7 +333,10 @@ public sealed class StrictVerifierMutationTests : IDisposable
 
     [Theory]
     [MemberData(nameof(CheckpointProbes))]
-    public void Verify_CheckpointMutation_FailsWithItsRule(string probe, string check)
+    public void Verify_CheckpointMutation_FailsWithItsRule(string probe, string check) =>
+        ShouldFailWith(VerifyText(CheckpointProbe(probe)), check, probe);
+
+    internal string CheckpointProbe(string probe)
     {
         var b = t.Bundle();
         string Resigned(string text) => Text(b with { Checkpoint = Sign(text) });
@@ -344,8 +356,11 @@ public sealed class StrictVerifierMutationTests : IDisposable
             "signature with a trailing byte" => Text(b with { Checkpoint = b.Checkpoint with { Signature = Convert.ToBase64String([.. Convert.FromBase64String(b.Checkpoint.Signature), 0]) } }),
             _ => throw new ArgumentException(probe),
         };
-        ShouldFailWith(VerifyText(json), check, probe);
+        return json;
     }
+
+    /// <summary>The key every probe is signed with, for verifiers that take it as a file.</summary>
+    internal string PublicKeyPem => t.Signer.PublicKey.ToPem();
 
     [Fact]
     public void Verify_HighSSignature_IsAccepted()

@@ -41,6 +41,12 @@ public sealed class FormatCaseTests
                 output.ShouldContain($"FINDING {wantCheck} ", Case.Sensitive, output);
             if (wantExit == ExitCodes.Ok)
                 output.ShouldContain("INTACT");
+
+            // The independent verifier, written from the spec alone, gives the same outcome.
+            var (jsCode, jsOutput) = IndependentVerifier.Run(document, key);
+            jsCode.ShouldBe(wantExit, "independent verifier: " + jsOutput);
+            if (wantCheck is not null)
+                jsOutput.ShouldContain($"FINDING {wantCheck} ", Case.Sensitive, "independent verifier: " + jsOutput);
         }
         finally
         {
