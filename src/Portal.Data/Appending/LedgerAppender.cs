@@ -326,6 +326,8 @@ public sealed partial class LedgerAppender : IAsyncDisposable
             if (!e.Payload!.HasMember(field.Name))
                 Fail(i, $"personal field '{field.Name}' is not a member of the payload");
         }
+        if (e.Payload!.ObjectWithEncMember(fields) is { } encPath)
+            Fail(i, $"payload object at {encPath} has a member 'enc': only personal-data envelopes have one (docs/ledger-format.md §7); rename it");
     }
 
     private async Task<Plan> AppendInTransactionAsync(NpgsqlConnection connection, Prepared[] prepared, AppendDurability durability, CancellationToken ct)
