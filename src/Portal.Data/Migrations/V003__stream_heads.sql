@@ -1,0 +1,12 @@
+-- V003: format 2 checkpoints (docs/ledger-format.md §4.1, §5). A checkpoint row of format 2 also holds
+-- the stream-head commitment it signs and its C2SP signed note (with the Ed25519 signature); rows of
+-- format 1 keep these NULL. Existing rows stay as they were signed.
+ALTER TABLE ledger.checkpoints
+  ADD COLUMN stream_heads_count bigint NULL,
+  ADD COLUMN stream_heads_root bytea NULL,
+  ADD COLUMN note text NULL,
+  ADD CONSTRAINT checkpoints_stream_heads_v2 CHECK (
+    (stream_heads_count IS NULL) = (stream_heads_root IS NULL)
+    AND (stream_heads_root IS NULL) = (note IS NULL)
+    AND (stream_heads_count IS NULL OR stream_heads_count >= 0)
+    AND (stream_heads_root IS NULL OR octet_length(stream_heads_root) = 32));
