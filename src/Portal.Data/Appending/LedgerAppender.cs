@@ -796,23 +796,12 @@ public sealed partial class LedgerAppender : IAsyncDisposable
                     $"the ledger head is seq {head} but this appender already saw {tree.Size} events: the ledger was truncated");
             if (tree.Size < head)
             {
-                var from = tree.Size;
-                await using var export = await connection.BeginBinaryExportAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"COPY (SELECT seq, hash, stream_type, stream_id, stream_seq FROM ledger.events WHERE seq > {from} AND seq <= {head} ORDER BY seq) TO STDOUT (FORMAT BINARY)"), ct);
-                while (await export.StartRowAsync(ct) != -1)
+                await Proofs.StreamHeadRows.ReadAsync(connection, tree.Size, head, (_, hash, stream, streamSeq) =>
                 {
-                    var seq = await export.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
-                    var hash = await export.ReadAsync<byte[]>(NpgsqlDbType.Bytea, ct);
-                    var stream = new StreamKey(await export.ReadAsync<string>(NpgsqlDbType.Text, ct), await export.ReadAsync<string>(NpgsqlDbType.Text, ct));
-                    var streamSeq = await export.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
-                    if (seq != tree.Size + 1)
-                        throw new InvalidOperationException($"ledger sequence gap: expected seq {tree.Size + 1}, read {seq}");
                     tree.Append(hash);
                     headTree.Set(stream, streamSeq, hash);
                     treeLastLeaf = hash;
-                }
-                if (tree.Size != head)
-                    throw new InvalidOperationException($"ledger sequence gap: head is {head} but only {tree.Size} events were read");
+                }, ct);
             }
             return (tree.RootHash(), headTree.Commit());
         }

@@ -43,7 +43,8 @@ public sealed record NoteVerifierKey(string Name, uint KeyId, byte Type, byte[] 
     /// <summary>Parses a vkey and checks that its key id is the one its type defines.</summary>
     public static NoteVerifierKey Parse(string vkey)
     {
-        var parts = vkey.Split('+');
+        // The name has no '+', the key id neither; the base64 key may (hence three parts at most, as golang.org/x/mod/sumdb/note splits).
+        var parts = vkey.Split('+', 3);
         if (parts.Length != 3)
             throw new FormatException($"a vkey is <name>+<key id>+<key>, got '{vkey}'");
         var name = parts[0];

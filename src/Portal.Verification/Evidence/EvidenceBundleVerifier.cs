@@ -29,8 +29,24 @@ public static class EvidenceBundleVerifier
         if (checkpoint is null)
             return new EvidenceReport(findings, 0, 0, "", key?.KeyId ?? "", trustedKey is not null);
 
+        CheckEvents(bundle.Stream, bundle.Events, checkpoint, Fail);
+        if (bundle.Stream.Complete && bundle.Events.Count == 0)
+            Fail("stream", null, "at least one event", "none", "a complete stream bundle holds events");
+
+        return new EvidenceReport(findings, bundle.Events.Count, checkpoint.Size, HashHex.ToHex(checkpoint.RootHash),
+            key?.KeyId ?? "", trustedKey is not null);
+    }
+
+    /// <summary>What the event checks saw: the last event's stream_seq and leaf hash, and the largest stream_seq.</summary>
+    internal readonly record struct EventsSeen(long LastStreamSeq, byte[] LastLeafHash, long MaxStreamSeq);
+
+    /// <summary>Checks 3 and 4 of docs/ledger-format.md §8 for every event (shared by both bundle formats).</summary>
+    internal static EventsSeen CheckEvents(EvidenceStream stream, IReadOnlyList<EvidenceEvent> events, Checkpoint checkpoint,
+        Action<string, long?, string, string, string> Fail)
+    {
         var previous = (StreamSeq: 0L, Hash: HashHex.Zero);
-        foreach (var e in bundle.Events)
+        var maxStreamSeq = 0L;
+        foreach (var e in events)
         {
             var leafHash = CheckLeaf(e, checkpoint, Fail);
             var fields = ReadFields(e, Fail);
@@ -42,10 +58,10 @@ public static class EvidenceBundleVerifier
             if (fields.Value.Seq != e.Seq || e.LeafIndex != e.Seq - 1)
                 Fail("leaf_index", e.Seq, $"seq {fields.Value.Seq}, leaf_index {fields.Value.Seq - 1}",
                     $"seq {e.Seq}, leaf_index {e.LeafIndex}", "the bundle's seq/leaf_index disagree with the event record");
-            if (fields.Value.StreamType != bundle.Stream.Type || fields.Value.StreamId != bundle.Stream.Id)
-                Fail("stream", e.Seq, $"{bundle.Stream.Type}/{bundle.Stream.Id}",
+            if (fields.Value.StreamType != stream.Type || fields.Value.StreamId != stream.Id)
+                Fail("stream", e.Seq, $"{stream.Type}/{stream.Id}",
                     $"{fields.Value.StreamType}/{fields.Value.StreamId}", "event belongs to another stream");
-            if (bundle.Stream.Complete)
+            if (stream.Complete)
             {
                 if (fields.Value.StreamSeq != previous.StreamSeq + 1)
                     Fail("stream_seq", e.Seq, (previous.StreamSeq + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -56,12 +72,9 @@ public static class EvidenceBundleVerifier
                         "stream_prev_hash does not link to the previous event of the stream");
             }
             previous = (fields.Value.StreamSeq, leafHash);
+            maxStreamSeq = Math.Max(maxStreamSeq, fields.Value.StreamSeq);
         }
-        if (bundle.Stream.Complete && bundle.Events.Count == 0)
-            Fail("stream", null, "at least one event", "none", "a complete stream bundle holds events");
-
-        return new EvidenceReport(findings, bundle.Events.Count, checkpoint.Size, HashHex.ToHex(checkpoint.RootHash),
-            key?.KeyId ?? "", trustedKey is not null);
+        return new EventsSeen(previous.StreamSeq, previous.Hash, maxStreamSeq);
     }
 
     private static byte[]? CheckLeaf(EvidenceEvent e, Checkpoint checkpoint, Action<string, long?, string, string, string> fail)

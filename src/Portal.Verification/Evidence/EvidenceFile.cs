@@ -26,10 +26,11 @@ public static class EvidenceFile
         return format switch
         {
             EvidenceBundle.FormatName => EvidenceBundleVerifier.Verify(Deserialize<EvidenceBundle>(json), trustedKey),
+            EvidenceBundleV2.FormatName => EvidenceBundleV2Verifier.Verify(Deserialize<EvidenceBundleV2>(json), trustedKey),
             InclusionProofDocument.FormatName => ProofDocumentVerifier.Verify(Deserialize<InclusionProofDocument>(json), trustedKey),
             ConsistencyProofDocument.FormatName => ProofDocumentVerifier.Verify(Deserialize<ConsistencyProofDocument>(json), trustedKey),
             _ => throw new FormatException(
-                $"unknown format '{format}': expected {EvidenceBundle.FormatName}, {InclusionProofDocument.FormatName} or {ConsistencyProofDocument.FormatName}"),
+                $"unknown format '{format}': expected {EvidenceBundleV2.FormatName}, {EvidenceBundle.FormatName}, {InclusionProofDocument.FormatName} or {ConsistencyProofDocument.FormatName}"),
         };
     }
 

@@ -132,7 +132,8 @@ public sealed class SignedNoteSpecTests
     [InlineData("example.com/foo+530d903b+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k")] // key id of another key
     [InlineData("example.com/fo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k")] // name changes the id
     [InlineData("example.com/foo+530D903A+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k")] // uppercase hex
-    [InlineData("example.com/foo+530d903a+A+kyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k")] // four parts
+    [InlineData("example.com/foo+530d903a+A+kyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k")] // a '+' more: not that key
+    [InlineData("example.com/foo+530d903a")] // two parts
     [InlineData("example.com/foo+530d903a+BekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k")] // unknown type
     public void VerifierKey_Malformed_IsRejected(string vkey) =>
         Should.Throw<FormatException>(() => NoteVerifierKey.Parse(vkey));
