@@ -32,6 +32,29 @@ public sealed class IndependentVerifierTests : IDisposable
         output.ShouldContain($"FINDING {expectedCheck} ", Case.Sensitive, output);
     }
 
+    [Theory]
+    [InlineData("a", "1", 11)]
+    [InlineData("b", "2", 8)]
+    [InlineData("c", "3", 11)]
+    [InlineData("0", "0", 11)]
+    public void IndependentVerifier_Version2Bundle_IsIntact(string type, string id, long size)
+    {
+        using var t = new TestBundles();
+        var (code, output) = RunNode(Write(t.BundleV2(type, id, size)));
+        output.ShouldContain("INTACT");
+        code.ShouldBe(0, output);
+    }
+
+    [Theory]
+    [MemberData(nameof(EvidenceBundleV2VerifierTests.Tampers), MemberType = typeof(EvidenceBundleV2VerifierTests))]
+    public void IndependentVerifier_TamperedVersion2Bundle_ReportsTheSameCheck(string tamper, string expectedCheck)
+    {
+        using var t = new TestBundles();
+        var (code, output) = RunNode(Write(EvidenceBundleV2VerifierTests.Tamper(t, t.BundleV2(), tamper)));
+        code.ShouldBe(1, output);
+        output.ShouldContain($"FINDING {expectedCheck} ", Case.Sensitive, output);
+    }
+
     private string Write(object bundle)
     {
         var path = Path.Combine(dir.FullName, Guid.NewGuid().ToString("N") + ".json");
@@ -39,7 +62,7 @@ public sealed class IndependentVerifierTests : IDisposable
         return path;
     }
 
-    private static (int Code, string Output) RunNode(string bundlePath)
+    internal static (int Code, string Output) RunNode(string bundlePath)
     {
         var script = Path.Combine(RepoRoot(), "tools", "independent-verifier", "verify-evidence.mjs");
         var psi = new ProcessStartInfo("node", [script, bundlePath]) { RedirectStandardOutput = true, RedirectStandardError = true };
