@@ -17,7 +17,7 @@ public sealed class FormatExampleTests
     private static readonly string ExamplePath = Path.Combine(AppContext.BaseDirectory, "testdata", "format", "example.json");
 
     // A throwaway key for the example only; never used for anything else.
-    private const string ExamplePrivateKey = """
+    internal const string ExamplePrivateKey = """
         -----BEGIN PRIVATE KEY-----
         MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgMpFVpsMgM2M1SLbB
         2hpEpgOzVORnX8pjn9CEs458qEuhRANCAATc+q5L7ZnYXKISRs4yPY/v+0ZzSpmN
@@ -25,7 +25,7 @@ public sealed class FormatExampleTests
         -----END PRIVATE KEY-----
         """;
 
-    private static List<LedgerEvent> Events()
+    internal static List<LedgerEvent> Events()
     {
         var t0 = new DateTime(2024, 3, 1, 9, 30, 0, DateTimeKind.Utc);
         var specs = new (string Type, string Id, string Action, string Payload, int Minutes, int OccurredOffsetDays)[]
@@ -130,7 +130,7 @@ public sealed class FormatExampleTests
         doc.ShouldContain(committed["checkpoint"]!["signature_base64"]!.GetValue<string>());
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         var d = new DirectoryInfo(AppContext.BaseDirectory);
         while (d is not null && !File.Exists(Path.Combine(d.FullName, "AuditPortal.sln")))
