@@ -40,7 +40,7 @@ public sealed partial class LedgerAppender
     private (long Size, DateTime Time)? bulkHeadsCommitted;
 
     private sealed record BulkPlan(long HeadBefore, long Head, List<LedgerEvent> Appended, AppendedEvent[] Results, byte[] Root,
-        StreamHeadCommitment? Heads);
+        StreamHeadCommitment? Heads, byte[]? Frontier);
 
     private async Task<IReadOnlyList<AppendedEvent>> AppendBulkAsync(IReadOnlyList<NewEvent> batch, AppendDurability durability,
         BulkLoadTurns.Turn planTurn, BulkLoadTurns.Turn writeTurn, CancellationToken ct)
@@ -117,6 +117,7 @@ public sealed partial class LedgerAppender
                 written.Add(r.EventId, r.IdempotencyKey);
             byte[] root;
             StreamHeadCommitment? streamHeads = null;
+            byte[]? frontier = null;
             await treeGate.WaitAsync(CancellationToken.None); // not cancellable: the batch is recorded as planned
             try
             {
@@ -132,6 +133,7 @@ public sealed partial class LedgerAppender
                 if (options.Signer?.Ed25519 is not null && built.Appended.Count > 0 && IsCheckpointDue(built.Head, bulkHeadsCommitted))
                 {
                     streamHeads = headTree.Commit();
+                    frontier = tree.NodeHashes();
                     bulkHeadsCommitted = (built.Head, time.GetUtcNow().UtcDateTime);
                 }
             }
@@ -139,7 +141,7 @@ public sealed partial class LedgerAppender
             {
                 treeGate.Release();
             }
-            return new BulkPlan(headBefore, built.Head, built.Appended, built.Results, root, streamHeads);
+            return new BulkPlan(headBefore, built.Head, built.Appended, built.Results, root, streamHeads, frontier);
         }
         finally
         {
@@ -172,7 +174,7 @@ public sealed partial class LedgerAppender
             {
                 // In the turn: the ledger head is this batch's last event, which the planned tree head matches.
                 if (checkpointDue)
-                    await CheckpointAsync(connection!, force: false, ct, (plan.Head, plan.Root, plan.Heads));
+                    await CheckpointAsync(connection!, force: false, ct, (plan.Head, plan.Root, plan.Heads, plan.Frontier));
             }
             catch (Exception ex)
             {

@@ -657,7 +657,7 @@ public sealed partial class LedgerAppender : IAsyncDisposable
     /// the ledger head is that size. Null heads: the bulk load did not expect a checkpoint at that size; if a later
     /// batch is planned already, no checkpoint is made now (the next batch's is due, LedgerAppender.Bulk.cs).</param>
     private async Task<SignedCheckpoint?> CheckpointAsync(NpgsqlConnection connection, bool force, CancellationToken ct,
-        (long Size, byte[] Root, StreamHeadCommitment? Heads)? knownRoot = null)
+        (long Size, byte[] Root, StreamHeadCommitment? Heads, byte[]? Frontier)? knownRoot = null)
     {
         var signer = options.Signer!;
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -696,24 +696,26 @@ public sealed partial class LedgerAppender : IAsyncDisposable
         var version2 = signer.Ed25519 is not null;
         byte[] root;
         StreamHeadCommitment? streamHeads;
+        byte[]? frontier;
         if (knownRoot is { } known && known.Size == head)
         {
-            root = known.Root;
-            streamHeads = known.Heads ?? (version2 ? await HeadsIfAtAsync(head, ct) : null);
+            (root, streamHeads, frontier) = (known.Root, known.Heads, known.Frontier);
+            if (streamHeads is null && await HeadsIfAtAsync(head, ct) is { } now)
+                (streamHeads, frontier) = now;
             if (version2 && streamHeads is null)
                 return null;
         }
         else
         {
-            (root, streamHeads) = await HeadsAtAsync(connection, tx, head, ct);
+            (root, streamHeads, frontier) = await HeadsAtAsync(connection, tx, head, ct);
         }
         var checkpoint = new Checkpoint(options.Origin, head, root, LedgerTime.Truncate(time.GetUtcNow().UtcDateTime),
             version2 ? streamHeads : null);
         var signed = signer.Sign(checkpoint);
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO ledger.checkpoints (size, origin, root_hash, checkpoint_time, text, signature, key_id,
-                                            stream_heads_count, stream_heads_root, note)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                            stream_heads_count, stream_heads_root, note, frontier)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             """, connection, tx))
         {
             insert.Parameters.Add(new() { Value = checkpoint.Size });
@@ -726,6 +728,7 @@ public sealed partial class LedgerAppender : IAsyncDisposable
             insert.Parameters.Add(new() { Value = (object?)checkpoint.StreamHeads?.Count ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
             insert.Parameters.Add(new() { Value = (object?)checkpoint.StreamHeads?.Root ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
             insert.Parameters.Add(new() { Value = (object?)signed.Note ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            insert.Parameters.Add(new() { Value = (object?)frontier ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
             await insert.ExecuteNonQueryAsync(ct);
         }
         options.Witness?.Record(signed);
@@ -779,7 +782,7 @@ public sealed partial class LedgerAppender : IAsyncDisposable
     /// up from the database if other appenders wrote meanwhile (or, in a new process, from the start: this is how an
     /// existing ledger gets its first stream-head commitment after the upgrade to format 2).
     /// </summary>
-    private async Task<(byte[] Root, StreamHeadCommitment Heads)> HeadsAtAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long head, CancellationToken ct)
+    private async Task<(byte[] Root, StreamHeadCommitment Heads, byte[] Frontier)> HeadsAtAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long head, CancellationToken ct)
     {
         await treeGate.WaitAsync(ct);
         try
@@ -794,6 +797,8 @@ public sealed partial class LedgerAppender : IAsyncDisposable
             if (tree.Size > head)
                 throw new InvalidOperationException(
                     $"the ledger head is seq {head} but this appender already saw {tree.Size} events: the ledger was truncated");
+            if (tree.Size == 0 && head > 0)
+                await FastForwardAsync(connection, head, ct);
             if (tree.Size < head)
             {
                 await Proofs.StreamHeadRows.ReadAsync(connection, tree.Size, head, (_, hash, stream, streamSeq) =>
@@ -801,9 +806,10 @@ public sealed partial class LedgerAppender : IAsyncDisposable
                     tree.Append(hash);
                     headTree.Set(stream, streamSeq, hash);
                     treeLastLeaf = hash;
+                    RowsCaughtUp++;
                 }, ct);
             }
-            return (tree.RootHash(), headTree.Commit());
+            return (tree.RootHash(), headTree.Commit(), tree.NodeHashes());
         }
         finally
         {
@@ -811,13 +817,65 @@ public sealed partial class LedgerAppender : IAsyncDisposable
         }
     }
 
-    /// <summary>The stream-head commitment at <paramref name="head"/> if the in-memory trees are at that size, else null.</summary>
-    private async Task<StreamHeadCommitment?> HeadsIfAtAsync(long head, CancellationToken ct)
+    /// <summary>Rows a new process read to catch its trees up (tests tell the fast path from the full pass by it).</summary>
+    internal long RowsCaughtUp { get; private set; }
+
+    /// <summary>
+    /// Under the append lock, in a process whose trees are empty: the Merkle frontier of the latest checkpoint that
+    /// stored one (checked against its signed root) and the rows after it, and the stream heads at the head by an index
+    /// skip scan — O(streams + events since that checkpoint) instead of a pass over the whole ledger. Leaves the trees
+    /// empty when there is no such checkpoint, its frontier does not reproduce its root, or the stream index is
+    /// missing; the caller then reads every row.
+    /// </summary>
+    private async Task FastForwardAsync(NpgsqlConnection connection, long head, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT size, root_hash, frontier FROM ledger.checkpoints WHERE frontier IS NOT NULL AND size <= $1 ORDER BY size DESC LIMIT 1", connection);
+        cmd.Parameters.Add(new() { Value = head });
+        CompactRange? start = null;
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            if (await reader.ReadAsync(ct))
+            {
+                try
+                {
+                    var range = CompactRange.FromNodeHashes(reader.GetInt64(0), reader.GetFieldValue<byte[]>(2));
+                    if (range.RootHash().AsSpan().SequenceEqual(reader.GetFieldValue<byte[]>(1)))
+                        start = range;
+                }
+                catch (ArgumentException)
+                {
+                    // A malformed frontier is ignored: the full pass computes the tree.
+                }
+            }
+        }
+        if (start is null || !await Proofs.StreamHeadRows.ReadCurrentHeadsAsync(connection, (stream, streamSeq, hash) => headTree.Set(stream, streamSeq, hash), ct))
+        {
+            headTree.Clear();
+            return;
+        }
+        tree = start;
+        await Proofs.StreamHeadRows.ReadAsync(connection, tree.Size, head, (_, hash, _, _) =>
+        {
+            tree.Append(hash);
+            treeLastLeaf = hash;
+            RowsCaughtUp++;
+        }, ct);
+        if (RowsCaughtUp == 0)
+        {
+            await using var last = new NpgsqlCommand("SELECT hash FROM ledger.events WHERE seq = $1", connection);
+            last.Parameters.Add(new() { Value = head });
+            treeLastLeaf = (byte[])(await last.ExecuteScalarAsync(ct))!;
+        }
+    }
+
+    /// <summary>The stream-head commitment and frontier at <paramref name="head"/> if the in-memory trees are at that size, else null.</summary>
+    private async Task<(StreamHeadCommitment Heads, byte[] Frontier)?> HeadsIfAtAsync(long head, CancellationToken ct)
     {
         await treeGate.WaitAsync(ct);
         try
         {
-            return tree.Size == head ? headTree.Commit() : null;
+            return tree.Size == head ? (headTree.Commit(), tree.NodeHashes()) : null;
         }
         finally
         {

@@ -5,6 +5,10 @@ ALTER TABLE ledger.checkpoints
   ADD COLUMN stream_heads_count bigint NULL,
   ADD COLUMN stream_heads_root bytea NULL,
   ADD COLUMN note text NULL,
+  -- The Merkle frontier at size (the compact range's node hashes, largest subtree first): a new process
+  -- continues the tree from the last checkpoint instead of rereading the ledger (`ledger checkpoint`).
+  -- Not trusted: it is used only when it reproduces the row's signed root.
+  ADD COLUMN frontier bytea NULL,
   ADD CONSTRAINT checkpoints_stream_heads_v2 CHECK (
     (stream_heads_count IS NULL) = (stream_heads_root IS NULL)
     AND (stream_heads_root IS NULL) = (note IS NULL)

@@ -38,6 +38,38 @@ public static class StreamHeadRows
                 $"ledger sequence gap: the ledger should hold seq {upTo} but only {expected - 1} events were read"));
     }
 
+    /// <summary>
+    /// The head of every stream (its largest stream_seq and that event's hash) at the ledger's current head, by a skip
+    /// scan of the (stream_type, stream_id, stream_seq) index: two index probes per stream instead of a pass over every
+    /// event. Returns false, reading nothing, when that index is missing (a bulk load drops it).
+    /// </summary>
+    public static async Task<bool> ReadCurrentHeadsAsync(NpgsqlConnection connection, Action<StreamKey, long, byte[]> head, CancellationToken ct)
+    {
+        await using (var probe = new NpgsqlCommand(
+            "SELECT 1 FROM pg_indexes WHERE schemaname = 'ledger' AND indexname = 'events_stream_type_stream_id_stream_seq_key'", connection))
+        {
+            if (await probe.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
+                return false;
+        }
+        await using var command = new NpgsqlCommand("""
+            WITH RECURSIVE s AS (
+              (SELECT stream_type, stream_id FROM ledger.events ORDER BY stream_type, stream_id LIMIT 1)
+              UNION ALL
+              SELECT n.stream_type, n.stream_id FROM s CROSS JOIN LATERAL (
+                SELECT e.stream_type, e.stream_id FROM ledger.events e
+                WHERE (e.stream_type, e.stream_id) > (s.stream_type, s.stream_id)
+                ORDER BY e.stream_type, e.stream_id LIMIT 1) n)
+            SELECT s.stream_type, s.stream_id, h.stream_seq, h.hash FROM s CROSS JOIN LATERAL (
+              SELECT stream_seq, hash FROM ledger.events e
+              WHERE e.stream_type = s.stream_type AND e.stream_id = s.stream_id
+              ORDER BY stream_seq DESC LIMIT 1) h
+            """, connection) { CommandTimeout = 0 };
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            head(new StreamKey(reader.GetString(0), reader.GetString(1)), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
+        return true;
+    }
+
     /// <summary>The stream-head tree of the first <paramref name="size"/> events.</summary>
     public static async Task<StreamHeadTree> TreeAtAsync(NpgsqlDataSource dataSource, long size, CancellationToken ct)
     {

@@ -46,12 +46,22 @@ public sealed class StreamHeadCommitmentTests(PostgresFixture db) : IClassFixtur
             (await after.CreateCheckpointAsync())!.Checkpoint.Size.ShouldBe(130);
         }
 
+        // Another new process continues from the format 2 checkpoint's stored frontier and an index scan of the heads:
+        // it reads only the rows after that checkpoint.
+        await using (var next = new LedgerAppender(db.WriterConnectionString, TimeProvider.System,
+                         new AppenderOptions { Origin = "ledger/test", Signer = signer, Witness = witness, CheckpointEveryEvents = 1000 }))
+        {
+            await next.AppendAsync(Enumerable.Range(200, 7).Select(n => LedgerTestData.Event($"acct-{n % 11}", n)).ToList());
+            (await next.CreateCheckpointAsync())!.Checkpoint.Size.ShouldBe(137);
+            next.RowsCaughtUp.ShouldBe(7);
+        }
+
         var stored = await new CheckpointStore(db.DataSource(db.ReaderConnectionString)).ReadAllAsync();
-        stored.Select(s => (s.Checkpoint.Size, s.Checkpoint.Version)).ShouldBe([(50L, 1), (100L, 1), (130L, 2)]);
+        stored.Select(s => (s.Checkpoint.Size, s.Checkpoint.Version)).ShouldBe([(50L, 1), (100L, 1), (130L, 2), (137L, 2)]);
         var rows = await LedgerTestData.ReadAllAsync(db.SuperuserConnectionString);
         foreach (var signed in stored.Where(s => s.Checkpoint.Version == 2))
             signed.Checkpoint.StreamHeads!.Matches(Reference(rows, signed.Checkpoint.Size)).ShouldBeTrue();
-        witness.ReadAll().Count(w => w.Signed!.Note is not null).ShouldBe(1);
+        witness.ReadAll().Count(w => w.Signed!.Note is not null).ShouldBe(2);
 
         var runner = new LedgerVerificationRunner(db.DataSource(db.ReaderConnectionString), signer.PublicKey, witness)
         {
@@ -70,12 +80,12 @@ public sealed class StreamHeadCommitmentTests(PostgresFixture db) : IClassFixtur
         bundle.Vkeys.Count.ShouldBe(2);
 
         // A forged commitment in the table (right root, right key, wrong heads) is a finding of the verifier.
-        var forged = signer.Sign(stored[^1].Checkpoint with { StreamHeads = Reference(rows, 129) });
+        var forged = signer.Sign(stored[^1].Checkpoint with { StreamHeads = Reference(rows, 136) });
         var withForged = LedgerVerifier.Verify(rows, new LedgerVerifierOptions
         {
             Checkpoints = [.. stored.SkipLast(1), forged], PublicKey = signer.PublicKey,
         });
-        withForged.Findings.Select(f => (f.Kind, f.Seq)).ShouldBe([(FindingKind.StreamHeadsMismatch, (long?)130)]);
+        withForged.Findings.Select(f => (f.Kind, f.Seq)).ShouldBe([(FindingKind.StreamHeadsMismatch, (long?)137)]);
     }
 
     /// <summary>The heads recomputed from the rows with the tree code the verifier uses.</summary>
