@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// An independent verifier for AuditPortal evidence documents — bundles, inclusion proofs and consistency
+// An independent verifier for AuditPortal evidence documents — bundles (formats 2 and 1), inclusion proofs and consistency
 // proofs — written from docs/ledger-format.md alone (it shares no code with the C# implementation).
 // Node's standard library only.
 // Usage: node verify-evidence.mjs FILE.json [--public-key PEM_FILE]
@@ -13,6 +13,7 @@ const ZERO = '0'.repeat(64);
 const EMPTY_ROOT = hex(sha256(Buffer.alloc(0)));
 const MAX_INTEGER = 2 ** 53 - 1;
 const FORMATS = {
+  bundle2: 'auditportal-evidence/v2',
   bundle: 'auditportal-evidence/v1',
   inclusion: 'auditportal-inclusion-proof/v1',
   consistency: 'auditportal-consistency-proof/v1',
@@ -133,7 +134,7 @@ function readDocument(bytes) {
   return parseStrict(text);
 }
 
-// ---- §8.1–§8.3: exactly these members, of these types.
+// ---- §8.1–§8.3 and §8.7: exactly these members, of these types.
 const kind = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? 'integer' : typeof v);
 function members(obj, path, schema) {
   if (kind(obj) !== 'object') throw new Rejected('member', path, kind(obj), 'an object');
@@ -153,12 +154,19 @@ function members(obj, path, schema) {
   }
 }
 const CHECKPOINT = { text: 'string', signature: 'string' };
+const HEAD_ENTRY = { index: 'integer', stream_type: 'string', stream_id: 'string', stream_seq: 'integer', leaf_hash: 'string', proof: 'string[]' };
 function checkShape(doc, format) {
-  if (format === FORMATS.bundle) {
-    members(doc, '$', { format: 'string', exported_at: 'string', exported_by: 'string?', stream: 'object', events: 'array', checkpoint: 'object', public_key: 'string', key_id: 'string' });
+  if (format === FORMATS.bundle || format === FORMATS.bundle2) {
+    const v2 = format === FORMATS.bundle2;
+    members(doc, '$', { format: 'string', exported_at: 'string', exported_by: 'string?', stream: 'object', events: 'array', checkpoint: 'object', public_key: 'string', key_id: 'string',
+      ...(v2 ? { vkeys: 'string[]', stream_head: 'object' } : {}) });
     members(doc.stream, '$.stream', { type: 'string', id: 'string', complete: 'boolean' });
     doc.events.forEach((e, k) => members(e, `$.events[${k}]`, { seq: 'integer', leaf_index: 'integer', canonical: 'string', leaf_hash: 'string', inclusion_proof: 'string[]' }));
-    members(doc.checkpoint, '$.checkpoint', CHECKPOINT);
+    members(doc.checkpoint, '$.checkpoint', v2 ? { note: 'string' } : CHECKPOINT);
+    if (v2) {
+      members(doc.stream_head, '$.stream_head', { count: 'integer', head: 'object?', left: 'object?', right: 'object?' });
+      for (const n of ['head', 'left', 'right']) if (doc.stream_head[n] !== null) members(doc.stream_head[n], `$.stream_head.${n}`, HEAD_ENTRY);
+    }
   } else if (format === FORMATS.inclusion) {
     members(doc, '$', { format: 'string', seq: 'integer', leaf_index: 'integer', tree_size: 'integer', canonical: 'string', leaf_hash: 'string', proof: 'string[]', root_hash: 'string', checkpoint: 'object?', public_key: 'string', key_id: 'string' });
     if (doc.checkpoint !== null) members(doc.checkpoint, '$.checkpoint', CHECKPOINT);
@@ -245,14 +253,106 @@ function verifyConsistency(size1, size2, proof, root1, root2) {
   if (!sr.equals(root2)) throw new Error(`calculated root2 ${hex(sr)}`);
 }
 
-// ---- §5 and §5.1
+// ---- §5.4 and §5.5: version 1 checkpoint text
 const ORIGIN = /^(ledger|access-log)\/[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 function parseCheckpoint(text) {
   const m = /^auditportal-checkpoint\/v1\norigin ([^\n]*)\nsize (0|[1-9][0-9]*)\nroot ([0-9a-f]{64})\ntime ([^\n]*)\n$/.exec(text);
   if (!m) throw new Error('checkpoint text is not in the form of §5');
-  if (!ORIGIN.test(m[1])) throw new Error(`origin '${m[1]}' does not follow §5.1`);
+  if (!ORIGIN.test(m[1])) throw new Error(`origin '${m[1]}' does not follow §5.5`);
   if (!isTimestamp(m[4])) throw new Error(`time '${m[4]}' is not a timestamp`);
   return { origin: m[1], log: m[1].split('/')[0], size: BigInt(m[2]), root: Buffer.from(m[3], 'hex') };
+}
+
+// ---- §5.1: a format 2 checkpoint, C2SP tlog-checkpoint text with two extension lines
+function parseCheckpointV2(text) {
+  const b64 = '([A-Za-z0-9+/]{43}=)';
+  const m = new RegExp(`^([^\\n]*)\n(0|[1-9][0-9]*)\n${b64}\nstream-heads (0|[1-9][0-9]*) ${b64}\ntime ([^\\n]*)\n$`).exec(text);
+  if (!m) throw new Error('checkpoint text is not in the form of §5.1');
+  if (!ORIGIN.test(m[1])) throw new Error(`origin '${m[1]}' does not follow §5.5`);
+  const root = strictBase64(m[3]), headsRoot = strictBase64(m[5]);
+  if (!root || !headsRoot) throw new Error('a root is not strict base64 of 32 bytes');
+  if (!isTimestamp(m[6])) throw new Error(`time '${m[6]}' is not a timestamp`);
+  return { origin: m[1], log: m[1].split('/')[0], size: BigInt(m[2]), root, headsCount: BigInt(m[4]), headsRoot };
+}
+
+// §5.2: a C2SP signed note: the text, an empty line, lines "— <name> <base64(key id ‖ signature)>".
+function parseNote(note) {
+  if (/[\x00-\x09\x0b-\x1f]/.test(note)) throw new Error('control character in the note');
+  const split = note.lastIndexOf('\n\n');
+  if (split < 0 || !note.endsWith('\n')) throw new Error('no signature block');
+  const text = note.slice(0, split + 1);
+  const sigs = note.slice(split + 2, -1).split('\n').map((line) => {
+    const m = /^\u2014 ([^\s+]+) ([^ ]+)$/.exec(line);
+    if (!m) throw new Error(`bad signature line '${line}'`);
+    const blob = strictBase64(m[2]);
+    if (!blob || blob.length < 5) throw new Error('signature is not strict base64 of key id and signature');
+    return { name: m[1], keyId: blob.subarray(0, 4).toString('hex'), sig: blob.subarray(4) };
+  });
+  return { text, sigs };
+}
+
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+// §5.2: vkey = <name>+<hex key id>+<base64(type ‖ key)>; key ids as signed-note defines them.
+function parseVkey(vkey) {
+  const first = vkey.indexOf('+'), second = vkey.indexOf('+', first + 1);
+  if (first <= 0 || second < 0) throw new Error('not <name>+<id>+<key>');
+  const name = vkey.slice(0, first), id = vkey.slice(first + 1, second), blob = strictBase64(vkey.slice(second + 1));
+  if (!/^[0-9a-f]{8}$/.test(id) || !blob || blob.length < 2) throw new Error('malformed vkey');
+  const type = blob[0], keyBytes = blob.subarray(1);
+  let derived, key;
+  if (type === 0x01 && keyBytes.length === 32) {
+    derived = sha256(Buffer.from(name, 'utf8'), Buffer.from([0x0a, 0x01]), keyBytes).subarray(0, 4).toString('hex');
+    key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, keyBytes]), format: 'der', type: 'spki' });
+  } else if (type === 0x02) {
+    derived = sha256(keyBytes).subarray(0, 4).toString('hex');
+    key = createPublicKey({ key: keyBytes, format: 'der', type: 'spki' });
+  } else throw new Error(`unknown signature type ${type}`);
+  if (derived !== id) throw new Error(`key id ${id} is not the key's id ${derived}`);
+  return { name, id, type, keyBytes, key };
+}
+
+const noteVerifies = (vk, text, sig) => {
+  try {
+    return vk.type === 0x01
+      ? verify(null, Buffer.from(text, 'utf8'), vk.key, sig)
+      : verify('sha256', Buffer.from(text, 'utf8'), { key: vk.key, dsaEncoding: 'der' }, sig);
+  } catch { return false; }
+};
+
+// §4.1: head leaf = 0x00 ‖ u32(len T) ‖ T ‖ u32(len I) ‖ I ‖ u64(n) ‖ h; keys ordered by T then I as UTF-8 bytes.
+function headLeafHash(e) {
+  const t = Buffer.from(e.stream_type, 'utf8'), i = Buffer.from(e.stream_id, 'utf8');
+  const n = Buffer.alloc(8); n.writeBigUInt64BE(BigInt(e.stream_seq));
+  const len = (b) => { const l = Buffer.alloc(4); l.writeUInt32BE(b.length); return l; };
+  if (!isHex64(e.leaf_hash) || !(e.stream_seq >= 1) || e.proof.some((h) => !isHex64(h))) throw new Error('malformed head entry');
+  return sha256(Buffer.from([0]), len(t), t, len(i), i, n, Buffer.from(e.leaf_hash, 'hex'));
+}
+const compareKeys = (a, b) => Buffer.compare(Buffer.from(a.type, 'utf8'), Buffer.from(b.type, 'utf8')) || Buffer.compare(Buffer.from(a.id, 'utf8'), Buffer.from(b.id, 'utf8'));
+
+// §8.7: the stream-head proof. Returns the proven head entry, or null (absence, or failure).
+function checkStreamHead(sh, stream, cp, fail) {
+  const at = '$.stream_head';
+  if (BigInt(sh.count) !== cp.headsCount) { fail('stream_head', null, `${at}.count`, cp.headsCount, sh.count); return null; }
+  const entryOk = (e, name) => {
+    try {
+      const root = rootFromInclusionProof(BigInt(e.index), BigInt(sh.count), headLeafHash(e), e.proof.map((h) => Buffer.from(h, 'hex')));
+      if (!root.equals(cp.headsRoot)) { fail('stream_head', null, `${at}.${name}`, hex(cp.headsRoot), hex(root)); return false; }
+      return true;
+    } catch (err) { fail('stream_head', null, `${at}.${name}`, 'valid head entry', err.message); return false; }
+  };
+  if (sh.head) {
+    if (sh.left || sh.right) fail('stream_head', null, at, 'no neighbours', 'neighbours');
+    if (!entryOk(sh.head, 'head')) return null;
+    if (sh.head.stream_type !== stream.type || sh.head.stream_id !== stream.id) { fail('stream_head', null, `${at}.head`, `${stream.type}/${stream.id}`, `${sh.head.stream_type}/${sh.head.stream_id}`); return null; }
+    return sh.head;
+  }
+  if ((sh.left && !entryOk(sh.left, 'left')) || (sh.right && !entryOk(sh.right, 'right'))) return null;
+  const li = sh.left ? BigInt(sh.left.index) : -1n, ri = sh.right ? BigInt(sh.right.index) : BigInt(sh.count);
+  if (ri !== li + 1n) fail('stream_head', null, at, 'adjacent neighbours', `${li}, ${ri}`);
+  if (sh.left && compareKeys({ type: sh.left.stream_type, id: sh.left.stream_id }, stream) >= 0) fail('stream_head', null, `${at}.left`, 'left < stream', 'not before');
+  if (sh.right && compareKeys(stream, { type: sh.right.stream_type, id: sh.right.stream_id }) >= 0) fail('stream_head', null, `${at}.right`, 'stream < right', 'not after');
+  return null;
 }
 
 // ---- §8.5: the key's one PEM text and DER form
@@ -296,27 +396,54 @@ function main(argv) {
   }
 
   // §8.4 rule 2: the key
-  let key = null;
+  let key = null, der = null;
   try {
     const read = readKey(doc.public_key);
-    key = read.key;
+    key = read.key; der = read.der;
     if (hex(sha256(read.der)) !== doc.key_id) fail('key_id', null, '$.key_id', hex(sha256(read.der)), doc.key_id);
-    if (trusted && !trusted.equals(read.der)) { fail('trusted_key', null, '$.public_key', hex(sha256(trusted)), hex(sha256(read.der))); key = createPublicKey({ key: trusted, format: 'der', type: 'spki' }); }
+    if (trusted && !trusted.equals(read.der)) { fail('trusted_key', null, '$.public_key', hex(sha256(trusted)), hex(sha256(read.der))); key = createPublicKey({ key: trusted, format: 'der', type: 'spki' }); der = trusted; }
   } catch (e) {
     fail('public_key', null, '$.public_key', 'the PEM of a P-256 key (§8.5)', e.message);
-    if (trusted) key = createPublicKey({ key: trusted, format: 'der', type: 'spki' });
+    if (trusted) { key = createPublicKey({ key: trusted, format: 'der', type: 'spki' }); der = trusted; }
   }
 
   // §8.4 rule 3: a signed checkpoint
   function checkpoint(signed, at) {
     let cp;
-    try { cp = parseCheckpoint(signed.text); } catch (e) { fail('checkpoint', null, `${at}.text`, '§5 text', e.message); return null; }
+    // The text of either version (§5.4 starts with its header line, §5.1 with the origin).
+    const parse = signed.text.startsWith('auditportal-checkpoint/v1\n') ? parseCheckpoint : parseCheckpointV2;
+    try { cp = parse(signed.text); } catch (e) { fail('checkpoint', null, `${at}.text`, '§5 text', e.message); return null; }
     if (cp.log !== 'ledger') fail('origin', cp.size, `${at}.text`, 'ledger/<deployment>', cp.origin);
     const sig = strictBase64(signed.signature);
     if (!sig) { fail('base64', cp.size, `${at}.signature`, 'strict base64', signed.signature.slice(0, 80)); return cp; }
     let ok = false;
     try { ok = key !== null && verify('sha256', Buffer.from(signed.text, 'utf8'), { key, dsaEncoding: 'der' }, sig); } catch { ok = false; }
     if (!ok) fail('checkpoint_signature', cp.size, `${at}.signature`, 'valid', 'invalid');
+    return cp;
+  }
+  // §8.7: a format 2 checkpoint — the signed note, its ECDSA line by the key, and every vkey
+  function noteCheckpoint(signed, vkeys, at) {
+    let note, cp;
+    try { note = parseNote(signed.note); cp = parseCheckpointV2(note.text); } catch (e) { fail('checkpoint', null, `${at}.note`, '§5.2 signed note', e.message); return null; }
+    if (cp.log !== 'ledger') fail('origin', cp.size, `${at}.note`, 'ledger/<deployment>', cp.origin);
+    const ecdsaId = der ? sha256(der).subarray(0, 4).toString('hex') : null;
+    const line = note.sigs.find((x) => x.name === cp.origin && x.keyId === ecdsaId);
+    let ok = false;
+    try { ok = !!line && verify('sha256', Buffer.from(note.text, 'utf8'), { key, dsaEncoding: 'der' }, line.sig); } catch { ok = false; }
+    if (!ok) fail('checkpoint_signature', cp.size, `${at}.note`, 'valid ECDSA line', 'missing or invalid');
+    let ecdsaListed = false;
+    vkeys.forEach((text, n) => {
+      const where = `$.vkeys[${n}]`;
+      if (vkeys.indexOf(text) < n) fail('vkeys', null, where, 'each key once', 'repeated');
+      let vk;
+      try { vk = parseVkey(text); } catch (e) { fail('vkeys', null, where, 'C2SP vkey', e.message); return; }
+      if (vk.name !== cp.origin) fail('vkeys', null, where, cp.origin, vk.name);
+      if (vk.type === 0x02) { if (der && vk.keyBytes.equals(der)) ecdsaListed = true; else fail('vkeys', null, where, 'public_key', 'another ECDSA key'); }
+      const sig = note.sigs.find((x) => x.name === vk.name && x.keyId === vk.id);
+      if (!sig) fail('vkeys', cp.size, where, `a signature by ${vk.name}+${vk.id}`, 'none');
+      else if (!noteVerifies(vk, note.text, sig.sig)) fail('checkpoint_signature', cp.size, where, `valid signature by ${vk.name}+${vk.id}`, 'invalid');
+    });
+    if (!ecdsaListed) fail('vkeys', null, '$.vkeys', 'the ECDSA vkey of public_key', 'absent');
     return cp;
   }
   function signedRoot(signed, at, size, root) {
@@ -351,21 +478,26 @@ function main(argv) {
   }
 
   let size = null, root = null, checked = 0;
-  if (format === FORMATS.bundle) {
+  if (format === FORMATS.bundle || format === FORMATS.bundle2) {
+    const v2 = format === FORMATS.bundle2;
     if (!isTimestamp(doc.exported_at)) fail('timestamp', null, '$.exported_at', 'YYYY-MM-DDTHH:MM:SS.ffffffZ', doc.exported_at);
-    const cp = checkpoint(doc.checkpoint, '$.checkpoint');
+    const cp = v2 ? noteCheckpoint(doc.checkpoint, doc.vkeys, '$.checkpoint') : checkpoint(doc.checkpoint, '$.checkpoint');
     if (cp) {
       size = cp.size; root = cp.root;
-      let prev = null;
+      let prev = null, maxStreamSeq = 0;
       doc.events.forEach((e, k) => {
         const at = `$.events[${k}]`;
         const cur = { seq: e.seq, ...event(e, at, cp.size, cp.root, 'inclusion_proof') };
         const f = cur.fields;
         if (f && (f.stream_type !== doc.stream.type || f.stream_id !== doc.stream.id)) fail('stream', e.seq, `${at}.canonical`, `${doc.stream.type}/${doc.stream.id}`, `${f.stream_type}/${f.stream_id}`);
         links(prev, cur, doc.stream.complete, at);
+        // An unreadable record has a finding already; its place in the stream is taken to be the next.
+        cur.streamSeq = f ? f.stream_seq : (prev?.streamSeq ?? 0) + 1;
+        maxStreamSeq = Math.max(maxStreamSeq, cur.streamSeq);
         prev = cur;
       });
-      if (doc.stream.complete && doc.events.length === 0) fail('stream', null, '$.events', 'events', 'none');
+      if (!v2 && doc.stream.complete && doc.events.length === 0) fail('stream', null, '$.events', 'events', 'none');
+      if (v2) streamHead(doc, cp, prev, maxStreamSeq);
       checked = doc.events.length;
     }
   } else if (format === FORMATS.inclusion) {
@@ -388,6 +520,24 @@ function main(argv) {
       try { verifyConsistency(BigInt(doc.size1), BigInt(doc.size2), proof, r1, r2); } catch (err) { fail('consistency_proof', null, '$.proof', `${doc.root1} -> ${doc.root2}`, err.message); }
     }
     size = BigInt(doc.size2); root = r2;
+  }
+
+  // §8.7: the last event of a complete bundle is the stream's head; no event is beyond it; or absence is proven
+  function streamHead(doc, cp, last, maxStreamSeq) {
+    const before = findings.length;
+    const head = checkStreamHead(doc.stream_head, doc.stream, cp, fail);
+    if (findings.length > before) return;
+    const n = doc.events.length;
+    if (!head) {
+      if (n > 0) fail('stream_head', null, '$.events', 'no events (absence proven)', n);
+      if (!doc.stream.complete) fail('stream_head', null, '$.stream.complete', 'true', 'false');
+      return;
+    }
+    if (maxStreamSeq > head.stream_seq) fail('stream_head', null, '$.events', `stream_seq <= ${head.stream_seq}`, maxStreamSeq);
+    if (!doc.stream.complete) return;
+    if (n === 0) { fail('stream_head', null, '$.events', `events 1..${head.stream_seq}`, 'none'); return; }
+    if (last.streamSeq !== head.stream_seq || last.leaf !== head.leaf_hash)
+      fail('stream_head', doc.events[n - 1].seq, `$.events[${n - 1}]`, `stream_seq ${head.stream_seq}, leaf hash ${head.leaf_hash}`, `stream_seq ${last.streamSeq}, leaf hash ${last.leaf}`);
   }
 
   // §8.4 rule 5 between neighbours in a bundle

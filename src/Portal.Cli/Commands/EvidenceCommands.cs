@@ -24,7 +24,7 @@ public static class EvidenceCommands
         var keysDir = CommonOptions.KeysDir();
         var stream = new Option<string>("--stream") { Description = "The stream, written TYPE/ID", Required = true };
         var output = new Option<string?>("--out") { Description = "Write the bundle to this file (default: standard output)" };
-        var command = new Command("export", "Export every event of a stream up to the latest checkpoint, with inclusion proofs")
+        var command = new Command("export", "Export every event of a stream up to the latest checkpoint, with inclusion proofs and the proof of the stream's head (or of its absence)")
         {
             connection, keysDir, stream, output,
         };
@@ -32,10 +32,15 @@ public static class EvidenceCommands
         {
             var key = StreamArgument.Parse(parse.GetValue(stream)!);
             await using var dataSource = NpgsqlDataSource.Create(env.ReadOnly(parse.GetValue(connection)));
-            var service = new ProofService(dataSource, ProofCommands.PublicKey(env, parse.GetValue(keysDir)), TimeProvider.System);
-            EvidenceBundle bundle;
+            var keys = env.KeysDirectory(parse.GetValue(keysDir));
+            var ed25519 = CheckpointKeys.Ed25519PublicPath(keys, LedgerCommands.LedgerKeyName);
+            var service = new ProofService(dataSource, ProofCommands.PublicKey(env, parse.GetValue(keysDir)), TimeProvider.System)
+            {
+                Ed25519PublicKey = File.Exists(ed25519) ? Ed25519CheckpointKey.PublicKeyFromPem(await File.ReadAllTextAsync(ed25519, ct)) : null,
+            };
+            EvidenceBundleV2 bundle;
             try { bundle = await service.StreamBundleAsync(key, Environment.UserName, ct); }
-            catch (KeyNotFoundException ex) { throw new CliUsageException(ex.Message); }
+            catch (InvalidDataException ex) { throw new CliUsageException(ex.Message); }
             var json = JsonSerializer.Serialize(bundle, ProofCommands.Indented);
             if (parse.GetValue(output) is { } path)
             {

@@ -1,5 +1,6 @@
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Ledger;
+using AuditPortal.Verification.StreamHeads;
 using Npgsql;
 
 namespace AuditPortal.Data.Checkpoints;
@@ -17,7 +18,7 @@ public sealed class CheckpointStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(
-            "SELECT size, origin, root_hash, checkpoint_time, text, signature, key_id FROM ledger.checkpoints ORDER BY size",
+            "SELECT size, origin, root_hash, checkpoint_time, text, signature, key_id, stream_heads_count, stream_heads_root, note FROM ledger.checkpoints ORDER BY size",
             connection);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var result = new List<StoredCheckpoint>();
@@ -33,12 +34,14 @@ public sealed class CheckpointStore(NpgsqlDataSource dataSource)
             {
                 throw new InvalidDataException($"checkpoint row of size {size}: its text does not parse: {ex.Message}", ex);
             }
-            var columns = new Checkpoint(reader.GetString(1), size, reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<DateTime>(3));
+            var heads = reader.IsDBNull(7) ? null : new StreamHeadCommitment(reader.GetInt64(7), reader.GetFieldValue<byte[]>(8));
+            var columns = new Checkpoint(reader.GetString(1), size, reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<DateTime>(3), heads);
             if (checkpoint.ToText() != columns.ToText())
                 throw new InvalidDataException(
                     $"checkpoint row of size {size}: columns say origin {columns.Origin}, root {HashHex.ToHex(columns.RootHash)}, time {LedgerTime.ToText(columns.Time)}, "
                     + $"but the signed text says origin {checkpoint.Origin}, size {checkpoint.Size}, root {HashHex.ToHex(checkpoint.RootHash)}, time {LedgerTime.ToText(checkpoint.Time)}");
-            result.Add(new StoredCheckpoint(new SignedCheckpoint(checkpoint, reader.GetFieldValue<byte[]>(5)), reader.GetString(6)));
+            result.Add(new StoredCheckpoint(
+                new SignedCheckpoint(checkpoint, reader.GetFieldValue<byte[]>(5), reader.IsDBNull(9) ? null : reader.GetString(9)), reader.GetString(6)));
         }
         return result;
     }

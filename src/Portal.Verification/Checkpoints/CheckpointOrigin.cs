@@ -1,7 +1,7 @@
 namespace AuditPortal.Verification.Checkpoints;
 
 /// <summary>
-/// The origin grammar (docs/ledger-format.md §5.1): <c>log "/" deployment</c>, where log is <c>ledger</c>
+/// The origin grammar (docs/ledger-format.md §5.5): <c>log "/" deployment</c>, where log is <c>ledger</c>
 /// or <c>access-log</c> and the deployment name is 1 to 64 ASCII letters, digits, '.', '_' or '-',
 /// starting with a letter or digit. One origin names one log; evidence is about the <c>ledger</c> log.
 /// </summary>

@@ -38,6 +38,9 @@ public sealed class CheckpointPublicKey
         return FromSubjectPublicKeyInfo(key.ExportSubjectPublicKeyInfo());
     }
 
+    /// <summary>The C2SP vkey of this key under <paramref name="name"/> (signature type 0x02, docs/ledger-format.md §5.2).</summary>
+    public NoteVerifierKey NoteKey(string name) => NoteVerifierKey.ForEcdsa(name, subjectPublicKeyInfo);
+
     public string ToPem() => PemEncoding.WriteString("PUBLIC KEY", subjectPublicKeyInfo);
 
     /// <summary>True when <paramref name="signed"/> carries a valid signature by this key.</summary>

@@ -31,28 +31,43 @@ public static class EvidenceBundleVerifier
         if (checkpoint is null)
             return new EvidenceReport(findings, 0, 0, "", key?.KeyId ?? "", trustedKey is not null);
 
-        // The previous event in bundle order: its seq, leaf hash and record (null when unreadable).
-        (long Seq, byte[] LeafHash, RecordFields? Record)? previous = null;
-        for (var i = 0; i < bundle.Events.Count; i++)
-        {
-            var e = bundle.Events[i];
-            var where = $"$.events[{i}]";
-            var leafHash = CheckLeaf(e, checkpoint, Fail, where, out var proof);
-            var record = SignedHeadChecks.CheckRecord(e.Seq, e.Canonical, Fail, where);
-            SignedHeadChecks.CheckPosition(e.Seq, e.LeafIndex, record, Fail, where);
-            if (proof is not null)
-                SignedHeadChecks.CheckPrevHashFromProof(e.LeafIndex, proof, record, Fail, where);
-            if (record is not null && (record.StreamType != bundle.Stream.Type || record.StreamId != bundle.Stream.Id))
-                Fail("stream", e.Seq, $"{bundle.Stream.Type}/{bundle.Stream.Id}", $"{record.StreamType}/{record.StreamId}",
-                    "event belongs to another stream", where + ".canonical");
-            CheckLinks(previous, (e.Seq, leafHash, record), bundle.Stream.Complete, Fail, where);
-            previous = (e.Seq, leafHash, record);
-        }
+        CheckEvents(bundle.Stream, bundle.Events, checkpoint, Fail);
         if (bundle.Stream.Complete && bundle.Events.Count == 0)
             Fail("stream", null, "at least one event", "none", "a complete stream bundle holds events", "$.events");
 
         return new EvidenceReport(findings, bundle.Events.Count, checkpoint.Size, HashHex.ToHex(checkpoint.RootHash),
             key?.KeyId ?? "", trustedKey is not null);
+    }
+
+    /// <summary>What the event checks saw: the last event's stream_seq and leaf hash, and the largest stream_seq.</summary>
+    internal readonly record struct EventsSeen(long LastStreamSeq, byte[] LastLeafHash, long MaxStreamSeq);
+
+    /// <summary>Rules 3 to 5 of docs/ledger-format.md §8.4 for every event (shared by both bundle formats).</summary>
+    internal static EventsSeen CheckEvents(EvidenceStream stream, IReadOnlyList<EvidenceEvent> events, Checkpoint checkpoint, Fail fail)
+    {
+        // The previous event in bundle order: its seq, leaf hash and record (null when unreadable).
+        (long Seq, byte[] LeafHash, RecordFields? Record)? previous = null;
+        var lastStreamSeq = 0L;
+        var maxStreamSeq = 0L;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            var where = $"$.events[{i}]";
+            var leafHash = CheckLeaf(e, checkpoint, fail, where, out var proof);
+            var record = SignedHeadChecks.CheckRecord(e.Seq, e.Canonical, fail, where);
+            SignedHeadChecks.CheckPosition(e.Seq, e.LeafIndex, record, fail, where);
+            if (proof is not null)
+                SignedHeadChecks.CheckPrevHashFromProof(e.LeafIndex, proof, record, fail, where);
+            if (record is not null && (record.StreamType != stream.Type || record.StreamId != stream.Id))
+                fail("stream", e.Seq, $"{stream.Type}/{stream.Id}", $"{record.StreamType}/{record.StreamId}",
+                    "event belongs to another stream", where + ".canonical");
+            CheckLinks(previous, (e.Seq, leafHash, record), stream.Complete, fail, where);
+            previous = (e.Seq, leafHash, record);
+            // An unreadable record has a finding already; its place in the stream is assumed to be the next.
+            lastStreamSeq = record?.StreamSeq ?? lastStreamSeq + 1;
+            maxStreamSeq = Math.Max(maxStreamSeq, lastStreamSeq);
+        }
+        return new EventsSeen(lastStreamSeq, previous?.LeafHash ?? HashHex.Zero, maxStreamSeq);
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ using AuditPortal.Verification.StrictJson;
 namespace AuditPortal.Verification.Evidence;
 
 /// <summary>
-/// Reads any document `auditportal evidence verify` accepts — an evidence bundle, an inclusion proof
+/// Reads any document `auditportal evidence verify` accepts — an evidence bundle (format 2 or 1), an inclusion proof
 /// or a consistency proof — by its "format" member, strictly (<see cref="StrictJsonReader"/>), and checks it offline.
 /// </summary>
 /// <remarks>
@@ -20,7 +20,7 @@ public static class EvidenceFile
     public static EvidenceReport Verify(string json, CheckpointPublicKey? trustedKey = null) =>
         Verify(Encoding.UTF8.GetBytes(json), trustedKey);
 
-    /// <exception cref="FormatException">Not UTF-8 JSON, or not one of the three formats: nothing was checked.</exception>
+    /// <exception cref="FormatException">Not UTF-8 JSON, or not one of the four formats: nothing was checked.</exception>
     public static EvidenceReport Verify(ReadOnlySpan<byte> utf8, CheckpointPublicKey? trustedKey = null)
     {
         try
@@ -29,11 +29,12 @@ public static class EvidenceFile
             var format = Format(utf8);
             return format switch
             {
+                EvidenceBundleV2.FormatName => EvidenceBundleV2Verifier.Verify(StrictJsonReader.Read<EvidenceBundleV2>(utf8), trustedKey),
                 EvidenceBundle.FormatName => EvidenceBundleVerifier.Verify(StrictJsonReader.Read<EvidenceBundle>(utf8), trustedKey),
                 InclusionProofDocument.FormatName => ProofDocumentVerifier.Verify(StrictJsonReader.Read<InclusionProofDocument>(utf8), trustedKey),
                 ConsistencyProofDocument.FormatName => ProofDocumentVerifier.Verify(StrictJsonReader.Read<ConsistencyProofDocument>(utf8), trustedKey),
                 _ => throw new FormatException(
-                    $"unknown format '{format}': expected {EvidenceBundle.FormatName}, {InclusionProofDocument.FormatName} or {ConsistencyProofDocument.FormatName}"),
+                    $"unknown format '{format}': expected {EvidenceBundleV2.FormatName}, {EvidenceBundle.FormatName}, {InclusionProofDocument.FormatName} or {ConsistencyProofDocument.FormatName}"),
             };
         }
         catch (StrictJsonException ex) when (ex.Rule == "json")

@@ -2,7 +2,7 @@ using AuditPortal.Verification.Checkpoints;
 
 namespace AuditPortal.Tests.Verification.Checkpoints;
 
-/// <summary>The origin grammar of docs/ledger-format.md §5.1.</summary>
+/// <summary>The origin grammar of docs/ledger-format.md §5.5.</summary>
 public sealed class CheckpointOriginTests
 {
     [Theory]

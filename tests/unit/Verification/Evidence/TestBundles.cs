@@ -5,6 +5,7 @@ using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Evidence;
 using AuditPortal.Verification.Ledger;
 using AuditPortal.Verification.Merkle;
+using AuditPortal.Verification.StreamHeads;
 
 namespace AuditPortal.Tests.Verification.Evidence;
 
@@ -83,6 +84,41 @@ internal sealed class TestBundles : IDisposable
             Checkpoint = Evidence(Checkpoint(size)),
             PublicKeyPem = Signer.PublicKey.ToPem(),
             KeyId = Signer.PublicKey.KeyId,
+        };
+    }
+
+    /// <summary>The stream-head tree of the first <paramref name="size"/> events.</summary>
+    public StreamHeadTree Heads(long size)
+    {
+        var heads = new StreamHeadTree();
+        foreach (var e in Ledger.Take((int)size))
+            heads.Set(e.Stream, e.StreamSeq, e.Hash);
+        return heads;
+    }
+
+    public SignedCheckpoint CheckpointV2(long size) =>
+        Signer.Sign(new Checkpoint(Origin, size, Tree(size).RootHash(), Time, Heads(size).Commit()));
+
+    /// <summary>The format 2 bundle the exporter writes for stream <paramref name="type"/>/<paramref name="id"/> at <paramref name="size"/>.</summary>
+    public EvidenceBundleV2 BundleV2(string type = "a", string id = "1", long? size = null)
+    {
+        var treeSize = size ?? Ledger.Count;
+        var v1 = Bundle(type, id);
+        var signed = CheckpointV2(treeSize);
+        var tree = Tree(treeSize);
+        return new EvidenceBundleV2
+        {
+            Format = EvidenceBundleV2.FormatName,
+            ExportedAt = v1.ExportedAt,
+            ExportedBy = v1.ExportedBy,
+            Stream = v1.Stream,
+            Events = v1.Events.Where(e => e.Seq <= treeSize)
+                .Select(e => e with { InclusionProof = tree.InclusionProof(e.Seq - 1).Select(h => HashHex.ToHex(h)).ToArray() }).ToArray(),
+            Checkpoint = new EvidenceNote { Note = signed.Note! },
+            PublicKeyPem = v1.PublicKeyPem,
+            KeyId = v1.KeyId,
+            Vkeys = Signer.VerifierKeys(Origin).Select(k => k.ToString()).ToArray(),
+            StreamHead = StreamHeadProofs.Build(Heads(treeSize).Leaves(), new StreamKey(type, id)),
         };
     }
 

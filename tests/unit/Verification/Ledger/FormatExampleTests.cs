@@ -154,7 +154,7 @@ public sealed class FormatExampleTests
         doc.ShouldContain(committed["checkpoint"]!["signature_base64"]!.GetValue<string>());
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         var d = new DirectoryInfo(AppContext.BaseDirectory);
         while (d is not null && !File.Exists(Path.Combine(d.FullName, "AuditPortal.sln")))
