@@ -702,7 +702,7 @@ public sealed partial class LedgerAppender : IAsyncDisposable
         if (knownRoot is { } known && known.Size == head)
         {
             (root, streamHeads, frontier) = (known.Root, known.Heads, known.Frontier);
-            if (streamHeads is null && await HeadsIfAtAsync(head, ct) is { } now)
+            if (version2 && streamHeads is null && await HeadsIfAtAsync(head, ct) is { } now)
                 (streamHeads, frontier) = now;
             if (version2 && streamHeads is null)
                 return null;
