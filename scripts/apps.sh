@@ -169,6 +169,9 @@ portal_up() {
     )
     if [[ -f "$AUDITPORTAL_KEYS_DIR/access-log-checkpoint-private.pem" ]]; then
         portal_env+=("Portal__AccessLog__CheckpointPrivateKeyPath=$AUDITPORTAL_KEYS_DIR/access-log-checkpoint-private.pem")
+        if [[ -f "$AUDITPORTAL_KEYS_DIR/access-log-checkpoint-ed25519-private.pem" ]]; then
+            portal_env+=("Portal__AccessLog__CheckpointEd25519PrivateKeyPath=$AUDITPORTAL_KEYS_DIR/access-log-checkpoint-ed25519-private.pem")
+        fi
     fi
     ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
     ASPNETCORE_URLS="http://127.0.0.1:$PORTAL_PORT" \

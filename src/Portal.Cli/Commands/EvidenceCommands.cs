@@ -24,7 +24,7 @@ public static class EvidenceCommands
         var keysDir = CommonOptions.KeysDir();
         var stream = new Option<string>("--stream") { Description = "The stream, written TYPE/ID", Required = true };
         var output = new Option<string?>("--out") { Description = "Write the bundle to this file (default: standard output)" };
-        var command = new Command("export", "Export every event of a stream up to the latest checkpoint, with inclusion proofs")
+        var command = new Command("export", "Export every event of a stream up to the latest checkpoint, with inclusion proofs and the proof of the stream's head (or of its absence)")
         {
             connection, keysDir, stream, output,
         };
@@ -32,10 +32,15 @@ public static class EvidenceCommands
         {
             var key = StreamArgument.Parse(parse.GetValue(stream)!);
             await using var dataSource = NpgsqlDataSource.Create(env.ReadOnly(parse.GetValue(connection)));
-            var service = new ProofService(dataSource, ProofCommands.PublicKey(env, parse.GetValue(keysDir)), TimeProvider.System);
-            EvidenceBundle bundle;
+            var keys = env.KeysDirectory(parse.GetValue(keysDir));
+            var ed25519 = CheckpointKeys.Ed25519PublicPath(keys, LedgerCommands.LedgerKeyName);
+            var service = new ProofService(dataSource, ProofCommands.PublicKey(env, parse.GetValue(keysDir)), TimeProvider.System)
+            {
+                Ed25519PublicKey = File.Exists(ed25519) ? Ed25519CheckpointKey.PublicKeyFromPem(await File.ReadAllTextAsync(ed25519, ct)) : null,
+            };
+            EvidenceBundleV2 bundle;
             try { bundle = await service.StreamBundleAsync(key, Environment.UserName, ct); }
-            catch (KeyNotFoundException ex) { throw new CliUsageException(ex.Message); }
+            catch (InvalidDataException ex) { throw new CliUsageException(ex.Message); }
             var json = JsonSerializer.Serialize(bundle, ProofCommands.Indented);
             if (parse.GetValue(output) is { } path)
             {
@@ -67,9 +72,10 @@ public static class EvidenceCommands
             {
                 if (!File.Exists(keyPath))
                     throw new CliUsageException($"no such public key file: {keyPath}");
-                trusted = CheckpointPublicKey.FromPem(await File.ReadAllTextAsync(keyPath, ct));
+                try { trusted = CheckpointPublicKey.FromPem(await File.ReadAllTextAsync(keyPath, ct)); }
+                catch (System.Security.Cryptography.CryptographicException ex) { throw new CliUsageException($"{keyPath} is not a P-256 public key: {ex.Message}"); }
             }
-            var report = EvidenceFile.Verify(await File.ReadAllTextAsync(path, ct), trusted);
+            var report = EvidenceFile.Verify(await File.ReadAllBytesAsync(path, ct), trusted);
             if (parse.GetValue(json))
             {
                 await console.Out.WriteLineAsync(JsonSerializer.Serialize(new
@@ -80,13 +86,13 @@ public static class EvidenceCommands
                     root = report.RootHash,
                     key_id = report.KeyId,
                     key_pinned = report.KeyPinned,
-                    findings = report.Findings.Select(f => new { check = f.Check, seq = f.Seq, expected = f.Expected, actual = f.Actual, message = f.Message }),
+                    findings = report.Findings.Select(f => new { check = f.Check, seq = f.Seq, where = f.Where, expected = f.Expected, actual = f.Actual, message = f.Message }),
                 }, ProofCommands.Indented));
             }
             else
             {
                 foreach (var f in report.Findings)
-                    await console.Out.WriteLineAsync($"FINDING {f.Check} at seq {f.Seq?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}: {f.Message} (expected {f.Expected}, actual {f.Actual})");
+                    await console.Out.WriteLineAsync($"FINDING {f.Check} at seq {f.Seq?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}{(f.Where is null ? "" : " (" + f.Where + ")")}: {f.Message} (expected {f.Expected}, actual {f.Actual})");
                 await console.Out.WriteLineAsync(report.Intact
                     ? $"INTACT: verified against the signed checkpoint of size {report.CheckpointSize} (root {report.RootHash}, key {report.KeyId}); {report.EventsChecked} events checked"
                     : $"{report.Findings.Count} FINDINGS");

@@ -34,9 +34,10 @@ public static class LedgerCommands
             Description = "Also migrate the portal's access-log database (default: AUDITPORTAL_PORTAL_DB if set)",
         };
         var keysDir = CommonOptions.KeysDir();
+        var origin = CommonOptions.Origin();
         var command = new Command("init", "Apply the schema migrations (as a superuser) and create the checkpoint keys if missing")
         {
-            connection, accessLog, keysDir,
+            connection, accessLog, keysDir, origin,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(console, async () =>
         {
@@ -53,11 +54,14 @@ public static class LedgerCommands
                 await console.Out.WriteLineAsync($"portal database (verification runs): {Describe(appliedPortal)}");
             }
             var keys = env.KeysDirectory(parse.GetValue(keysDir));
-            foreach (var name in new[] { LedgerKeyName, "access-log" })
+            // Key names are the origins (C2SP signed-note); the access log's is the same deployment's.
+            var ledgerOrigin = parse.GetValue(origin)!;
+            var deployment = ledgerOrigin.Contains('/', StringComparison.Ordinal) ? ledgerOrigin[(ledgerOrigin.IndexOf('/', StringComparison.Ordinal) + 1)..] : "demo";
+            foreach (var (name, keyName) in new[] { (LedgerKeyName, ledgerOrigin), ("access-log", "access-log/" + deployment) })
             {
-                var created = CheckpointKeys.EnsureExists(keys, name);
+                var created = CheckpointKeys.EnsureExists(keys, name, keyName);
                 await console.Out.WriteLineAsync(
-                    $"{name} checkpoint key: {(created ? "created" : "exists")} ({CheckpointKeys.PublicPath(keys, name)})");
+                    $"{name} checkpoint keys: {(created.Count > 0 ? "created " + string.Join(" and ", created) : "exist")} ({CheckpointKeys.VkeysPath(keys, name)})");
             }
             return ExitCodes.Ok;
         }));

@@ -46,7 +46,11 @@ public static class VerifyCommand
                 await console.Error.WriteLineAsync($"warning: no witness directory at {witnessPath}: a truncated and reforged head cannot be caught");
 
             await using var dataSource = NpgsqlDataSource.Create(env.ReadOnly(parse.GetValue(connection)));
-            var runner = new LedgerVerificationRunner(dataSource, key, witness);
+            var runner = new LedgerVerificationRunner(dataSource, key, witness)
+            {
+                // The Ed25519 key of the keys directory, unless a trusted ECDSA key was named explicitly.
+                Ed25519PublicKey = parse.GetValue(publicKey) is null ? LoadEd25519Key(env.KeysDirectory(parse.GetValue(keysDir))) : null,
+            };
             var request = new VerificationRequest(parse.GetValue(from), parse.GetValue(to),
                 parse.GetValue(stream) is { } s ? StreamArgument.Parse(s) : null, parse.GetValue(parallel));
             var asJson = parse.GetValue(json);
@@ -75,6 +79,12 @@ public static class VerifyCommand
         }
         var path = CheckpointKeys.PublicPath(keysDir, LedgerCommands.LedgerKeyName);
         return File.Exists(path) ? CheckpointPublicKey.FromPem(File.ReadAllText(path)) : null;
+    }
+
+    private static byte[]? LoadEd25519Key(string keysDir)
+    {
+        var path = CheckpointKeys.Ed25519PublicPath(keysDir, LedgerCommands.LedgerKeyName);
+        return File.Exists(path) ? Ed25519CheckpointKey.PublicKeyFromPem(File.ReadAllText(path)) : null;
     }
 
     private static async Task WriteText(CliConsole console, VerificationResult result)

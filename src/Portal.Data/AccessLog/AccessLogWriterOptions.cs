@@ -52,7 +52,7 @@ public sealed record AccessLogWriterOptions
             throw new ArgumentException($"QueueCapacity must be ≥ 1, got {QueueCapacity}");
         if (AppendTimeout <= TimeSpan.Zero)
             throw new ArgumentException($"AppendTimeout must be positive, got {AppendTimeout}");
-        if (string.IsNullOrEmpty(Deployment) || Deployment.Any(c => char.IsWhiteSpace(c) || c == '/'))
-            throw new ArgumentException($"Deployment must be non-empty without white space or '/', got '{Deployment}'");
+        if (AuditPortal.Verification.Checkpoints.CheckpointOrigin.DeploymentProblem(Deployment ?? "") is { } problem)
+            throw new ArgumentException($"Deployment: {problem}");
     }
 }

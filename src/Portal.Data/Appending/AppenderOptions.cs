@@ -54,8 +54,8 @@ public sealed record AppenderOptions
             throw new ArgumentException($"CheckpointEveryEvents must be ≥ 1, got {CheckpointEveryEvents}");
         if (CheckpointEverySeconds < 1)
             throw new ArgumentException($"CheckpointEverySeconds must be ≥ 1, got {CheckpointEverySeconds}");
-        if (string.IsNullOrEmpty(Origin) || Origin.Any(char.IsWhiteSpace))
-            throw new ArgumentException($"Origin must be non-empty without white space, got '{Origin}'");
+        if (AuditPortal.Verification.Checkpoints.CheckpointOrigin.Problem(Origin ?? "") is { } problem)
+            throw new ArgumentException($"Origin: {problem}");
     }
 }
 

@@ -44,6 +44,45 @@ public sealed class EventPayload
     /// <summary>Whether the object has a top-level member <paramref name="name"/>.</summary>
     public bool HasMember(string name) => tree?.ContainsKey(name) ?? CanonicalMembers.IndexOf(canonical!, name).Start >= 0;
 
+    /// <summary>
+    /// Where the payload has an object with a member <c>enc</c> outside its personal fields (a JSON path), or null.
+    /// Every such object is an envelope (docs/ledger-format.md §7) and only the appender writes envelopes, so a
+    /// writer's plaintext may not hold one. Checked for payloads given as objects; canonical bytes come from
+    /// <see cref="Canonical"/> or the demo generator, whose writers put no <c>enc</c> member in a payload.
+    /// </summary>
+    internal string? ObjectWithEncMember(IReadOnlyList<PersonalField> personalFields)
+    {
+        if (tree is null)
+            return null;
+        if (tree.ContainsKey("enc"))
+            return "$";
+        foreach (var (name, value) in tree)
+        {
+            if (!personalFields.Any(f => f.Name == name) && Find(value, "$." + name) is { } path)
+                return path;
+        }
+        return null;
+
+        static string? Find(JsonNode? node, string path)
+        {
+            switch (node)
+            {
+                case JsonObject obj when obj.ContainsKey("enc"):
+                    return path;
+                case JsonObject obj:
+                    foreach (var (name, value) in obj)
+                        if (Find(value, path + "." + name) is { } found) return found;
+                    return null;
+                case JsonArray array:
+                    for (var i = 0; i < array.Count; i++)
+                        if (Find(array[i], $"{path}[{i}]") is { } found) return found;
+                    return null;
+                default:
+                    return null;
+            }
+        }
+    }
+
     /// <summary>A new <see cref="JsonObject"/> with the payload's members (for readers; changing it changes nothing here).</summary>
     public JsonObject ToJsonObject() => tree is not null ? (JsonObject)tree.DeepClone() : JsonNode.Parse(canonical)!.AsObject();
 

@@ -1,4 +1,5 @@
 using AuditPortal.Verification.Ledger;
+using AuditPortal.Verification.StreamHeads;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -18,7 +19,7 @@ namespace AuditPortal.Data.Appending;
 /// batch is committed.</item>
 /// <item><b>Write</b> (<see cref="bulkWriteTurns"/>): one transaction under the append lock that checks the
 /// ledger head is where the batch before it ended (no other writer), COPYs the rows, commits, and makes the
-/// checkpoint that is due, with the tree head computed when the batch was planned.</item>
+/// checkpoint that is due, with the tree head and the stream-head commitment computed when the batch was planned.</item>
 /// </list>
 /// <para>So batch N+1 is planned while batch N is copied: on two cores the server's COPY overlaps the
 /// client's chain hashing instead of alternating with it (docs/performance.md §1).</para>
@@ -34,7 +35,12 @@ public sealed partial class LedgerAppender
     // The write of the batch planned last; read and replaced only by the batch holding the plan turn.
     private Task bulkLastWrite = Task.CompletedTask;
 
-    private sealed record BulkPlan(long HeadBefore, long Head, List<LedgerEvent> Appended, AppendedEvent[] Results, byte[] Root);
+    // Where the plan stage last computed a stream-head commitment: committing costs one hash per stream, so it is
+    // done only for batches after which a checkpoint is expected (by the same cadence IsCheckpointDue applies).
+    private (long Size, DateTime Time)? bulkHeadsCommitted;
+
+    private sealed record BulkPlan(long HeadBefore, long Head, List<LedgerEvent> Appended, AppendedEvent[] Results, byte[] Root,
+        StreamHeadCommitment? Heads, byte[]? Frontier);
 
     private async Task<IReadOnlyList<AppendedEvent>> AppendBulkAsync(IReadOnlyList<NewEvent> batch, AppendDurability durability,
         BulkLoadTurns.Turn planTurn, BulkLoadTurns.Turn writeTurn, CancellationToken ct)
@@ -110,21 +116,32 @@ public sealed partial class LedgerAppender
             foreach (var r in built.Appended)
                 written.Add(r.EventId, r.IdempotencyKey);
             byte[] root;
+            StreamHeadCommitment? streamHeads = null;
+            byte[]? frontier = null;
             await treeGate.WaitAsync(CancellationToken.None); // not cancellable: the batch is recorded as planned
             try
             {
                 foreach (var e in built.Appended)
+                {
                     tree.Append(e.Hash!);
+                    headTree.Set(e.Stream, e.StreamSeq, e.Hash);
+                }
                 if (built.Appended.Count > 0)
                     treeLastLeaf = built.Appended[^1].Hash!;
-                // Only a checkpoint reads it (in the write stage, where the tree may be ahead already).
+                // Only a checkpoint reads them (in the write stage, where the trees may be ahead already).
                 root = options.Signer is null ? [] : tree.RootHash();
+                if (options.Signer?.Ed25519 is not null && built.Appended.Count > 0 && IsCheckpointDue(built.Head, bulkHeadsCommitted))
+                {
+                    streamHeads = headTree.Commit();
+                    frontier = tree.NodeHashes();
+                    bulkHeadsCommitted = (built.Head, time.GetUtcNow().UtcDateTime);
+                }
             }
             finally
             {
                 treeGate.Release();
             }
-            return new BulkPlan(headBefore, built.Head, built.Appended, built.Results, root);
+            return new BulkPlan(headBefore, built.Head, built.Appended, built.Results, root, streamHeads, frontier);
         }
         finally
         {
@@ -157,7 +174,7 @@ public sealed partial class LedgerAppender
             {
                 // In the turn: the ledger head is this batch's last event, which the planned tree head matches.
                 if (checkpointDue)
-                    await CheckpointAsync(connection!, force: false, ct, (plan.Head, plan.Root));
+                    await CheckpointAsync(connection!, force: false, ct, (plan.Head, plan.Root, plan.Heads, plan.Frontier));
             }
             catch (Exception ex)
             {

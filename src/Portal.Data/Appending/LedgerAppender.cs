@@ -4,6 +4,7 @@ using AuditPortal.Data.PersonalData;
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Ledger;
 using AuditPortal.Verification.Merkle;
+using AuditPortal.Verification.StreamHeads;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -39,8 +40,11 @@ public sealed partial class LedgerAppender : IAsyncDisposable
     private readonly BulkLoadTurns? bulkWriteTurns;
     private readonly BatchSets.Pool batchSets = new();
 
-    // Frontier of the Merkle tree over the committed ledger, so a checkpoint needs no full reread.
+    // Frontier of the Merkle tree over the committed ledger, so a checkpoint needs no full reread, and the
+    // stream-head tree of the same events (docs/ledger-format.md §4.1); both guarded by treeGate, always
+    // at the same size.
     private CompactRange tree = CompactRange.Empty();
+    private readonly StreamHeadTree headTree = new();
     private byte[] treeLastLeaf = HashHex.Zero;
     private readonly SemaphoreSlim treeGate = new(1, 1);
 
@@ -116,13 +120,15 @@ public sealed partial class LedgerAppender : IAsyncDisposable
                 {
                     // Same size, other head: deferred commits this process saw were lost in a database
                     // crash and the chain re-grew. Rebuild from the database at the next checkpoint.
-                    tree = CompactRange.Empty();
-                    treeLastLeaf = HashHex.Zero;
+                    ResetTrees();
                 }
                 if (tree.Size == plan.HeadBefore)
                 {
                     foreach (var e in plan.Appended)
+                    {
                         tree.Append(e.Hash!);
+                        headTree.Set(e.Stream, e.StreamSeq, e.Hash);
+                    }
                     treeLastLeaf = plan.Appended[^1].Hash!;
                 }
             }
@@ -326,6 +332,8 @@ public sealed partial class LedgerAppender : IAsyncDisposable
             if (!e.Payload!.HasMember(field.Name))
                 Fail(i, $"personal field '{field.Name}' is not a member of the payload");
         }
+        if (e.Payload!.ObjectWithEncMember(fields) is { } encPath)
+            Fail(i, $"payload object at {encPath} has a member 'enc': only personal-data envelopes have one (docs/ledger-format.md §7); rename it");
     }
 
     private async Task<Plan> AppendInTransactionAsync(NpgsqlConnection connection, Prepared[] prepared, AppendDurability durability, CancellationToken ct)
@@ -646,10 +654,12 @@ public sealed partial class LedgerAppender : IAsyncDisposable
     /// checkpoint the database holds is never missing from the witness; if the commit fails after
     /// that, the witness holds a true checkpoint of events that are committed, which is harmless.
     /// </summary>
-    /// <param name="knownRoot">The tree head at a given size, if the caller knows it (a bulk load, whose
-    /// in-memory tree may already hold batches planned after the one it checkpoints); used when the ledger head is that size.</param>
+    /// <param name="knownRoot">The tree head and stream-head commitment at a given size, if the caller knows them (a
+    /// bulk load, whose in-memory trees may already hold batches planned after the one it checkpoints); used when
+    /// the ledger head is that size. Null heads: the bulk load did not expect a checkpoint at that size; if a later
+    /// batch is planned already, no checkpoint is made now (the next batch's is due, LedgerAppender.Bulk.cs).</param>
     private async Task<SignedCheckpoint?> CheckpointAsync(NpgsqlConnection connection, bool force, CancellationToken ct,
-        (long Size, byte[] Root)? knownRoot = null)
+        (long Size, byte[] Root, StreamHeadCommitment? Heads, byte[]? Frontier)? knownRoot = null)
     {
         var signer = options.Signer!;
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -683,12 +693,31 @@ public sealed partial class LedgerAppender : IAsyncDisposable
 
         if (options.AwaitWalFlushBeforeCheckpoint)
             await AwaitWalFlushAsync(connection, tx, ct);
-        var root = knownRoot is { } known && known.Size == head ? known.Root : await RootAtAsync(connection, tx, head, ct);
-        var checkpoint = new Checkpoint(options.Origin, head, root, LedgerTime.Truncate(time.GetUtcNow().UtcDateTime));
+        // Format 2 (stream heads, signed note) when the signer has its Ed25519 key; a configuration without one
+        // (an access log set up before format 2) keeps writing format 1.
+        var version2 = signer.Ed25519 is not null;
+        byte[] root;
+        StreamHeadCommitment? streamHeads;
+        byte[]? frontier;
+        if (knownRoot is { } known && known.Size == head)
+        {
+            (root, streamHeads, frontier) = (known.Root, known.Heads, known.Frontier);
+            if (version2 && streamHeads is null && await HeadsIfAtAsync(head, ct) is { } now)
+                (streamHeads, frontier) = now;
+            if (version2 && streamHeads is null)
+                return null;
+        }
+        else
+        {
+            (root, streamHeads, frontier) = await HeadsAtAsync(connection, tx, head, ct);
+        }
+        var checkpoint = new Checkpoint(options.Origin, head, root, LedgerTime.Truncate(time.GetUtcNow().UtcDateTime),
+            version2 ? streamHeads : null);
         var signed = signer.Sign(checkpoint);
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO ledger.checkpoints (size, origin, root_hash, checkpoint_time, text, signature, key_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO ledger.checkpoints (size, origin, root_hash, checkpoint_time, text, signature, key_id,
+                                            stream_heads_count, stream_heads_root, note, frontier)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             """, connection, tx))
         {
             insert.Parameters.Add(new() { Value = checkpoint.Size });
@@ -698,6 +727,10 @@ public sealed partial class LedgerAppender : IAsyncDisposable
             insert.Parameters.Add(new() { Value = checkpoint.ToText() });
             insert.Parameters.Add(new() { Value = signed.Signature });
             insert.Parameters.Add(new() { Value = signer.PublicKey.KeyId });
+            insert.Parameters.Add(new() { Value = (object?)checkpoint.StreamHeads?.Count ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+            insert.Parameters.Add(new() { Value = (object?)checkpoint.StreamHeads?.Root ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
+            insert.Parameters.Add(new() { Value = (object?)signed.Note ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            insert.Parameters.Add(new() { Value = (object?)frontier ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
             await insert.ExecuteNonQueryAsync(ct);
         }
         options.Witness?.Record(signed);
@@ -742,8 +775,12 @@ public sealed partial class LedgerAppender : IAsyncDisposable
         return row.Signed;
     }
 
-    /// <summary>MTH of the first <paramref name="head"/> events: the in-memory frontier, caught up from the database if other appenders wrote meanwhile.</summary>
-    private async Task<byte[]> RootAtAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long head, CancellationToken ct)
+    /// <summary>
+    /// MTH and the stream-head commitment of the first <paramref name="head"/> events: the in-memory trees, caught
+    /// up from the database if other appenders wrote meanwhile (or, in a new process, from the start: this is how an
+    /// existing ledger gets its first stream-head commitment after the upgrade to format 2).
+    /// </summary>
+    private async Task<(byte[] Root, StreamHeadCommitment Heads, byte[] Frontier)> HeadsAtAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long head, CancellationToken ct)
     {
         await treeGate.WaitAsync(ct);
         try
@@ -753,34 +790,101 @@ public sealed partial class LedgerAppender : IAsyncDisposable
                 // With deferred commits a database crash may legitimately lose a tail of events this
                 // process saw committed; never a checkpointed one (the flush wait before every checkpoint),
                 // so rebuild the frontier from what the database holds instead of refusing forever.
-                tree = CompactRange.Empty();
-                treeLastLeaf = HashHex.Zero;
+                ResetTrees();
             }
             if (tree.Size > head)
                 throw new InvalidOperationException(
                     $"the ledger head is seq {head} but this appender already saw {tree.Size} events: the ledger was truncated");
+            if (tree.Size == 0 && head > 0)
+                await FastForwardAsync(connection, head, ct);
             if (tree.Size < head)
             {
-                var from = tree.Size;
-                await using var export = await connection.BeginBinaryExportAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"COPY (SELECT seq, hash FROM ledger.events WHERE seq > {from} AND seq <= {head} ORDER BY seq) TO STDOUT (FORMAT BINARY)"), ct);
-                while (await export.StartRowAsync(ct) != -1)
+                await Proofs.StreamHeadRows.ReadAsync(connection, tree.Size, head, (_, hash, stream, streamSeq) =>
                 {
-                    var seq = await export.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
-                    var hash = await export.ReadAsync<byte[]>(NpgsqlDbType.Bytea, ct);
-                    if (seq != tree.Size + 1)
-                        throw new InvalidOperationException($"ledger sequence gap: expected seq {tree.Size + 1}, read {seq}");
                     tree.Append(hash);
+                    headTree.Set(stream, streamSeq, hash);
                     treeLastLeaf = hash;
-                }
-                if (tree.Size != head)
-                    throw new InvalidOperationException($"ledger sequence gap: head is {head} but only {tree.Size} events were read");
+                    RowsCaughtUp++;
+                }, ct);
             }
-            return tree.RootHash();
+            return (tree.RootHash(), headTree.Commit(), tree.NodeHashes());
         }
         finally
         {
             treeGate.Release();
         }
+    }
+
+    /// <summary>Rows a new process read to catch its trees up (tests tell the fast path from the full pass by it).</summary>
+    internal long RowsCaughtUp { get; private set; }
+
+    /// <summary>
+    /// Under the append lock, in a process whose trees are empty: the Merkle frontier of the latest checkpoint that
+    /// stored one (checked against its signed root) and the rows after it, and the stream heads at the head by an index
+    /// skip scan — O(streams + events since that checkpoint) instead of a pass over the whole ledger. Leaves the trees
+    /// empty when there is no such checkpoint, its frontier does not reproduce its root, or the stream index is
+    /// missing; the caller then reads every row.
+    /// </summary>
+    private async Task FastForwardAsync(NpgsqlConnection connection, long head, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT size, root_hash, frontier FROM ledger.checkpoints WHERE frontier IS NOT NULL AND size <= $1 ORDER BY size DESC LIMIT 1", connection);
+        cmd.Parameters.Add(new() { Value = head });
+        CompactRange? start = null;
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            if (await reader.ReadAsync(ct))
+            {
+                try
+                {
+                    var range = CompactRange.FromNodeHashes(reader.GetInt64(0), reader.GetFieldValue<byte[]>(2));
+                    if (range.RootHash().AsSpan().SequenceEqual(reader.GetFieldValue<byte[]>(1)))
+                        start = range;
+                }
+                catch (ArgumentException)
+                {
+                    // A malformed frontier is ignored: the full pass computes the tree.
+                }
+            }
+        }
+        if (start is null || !await Proofs.StreamHeadRows.ReadCurrentHeadsAsync(connection, (stream, streamSeq, hash) => headTree.Set(stream, streamSeq, hash), ct))
+        {
+            headTree.Clear();
+            return;
+        }
+        tree = start;
+        await Proofs.StreamHeadRows.ReadAsync(connection, tree.Size, head, (_, hash, _, _) =>
+        {
+            tree.Append(hash);
+            treeLastLeaf = hash;
+            RowsCaughtUp++;
+        }, ct);
+        if (RowsCaughtUp == 0)
+        {
+            await using var last = new NpgsqlCommand("SELECT hash FROM ledger.events WHERE seq = $1", connection);
+            last.Parameters.Add(new() { Value = head });
+            treeLastLeaf = (byte[])(await last.ExecuteScalarAsync(ct))!;
+        }
+    }
+
+    /// <summary>The stream-head commitment and frontier at <paramref name="head"/> if the in-memory trees are at that size, else null.</summary>
+    private async Task<(StreamHeadCommitment Heads, byte[] Frontier)?> HeadsIfAtAsync(long head, CancellationToken ct)
+    {
+        await treeGate.WaitAsync(ct);
+        try
+        {
+            return tree.Size == head ? (headTree.Commit(), tree.NodeHashes()) : null;
+        }
+        finally
+        {
+            treeGate.Release();
+        }
+    }
+
+    private void ResetTrees()
+    {
+        tree = CompactRange.Empty();
+        headTree.Clear();
+        treeLastLeaf = HashHex.Zero;
     }
 }

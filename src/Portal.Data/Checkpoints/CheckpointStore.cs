@@ -1,5 +1,6 @@
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Ledger;
+using AuditPortal.Verification.StreamHeads;
 using Npgsql;
 
 namespace AuditPortal.Data.Checkpoints;
@@ -23,7 +24,7 @@ namespace AuditPortal.Data.Checkpoints;
 /// </remarks>
 public sealed class CheckpointStore(NpgsqlDataSource dataSource)
 {
-    private const string Columns = "size, origin, root_hash, checkpoint_time, text, signature, key_id";
+    private const string Columns = "size, origin, root_hash, checkpoint_time, text, signature, key_id, stream_heads_count, stream_heads_root, note";
 
     /// <summary>The latest row (highest size), for a caller that batches it with other statements; map it with <see cref="Map"/>.</summary>
     public const string LatestSql = $"SELECT {Columns} FROM ledger.checkpoints ORDER BY size DESC LIMIT 1";
@@ -76,8 +77,10 @@ public sealed class CheckpointStore(NpgsqlDataSource dataSource)
     public static StoredCheckpoint Map(NpgsqlDataReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        // Format 2 rows carry the stream-head commitment and the signed note (NULL in format 1 rows, docs/ledger-format.md §5.4).
+        var heads = reader.IsDBNull(7) ? null : new StreamHeadCommitment(reader.GetInt64(7), reader.GetFieldValue<byte[]>(8));
         return new StoredCheckpoint(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<DateTime>(3),
-            reader.GetString(4), reader.GetFieldValue<byte[]>(5), reader.GetString(6));
+            reader.GetString(4), reader.GetFieldValue<byte[]>(5), reader.GetString(6), heads, reader.IsDBNull(9) ? null : reader.GetString(9));
     }
 
     private static async Task<IReadOnlyList<StoredCheckpoint>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
@@ -91,12 +94,13 @@ public sealed class CheckpointStore(NpgsqlDataSource dataSource)
 }
 
 /// <summary>A row of <c>ledger.checkpoints</c> as stored; see <see cref="CheckpointStore"/> for how it is trusted.</summary>
-public sealed record StoredCheckpoint(long Size, string Origin, byte[] RootHash, DateTime Time, string Text, byte[] Signature, string KeyId)
+public sealed record StoredCheckpoint(long Size, string Origin, byte[] RootHash, DateTime Time, string Text, byte[] Signature, string KeyId,
+    StreamHeadCommitment? Heads = null, string? Note = null)
 {
-    private readonly Lazy<string?> problem = new(() => FindProblem(Size, Origin, RootHash, Time, Text));
+    private readonly Lazy<string?> problem = new(() => FindProblem(new Checkpoint(Origin, Size, RootHash, Time, Heads), Text));
 
-    /// <summary>The checkpoint the columns describe.</summary>
-    public Checkpoint FromColumns => new(Origin, Size, RootHash, Time);
+    /// <summary>The checkpoint the columns describe (format 2 rows include the stream-head commitment).</summary>
+    public Checkpoint FromColumns => new(Origin, Size, RootHash, Time, Heads);
 
     /// <summary>Why the row is not a signed checkpoint (its text does not parse, or says something its columns do not), or null.</summary>
     public string? Problem => problem.Value;
@@ -104,7 +108,7 @@ public sealed record StoredCheckpoint(long Size, string Origin, byte[] RootHash,
     /// <summary>The signed checkpoint of a sound row.</summary>
     /// <exception cref="InvalidDataException">The row has a <see cref="Problem"/>.</exception>
     public SignedCheckpoint Signed => Problem is null
-        ? new SignedCheckpoint(FromColumns, Signature)
+        ? new SignedCheckpoint(FromColumns, Signature, Note)
         : throw new InvalidDataException($"checkpoint row of size {Size}: {Problem}");
 
     /// <summary>
@@ -112,9 +116,9 @@ public sealed record StoredCheckpoint(long Size, string Origin, byte[] RootHash,
     /// <see cref="Problem"/> — so a tampered column (signature over the text no longer matches) and a tampered text
     /// are both reported as an invalid checkpoint signature at this size.
     /// </summary>
-    public SignedCheckpoint ForVerifier => new(FromColumns, Problem is null ? Signature : []);
+    public SignedCheckpoint ForVerifier => new(FromColumns, Problem is null ? Signature : [], Problem is null ? Note : null);
 
-    private static string? FindProblem(long size, string origin, byte[] root, DateTime time, string text)
+    private static string? FindProblem(Checkpoint columns, string text)
     {
         Checkpoint parsed;
         try
@@ -125,10 +129,9 @@ public sealed record StoredCheckpoint(long Size, string Origin, byte[] RootHash,
         {
             return $"its signed text does not parse: {ex.Message}";
         }
-        var columns = new Checkpoint(origin, size, root, time);
         return parsed.ToText() == columns.ToText()
             ? null
-            : $"columns say origin {origin}, root {HashHex.ToHex(root)}, time {LedgerTime.ToText(time)}, "
+            : $"columns say origin {columns.Origin}, root {HashHex.ToHex(columns.RootHash)}, time {LedgerTime.ToText(columns.Time)}, "
               + $"but the signed text says origin {parsed.Origin}, size {parsed.Size}, root {HashHex.ToHex(parsed.RootHash)}, time {LedgerTime.ToText(parsed.Time)}";
     }
 }

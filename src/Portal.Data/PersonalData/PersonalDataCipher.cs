@@ -4,7 +4,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Appending;
+using System.Text.Json;
 using AuditPortal.Verification.Canonical;
+using AuditPortal.Verification.Ledger;
 
 namespace AuditPortal.Data.PersonalData;
 
@@ -19,10 +21,10 @@ namespace AuditPortal.Data.PersonalData;
 /// </remarks>
 public sealed class PersonalDataCipher(Func<byte[]>? ivSource = null)
 {
-    public const string Algorithm = "A256GCM";
+    public const string Algorithm = PersonalDataEnvelope.Algorithm;
     public const int KeySize = 32;
-    public const int IvSize = 12;
-    public const int TagSize = 16;
+    public const int IvSize = PersonalDataEnvelope.IvSize;
+    public const int TagSize = PersonalDataEnvelope.TagSize;
 
     private static readonly byte[] AlgorithmUtf8 = Encoding.ASCII.GetBytes(Algorithm);
 
@@ -124,6 +126,7 @@ public sealed class PersonalDataCipher(Func<byte[]>? ivSource = null)
     public static string? SubjectOf(JsonNode? node) =>
         TryReadEnvelope(node, out var subject, out _, out _, out _) ? subject : null;
 
+    // The shape is the format's one envelope rule (PersonalDataEnvelope, docs/ledger-format.md §7), which the verifier checks too.
     private static bool TryReadEnvelope(JsonNode? node, out string subject, out byte[] iv, out byte[] ct, out string problem)
     {
         subject = "";
@@ -134,27 +137,20 @@ public sealed class PersonalDataCipher(Func<byte[]>? ivSource = null)
             problem = "not an envelope object";
             return false;
         }
-        if (obj.Count != 4 || Text(obj, "enc") != Algorithm)
+        var element = JsonSerializer.SerializeToElement(obj);
+        if (!PersonalDataEnvelope.IsEnvelope(element))
         {
-            problem = $"an envelope has exactly the members ct, enc (\"{Algorithm}\"), iv and sub";
+            problem = "not an envelope: no enc member";
             return false;
         }
         subject = Text(obj, "sub") ?? "";
-        try
+        if (PersonalDataEnvelope.ShapeProblem(element) is { } shape)
         {
-            iv = Convert.FromBase64String(Text(obj, "iv") ?? "");
-            ct = Convert.FromBase64String(Text(obj, "ct") ?? "");
-        }
-        catch (FormatException)
-        {
-            problem = "iv or ct is not base64";
+            problem = shape;
             return false;
         }
-        if (subject.Length == 0 || iv.Length != IvSize || ct.Length < TagSize)
-        {
-            problem = $"envelope has sub '{subject}', a {iv.Length}-byte iv (want {IvSize}) and a {ct.Length}-byte ct (want ≥ {TagSize})";
-            return false;
-        }
+        iv = StrictBase64.TryDecode(Text(obj, "iv")!, out _)!;
+        ct = StrictBase64.TryDecode(Text(obj, "ct")!, out _)!;
         problem = "";
         return true;
     }

@@ -6,6 +6,7 @@ using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Evidence;
 using AuditPortal.Verification.Ledger;
 using AuditPortal.Verification.Merkle;
+using AuditPortal.Verification.StreamHeads;
 using Npgsql;
 
 namespace AuditPortal.Data.Proofs;
@@ -112,32 +113,46 @@ public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKe
             $"there is no signed checkpoint of size {size}: proofs are given against the signed checkpoint sizes only"));
     }
 
+    /// <summary>The 32-byte Ed25519 checkpoint key, if known: its vkey goes into bundles next to the ECDSA one.</summary>
+    public byte[]? Ed25519PublicKey { get; init; }
+
     /// <summary>
-    /// An evidence bundle of one stream: every event of it up to the latest checkpoint, each with its
-    /// inclusion proof. Events appended after that checkpoint are left out (and the bundle says so).
+    /// A format 2 evidence bundle of one stream (docs/ledger-format.md §8.7): every event of it up to the latest
+    /// checkpoint, each with its inclusion proof, and the proof of the stream's head in the checkpoint's stream-head
+    /// tree — or, for a stream without events at that size, the proof that it has none. Events appended after that
+    /// checkpoint are left out.
     /// </summary>
-    public async Task<EvidenceBundle> StreamBundleAsync(StreamKey stream, string? exportedBy, CancellationToken ct = default)
+    /// <exception cref="InvalidOperationException">No checkpoint yet, or the latest is format 1.</exception>
+    /// <exception cref="InvalidDataException">The ledger does not match the checkpoint's stream-head commitment.</exception>
+    public async Task<EvidenceBundleV2> StreamBundleAsync(StreamKey stream, string? exportedBy, CancellationToken ct = default)
     {
         var checkpoints = await new CheckpointStore(dataSource).ReadAllAsync(ct).ConfigureAwait(false);
         var signed = Latest(checkpoints)
             ?? throw new InvalidOperationException("the ledger has no checkpoint yet: run 'auditportal ledger checkpoint'");
         var size = signed.Checkpoint.Size;
+        if (signed.Checkpoint.StreamHeads is not { } committed || signed.Note is null)
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"the latest checkpoint (size {size}) is format 1, without stream heads: run 'auditportal ledger checkpoint' to sign a format 2 one"));
         var events = new List<LedgerEvent>();
         await foreach (var e in rows.ReadStreamAsync(stream, ct).ConfigureAwait(false))
         {
             if (e.Seq <= size)
                 events.Add(e);
         }
-        if (events.Count == 0)
-            throw new KeyNotFoundException($"no events of stream {stream} up to checkpoint size {size}");
 
         // Every event's proof from one subtree-hash cache of the checkpoint's tree: built by streaming the leaf
         // hashes once (memory O(n / 2^height) instead of O(n)), then ≤ 2 tiles of leaf hashes read per event.
-        var proofs = await (tiles ?? new TiledProofSource()).VerifiedInclusionProofsAsync(dataSource,
+        var proofs = events.Count == 0 ? [] : await (tiles ?? new TiledProofSource()).VerifiedInclusionProofsAsync(dataSource,
             events.Select(e => (e.Seq - 1, EventRecord.LeafHash(e))).ToList(), size, signed.Checkpoint.RootHash, ct).ConfigureAwait(false);
-        return new EvidenceBundle
+        var heads = await StreamHeadRows.TreeAtAsync(dataSource, size, ct).ConfigureAwait(false);
+        if (heads.Commit() is var actual && !actual.Matches(committed))
+            throw new InvalidDataException($"the ledger's stream heads at size {size} ({actual}) are not those its checkpoint signs ({committed}): run 'auditportal ledger verify'");
+        string[] vkeys = Ed25519PublicKey is { } ed25519
+            ? [publicKey.NoteKey(signed.Checkpoint.Origin).ToString(), NoteVerifierKey.ForEd25519(signed.Checkpoint.Origin, ed25519).ToString()]
+            : [publicKey.NoteKey(signed.Checkpoint.Origin).ToString()];
+        return new EvidenceBundleV2
         {
-            Format = EvidenceBundle.FormatName,
+            Format = EvidenceBundleV2.FormatName,
             ExportedAt = LedgerTime.ToText(LedgerTime.Truncate(time.GetUtcNow().UtcDateTime)),
             ExportedBy = exportedBy,
             Stream = new EvidenceStream { Type = stream.Type, Id = stream.Id, Complete = true },
@@ -149,9 +164,11 @@ public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKe
                 LeafHash = HashHex.ToHex(EventRecord.LeafHash(e)),
                 InclusionProof = proofs[i].Select(h => HashHex.ToHex(h)).ToArray(),
             }).ToArray(),
-            Checkpoint = ToEvidence(signed),
+            Checkpoint = new EvidenceNote { Note = signed.Note },
             PublicKeyPem = publicKey.ToPem(),
             KeyId = publicKey.KeyId,
+            Vkeys = vkeys,
+            StreamHead = StreamHeadProofs.Build(heads.Leaves(), stream),
         };
     }
 

@@ -42,6 +42,9 @@ public sealed class LedgerVerificationRunner(
     /// </summary>
     public Func<LedgerEvent, byte[], Finding?>? StreamHeadInclusion { get; init; }
 
+    /// <summary>The 32-byte Ed25519 checkpoint key, if known: format 2 checkpoints' Ed25519 signatures are checked with it.</summary>
+    public byte[]? Ed25519PublicKey { get; init; }
+
     /// <summary>Called with each finding as it is found (see <see cref="LedgerVerifierOptions.OnFinding"/>), including the reference-query findings at the end.</summary>
     public Action<Finding>? OnFinding { get; init; }
 
@@ -79,6 +82,7 @@ public sealed class LedgerVerificationRunner(
             PredecessorHash = from > 1 ? await reader.StoredHashAsync(from - 1, cancellationToken).ConfigureAwait(false) : null,
             Checkpoints = checkpoints,
             PublicKey = publicKey,
+            Ed25519PublicKey = Ed25519PublicKey,
             Witness = witnessEntries,
             OnFinding = OnFinding,
             TimeProvider = time,

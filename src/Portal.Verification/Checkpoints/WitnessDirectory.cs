@@ -5,7 +5,8 @@ namespace AuditPortal.Verification.Checkpoints;
 
 /// <summary>
 /// The default witness (docs/ledger-format.md §6): a directory outside the ledger database holding
-/// <c>&lt;size&gt;.txt</c> (checkpoint text) and <c>&lt;size&gt;.sig</c> (DER signature) per checkpoint.
+/// <c>&lt;size&gt;.txt</c> (checkpoint text), <c>&lt;size&gt;.sig</c> (DER ECDSA signature) and, for format 2,
+/// <c>&lt;size&gt;.note</c> (the C2SP signed note) per checkpoint.
 /// Files are created exclusively and never rewritten, so the witness remembers a head the ledger lost.
 /// </summary>
 public sealed class WitnessDirectory(string path)
@@ -27,8 +28,10 @@ public sealed class WitnessDirectory(string path)
                     $"the witness already holds a different checkpoint of size {signed.Checkpoint.Size}: refusing to rewrite history");
             return;
         }
-        // Signature first: a reader only considers sizes whose .txt exists, and .txt appears last.
+        // Signatures first: a reader only considers sizes whose .txt exists, and .txt appears last.
         WriteExclusive(stem + ".sig", signed.Signature);
+        if (signed.Note is not null)
+            WriteExclusive(stem + ".note", Encoding.UTF8.GetBytes(signed.Note));
         WriteExclusive(stem + ".txt", text);
     }
 
@@ -46,7 +49,9 @@ public sealed class WitnessDirectory(string path)
             {
                 var checkpoint = Checkpoint.Parse(Encoding.UTF8.GetString(File.ReadAllBytes(txt)));
                 var signature = File.Exists(sig) ? File.ReadAllBytes(sig) : [];
-                entries.Add(new WitnessEntry(name, new SignedCheckpoint(checkpoint, signature), null));
+                var note = System.IO.Path.ChangeExtension(txt, ".note");
+                var noteText = File.Exists(note) ? Encoding.UTF8.GetString(File.ReadAllBytes(note)) : null;
+                entries.Add(new WitnessEntry(name, new SignedCheckpoint(checkpoint, signature, noteText), null));
             }
             catch (FormatException ex)
             {

@@ -13,7 +13,7 @@ public sealed record EvidenceBundle
 
     [JsonPropertyName("format")] public required string Format { get; init; }
     [JsonPropertyName("exported_at")] public required string ExportedAt { get; init; }
-    [JsonPropertyName("exported_by")] public string? ExportedBy { get; init; }
+    [JsonPropertyName("exported_by")] public required string? ExportedBy { get; init; }
     [JsonPropertyName("stream")] public required EvidenceStream Stream { get; init; }
     [JsonPropertyName("events")] public required IReadOnlyList<EvidenceEvent> Events { get; init; }
     [JsonPropertyName("checkpoint")] public required EvidenceCheckpoint Checkpoint { get; init; }

@@ -1,48 +1,72 @@
+using System.Text;
 using System.Text.Json;
 using AuditPortal.Verification.Checkpoints;
+using AuditPortal.Verification.StrictJson;
 
 namespace AuditPortal.Verification.Evidence;
 
 /// <summary>
-/// Reads any document `auditportal evidence verify` accepts — an evidence bundle, an inclusion proof
-/// or a consistency proof — by its "format" member, and checks it offline.
+/// Reads any document `auditportal evidence verify` accepts — an evidence bundle (format 2 or 1), an inclusion proof
+/// or a consistency proof — by its "format" member, strictly (<see cref="StrictJsonReader"/>), and checks it offline.
 /// </summary>
+/// <remarks>
+/// Outcomes (docs/ledger-format.md §8.6): a report with findings for every document that is JSON with a known
+/// format, including one that breaks a strict reading rule (a repeated or unknown member, a wrong type: the
+/// document is rejected, with the rule and the path, and nothing further is checked in it); a
+/// <see cref="FormatException"/> when nothing could be checked: not UTF-8 JSON, or no known format.
+/// </remarks>
 public static class EvidenceFile
 {
-    public static EvidenceReport Verify(string json, CheckpointPublicKey? trustedKey = null)
+    public static EvidenceReport Verify(string json, CheckpointPublicKey? trustedKey = null) =>
+        Verify(Encoding.UTF8.GetBytes(json), trustedKey);
+
+    /// <exception cref="FormatException">Not UTF-8 JSON, or not one of the four formats: nothing was checked.</exception>
+    public static EvidenceReport Verify(ReadOnlySpan<byte> utf8, CheckpointPublicKey? trustedKey = null)
     {
-        string? format;
         try
         {
-            using var doc = JsonDocument.Parse(json);
-            format = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("format", out var f)
-                ? f.GetString()
-                : null;
+            StrictJsonReader.CheckDocument(utf8);
+            var format = Format(utf8);
+            return format switch
+            {
+                EvidenceBundleV2.FormatName => EvidenceBundleV2Verifier.Verify(StrictJsonReader.Read<EvidenceBundleV2>(utf8), trustedKey),
+                EvidenceBundle.FormatName => EvidenceBundleVerifier.Verify(StrictJsonReader.Read<EvidenceBundle>(utf8), trustedKey),
+                InclusionProofDocument.FormatName => ProofDocumentVerifier.Verify(StrictJsonReader.Read<InclusionProofDocument>(utf8), trustedKey),
+                ConsistencyProofDocument.FormatName => ProofDocumentVerifier.Verify(StrictJsonReader.Read<ConsistencyProofDocument>(utf8), trustedKey),
+                _ => throw new FormatException(
+                    $"unknown format '{format}': expected {EvidenceBundleV2.FormatName}, {EvidenceBundle.FormatName}, {InclusionProofDocument.FormatName} or {ConsistencyProofDocument.FormatName}"),
+            };
         }
-        catch (JsonException ex)
+        catch (StrictJsonException ex) when (ex.Rule == "json")
         {
             throw new FormatException($"not a JSON document: {ex.Message}", ex);
         }
-        return format switch
+        catch (StrictJsonException ex)
         {
-            EvidenceBundle.FormatName => EvidenceBundleVerifier.Verify(Deserialize<EvidenceBundle>(json), trustedKey),
-            InclusionProofDocument.FormatName => ProofDocumentVerifier.Verify(Deserialize<InclusionProofDocument>(json), trustedKey),
-            ConsistencyProofDocument.FormatName => ProofDocumentVerifier.Verify(Deserialize<ConsistencyProofDocument>(json), trustedKey),
-            _ => throw new FormatException(
-                $"unknown format '{format}': expected {EvidenceBundle.FormatName}, {InclusionProofDocument.FormatName} or {ConsistencyProofDocument.FormatName}"),
-        };
+            return Rejected(ex, trustedKey);
+        }
     }
 
-    private static T Deserialize<T>(string json)
+    /// <summary>A document that breaks a strict reading rule: one finding naming the rule and the path, nothing else checked.</summary>
+    private static EvidenceReport Rejected(StrictJsonException ex, CheckpointPublicKey? trustedKey) =>
+        new([new EvidenceFinding(ex.Rule, null, ex.Want, ex.Got, "the document breaks a strict reading rule (docs/ledger-format.md §1.1) and is rejected", ex.Path)],
+            0, 0, "", trustedKey?.KeyId ?? "", trustedKey is not null);
+
+    // Runs after CheckDocument, so the text is JSON and "format" appears at most once.
+    private static string? Format(ReadOnlySpan<byte> utf8)
     {
-        try
+        var reader = new Utf8JsonReader(utf8);
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+            throw new FormatException("not an evidence document: the top level is not a JSON object");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            return JsonSerializer.Deserialize<T>(json, new JsonSerializerOptions { RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true })
-                ?? throw new FormatException("the document is null");
+            var isFormat = reader.ValueTextEquals("format"u8);
+            reader.Read();
+            if (isFormat)
+                return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            reader.Skip();
         }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"malformed {typeof(T).Name}: {ex.Message}", ex);
-        }
+        return null;
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Ledger;
 using AuditPortal.Verification.Merkle;
@@ -7,96 +6,97 @@ using AuditPortal.Verification.Merkle;
 namespace AuditPortal.Verification.Evidence;
 
 /// <summary>
-/// Checks inclusion and consistency proof documents offline. A proof against a root that no checkpoint
-/// signs is reported as a finding: the arithmetic may hold, but it proves nothing to a third party.
+/// Checks inclusion and consistency proof documents offline (docs/ledger-format.md §8.2, §8.3). A proof against
+/// a root that no checkpoint signs is reported as a finding: the arithmetic may hold, but it proves nothing to
+/// a third party.
 /// </summary>
 public static class ProofDocumentVerifier
 {
     public static EvidenceReport Verify(InclusionProofDocument doc, CheckpointPublicKey? trustedKey = null)
     {
+        ArgumentNullException.ThrowIfNull(doc);
         var findings = new List<EvidenceFinding>();
-        void Fail(string check, long? seq, string expected, string actual, string message) =>
-            findings.Add(new EvidenceFinding(check, seq, expected, actual, message));
+        void Fail(string check, long? seq, string expected, string actual, string message, string? where = null) =>
+            findings.Add(new EvidenceFinding(check, seq, expected, actual, message, where));
 
-        var key = CheckSignedRoot(doc.Checkpoint, doc.PublicKeyPem, doc.KeyId, doc.TreeSize, doc.RootHash, trustedKey, Fail);
-        var leafHash = SignedHeadChecks.CheckLeafBytes(doc.Seq, doc.Canonical, doc.LeafHash, Fail);
-        if (RecordSeq(doc.Canonical) is var recordSeq && (recordSeq != doc.Seq || doc.LeafIndex != doc.Seq - 1))
-            Fail("leaf_index", doc.Seq, $"seq {recordSeq?.ToString(CultureInfo.InvariantCulture) ?? "?"}, leaf_index {doc.Seq - 1}",
-                $"seq {doc.Seq}, leaf_index {doc.LeafIndex}", "seq and leaf_index disagree with the event record");
-        if (SignedHeadChecks.ParseHashes(doc.Proof, doc.Seq, Fail) is { } proof && TryHash(doc.RootHash, Fail) is { } root)
+        CheckFormat(doc.Format, InclusionProofDocument.FormatName, Fail);
+        var key = SignedHeadChecks.ReadKey(doc.PublicKeyPem, doc.KeyId, trustedKey, Fail);
+        var root = SignedHeadChecks.TryHash(doc.RootHash, doc.Seq, Fail, "$.root_hash");
+        CheckSignedRoot(doc.Checkpoint, "$.checkpoint", key, doc.TreeSize, root, Fail);
+        var leafHash = SignedHeadChecks.CheckLeafBytes(doc.Seq, doc.Canonical, doc.LeafHash, Fail, "$");
+        var record = SignedHeadChecks.CheckRecord(doc.Seq, doc.Canonical, Fail, "$");
+        SignedHeadChecks.CheckPosition(doc.Seq, doc.LeafIndex, record, Fail, "$.seq");
+        if (SignedHeadChecks.ParseHashes(doc.Proof, doc.Seq, Fail, "$.proof") is { } proof)
         {
-            var result = MerkleProofVerifier.VerifyInclusion(doc.LeafIndex, doc.TreeSize, leafHash, proof, root);
-            if (!result.IsValid)
-                Fail("inclusion_proof", doc.Seq, doc.RootHash, result.CalculatedRoot is null ? "" : HashHex.ToHex(result.CalculatedRoot), result.Message);
+            SignedHeadChecks.CheckPrevHashFromProof(doc.LeafIndex, proof, record, Fail, "$");
+            if (root is not null)
+            {
+                var result = MerkleProofVerifier.VerifyInclusion(doc.LeafIndex, doc.TreeSize, leafHash, proof, root);
+                if (!result.IsValid)
+                    Fail("inclusion_proof", doc.Seq, doc.RootHash, result.CalculatedRoot is null ? "" : HashHex.ToHex(result.CalculatedRoot), result.Message, "$.proof");
+            }
         }
         return new EvidenceReport(findings, 1, doc.TreeSize, doc.RootHash, key?.KeyId ?? "", trustedKey is not null);
     }
 
+    /// <summary>
+    /// A consistency proof (§8.3). From size 0 it needs no first checkpoint (<c>checkpoint1</c> is null and root1 is
+    /// SHA-256 of nothing) and proves only that the second checkpoint is signed; between equal sizes the proof is
+    /// empty and the two roots are equal. Both checkpoints name the same origin.
+    /// </summary>
     public static EvidenceReport Verify(ConsistencyProofDocument doc, CheckpointPublicKey? trustedKey = null)
     {
+        ArgumentNullException.ThrowIfNull(doc);
         var findings = new List<EvidenceFinding>();
-        void Fail(string check, long? seq, string expected, string actual, string message) =>
-            findings.Add(new EvidenceFinding(check, seq, expected, actual, message));
+        void Fail(string check, long? seq, string expected, string actual, string message, string? where = null) =>
+            findings.Add(new EvidenceFinding(check, seq, expected, actual, message, where));
 
-        var key = CheckSignedRoot(doc.Checkpoint2, doc.PublicKeyPem, doc.KeyId, doc.Size2, doc.Root2, trustedKey, Fail);
-        // An empty first tree needs no signature: its root is SHA-256 of nothing.
-        if (doc.Size1 > 0)
-            CheckSignedRoot(doc.Checkpoint1, doc.PublicKeyPem, doc.KeyId, doc.Size1, doc.Root1, trustedKey, Fail, reportKey: false);
-        if (SignedHeadChecks.ParseHashes(doc.Proof, null, Fail) is { } proof
-            && TryHash(doc.Root1, Fail) is { } root1 && TryHash(doc.Root2, Fail) is { } root2)
+        CheckFormat(doc.Format, ConsistencyProofDocument.FormatName, Fail);
+        var key = SignedHeadChecks.ReadKey(doc.PublicKeyPem, doc.KeyId, trustedKey, Fail);
+        var root1 = SignedHeadChecks.TryHash(doc.Root1, null, Fail, "$.root1");
+        var root2 = SignedHeadChecks.TryHash(doc.Root2, null, Fail, "$.root2");
+        var checkpoint2 = CheckSignedRoot(doc.Checkpoint2, "$.checkpoint2", key, doc.Size2, root2, Fail);
+        if (doc.Size1 == 0)
+        {
+            // An empty first tree needs no signature: its root is SHA-256 of nothing, and no checkpoint of size 0 is made.
+            if (doc.Checkpoint1 is not null)
+                Fail("checkpoint", 0, "null: no checkpoint signs the empty tree", "a checkpoint", "checkpoint1 of a proof from size 0 is null", "$.checkpoint1");
+        }
+        else if (CheckSignedRoot(doc.Checkpoint1, "$.checkpoint1", key, doc.Size1, root1, Fail) is { } checkpoint1
+                 && checkpoint2 is not null && checkpoint1.Origin != checkpoint2.Origin)
+        {
+            Fail("origin", doc.Size1, checkpoint2.Origin, checkpoint1.Origin, "both checkpoints of a consistency proof name the same log", "$.checkpoint1.text");
+        }
+        if (SignedHeadChecks.ParseHashes(doc.Proof, null, Fail, "$.proof") is { } proof && root1 is not null && root2 is not null)
         {
             var result = MerkleProofVerifier.VerifyConsistency(doc.Size1, doc.Size2, proof, root1, root2);
             if (!result.IsValid)
-                Fail("consistency_proof", null, $"{doc.Root1} → {doc.Root2}", result.CalculatedRoot is null ? "" : HashHex.ToHex(result.CalculatedRoot), result.Message);
+                Fail("consistency_proof", null, $"{doc.Root1} → {doc.Root2}", result.CalculatedRoot is null ? "" : HashHex.ToHex(result.CalculatedRoot), result.Message, "$.proof");
         }
         return new EvidenceReport(findings, 0, doc.Size2, doc.Root2, key?.KeyId ?? "", trustedKey is not null);
     }
 
-    private static CheckpointPublicKey? CheckSignedRoot(EvidenceCheckpoint? signed, string? pem, string? keyId, long size, string root,
-        CheckpointPublicKey? trusted, Action<string, long?, string, string, string> fail, bool reportKey = true)
+    private static void CheckFormat(string format, string want, Fail fail)
     {
-        var key = reportKey ? SignedHeadChecks.ReadKey(pem, keyId, trusted, fail) : Quiet(pem, trusted);
+        if (format != want)
+            fail("format", null, want, format, "unknown document format", "$.format");
+    }
+
+    private static Checkpoint? CheckSignedRoot(EvidenceCheckpoint? signed, string where, CheckpointPublicKey? key, long size, byte[]? root, Fail fail)
+    {
         if (signed is null)
         {
             fail("checkpoint", size, $"a signed checkpoint of size {size}", "none",
-                "the root is not signed by any checkpoint: the proof holds only against an unsigned root");
-            return key;
-        }
-        if (SignedHeadChecks.ReadCheckpoint(signed, key, fail) is { } checkpoint)
-        {
-            if (checkpoint.Size != size)
-                fail("checkpoint", size, size.ToString(CultureInfo.InvariantCulture), checkpoint.Size.ToString(CultureInfo.InvariantCulture),
-                    "the checkpoint is for another tree size");
-            if (HashHex.ToHex(checkpoint.RootHash) != root)
-                fail("checkpoint_root", size, HashHex.ToHex(checkpoint.RootHash), root, "the document's root is not the checkpoint's root");
-        }
-        return key;
-    }
-
-    private static CheckpointPublicKey? Quiet(string? pem, CheckpointPublicKey? trusted)
-    {
-        if (trusted is not null || pem is null) return trusted;
-        try { return CheckpointPublicKey.FromPem(pem); }
-        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException) { return null; }
-    }
-
-    private static byte[]? TryHash(string hex, Action<string, long?, string, string, string> fail)
-    {
-        try { return HashHex.Parse(hex); }
-        catch (FormatException ex)
-        {
-            fail("root", null, "64-character lowercase hex", hex, ex.Message);
+                "the root is not signed by any checkpoint: the proof holds only against an unsigned root", where);
             return null;
         }
-    }
-
-    private static long? RecordSeq(string canonical)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(canonical);
-            return doc.RootElement.TryGetProperty("seq", out var seq) && seq.TryGetInt64(out var value) ? value : null;
-        }
-        catch (JsonException) { return null; }
+        if (SignedHeadChecks.ReadCheckpoint(signed, key, fail, where) is not { } checkpoint)
+            return null;
+        if (checkpoint.Size != size)
+            fail("checkpoint", size, size.ToString(CultureInfo.InvariantCulture), checkpoint.Size.ToString(CultureInfo.InvariantCulture),
+                "the checkpoint is for another tree size", where + ".text");
+        if (root is not null && !checkpoint.RootHash.AsSpan().SequenceEqual(root))
+            fail("checkpoint_root", size, HashHex.ToHex(checkpoint.RootHash), HashHex.ToHex(root), "the document's root is not the checkpoint's root", where + ".text");
+        return checkpoint;
     }
 }

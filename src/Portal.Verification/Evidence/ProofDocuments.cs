@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace AuditPortal.Verification.Evidence;
 
 /// <summary>
-/// One event's inclusion proof as a self-contained document (docs/ledger-format.md §8.2): the event's
+/// One event's inclusion proof as a self-contained document (docs/ledger-format.md §8.2; every member always present, <see cref="Checkpoint"/> null when no checkpoint signs <see cref="TreeSize"/>): the event's
 /// canonical bytes, its audit path to the root of <see cref="TreeSize"/>, and — when that size was
 /// checkpointed — the signed checkpoint and public key that make the root worth believing.
 /// </summary>
@@ -19,13 +19,13 @@ public sealed record InclusionProofDocument
     [JsonPropertyName("leaf_hash")] public required string LeafHash { get; init; }
     [JsonPropertyName("proof")] public required IReadOnlyList<string> Proof { get; init; }
     [JsonPropertyName("root_hash")] public required string RootHash { get; init; }
-    [JsonPropertyName("checkpoint")] public EvidenceCheckpoint? Checkpoint { get; init; }
-    [JsonPropertyName("public_key")] public string? PublicKeyPem { get; init; }
-    [JsonPropertyName("key_id")] public string? KeyId { get; init; }
+    [JsonPropertyName("checkpoint")] public required EvidenceCheckpoint? Checkpoint { get; init; }
+    [JsonPropertyName("public_key")] public required string PublicKeyPem { get; init; }
+    [JsonPropertyName("key_id")] public required string KeyId { get; init; }
 }
 
 /// <summary>
-/// A consistency proof between two tree sizes (§8.3): the smaller tree is a prefix of the larger, so
+/// A consistency proof between two tree sizes (§8.3; every member always present, a checkpoint null when none signs its size): the smaller tree is a prefix of the larger, so
 /// nothing committed at <see cref="Size1"/> was changed or removed by <see cref="Size2"/>.
 /// </summary>
 public sealed record ConsistencyProofDocument
@@ -38,8 +38,8 @@ public sealed record ConsistencyProofDocument
     [JsonPropertyName("root1")] public required string Root1 { get; init; }
     [JsonPropertyName("root2")] public required string Root2 { get; init; }
     [JsonPropertyName("proof")] public required IReadOnlyList<string> Proof { get; init; }
-    [JsonPropertyName("checkpoint1")] public EvidenceCheckpoint? Checkpoint1 { get; init; }
-    [JsonPropertyName("checkpoint2")] public EvidenceCheckpoint? Checkpoint2 { get; init; }
-    [JsonPropertyName("public_key")] public string? PublicKeyPem { get; init; }
-    [JsonPropertyName("key_id")] public string? KeyId { get; init; }
+    [JsonPropertyName("checkpoint1")] public required EvidenceCheckpoint? Checkpoint1 { get; init; }
+    [JsonPropertyName("checkpoint2")] public required EvidenceCheckpoint? Checkpoint2 { get; init; }
+    [JsonPropertyName("public_key")] public required string PublicKeyPem { get; init; }
+    [JsonPropertyName("key_id")] public required string KeyId { get; init; }
 }

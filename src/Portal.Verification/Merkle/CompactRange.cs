@@ -143,6 +143,35 @@ public sealed class CompactRange
         acc.CopyTo(destination);
     }
 
+    /// <summary>The node hashes of a range that begins at leaf 0, left to right, concatenated (32 bytes each).</summary>
+    public byte[] NodeHashes()
+    {
+        if (Begin != 0)
+            throw new InvalidOperationException($"a frontier is a range that begins at leaf 0; this one begins at {Begin}");
+        return _hashes.AsSpan(0, _count * HashSize).ToArray();
+    }
+
+    /// <summary>
+    /// The range [0, <paramref name="end"/>) from its <see cref="NodeHashes"/>: one perfect subtree per bit set in
+    /// <paramref name="end"/>, largest first.
+    /// </summary>
+    /// <exception cref="ArgumentException">The number of hashes is not the number of bits set in <paramref name="end"/>.</exception>
+    public static CompactRange FromNodeHashes(long end, ReadOnlySpan<byte> hashes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(end);
+        var count = System.Numerics.BitOperations.PopCount((ulong)end);
+        if (hashes.Length != count * HashSize)
+            throw new ArgumentException($"a range of {end} leaves has {count} nodes, got {hashes.Length} bytes", nameof(hashes));
+        var range = new CompactRange(0, Math.Max(count, 1));
+        var node = 0;
+        for (var level = 62; level >= 0; level--)
+        {
+            if ((end & (1L << level)) != 0)
+                range.PushNode(level, hashes.Slice(node++ * HashSize, HashSize));
+        }
+        return range;
+    }
+
     /// <summary>Returns an independent copy of this range.</summary>
     public CompactRange Clone()
     {

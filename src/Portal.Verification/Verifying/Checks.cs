@@ -1,3 +1,4 @@
+using AuditPortal.Verification.StreamHeads;
 using System.Globalization;
 using AuditPortal.Verification.Ledger;
 
@@ -89,6 +90,15 @@ internal static class Checks
     }
 
     /// <summary>Compares a commitment with the tree the rows define at its size.</summary>
+    public static void TargetStreamHeads(Target target, StreamHeadCommitment actual, Action<Finding> report)
+    {
+        if (target.Heads is { } expected && !expected.Matches(actual))
+        {
+            report(new Finding(FindingKind.StreamHeadsMismatch, target.Size, null, null, expected.ToString(), actual.ToString(),
+                $"{target.Label} of size {N(target.Size)} commits to other stream heads than the ledger's first {N(target.Size)} rows"));
+        }
+    }
+
     public static void TargetRoot(Target target, long leafCount, Func<byte[]>? root, Action<Finding> report)
     {
         var kind = target.FromWitness ? FindingKind.WitnessMismatch : FindingKind.CheckpointRootMismatch;
@@ -115,7 +125,7 @@ internal static class Checks
 }
 
 /// <summary>A root the ledger must reproduce: a checkpoint-table row or a witness entry.</summary>
-internal sealed record Target(long Size, byte[] Root, bool FromWitness)
+internal sealed record Target(long Size, byte[] Root, bool FromWitness, StreamHeadCommitment? Heads = null)
 {
     public string Label => FromWitness ? "witness checkpoint" : "checkpoint";
 }

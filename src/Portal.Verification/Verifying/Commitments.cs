@@ -11,9 +11,9 @@ namespace AuditPortal.Verification.Verifying;
 internal static class Commitments
 {
     public static Target[] Targets(LedgerVerifierOptions options) =>
-        options.Checkpoints.Select(c => new Target(c.Checkpoint.Size, c.Checkpoint.RootHash, false))
+        options.Checkpoints.Select(c => new Target(c.Checkpoint.Size, c.Checkpoint.RootHash, false, c.Checkpoint.StreamHeads))
             .Concat((options.Witness ?? []).Where(w => w.Signed is not null)
-                .Select(w => new Target(w.Signed!.Checkpoint.Size, w.Signed.Checkpoint.RootHash, true)))
+                .Select(w => new Target(w.Signed!.Checkpoint.Size, w.Signed.Checkpoint.RootHash, true, w.Signed.Checkpoint.StreamHeads)))
             .OrderBy(t => t.Size).ThenBy(t => t.FromWitness)
             .ToArray();
 
@@ -28,6 +28,12 @@ internal static class Commitments
                 yield return new Finding(FindingKind.CheckpointSignatureInvalid, c.Checkpoint.Size, null, null,
                     $"a signature by key {key.KeyId}", Convert.ToBase64String(c.Signature),
                     $"checkpoint of size {N(c.Checkpoint.Size)} in the checkpoint table has an invalid signature");
+            }
+            else if (key is not null && CheckpointNoteCheck.Problem(c, key, options.Ed25519PublicKey) is { } problem)
+            {
+                yield return new Finding(FindingKind.CheckpointSignatureInvalid, c.Checkpoint.Size, null, null,
+                    "a signed note with valid signatures", "invalid",
+                    $"checkpoint of size {N(c.Checkpoint.Size)} in the checkpoint table: {problem}");
             }
         }
         if (options.Witness is not { } witness)
@@ -45,6 +51,11 @@ internal static class Commitments
                 yield return new Finding(FindingKind.CheckpointSignatureInvalid, s.Checkpoint.Size, null, null,
                     $"a signature by key {key.KeyId}", Convert.ToBase64String(s.Signature),
                     $"witness checkpoint {w.FileName} has an invalid signature");
+            }
+            else if (key is not null && CheckpointNoteCheck.Problem(s, key, options.Ed25519PublicKey) is { } problem)
+            {
+                yield return new Finding(FindingKind.CheckpointSignatureInvalid, s.Checkpoint.Size, null, null,
+                    "a signed note with valid signatures", "invalid", $"witness checkpoint {w.FileName}: {problem}");
             }
         }
         var witnessSizes = witness.Where(w => w.Signed is not null).Select(w => w.Signed!.Checkpoint.Size).ToHashSet();

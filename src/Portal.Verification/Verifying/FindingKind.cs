@@ -42,6 +42,10 @@ public enum FindingKind
     /// <summary>The witness's root at a size is not the ledger's root: history was rewritten (e.g. truncated and reforged).</summary>
     WitnessMismatch,
 
+    /// <summary>A checkpoint's (table or witness) stream-head commitment is not the stream-head tree of the ledger's
+    /// first size rows: a stream's head was hidden, moved or forged (docs/ledger-format.md §4.1).</summary>
+    StreamHeadsMismatch,
+
     /// <summary>The ledger holds fewer events than a checkpoint or witness commits to.</summary>
     HeadTruncated,
 

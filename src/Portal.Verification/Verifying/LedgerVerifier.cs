@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using AuditPortal.Verification.Ledger;
 using AuditPortal.Verification.Merkle;
+using AuditPortal.Verification.StreamHeads;
 
 namespace AuditPortal.Verification.Verifying;
 
@@ -60,6 +61,11 @@ public sealed class LedgerVerifier
     private int nextTarget;
     private readonly long? upperBound;
 
+    // The stream-head tree of the rows so far, kept only when a commitment carries stream heads and the run
+    // starts at seq 1 in one range (a range of a parallel run does not know the heads before it).
+    private readonly StreamHeadTree? headTree;
+    private (long Size, StreamHeadCommitment Commitment)? lastHeads;
+
     // Parallel ranges: what the merge needs to link this range to the ranges before it.
     private (long Seq, byte[] PrevHash)? firstLink;
     private readonly List<StreamFirst> streamFirsts = [];
@@ -98,6 +104,8 @@ public sealed class LedgerVerifier
         targets = options.Mode == VerificationMode.Ledger
             ? Commitments.Targets(options).Where(t => t.Size >= options.FirstSeq && (upperBound is null || t.Size <= upperBound)).ToArray()
             : [];
+        if (treeAnchored && targets.Any(t => t.Heads is not null))
+            headTree = new StreamHeadTree();
         if (upperBound is null && options.Mode == VerificationMode.Ledger)
         {
             foreach (var f in Commitments.Audit(options))
@@ -141,6 +149,7 @@ public sealed class LedgerVerifier
         while (nextTarget < targets.Length && targets[nextTarget].Size < e.Seq)
             ReachTarget(targets[nextTarget++]);
         tree.Append(leaf);
+        headTree?.Set(e.Stream, e.StreamSeq, leaf);
         leafCount++;
         while (nextTarget < targets.Length && targets[nextTarget].Size == e.Seq)
             ReachTarget(targets[nextTarget++]);
@@ -211,7 +220,15 @@ public sealed class LedgerVerifier
     private void ReachTarget(Target target)
     {
         if (treeAnchored)
+        {
             Checks.TargetRoot(target, leafCount, tree.RootHash, report);
+            if (headTree is not null && target.Heads is not null && leafCount == target.Size)
+            {
+                if (lastHeads is not { } last || last.Size != leafCount)
+                    lastHeads = last = (leafCount, headTree.Commit());
+                Checks.TargetStreamHeads(target, last.Commitment, report);
+            }
+        }
         else if (upperBound is not null)
             snapshots.Add((target, tree.Clone(), leafCount));
         // else: a run that starts after seq 1 has no tree prefix; the root cannot be judged.

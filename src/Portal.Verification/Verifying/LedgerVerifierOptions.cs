@@ -22,6 +22,10 @@ public sealed record LedgerVerifierOptions
     /// <summary>Key the checkpoint and witness signatures must verify with; signatures are not checked when null.</summary>
     public CheckpointPublicKey? PublicKey { get; init; }
 
+    /// <summary>The 32-byte Ed25519 checkpoint key; when set, the Ed25519 signature of every format 2 checkpoint's
+    /// signed note is checked too (docs/ledger-format.md §5.2).</summary>
+    public byte[]? Ed25519PublicKey { get; init; }
+
     /// <summary>Witness entries (docs/ledger-format.md §6); null when no witness is configured (then table/witness membership is not compared).</summary>
     public IReadOnlyList<WitnessEntry>? Witness { get; init; }
 

@@ -30,7 +30,10 @@ public sealed class PortalDatabases : IAsyncDisposable
                 Deployment = configuration["Portal:AccessLog:Deployment"] is { Length: > 0 } d ? d : "demo",
                 AppendTimeout = configuration.GetValue("Portal:AccessLog:AppendTimeout", TimeSpan.FromSeconds(5)),
                 // The access log's own key and witness, not the ledger's (docs/access-log.md); without a key, no checkpoints.
-                Signer = PathOf("Portal:AccessLog:CheckpointPrivateKeyPath") is { } key ? signer = CheckpointSigner.FromPem(File.ReadAllText(key)) : null,
+                Signer = PathOf("Portal:AccessLog:CheckpointPrivateKeyPath") is { } key
+                    ? signer = CheckpointSigner.FromPem(File.ReadAllText(key),
+                        PathOf("Portal:AccessLog:CheckpointEd25519PrivateKeyPath") is { } ed25519 ? File.ReadAllText(ed25519) : null)
+                    : null,
                 Witness = PathOf("Portal:AccessLog:WitnessDirectory") is { } witness ? new WitnessDirectory(witness) : null,
             });
             // The reader prefers the portal database's standby; without one it reads the primary (read-only transactions).

@@ -77,6 +77,10 @@ public static class RedactionPolicy
         {
             case JsonObject obj when PersonalDataCipher.SubjectOf(obj) is { } subject:
                 return Open(obj, subject, fieldName, context);
+            case JsonObject obj when obj.ContainsKey("enc"):
+                // Every object with an enc member is an envelope (docs/ledger-format.md §7); a malformed one is
+                // unreadable, never walked into and shown in the clear.
+                return UnreadableText;
             case JsonObject obj:
                 RewriteObject(obj, context);
                 return obj;

@@ -45,7 +45,7 @@ public sealed class CheckpointsQuery(QueryGateway gateway, PortalVerificationBac
 {
     private static readonly FindingKind[] CheckpointKinds =
     [
-        FindingKind.CheckpointRootMismatch, FindingKind.WitnessMismatch, FindingKind.HeadTruncated,
+        FindingKind.CheckpointRootMismatch, FindingKind.WitnessMismatch, FindingKind.StreamHeadsMismatch, FindingKind.HeadTruncated,
         FindingKind.WitnessNotInLedger, FindingKind.CheckpointMissingFromWitness, FindingKind.CheckpointSignatureInvalid,
     ];
 

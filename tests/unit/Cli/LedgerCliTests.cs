@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AuditPortal.Cli;
 using AuditPortal.Tests.Infrastructure;
+using AuditPortal.Tests.Verification.Evidence;
 
 namespace AuditPortal.Tests.Cli;
 
@@ -75,6 +76,8 @@ public sealed class CliProofTests(PostgresFixture db) : CliTestBase(db)
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, name), run.Out);
             var check = await CliRun.RunAsync(Env, "evidence", "verify", Path.Combine(dir.FullName, name), "--public-key", keyPath);
             check.Code.ShouldBe(ExitCodes.Ok, name + ": " + check.Out);
+            var independent = IndependentVerifier.Run(Path.Combine(dir.FullName, name), keyPath);
+            independent.Code.ShouldBe(0, name + " (independent verifier): " + independent.Output);
         }
 
         var bundle = Path.Combine(dir.FullName, "bundle.json");
@@ -83,6 +86,34 @@ public sealed class CliProofTests(PostgresFixture db) : CliTestBase(db)
         var verify = await CliRun.RunAsync(new Dictionary<string, string>(), "evidence", "verify", bundle, "--public-key", keyPath);
         verify.Code.ShouldBe(ExitCodes.Ok, verify.Out);
         verify.Out.ShouldContain("INTACT");
+        var independentBundle = IndependentVerifier.Run(bundle, keyPath);
+        independentBundle.Code.ShouldBe(0, "bundle (independent verifier): " + independentBundle.Output);
+        JsonDocument.Parse(await File.ReadAllTextAsync(bundle)).RootElement.GetProperty("format").GetString().ShouldBe("auditportal-evidence/v2");
+
+        // The same bundle with its last event dropped still chains from stream_seq 1, but its last event is not the
+        // stream's committed head: both verifiers reject it.
+        var node = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(bundle))!;
+        var events = node["events"]!.AsArray();
+        events.RemoveAt(events.Count - 1);
+        var dropped = Path.Combine(dir.FullName, "dropped.json");
+        await File.WriteAllTextAsync(dropped, node.ToJsonString());
+        var droppedCheck = await CliRun.RunAsync(new Dictionary<string, string>(), "evidence", "verify", dropped, "--public-key", keyPath);
+        droppedCheck.Code.ShouldBe(ExitCodes.Findings, droppedCheck.Out);
+        droppedCheck.Out.ShouldContain("FINDING stream_head");
+        var (nodeCode, nodeOut) = IndependentVerifier.Run(dropped, keyPath);
+        nodeCode.ShouldBe(1, nodeOut);
+        nodeOut.ShouldContain("FINDING stream_head");
+
+        // A stream with no events: the export proves its absence.
+        var absent = Path.Combine(dir.FullName, "absent.json");
+        (await CliRun.RunAsync(Env, "evidence", "export", "--stream", "account/no-such-account", "--out", absent)).Code.ShouldBe(ExitCodes.Ok);
+        (await CliRun.RunAsync(new Dictionary<string, string>(), "evidence", "verify", absent, "--public-key", keyPath)).Code.ShouldBe(ExitCodes.Ok);
+        IndependentVerifier.Run(absent, keyPath).Code.ShouldBe(0);
+
+        // The witness holds each checkpoint as text, DER signature and C2SP signed note; the vkeys are published.
+        var witness = Directory.GetFiles(Path.Combine(dir.FullName, "witness"));
+        witness.Count(f => f.EndsWith(".note", StringComparison.Ordinal)).ShouldBe(witness.Count(f => f.EndsWith(".txt", StringComparison.Ordinal)));
+        (await File.ReadAllLinesAsync(Path.Combine(dir.FullName, "keys", "ledger-checkpoint.vkeys"))).Length.ShouldBe(2);
     }
 
 }

@@ -17,6 +17,43 @@ public sealed class MigrationTests(PostgresFixture db) : IClassFixture<PostgresF
         LedgerMigrator.Migrations[0].Version.ShouldBe(1);
     }
 
+    /// <summary>
+    /// A ledger migrated up to V002 or V003 (before the stream heads of V004) upgrades: the next run applies exactly
+    /// the later versions, in order, and the checkpoints table gets its format 2 columns.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task MigrateAsync_LedgerAtAnEarlierVersion_AppliesTheLaterOnesIncludingStreamHeads(int migratedTo)
+    {
+        var name = db.DatabaseName + "_up" + migratedTo;
+        await db.ExecuteAsync($"CREATE DATABASE \"{name}\"");
+        try
+        {
+            var target = new NpgsqlConnectionStringBuilder(db.SuperuserConnectionString) { Database = name }.ConnectionString;
+            var earlier = LedgerMigrator.Migrations.Where(m => m.Version <= migratedTo).ToList();
+            await LedgerMigrator.ApplyAsync(target, db.Roles, earlier, "ledger", LedgerMigrator.AdvisoryLockKey, CancellationToken.None);
+
+            var applied = await LedgerMigrator.MigrateAsync(target, db.Roles);
+
+            applied.ShouldBe(LedgerMigrator.Migrations.Where(m => m.Version > migratedTo).Select(m => m.Version).ToList());
+            applied.ShouldContain(4);
+            await using var connection = new NpgsqlConnection(target);
+            await connection.OpenAsync();
+            await using var cmd = new NpgsqlCommand("""
+                SELECT count(*) FROM information_schema.columns
+                WHERE table_schema = 'ledger' AND table_name = 'checkpoints'
+                  AND column_name IN ('stream_heads_count', 'stream_heads_root', 'note', 'frontier')
+                """, connection);
+            ((long)(await cmd.ExecuteScalarAsync())!).ShouldBe(4);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await db.ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        }
+    }
+
     [Fact]
     public async Task MigrateAsync_Concurrently_AppliesEachVersionOnce()
     {

@@ -87,6 +87,9 @@ public sealed class ReferenceValidationTests(PostgresFixture db) : IClassFixture
             [LedgerTestData.Event("ref-5", 1) with { PersonalFields = [new("missing", "subj")] }])))
             .Message.ShouldContain("'missing' is not a member of the payload");
         (await Should.ThrowAsync<ArgumentException>(() => appender.AppendAsync(
+            [LedgerTestData.Event("ref-5", 1) with { Payload = new JsonObject { ["meta"] = new JsonArray(new JsonObject { ["enc"] = "none" }) } }])))
+            .Message.ShouldContain("payload object at $.meta[0] has a member 'enc'");
+        (await Should.ThrowAsync<ArgumentException>(() => appender.AppendAsync(
             [LedgerTestData.Event("ref-5", 1) with { OccurredAt = new DateTime(2024, 1, 1) }])))
             .Message.ShouldContain("Unspecified");
     }

@@ -42,6 +42,24 @@ public sealed class RedactionPolicyTests
         payload.ToJsonString().ShouldNotContain("A256GCM");
     }
 
+    [Theory]
+    [InlineData("plain")]   // an extra member: the shape of §7 is broken
+    [InlineData("short")]   // a 4-byte ct cannot hold the 16-byte tag
+    public void Apply_MalformedEnvelope_IsUnreadableNeverShownInTheClear(string breakage)
+    {
+        var envelope = new PersonalDataCipher().Encrypt("alice", "name", "Alice Example", AliceKey);
+        if (breakage == "plain")
+            envelope["plain"] = "Alice Example";
+        else
+            envelope["ct"] = "3q2+7w==";
+        var payload = new JsonObject { ["name"] = envelope };
+
+        RedactionPolicy.Apply(payload, new RedactionContext(RedactionMode.Unmasked, new Dictionary<string, byte[]> { ["alice"] = AliceKey }, NoneErased));
+
+        payload["name"]!.GetValue<string>().ShouldBe(RedactionPolicy.UnreadableText);
+        payload.ToJsonString().ShouldNotContain("Alice");
+    }
+
     [Fact]
     public void Apply_Unmasked_DecryptsWithSubjectKeys()
     {
@@ -86,13 +104,15 @@ public sealed class RedactionPolicyTests
     }
 
     [Fact]
-    public void Apply_ObjectThatOnlyLooksLikeAnEnvelope_IsLeftAlone()
+    public void Apply_ObjectWithEncButNotAnEnvelope_IsUnreadableNotShown()
     {
-        var payload = new JsonObject { ["meta"] = new JsonObject { ["enc"] = "A256GCM", ["note"] = "not an envelope" } };
+        // docs/ledger-format.md §7: every payload object with an enc member is an envelope; a malformed one is unreadable.
+        var payload = new JsonObject { ["meta"] = new JsonObject { ["enc"] = "A256GCM", ["note"] = "not an envelope" }, ["other"] = new JsonObject { ["note"] = "kept" } };
 
         RedactionPolicy.Apply(payload, RedactionContext.Masked(NoneErased));
 
-        payload["meta"]!["note"]!.GetValue<string>().ShouldBe("not an envelope");
+        payload["meta"]!.GetValue<string>().ShouldBe(RedactionPolicy.UnreadableText);
+        payload["other"]!["note"]!.GetValue<string>().ShouldBe("kept");
     }
 
     [Fact]

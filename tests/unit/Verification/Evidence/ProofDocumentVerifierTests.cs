@@ -65,6 +65,13 @@ public sealed class ProofDocumentVerifierTests
     {
         Should.Throw<FormatException>(() => EvidenceFile.Verify("""{"format":"nope"}"""));
         Should.Throw<FormatException>(() => EvidenceFile.Verify("not json"));
-        Should.Throw<FormatException>(() => EvidenceFile.Verify("""{"format":"auditportal-evidence/v1"}"""));
+    }
+
+    [Fact]
+    public void EvidenceFile_KnownFormatMissingMembers_IsAFindingNotAnError()
+    {
+        var report = EvidenceFile.Verify("""{"format":"auditportal-evidence/v1"}""");
+        report.Intact.ShouldBeFalse();
+        report.Findings.ShouldHaveSingleItem().Check.ShouldBe("member");
     }
 }

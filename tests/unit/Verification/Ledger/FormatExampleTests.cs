@@ -17,7 +17,7 @@ public sealed class FormatExampleTests
     private static readonly string ExamplePath = Path.Combine(AppContext.BaseDirectory, "testdata", "format", "example.json");
 
     // A throwaway key for the example only; never used for anything else.
-    private const string ExamplePrivateKey = """
+    internal const string ExamplePrivateKey = """
         -----BEGIN PRIVATE KEY-----
         MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgMpFVpsMgM2M1SLbB
         2hpEpgOzVORnX8pjn9CEs458qEuhRANCAATc+q5L7ZnYXKISRs4yPY/v+0ZzSpmN
@@ -25,12 +25,29 @@ public sealed class FormatExampleTests
         -----END PRIVATE KEY-----
         """;
 
-    private static List<LedgerEvent> Events()
+    /// <summary>The example subject's AES-256 key (bytes 0x00…0x1f): a throwaway, so the §9.1 envelope can be opened.</summary>
+    internal static readonly byte[] ExampleSubjectKey = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
+
+    /// <summary>
+    /// The personal field of event 1 as §7 encrypts it: plaintext <c>"Erika Mustermann"</c> (canonical JSON), subject
+    /// <c>subj-000001</c>, field <c>holder</c>, a 12-byte zero IV (fixed only so the example is reproducible; a real
+    /// IV is random and never reused under one key).
+    /// </summary>
+    internal static string ExampleEnvelope()
+    {
+        byte[] iv = new byte[12], plaintext = Encoding.UTF8.GetBytes("\"Erika Mustermann\""), tag = new byte[16];
+        var ciphertext = new byte[plaintext.Length];
+        using var aes = new System.Security.Cryptography.AesGcm(ExampleSubjectKey, 16);
+        aes.Encrypt(iv, plaintext, ciphertext, tag, Encoding.UTF8.GetBytes("subj-000001\nholder"));
+        return $$"""{"ct":"{{Convert.ToBase64String([.. ciphertext, .. tag])}}","enc":"A256GCM","iv":"{{Convert.ToBase64String(iv)}}","sub":"subj-000001"}""";
+    }
+
+    internal static List<LedgerEvent> Events()
     {
         var t0 = new DateTime(2024, 3, 1, 9, 30, 0, DateTimeKind.Utc);
         var specs = new (string Type, string Id, string Action, string Payload, int Minutes, int OccurredOffsetDays)[]
         {
-            ("account", "acc-000001", "account.opened", """{"currency":"EUR","holder":{"ct":"3q2+7w==","enc":"A256GCM","iv":"AAAAAAAAAAAAAAAA","sub":"subj-000001"}}""", 0, 0),
+            ("account", "acc-000001", "account.opened", $$"""{"currency":"EUR","holder":{{ExampleEnvelope()}}}""", 0, 0),
             ("account", "acc-000001", "cash.deposited", """{"amount":"1500.00","currency":"EUR"}""", 1, 0),
             ("instrument", "DE0005557508", "instrument.listed", """{"isin":"DE0005557508","name":"Deutsche Telekom AG"}""", 2, 0),
             ("account", "acc-000001", "dividend.paid", """{"amount":"12.40","currency":"EUR","isin":"DE0005557508"}""", 3, -14),
@@ -87,6 +104,13 @@ public sealed class FormatExampleTests
                 ["inclusion_proof_seq_2_size_4"] = new JsonArray(tree.InclusionProof(1).Select(h => (JsonNode)HashHex.ToHex(h)).ToArray()),
                 ["consistency_proof_3_to_4"] = new JsonArray(tree.ConsistencyProof(3).Select(h => (JsonNode)HashHex.ToHex(h)).ToArray()),
             },
+            ["envelope"] = new JsonObject
+            {
+                ["subject_key_hex"] = Convert.ToHexStringLower(ExampleSubjectKey),
+                ["aad"] = "subj-000001\nholder",
+                ["plaintext"] = "\"Erika Mustermann\"",
+                ["envelope"] = ExampleEnvelope(),
+            },
             ["checkpoint"] = new JsonObject
             {
                 ["text"] = checkpoint.ToText(),
@@ -130,7 +154,7 @@ public sealed class FormatExampleTests
         doc.ShouldContain(committed["checkpoint"]!["signature_base64"]!.GetValue<string>());
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         var d = new DirectoryInfo(AppContext.BaseDirectory);
         while (d is not null && !File.Exists(Path.Combine(d.FullName, "AuditPortal.sln")))

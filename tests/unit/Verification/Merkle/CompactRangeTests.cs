@@ -125,4 +125,25 @@ public class CompactRangeTests
         maxNodes.ShouldBeLessThanOrEqualTo(16);
         range.NodeCount.ShouldBe(1);
     }
+
+    [Fact]
+    public void FromNodeHashes_EverySizeUpTo70_ContinuesLikeTheOriginal()
+    {
+        var leaves = Enumerable.Range(0, 80).Select(i => MerkleHasher.HashLeaf([(byte)i])).ToArray();
+        for (var size = 0; size <= 70; size++)
+        {
+            var original = CompactRange.Empty();
+            foreach (var leaf in leaves.Take(size))
+                original.Append(leaf);
+            var restored = CompactRange.FromNodeHashes(size, original.NodeHashes());
+            restored.RootHash().ShouldBe(original.RootHash());
+            foreach (var leaf in leaves.Skip(size).Take(10))
+            {
+                original.Append(leaf);
+                restored.Append(leaf);
+            }
+            restored.RootHash().ShouldBe(original.RootHash(), $"size {size}");
+        }
+        Should.Throw<ArgumentException>(() => CompactRange.FromNodeHashes(3, new byte[32]));
+    }
 }

@@ -1,3 +1,5 @@
+using AuditPortal.Verification.StreamHeads;
+using System.Text;
 using System.Security.Cryptography;
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Ledger;
@@ -9,7 +11,7 @@ internal static class TestChain
 {
     public static readonly StreamKey[] Streams = [new("account", "a"), new("account", "b"), new("tax_form", "c")];
 
-    private static readonly DateTime Epoch = new(2024, 3, 1, 9, 30, 0, DateTimeKind.Utc);
+    public static readonly DateTime Epoch = new(2024, 3, 1, 9, 30, 0, DateTimeKind.Utc);
 
     /// <summary>
     /// Rows 1..<paramref name="count"/>, stream of row k = Streams[(k − 1) % 3]. <paramref name="mutate"/>
@@ -71,6 +73,43 @@ internal static class TestChain
 
     public static SignedCheckpoint Checkpoint(CheckpointSigner signer, IReadOnlyList<LedgerEvent> events, long size) =>
         signer.Sign(new Checkpoint("ledger/test", size, Root(events, size), Epoch.AddDays(1)));
+
+    /// <summary>A format 2 checkpoint: the root and the reference stream-head commitment at <paramref name="size"/>.</summary>
+    public static SignedCheckpoint CheckpointV2(CheckpointSigner signer, IReadOnlyList<LedgerEvent> events, long size) =>
+        signer.Sign(new Checkpoint("ledger/test", size, Root(events, size), Epoch.AddDays(1), StreamHeadsReference(events, size)));
+
+    /// <summary>
+    /// Reference stream-head commitment (docs/ledger-format.md §4.1), written from the spec text: the last event of
+    /// each stream among the first <paramref name="size"/>, leaves u32 len ‖ type ‖ u32 len ‖ id ‖ u64 stream_seq ‖
+    /// leaf hash, sorted by type then id as UTF-8 bytes, MTH over them.
+    /// </summary>
+    public static StreamHeadCommitment StreamHeadsReference(IReadOnlyList<LedgerEvent> events, long size)
+    {
+        var heads = new Dictionary<(string, string), LedgerEvent>();
+        foreach (var e in events.Take((int)size))
+            heads[(e.StreamType, e.StreamId)] = e;
+        var leaves = heads.Values
+            .Select(e => (Type: Encoding.UTF8.GetBytes(e.StreamType), Id: Encoding.UTF8.GetBytes(e.StreamId), Event: e))
+            .OrderBy(x => x.Type, ByteOrder).ThenBy(x => x.Id, ByteOrder)
+            .Select(x =>
+            {
+                var leaf = new List<byte>();
+                leaf.AddRange(BigEndian((ulong)x.Type.Length, 4));
+                leaf.AddRange(x.Type);
+                leaf.AddRange(BigEndian((ulong)x.Id.Length, 4));
+                leaf.AddRange(x.Id);
+                leaf.AddRange(BigEndian((ulong)x.Event.StreamSeq, 8));
+                leaf.AddRange(EventRecord.LeafHash(x.Event));
+                return SHA256.HashData([0x00, .. leaf]);
+            })
+            .ToArray();
+        return new StreamHeadCommitment(leaves.Length, Mth(leaves));
+    }
+
+    private static readonly Comparer<byte[]> ByteOrder = Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b));
+
+    private static byte[] BigEndian(ulong value, int bytes) =>
+        Enumerable.Range(0, bytes).Select(i => (byte)(value >> (8 * (bytes - 1 - i)))).ToArray();
 
     public static WitnessEntry Witness(SignedCheckpoint signed) =>
         new(WitnessDirectory.FileStem(signed.Checkpoint.Size) + ".txt", signed, null);

@@ -1,0 +1,81 @@
+using System.Globalization;
+using AuditPortal.Verification.Ledger;
+using AuditPortal.Verification.StreamHeads;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AuditPortal.Data.Proofs;
+
+/// <summary>
+/// The rows a tree head and a stream-head commitment are computed from (docs/ledger-format.md §4, §4.1): seq, leaf
+/// hash, stream and stream_seq of a seq range, in seq order, by binary COPY over the primary key. Used by the
+/// appender to catch its trees up and by the evidence export to prove a stream's head at a checkpoint.
+/// </summary>
+public static class StreamHeadRows
+{
+    /// <summary>Calls <paramref name="row"/> for seq <paramref name="after"/> + 1 … <paramref name="upTo"/> in order; a gap is an error.</summary>
+    public static async Task ReadAsync(NpgsqlConnection connection, long after, long upTo, Action<long, byte[], StreamKey, long> row,
+        CancellationToken ct)
+    {
+        await using var export = await connection.BeginBinaryExportAsync(string.Create(CultureInfo.InvariantCulture,
+            $"COPY (SELECT seq, hash, stream_type, stream_id, stream_seq FROM ledger.events WHERE seq > {after} AND seq <= {upTo} ORDER BY seq) TO STDOUT (FORMAT BINARY)"), ct)
+            .ConfigureAwait(false);
+        var expected = after + 1;
+        while (await export.StartRowAsync(ct).ConfigureAwait(false) != -1)
+        {
+            var seq = await export.ReadAsync<long>(NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+            var hash = await export.ReadAsync<byte[]>(NpgsqlDbType.Bytea, ct).ConfigureAwait(false);
+            var type = await export.ReadAsync<string>(NpgsqlDbType.Text, ct).ConfigureAwait(false);
+            var id = await export.ReadAsync<string>(NpgsqlDbType.Text, ct).ConfigureAwait(false);
+            var streamSeq = await export.ReadAsync<long>(NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+            if (seq != expected)
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"ledger sequence gap: expected seq {expected}, read {seq}"));
+            row(seq, hash, new StreamKey(type, id), streamSeq);
+            expected++;
+        }
+        if (expected != upTo + 1)
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"ledger sequence gap: the ledger should hold seq {upTo} but only {expected - 1} events were read"));
+    }
+
+    /// <summary>
+    /// The head of every stream (its largest stream_seq and that event's hash) at the ledger's current head, by a skip
+    /// scan of the (stream_type, stream_id, stream_seq) index: two index probes per stream instead of a pass over every
+    /// event. Returns false, reading nothing, when that index is missing (a bulk load drops it).
+    /// </summary>
+    public static async Task<bool> ReadCurrentHeadsAsync(NpgsqlConnection connection, Action<StreamKey, long, byte[]> head, CancellationToken ct)
+    {
+        await using (var probe = new NpgsqlCommand(
+            "SELECT 1 FROM pg_indexes WHERE schemaname = 'ledger' AND indexname = 'events_stream_type_stream_id_stream_seq_key'", connection))
+        {
+            if (await probe.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
+                return false;
+        }
+        await using var command = new NpgsqlCommand("""
+            WITH RECURSIVE s AS (
+              (SELECT stream_type, stream_id FROM ledger.events ORDER BY stream_type, stream_id LIMIT 1)
+              UNION ALL
+              SELECT n.stream_type, n.stream_id FROM s CROSS JOIN LATERAL (
+                SELECT e.stream_type, e.stream_id FROM ledger.events e
+                WHERE (e.stream_type, e.stream_id) > (s.stream_type, s.stream_id)
+                ORDER BY e.stream_type, e.stream_id LIMIT 1) n)
+            SELECT s.stream_type, s.stream_id, h.stream_seq, h.hash FROM s CROSS JOIN LATERAL (
+              SELECT stream_seq, hash FROM ledger.events e
+              WHERE e.stream_type = s.stream_type AND e.stream_id = s.stream_id
+              ORDER BY stream_seq DESC LIMIT 1) h
+            """, connection) { CommandTimeout = 0 };
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            head(new StreamKey(reader.GetString(0), reader.GetString(1)), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
+        return true;
+    }
+
+    /// <summary>The stream-head tree of the first <paramref name="size"/> events.</summary>
+    public static async Task<StreamHeadTree> TreeAtAsync(NpgsqlDataSource dataSource, long size, CancellationToken ct)
+    {
+        var tree = new StreamHeadTree();
+        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await ReadAsync(connection, 0, size, (_, hash, stream, streamSeq) => tree.Set(stream, streamSeq, hash), ct).ConfigureAwait(false);
+        return tree;
+    }
+}
