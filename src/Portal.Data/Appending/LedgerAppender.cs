@@ -827,26 +827,7 @@ public sealed partial class LedgerAppender : IAsyncDisposable
     /// </summary>
     private async Task FastForwardAsync(NpgsqlConnection connection, long head, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(
-            "SELECT size, root_hash, frontier FROM ledger.checkpoints WHERE frontier IS NOT NULL AND size <= $1 ORDER BY size DESC LIMIT 1", connection);
-        cmd.Parameters.Add(new() { Value = head });
-        CompactRange? start = null;
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            if (await reader.ReadAsync(ct))
-            {
-                try
-                {
-                    var range = CompactRange.FromNodeHashes(reader.GetInt64(0), reader.GetFieldValue<byte[]>(2));
-                    if (range.RootHash().AsSpan().SequenceEqual(reader.GetFieldValue<byte[]>(1)))
-                        start = range;
-                }
-                catch (ArgumentException)
-                {
-                    // A malformed frontier is ignored: the full pass computes the tree.
-                }
-            }
-        }
+        var start = await CheckpointStore.LatestFrontierAsync(connection, head, ct);
         if (start is null || !await Proofs.StreamHeadRows.ReadCurrentHeadsAsync(connection, (stream, streamSeq, hash) => headTree.Set(stream, streamSeq, hash), ct))
         {
             headTree.Clear();

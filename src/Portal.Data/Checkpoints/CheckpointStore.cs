@@ -1,5 +1,6 @@
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Ledger;
+using AuditPortal.Verification.Merkle;
 using AuditPortal.Verification.StreamHeads;
 using Npgsql;
 
@@ -71,6 +72,30 @@ public sealed class CheckpointStore(NpgsqlDataSource dataSource)
     {
         await using var cmd = new NpgsqlCommand("SELECT coalesce(max(size), 0) FROM ledger.checkpoints", connection, transaction);
         return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// The Merkle frontier stored with the latest checkpoint of at most <paramref name="maxSize"/> that has one, when it
+    /// reproduces that checkpoint's root; null otherwise (no such row, or a malformed or wrong frontier: the caller then
+    /// computes the tree from every row).
+    /// </summary>
+    public static async Task<CompactRange?> LatestFrontierAsync(NpgsqlConnection connection, long maxSize, CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT size, root_hash, frontier FROM ledger.checkpoints WHERE frontier IS NOT NULL AND size <= $1 ORDER BY size DESC LIMIT 1", connection);
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = maxSize });
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+            return null;
+        try
+        {
+            var range = CompactRange.FromNodeHashes(reader.GetInt64(0), reader.GetFieldValue<byte[]>(2));
+            return range.RootHash().AsSpan().SequenceEqual(reader.GetFieldValue<byte[]>(1)) ? range : null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A row of a <see cref="LatestSql"/> (or any <c>SELECT {columns}</c> of this class) at the reader's current position.</summary>
