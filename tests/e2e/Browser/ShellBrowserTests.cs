@@ -87,6 +87,7 @@ public sealed class ShellBrowserTests(ChromiumPortal portal)
 
         var other = await session.NewTabAsync();
         await other.GotoAsync(portal.Url("/").ToString());
+        await Expect(other.Locator(".mud-layout[data-interactive=true]")).ToHaveCountAsync(1);
         await other.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await other.GetByRole(AriaRole.Button, new() { Name = "Yes, sign me out" }).ClickAsync();
         await Expect(other).ToHaveURLAsync(portal.Url("/signed-out").ToString());
