@@ -131,7 +131,7 @@ public sealed class VerificationRunTests(TamperableLedger ledger) : IClassFixtur
         var starter = portal.ClientFor("auditor", "starter");
         var run = VerificationHttp.RunIdOf(await VerificationHttp.StartAsync(starter, ("scope", "whole")));
         var watching = VerificationHttp.ReadEventsAsync(portal.ClientFor("investigator", "viewer"), run);
-        await Task.Delay(700);
+        await HasProgressedAsync(portal, run);
 
         (await VerificationHttp.CancelAsync(portal.ClientFor("auditor", "someone-else"), run)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await VerificationHttp.CancelAsync(portal.ClientFor("admin", "the-admin"), run)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
@@ -152,7 +152,7 @@ public sealed class VerificationRunTests(TamperableLedger ledger) : IClassFixtur
     {
         var first = Portal(slow: true);
         var run = VerificationHttp.RunIdOf(await VerificationHttp.StartAsync(first.ClientFor("auditor", "restart"), ("scope", "whole")));
-        await Task.Delay(1500);
+        await HasProgressedAsync(first, run);
 
         await first.DisposeAsync();
         var second = Portal(slow: true);
@@ -171,15 +171,31 @@ public sealed class VerificationRunTests(TamperableLedger ledger) : IClassFixtur
     {
         var portal = Portal(slow: true);
         var store = portal.Services.GetRequiredService<IVerificationBackend>().Store!;
-        var id = Guid.CreateVersion7();
-        // A run registered by a process that died at once: no heartbeat, no terminal event.
-        await store.CreateAsync(new NewVerificationRun(id, RunScope.Whole, "ghost", "ghost", DateTimeOffset.UtcNow, "dead-process", null));
-        (await store.GetAsync(id))!.Status.ShouldBe(RunStatus.Running);
+        // Runs registered by processes that died at once: no heartbeat, no terminal event. Their start is their
+        // last sign of life, so one started just now still counts as running and one started longer ago than
+        // the stale limit is interrupted (the store compares with its clock; nothing here waits for it).
+        var fresh = Guid.CreateVersion7();
+        var silent = Guid.CreateVersion7();
+        var now = DateTimeOffset.UtcNow;
+        await store.CreateAsync(new NewVerificationRun(fresh, RunScope.Whole, "ghost", "ghost", now, "dead-process", null));
+        await store.CreateAsync(new NewVerificationRun(silent, RunScope.Whole, "ghost", "ghost", now - store.StaleAfter - TimeSpan.FromSeconds(1), "dead-process", null));
 
-        await Task.Delay(3500);
+        (await store.GetAsync(fresh))!.Status.ShouldBe(RunStatus.Running);
+        (await store.GetAsync(silent))!.Status.ShouldBe(RunStatus.Interrupted);
+        (await VerificationHttp.ReadEventsAsync(portal.ClientFor("auditor"), silent))[^1].Data.ShouldContain("\"status\":\"interrupted\"");
+    }
 
-        (await store.GetAsync(id))!.Status.ShouldBe(RunStatus.Interrupted);
-        (await VerificationHttp.ReadEventsAsync(portal.ClientFor("auditor"), id))[^1].Data.ShouldContain("\"status\":\"interrupted\"");
+    /// <summary>Waits until <paramref name="run"/> has a heartbeat with verified rows: it is mid-run, not just registered.</summary>
+    private static async Task HasProgressedAsync(GatewayPortalFactory portal, Guid run)
+    {
+        var store = portal.Services.GetRequiredService<IVerificationBackend>().Store!;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await store.GetAsync(run))?.LastHeartbeat is not { Rows: > 0 })
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"run {run} showed no progress within 30 s");
+            await Task.Delay(50); // poll interval; the condition decides
+        }
     }
 
     public void Dispose()
