@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Security.Claims;
 using AuditPortal.Portal.Auth;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Routing;
 using MudBlazor;
 
 namespace AuditPortal.Portal.Layout;
@@ -29,6 +30,23 @@ public static class Navigation
         new("Checkpoints", PortalUrls.Checkpoints, Icons.Material.Outlined.Flag, typeof(Verification.CheckpointsPage)),
         new("Proofs", PortalUrls.Proofs, Icons.Material.Outlined.AccountTree, typeof(Verification.ProofsPage)),
     ];
+
+    /// <summary>
+    /// The entry that holds <paramref name="path"/>: the one whose address is the longest prefix of it (so a
+    /// run's page belongs to "Verification" but /verification/checkpoints to "Checkpoints" alone); null if none.
+    /// </summary>
+    public static NavigationItem? Current(string path)
+    {
+        path = "/" + path.TrimStart('/').Split('?', '#')[0];
+        return Items.Where(item => item.Href == PortalUrls.Home
+                ? path == PortalUrls.Home
+                : path == item.Href || path.StartsWith(item.Href + "/", StringComparison.Ordinal))
+            .MaxBy(item => item.Href.Length);
+    }
+
+    /// <summary>How the drawer's link for <paramref name="item"/> matches: by prefix for the current entry, exactly for the rest.</summary>
+    public static NavLinkMatch MatchOf(NavigationItem item, string path) =>
+        ReferenceEquals(item, Current(path)) ? NavLinkMatch.Prefix : NavLinkMatch.All;
 
     /// <summary>The entries <paramref name="user"/> may open.</summary>
     public static IReadOnlyList<NavigationItem> For(ClaimsPrincipal user) =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using AuditPortal.Portal;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Layout;
@@ -54,5 +55,20 @@ public class NavMenuTests : PortalComponentTest
             routes.ShouldContain(item.Href, $"{item.Title} links to {item.Href}, a route of {item.Page.Name}");
             PortalPolicies.Roles.ContainsKey(item.Policy).ShouldBeTrue(item.Policy);
         }
+    }
+
+    [Theory]
+    [InlineData("/verification/checkpoints", "Checkpoints")]
+    [InlineData("/verification", "Verification")]
+    [InlineData("/verification/runs/01a24365-ed23-79ba-a920-08f812bb4db5", "Verification")]
+    [InlineData("/timeline/account/acc-000001", "Timeline")]
+    [InlineData("/", "Overview")]
+    public void NavMenu_CurrentPage_LightsExactlyOneEntry(string path, string expected)
+    {
+        Services.GetRequiredService<Bunit.TestDoubles.BunitNavigationManager>().NavigateTo(path);
+
+        var nav = Render<NavMenu>(p => p.Add(c => c.User, TestUsers.WithRoles("Ivo", PortalRoles.Investigator)));
+
+        nav.FindAll("nav[aria-label=Main] a.active").Select(a => a.TextContent.Trim()).ShouldBe([expected]);
     }
 }
