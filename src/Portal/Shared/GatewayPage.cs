@@ -58,8 +58,12 @@ public abstract class GatewayPage : ComponentBase, IDisposable
             return;
         loadedUri = uri;
         loads++;
-        currentLoad?.Cancel();
+        var superseded = currentLoad;
         var load = currentLoad = new CancellationTokenSource();
+        // The older view's load sees the cancellation through the token it already holds; disposing its
+        // source here (not leaving it to the finalizer) keeps a long-lived circuit from collecting them.
+        superseded?.Cancel();
+        superseded?.Dispose();
         (Status, StatusTitle, Problems) = (StatusCodes.Status200OK, null, []);
         User = AuthenticationState is null ? new ClaimsPrincipal() : (await AuthenticationState).User;
         try
@@ -154,6 +158,7 @@ public abstract class GatewayPage : ComponentBase, IDisposable
         foreach (var subscription in persisting)
             subscription.Dispose();
         currentLoad?.Cancel();
+        currentLoad?.Dispose();
         GC.SuppressFinalize(this);
     }
 }
