@@ -123,6 +123,24 @@ public static class PortalUrls
     /// <summary>The per-entity proof details.</summary>
     public static string Proof(string type, string id) => StreamPath(type, id) + "/proof";
 
+    // ---- Lineage (docs/lineage.md). An event is named by its event id.
+
+    public const string StaleOutputsPath = "/lineage/stale";
+
+    /// <summary>The backward lineage of an event, with <paramref name="expand"/>ed nodes (dot-separated ids, in order).</summary>
+    public static string Lineage(Guid eventId, IReadOnlyList<Guid>? expand = null) =>
+        WithQuery($"/lineage/{eventId:D}", ("expand", expand is { Count: > 0 } ? string.Join('.', expand.Select(g => g.ToString("D"))) : null));
+
+    /// <summary>The forward impact of an event; <paramref name="trail"/> holds the seq each earlier page ended at.</summary>
+    public static string LineageImpact(Guid eventId, IReadOnlyList<long>? trail = null) =>
+        WithQuery($"/lineage/{eventId:D}/impact", ("pages", trail is { Count: > 0 } ? string.Join('.', trail.Select(Number)) : null));
+
+    public static string LineageReplay(Guid eventId) => $"/lineage/{eventId:D}/replay";
+
+    /// <summary>The ledger-wide stale outputs; <paramref name="trail"/> holds the cursor each earlier page ended at.</summary>
+    public static string StaleOutputs(IEnumerable<string>? trail = null) =>
+        WithQuery(StaleOutputsPath, ("pages", trail?.ToList() is { Count: > 0 } t ? string.Join('.', t) : null));
+
     private static string StreamPath(string type, string id) =>
         $"{Timeline}/{Uri.EscapeDataString(type)}/{Uri.EscapeDataString(id)}";
 
