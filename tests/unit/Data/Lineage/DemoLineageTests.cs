@@ -187,4 +187,40 @@ public sealed class DemoLineageTests(DemoLineageFixture demo) : IClassFixture<De
         (await replay.ReplayAsync(session.Connection, session.Transaction, Guid.CreateVersion7(), default)).ShouldBeNull();
         RuleRegistry.IsKnown("tax.1099-B", "2024.1").ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task Cli_ShowImpactReplay_AnswerTheSameQuestions()
+    {
+        var env = new Dictionary<string, string> { [AuditPortal.Cli.CliEnvironment.ReplicaVariable] = demo.Db.ReaderConnectionString };
+        var reference = demo.ReferenceStale();
+        var staleIndex = reference.Keys.First();
+        var stale = demo.Events[staleIndex];
+        var input = stale.Lineage!.Inputs[0];
+
+        var show = await AuditPortal.Tests.Cli.CliRun.RunAsync(env, "lineage", "show", "--event", stale.EventId!.Value.ToString(), "--json");
+        show.Code.ShouldBe(0, show.Err);
+        using (var doc = System.Text.Json.JsonDocument.Parse(show.Out))
+        {
+            var root = doc.RootElement.GetProperty("lineage")[0];
+            root.GetProperty("output").GetProperty("rule").GetProperty("version").GetString().ShouldBe(stale.Lineage.RuleVersion);
+            root.GetProperty("inputs").GetArrayLength().ShouldBe(stale.Lineage.Inputs.Count);
+            root.GetProperty("stale").GetBoolean().ShouldBeTrue();
+        }
+        (await AuditPortal.Tests.Cli.CliRun.RunAsync(env, "lineage", "show", "--event", stale.EventId.Value.ToString())).Out.ShouldContain("STALE");
+
+        var impact = await AuditPortal.Tests.Cli.CliRun.RunAsync(env, "lineage", "impact", "--event", input.ToString(), "--json");
+        impact.Code.ShouldBe(0, impact.Err);
+        using (var doc = System.Text.Json.JsonDocument.Parse(impact.Out))
+            doc.RootElement.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("output").GetProperty("seq").GetInt64()).ShouldContain(staleIndex + 1L);
+
+        var replay = await AuditPortal.Tests.Cli.CliRun.RunAsync(env, "lineage", "replay", "--event", stale.EventId.Value.ToString());
+        replay.Code.ShouldBe(0, replay.Err);
+        replay.Out.ShouldContain("byte for byte");
+        replay.Out.ShouldContain("input(s) corrected");
+
+        (await AuditPortal.Tests.Cli.CliRun.RunAsync(env, "lineage", "replay", "--event", Guid.CreateVersion7().ToString())).Code.ShouldBe(2);
+        var bad = await AuditPortal.Tests.Cli.CliRun.RunAsync(env, "lineage", "show", "--event", "not-a-uuid\u202e");
+        (bad.Code, bad.Err.Contains("--event", StringComparison.Ordinal)).ShouldBe((2, true));
+        (await AuditPortal.Tests.Cli.CliRun.RunAsync(env, "lineage", "impact", "--event", input.ToString(), "--limit", "0")).Code.ShouldBe(2);
+    }
 }
