@@ -74,7 +74,8 @@ public static class PortalUrls
             ("actor", c.Actor), ("action", c.Action),
             ("axis", c.Window is not null && c.Axis == Data.Timeline.TimeAxis.System ? "system" : null),
             ("from", c.From is { } f ? Instant(f) : null), ("to", c.To is { } t ? Instant(t) : null),
-            ("q", c.Text), ("size", c.PageSize == Data.Timeline.SearchRequest.DefaultPageSize ? null : Number(c.PageSize)),
+            ("q", c.Text), ("stale", c.StaleOnly ? "true" : null),
+            ("size", c.PageSize == Data.Timeline.SearchRequest.DefaultPageSize ? null : Number(c.PageSize)),
             ("pages", c.Trail.Cursors.Count == 0 ? null : c.Trail.ToString()));
     }
 

@@ -138,6 +138,28 @@ public sealed class DemoLineageTests(DemoLineageFixture demo) : IClassFixture<De
     }
 
     [Fact]
+    public async Task SearchFilter_StaleOutputs_FindsExactlyTheStaleOutputs()
+    {
+        var reference = demo.ReferenceStale().Keys.Select(i => (long)i + 1).Order().ToList();
+        await using var session = await demo.Replica.BeginReadOnlyAsync();
+        var search = new AuditPortal.Data.Timeline.EntitySearch();
+        var found = new List<long>();
+        string? cursor = null;
+        do
+        {
+            var page = await search.FindEventsAsync(session.Connection, session.Transaction,
+                new AuditPortal.Data.Timeline.SearchRequest { StaleOutputsOnly = true, PageSize = 200, Cursor = cursor });
+            found.AddRange(page.Items.Select(h => h.Seq));
+            cursor = page.NextCursor;
+        } while (cursor is not null);
+        found.Order().ShouldBe(reference);
+
+        var forms = await search.FindEventsAsync(session.Connection, session.Transaction,
+            new AuditPortal.Data.Timeline.SearchRequest { StaleOutputsOnly = true, StreamType = "tax_form", PageSize = 200 });
+        forms.Items.ShouldAllBe(h => h.Stream.Type == "tax_form");
+    }
+
+    [Fact]
     public async Task Replay_EveryDerivedEvent_ReproducesItsPayloadByteForByte()
     {
         var replay = new LineageReplay();
