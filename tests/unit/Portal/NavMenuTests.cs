@@ -33,7 +33,7 @@ public class NavMenuTests : PortalComponentTest
         var nav = Render<NavMenu>(p => p.Add(c => c.User, TestUsers.WithRoles("Ivo", PortalRoles.Investigator)));
 
         nav.FindAll("nav[aria-label=Main] a").Select(a => a.GetAttribute("href"))
-            .ShouldBe([PortalUrls.Home, PortalUrls.Timeline, PortalUrls.Verification, PortalUrls.Checkpoints, PortalUrls.Proofs]);
+            .ShouldBe([PortalUrls.Home, PortalUrls.Timeline, PortalUrls.StaleOutputsPath, PortalUrls.Verification, PortalUrls.Checkpoints, PortalUrls.Proofs]);
     }
 
     [Theory]
