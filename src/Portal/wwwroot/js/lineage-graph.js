@@ -43,6 +43,11 @@ export function render(container, graph) {
     if (window.Blazor && typeof window.Blazor.navigateTo === 'function') window.Blazor.navigateTo(url);
     else window.location.assign(url);
   });
+  // Cytoscape caches where its container is on the page; the page around it moves after it is drawn (the
+  // drawer and grid settle once the circuit renders), which made taps miss. Re-measure before any pointer input.
+  const remeasure = () => cy.resize();
+  container.addEventListener('pointerenter', remeasure, true);
+  container.addEventListener('pointerdown', remeasure, true);
   graphs.set(container, cy);
   // For tests and scripts: how many nodes are drawn and where (rendered pixels inside the container).
   const positions = {};
