@@ -44,6 +44,7 @@ public sealed class LineageBrowserTests(SeededChromiumPortal portal)
         await graph.ClickAsync(new LocatorClickOptions { Position = new Position { X = at[0], Y = at[1] } });
         await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape($"/timeline/account/{input.Stream}?event={input.StreamSeq}")));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Timeline of account/" + input.Stream })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("event-details")).ToBeVisibleAsync();
         await session.ScreenshotAsync("lineage-graph-tapped");
         session.PortalErrors.ShouldBeEmpty();
     }
