@@ -62,8 +62,10 @@ return 0;
 async Task Measure(string what, Func<ReadOnlySession, Task<string>> run)
 {
     var times = new List<double>();
+    var cpu = TimeSpan.Zero;
     for (var i = 0; i < repeat + 3; i++)
     {
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         await using (var session = await replica.BeginReadOnlyAsync())
         {
@@ -71,11 +73,13 @@ async Task Measure(string what, Func<ReadOnlySession, Task<string>> run)
             if (problem.Length > 0)
                 throw new InvalidOperationException($"{what}: {problem}");
         }
-        if (i >= 3) times.Add(watch.Elapsed.TotalMilliseconds); // the first three warm the caches and the JIT
+        if (i < 3) continue; // the first three warm the caches and the JIT
+        times.Add(watch.Elapsed.TotalMilliseconds);
+        cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
     }
     times.Sort();
     double P(double q) => times[Math.Min(times.Count - 1, (int)Math.Ceiling(q * times.Count) - 1)];
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: p50 {P(0.5):F1} ms, p95 {P(0.95):F1} ms, max {times[^1]:F1} ms"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: p50 {P(0.5):F1} ms, p95 {P(0.95):F1} ms, max {times[^1]:F1} ms; client CPU {cpu.TotalMilliseconds / times.Count:F1} ms per call"));
 }
 
 string? Arg(string name)

@@ -1,7 +1,5 @@
-using AuditPortal.Data.Rules;
 using AuditPortal.Verification.Verifying;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace AuditPortal.Data.Lineage;
 

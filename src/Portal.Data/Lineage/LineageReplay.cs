@@ -1,10 +1,8 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Appending;
 using AuditPortal.Data.Projections;
 using AuditPortal.Data.Rules;
-using AuditPortal.Verification.Ledger;
 using Npgsql;
 
 namespace AuditPortal.Data.Lineage;
