@@ -74,7 +74,8 @@ public static class PortalUrls
             ("actor", c.Actor), ("action", c.Action),
             ("axis", c.Window is not null && c.Axis == Data.Timeline.TimeAxis.System ? "system" : null),
             ("from", c.From is { } f ? Instant(f) : null), ("to", c.To is { } t ? Instant(t) : null),
-            ("q", c.Text), ("size", c.PageSize == Data.Timeline.SearchRequest.DefaultPageSize ? null : Number(c.PageSize)),
+            ("q", c.Text), ("stale", c.StaleOnly ? "true" : null),
+            ("size", c.PageSize == Data.Timeline.SearchRequest.DefaultPageSize ? null : Number(c.PageSize)),
             ("pages", c.Trail.Cursors.Count == 0 ? null : c.Trail.ToString()));
     }
 
@@ -122,6 +123,24 @@ public static class PortalUrls
 
     /// <summary>The per-entity proof details.</summary>
     public static string Proof(string type, string id) => StreamPath(type, id) + "/proof";
+
+    // ---- Lineage (docs/lineage.md). An event is named by its event id.
+
+    public const string StaleOutputsPath = "/lineage/stale";
+
+    /// <summary>The backward lineage of an event, with <paramref name="expand"/>ed nodes (dot-separated ids, in order).</summary>
+    public static string Lineage(Guid eventId, IReadOnlyList<Guid>? expand = null) =>
+        WithQuery($"/lineage/{eventId:D}", ("expand", expand is { Count: > 0 } ? string.Join('.', expand.Select(g => g.ToString("D"))) : null));
+
+    /// <summary>The forward impact of an event; <paramref name="trail"/> holds the seq each earlier page ended at.</summary>
+    public static string LineageImpact(Guid eventId, IReadOnlyList<long>? trail = null) =>
+        WithQuery($"/lineage/{eventId:D}/impact", ("pages", trail is { Count: > 0 } ? string.Join('.', trail.Select(Number)) : null));
+
+    public static string LineageReplay(Guid eventId) => $"/lineage/{eventId:D}/replay";
+
+    /// <summary>The ledger-wide stale outputs; <paramref name="trail"/> holds the cursor each earlier page ended at.</summary>
+    public static string StaleOutputs(IEnumerable<string>? trail = null) =>
+        WithQuery(StaleOutputsPath, ("pages", trail?.ToList() is { Count: > 0 } t ? string.Join('.', t) : null));
 
     private static string StreamPath(string type, string id) =>
         $"{Timeline}/{Uri.EscapeDataString(type)}/{Uri.EscapeDataString(id)}";

@@ -612,8 +612,45 @@ public sealed partial class LedgerAppender : IAsyncDisposable
         return new BuiltPlan(head, prevHash, appended, results, streamHeads);
     }
 
-    /// <summary>Writes <paramref name="rows"/> with one binary COPY (<see cref="EventCopyRows"/>), in chunks.</summary>
+    /// <summary>
+    /// Writes <paramref name="rows"/> with one binary COPY (<see cref="EventCopyRows"/>), in chunks, then their
+    /// forward-lineage edges (<see cref="CopyLineageEdgesAsync"/>) in the same transaction.
+    /// </summary>
     private static async Task CopyRowsAsync(NpgsqlConnection connection, List<LedgerEvent> rows, CancellationToken ct)
+    {
+        await CopyEventsAsync(connection, rows, ct);
+        await CopyLineageEdgesAsync(connection, rows, ct);
+    }
+
+    private const string LineageEdgesCopyCommand = "COPY ledger.lineage_edges (input_id, output_seq, input_ord, output_id) FROM STDIN (FORMAT BINARY)";
+
+    /// <summary>
+    /// One row of <c>ledger.lineage_edges</c> (V005) per lineage input of <paramref name="rows"/>: (input, output seq,
+    /// 1-based position, output id), so "which events used this one" is a B-tree range. Derived, never hashed; written with the
+    /// events so a committed event always has its edges. Nothing to write for a batch without lineage.
+    /// </summary>
+    private static async Task CopyLineageEdgesAsync(NpgsqlConnection connection, List<LedgerEvent> rows, CancellationToken ct)
+    {
+        if (!rows.Exists(r => r.Lineage is { Inputs.Count: > 0 }))
+            return;
+        await using var import = await connection.BeginBinaryImportAsync(LineageEdgesCopyCommand, ct);
+        foreach (var r in rows)
+        {
+            if (r.Lineage is not { } lineage)
+                continue;
+            for (var i = 0; i < lineage.Inputs.Count; i++)
+            {
+                await import.StartRowAsync(ct);
+                await import.WriteAsync(lineage.Inputs[i], NpgsqlDbType.Uuid, ct);
+                await import.WriteAsync(r.Seq, NpgsqlDbType.Bigint, ct);
+                await import.WriteAsync(i + 1, NpgsqlDbType.Integer, ct);
+                await import.WriteAsync(r.EventId, NpgsqlDbType.Uuid, ct);
+            }
+        }
+        await import.CompleteAsync(ct);
+    }
+
+    private static async Task CopyEventsAsync(NpgsqlConnection connection, List<LedgerEvent> rows, CancellationToken ct)
     {
         var copy = await connection.BeginRawBinaryCopyAsync(CopyCommand, ct);
         using var data = new EventCopyRows();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using AuditPortal.Data.Rules;
 using AuditPortal.Verification.Ledger;
 
 namespace AuditPortal.Data.Demo;
@@ -8,8 +9,6 @@ namespace AuditPortal.Data.Demo;
 // (lineage = the trades as they stood), and sometimes re-issues it under the next rule version.
 internal sealed partial class DemoRun
 {
-    public const string TaxRule = "tax.1099-B";
-
     /// <summary>
     /// Collects a trade for the account's form of its business-time year. The demo compresses a
     /// tax year into a few trades: the form is issued once TaxTarget trades are pending (or when the
@@ -42,7 +41,7 @@ internal sealed partial class DemoRun
         };
         account.LastFormYear = account.TaxYear;
         account.TaxLots = null;
-        form.Id = Emit("tax_form", form.StreamId, "tax_form.issued", taxEngine, FormPayload(form, corrected: false), ServiceLag(),
+        form.Id = Emit("tax_form", form.StreamId, "tax_form.issued", taxEngine, FormPayload(form), ServiceLag(),
             FormPersonalFields(account), lineage: FormLineage(form));
         if (random.Chance(options.TaxReissueRate)) Schedule(FollowUpKind.TaxReissue, form, 50, 5_000);
     }
@@ -54,45 +53,43 @@ internal sealed partial class DemoRun
     private void ReissueForm(DemoTaxForm form)
     {
         form.Version++;
-        form.Id = Emit("tax_form", form.StreamId, "tax_form.corrected", taxEngine, FormPayload(form, corrected: true), ServiceLag(),
+        form.Id = Emit("tax_form", form.StreamId, "tax_form.corrected", taxEngine, FormPayload(form), ServiceLag(),
             FormPersonalFields(form.Account), supersedes: form.Id, lineage: FormLineage(form));
     }
+
+    private static Form1099BRule FormRule(DemoTaxForm form) => (Form1099BRule)RuleRegistry.Require(Form1099BRule.RuleId, Form1099BRule.VersionOf(form.Year, form.Version));
 
     private static LedgerLineage FormLineage(DemoTaxForm form)
     {
         var inputs = new Guid[form.Lots.Length];
         for (var i = 0; i < inputs.Length; i++) inputs[i] = form.Lots[i].Id;
-        return new LedgerLineage(inputs, TaxRule,
-            form.Year.ToString(CultureInfo.InvariantCulture) + "." + form.Version.ToString(CultureInfo.InvariantCulture));
+        var rule = FormRule(form);
+        return new LedgerLineage(inputs, rule.Id, rule.Version);
     }
 
     private static Appending.PersonalField[] FormPersonalFields(DemoAccount account) =>
         [new("recipient_name", account.SubjectId), new("recipient_tin", account.SubjectId)];
 
-    private static JsonObject FormPayload(DemoTaxForm form, bool corrected)
+    /// <summary>The form by its rule version, from the trades as they stand now (the same members the ledger's trades carry).</summary>
+    private static JsonObject FormPayload(DemoTaxForm form)
     {
-        long proceeds = 0, purchases = 0, commissions = 0;
-        foreach (var lot in form.Lots)
+        var inputs = new RuleInput[form.Lots.Length];
+        for (var i = 0; i < inputs.Length; i++)
         {
-            if (lot.Sell) proceeds += lot.Amount;
-            else purchases += lot.Amount;
-            commissions += lot.Commission;
+            var lot = form.Lots[i];
+            inputs[i] = new RuleInput(lot.Id, new StreamKey("account", form.Account.Id), lot.Action, new JsonObject
+            {
+                ["side"] = lot.Sell ? "sell" : "buy",
+                ["amount"] = DemoMoney.Cents(lot.Amount),
+                ["commission"] = DemoMoney.Cents(lot.Commission),
+                ["currency"] = Currency,
+            });
         }
-        var payload = new JsonObject
+        var carried = new JsonObject
         {
-            ["form_type"] = "1099-B",
-            ["account_id"] = form.Account.Id,
-            ["tax_year"] = form.Year.ToString(CultureInfo.InvariantCulture),
-            ["corrected"] = corrected,
             ["recipient_name"] = form.Account.HolderName,
             ["recipient_tin"] = form.Account.TaxId,
-            ["trade_count"] = form.Lots.Length,
-            ["proceeds"] = DemoMoney.Cents(proceeds),
-            ["purchases"] = DemoMoney.Cents(purchases),
-            ["commissions"] = DemoMoney.Cents(commissions),
-            ["currency"] = Currency,
         };
-        if (form.Version >= 2) payload["net_proceeds"] = DemoMoney.Cents(proceeds - commissions);
-        return payload;
+        return FormRule(form).Derive(inputs, carried);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Appending;
+using AuditPortal.Data.Rules;
 using AuditPortal.Verification.Ledger;
 
 namespace AuditPortal.Data.Demo;
@@ -10,6 +11,8 @@ namespace AuditPortal.Data.Demo;
 internal sealed partial class DemoRun
 {
     private const string Currency = "USD";
+
+    private static readonly DerivationRule DividendRule = RuleRegistry.Require(DividendEntitlementRule.RuleId, "1");
 
     private void ListInstrument()
     {
@@ -136,6 +139,7 @@ internal sealed partial class DemoRun
             byOperator ? HumanLag() : ServiceLag(), supersedes: lot.Id);
         lot.Price = price;
         lot.Amount = amount;
+        lot.Action = "trade.corrected";
     }
 
     private void Deposit(DemoAccount account, long amount)
@@ -180,20 +184,23 @@ internal sealed partial class DemoRun
             Trade(account, viaCustody: false);
             return;
         }
-        var amount = shares * instrument.DividendPerShare / 100;
+        var amount = DividendEntitlementRule.Amount(shares, instrument.DividendPerShare);
         account.Cash += amount;
         cashNumber++;
-        var payload = payloadWriter
-            .String("reference", "C" + cashNumber.ToString("D9", CultureInfo.InvariantCulture))
-            .String("isin", instrument.Isin)
-            .String("shares", DemoMoney.Integer(shares))
-            .String("per_share", DemoMoney.Price(instrument.DividendPerShare))
-            .String("amount", DemoMoney.Cents(amount))
-            .String("currency", Currency)
-            .String("balance_after", DemoMoney.Cents(account.Cash))
-            .ToPayload();
-        Emit("account", account.Id, "cash.dividend_paid", custodyFeed, payload, MaybeLate(ServiceLag()),
-            lineage: new LedgerLineage([declaration], "custody.dividend-entitlement", "1"));
+        var declared = new RuleInput(declaration, new StreamKey("instrument", instrument.Isin), DividendEntitlementRule.DeclarationAction, new JsonObject
+        {
+            ["per_share"] = DemoMoney.Price(instrument.DividendPerShare),
+            ["currency"] = Currency,
+        });
+        var carried = new JsonObject
+        {
+            ["reference"] = "C" + cashNumber.ToString("D9", CultureInfo.InvariantCulture),
+            ["shares"] = DemoMoney.Integer(shares),
+            ["balance_after"] = DemoMoney.Cents(account.Cash),
+        };
+        var payload = DividendRule.Derive([declared], carried);
+        Emit("account", account.Id, DividendRule.OutputAction, custodyFeed, payload, MaybeLate(ServiceLag()),
+            lineage: new LedgerLineage([declaration], DividendRule.Id, DividendRule.Version));
     }
 
     private void RecordCash(DemoAccount account, string action, DemoActor actor, long amount, ReadOnlySpan<(string Name, string Value)> extra,

@@ -59,6 +59,8 @@ internal sealed class DemoTradeLot
     public required long Price;
     public required long Amount;
     public required long Commission;
+    /// <summary>trade.executed, or trade.corrected once a correction replaced it.</summary>
+    public string Action = "trade.executed";
 }
 
 internal sealed class DemoCashMovement

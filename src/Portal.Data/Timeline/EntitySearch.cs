@@ -48,6 +48,8 @@ public sealed class EntitySearch
             sql.Window("e", window);
         if (request.Text is { } text)
             sql.Where(PayloadTextSearch.Predicate("e", sql.Add(PayloadTextSearch.LikePattern(text))));
+        if (request.StaleOutputsOnly)
+            sql.Where(Lineage.StaleOutputSql.Predicate("e"));
 
         var matches = await CountAsync(connection, transaction, "ledger.events e", sql, ct).ConfigureAwait(false);
 

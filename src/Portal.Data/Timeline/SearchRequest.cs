@@ -36,6 +36,9 @@ public sealed record SearchRequest
     /// </summary>
     public string? Text { get; init; }
 
+    /// <summary>Only stale outputs: derived events an input of which was corrected after them (<see cref="Lineage.StaleOutputSql"/>).</summary>
+    public bool StaleOutputsOnly { get; init; }
+
     public int PageSize { get; init; } = DefaultPageSize;
 
     /// <summary>The <see cref="SearchPage{T}.NextCursor"/> of the previous page; null for the first page.</summary>
@@ -54,8 +57,8 @@ public sealed record SearchRequest
         Window?.Validate("window");
         if (Text is not null)
             PayloadTextSearch.Check(Text);
-        if (StreamType is null && StreamId is null && Actor is null && Action is null && Window is null && Text is null)
-            throw new QueryValidationException("query", "query: give at least one criterion (stream, actor, action, time window or text)");
+        if (StreamType is null && StreamId is null && Actor is null && Action is null && Window is null && Text is null && !StaleOutputsOnly)
+            throw new QueryValidationException("query", "query: give at least one criterion (stream, actor, action, time window, text or stale outputs)");
         if (Cursor is not null)
             EntitySearch.DecodeEventCursor(Cursor);
     }

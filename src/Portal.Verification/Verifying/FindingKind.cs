@@ -57,4 +57,10 @@ public enum FindingKind
 
     /// <summary>A lineage input names no event.</summary>
     DanglingLineageInput,
+
+    /// <summary>A lineage input names an event recorded after its output (a higher seq): an output cannot use what did not exist yet.</summary>
+    LineageInputAfterOutput,
+
+    /// <summary>A lineage input was itself derived by a rule version the verifying code does not have, so it cannot be replayed.</summary>
+    LineageInputUnknownRule,
 }

@@ -55,4 +55,16 @@ public static class QueryKinds
 
     /// <summary>An inclusion or consistency proof (shown step by step, or downloaded). Auditors and investigators.</summary>
     public static QueryKind ProofRead { get; } = new("proof.read", PortalPolicies.Auditor);
+
+    /// <summary>Backward lineage of a derived event (rule, inputs, staleness, integrity), with the nodes expanded on the page. Auditors and investigators.</summary>
+    public static QueryKind LineageRead { get; } = new("lineage.read", PortalPolicies.Auditor);
+
+    /// <summary>Forward impact of an event: every output derived from it, transitively, one page. Auditors and investigators.</summary>
+    public static QueryKind LineageImpact { get; } = new("lineage.impact", PortalPolicies.Auditor);
+
+    /// <summary>The ledger-wide list of stale outputs, one page. Auditors and investigators.</summary>
+    public static QueryKind LineageStale { get; } = new("lineage.stale", PortalPolicies.Auditor);
+
+    /// <summary>Replay of a derived event's rule over its recorded and its corrected inputs. Auditors and investigators.</summary>
+    public static QueryKind LineageReplay { get; } = new("lineage.replay", PortalPolicies.Auditor);
 }

@@ -26,6 +26,7 @@ public static class PortalDataExtensions
         services.AddSingleton(sp => ProofTiles(sp, configuration));
         services.AddHostedService<ProofCacheWarmUp>();
         services.AddScoped<TimelineQueries>();
+        services.AddScoped<Lineage.LineageQueries>();
         return services;
     }
 

@@ -12,14 +12,14 @@ namespace AuditPortal.Portal.Timeline;
 /// </summary>
 public sealed record SearchCriteria(
     string? StreamType, string? StreamId, bool Prefix, string? Actor, string? Action,
-    TimeAxis Axis, DateTimeOffset? From, DateTimeOffset? To, string? Text, int PageSize, PageTrail Trail)
+    TimeAxis Axis, DateTimeOffset? From, DateTimeOffset? To, string? Text, int PageSize, PageTrail Trail, bool StaleOnly = false)
 {
     public static SearchCriteria Empty { get; } = new(null, null, false, null, null, TimeAxis.Business, null, null, null, SearchRequest.DefaultPageSize, PageTrail.First);
 
-    public bool IsEmpty => StreamType is null && StreamId is null && Actor is null && Action is null && From is null && To is null && Text is null;
+    public bool IsEmpty => StreamType is null && StreamId is null && Actor is null && Action is null && From is null && To is null && Text is null && !StaleOnly;
 
     /// <summary>Only the stream type and/or id: the answer is a list of entities.</summary>
-    public bool IsEntitySearch => Actor is null && Action is null && From is null && To is null && Text is null;
+    public bool IsEntitySearch => Actor is null && Action is null && From is null && To is null && Text is null && !StaleOnly;
 
     public TimeWindow? Window => From is null && To is null ? null : new TimeWindow(Axis, From, To);
 
@@ -34,6 +34,7 @@ public sealed record SearchCriteria(
         Action = Action,
         Window = Window,
         Text = Text,
+        StaleOutputsOnly = StaleOnly,
         PageSize = PageSize,
         Cursor = Trail.Current,
     };
@@ -60,6 +61,7 @@ public sealed record SearchCriteria(
         from = From is { } f ? PortalUrls.Instant(f) : null,
         to = To is { } t ? PortalUrls.Instant(t) : null,
         text = Text,
+        stale_outputs = StaleOnly,
         size = PageSize,
         page = Trail.PageNumber,
         cursor = Trail.Current,
@@ -70,7 +72,8 @@ public sealed record SearchCriteria(
         var criteria = new SearchCriteria(
             q.Text("type"), q.Text("id"), q.Choice("match", ("exact", false), ("prefix", true)), q.Text("actor"), q.Text("action"),
             q.Choice("axis", ("business", TimeAxis.Business), ("system", TimeAxis.System)), q.Instant("from"), q.Instant("to"),
-            q.Text("q", SearchRequest.MaxTextLength), q.Int("size", SearchRequest.DefaultPageSize, 1, SearchRequest.MaxPageSize), q.Trail("pages"));
+            q.Text("q", SearchRequest.MaxTextLength), q.Int("size", SearchRequest.DefaultPageSize, 1, SearchRequest.MaxPageSize), q.Trail("pages"),
+            q.Choice("stale", ("false", false), ("true", true)));
         if (criteria.From is { } from && criteria.To is { } to && from >= to)
             q.Add("from: must be before 'to'");
         return criteria;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Checkpoints;
+using AuditPortal.Data.Lineage;
 using AuditPortal.Data.Projections;
 using AuditPortal.Data.Proofs;
 using AuditPortal.Data.Timeline;
@@ -72,10 +73,14 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
             ProofBadge? badge = null;
             if (page.StreamExists)
                 badge = await ProofAsync(session, criteria.Stream, page.HeadStreamSeq, token);
-            var ids = rows.Select(r => EventRecordId(r.Item.EventId)).Concat(related.Keys.Select(EventRecordId)).ToList();
+            // Derived rows whose inputs were corrected after them (docs/lineage.md): one statement for the page.
+            var stale = await new LineageQuery().StaleAmongAsync(session.Connection, session.Transaction,
+                page.Items.Where(i => i.Lineage is not null).Select(i => i.Seq).ToList(), token);
+            var ids = rows.Select(r => EventRecordId(r.Item.EventId)).Concat(related.Keys.Select(EventRecordId))
+                .Concat(stale.Values.SelectMany(c => c).Select(c => EventRecordId(c.EventId))).Distinct(StringComparer.Ordinal).ToList();
             if (badge?.Proof.Checkpoint is { } checkpoint)
                 ids.Add(CheckpointRecordId(checkpoint.Checkpoint.Size));
-            return QueryAnswer.Of(new TimelineView(criteria, page, rows, related, badge), ids);
+            return QueryAnswer.Of(new TimelineView(criteria, page, rows, related, badge, stale), ids);
         }, ct);
 
     public Task<GatewayResult<AsOfView>> AsOfAsync(ClaimsPrincipal user, StreamKey stream, AsOfPoint point, QueryPurpose? purpose, CancellationToken ct) =>

@@ -24,8 +24,12 @@ public sealed record TimelineView(
     TimelinePage Page,
     IReadOnlyList<TimelineRow> Rows,
     IReadOnlyDictionary<Guid, TimelineRow> Related,
-    ProofBadge? Proof) : IRedactable
+    ProofBadge? Proof,
+    IReadOnlyDictionary<long, IReadOnlyList<Data.Lineage.LineageNode>>? Stale = null) : IRedactable
 {
+    /// <summary>The corrections that make the row with <paramref name="seq"/> a stale output (docs/lineage.md); empty when it is not one.</summary>
+    public IReadOnlyList<Data.Lineage.LineageNode> StaleBecause(long seq) => Stale?.GetValueOrDefault(seq) ?? [];
+
     public IEnumerable<JsonObject> Payloads => Rows.Select(r => r.Payload).Concat(Related.Values.Select(r => r.Payload));
 
     /// <summary>A row on this page or among the related ones.</summary>

@@ -26,6 +26,7 @@ public sealed class RouteMatrixTests(LedgerDatabasesFixture databases) : IDispos
         Row("/verification",            302, 403,   200, 200, 200); // admins watch and cancel runs (docs/verification.md)
         Row("/verification/checkpoints", 302, 403,   200, 200, 403);
         Row("/verification/proofs",     302, 403,   200, 200, 403);
+        Row("/lineage/stale",           302, 403,   200, 200, 403);
         Row("/evidence",                302, 404,   404, 404, 404); // not built yet: no placeholder page
         Row("/access-log",              302, 404,   404, 404, 404);
         Row(Api,                        401, 403,   200, 200, 403);

@@ -251,6 +251,24 @@ public sealed class LedgerVerificationRunnerTests(LedgerTestDatabase db) : IClas
     }
 
     [Fact]
+    public async Task LineageInputAfterOutput_Found()
+    {
+        await db.ResetAsync(Clean);
+        await Tamper($"UPDATE ledger.events SET lineage_inputs = array['{TestChain.Id(35)}'::uuid] WHERE seq = 30");
+        await VerifyBothWays([(FindingKind.HashMismatch, 30), (FindingKind.LineageInputAfterOutput, 30)]);
+    }
+
+    [Fact]
+    public async Task LineageInputOfUnknownRuleVersion_Found()
+    {
+        // seq 30 was derived by rule-7 1.0.0, which the code does not have; seq 33 now names it as its input.
+        await db.ResetAsync(Clean);
+        await Tamper($"UPDATE ledger.events SET lineage_inputs = array['{TestChain.Id(30)}'::uuid], rule_id = 'tax.1099-B', rule_version = '2024.1' WHERE seq = 33");
+        var result = await VerifyBothWays([(FindingKind.HashMismatch, 33), (FindingKind.LineageInputUnknownRule, 33)]);
+        result.Findings[1].Actual.ShouldBe("rule rule-7 version 1.0.0");
+    }
+
+    [Fact]
     public async Task DuplicatedEventId_Found()
     {
         await db.ResetAsync(Clean);

@@ -72,6 +72,32 @@ public class SingleStreamAndReferenceTests
             [(FindingKind.DanglingSupersedes, (long?)25), (FindingKind.DanglingLineageInput, 30)]);
     }
 
+    /// <summary>
+    /// Lineage integrity (docs/lineage.md): an input recorded after its output, and an input derived by a rule version
+    /// the code does not have. Each probe is checked alone, and a known rule version raises nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("after", FindingKind.LineageInputAfterOutput)]
+    [InlineData("unknown-rule", FindingKind.LineageInputUnknownRule)]
+    [InlineData("known-rule", null)]
+    public void ReferenceCheck_LineageIntegrity_Found(string probe, FindingKind? expected)
+    {
+        var events = TestChain.Build(TamperScenarios.Length, e => (probe, e.Seq) switch
+        {
+            ("after", 30) => e with { Lineage = new LedgerLineage([TestChain.Id(1), TestChain.Id(35)], "tax.1099-B", "2024.1") },
+            ("unknown-rule", 20) or ("known-rule", 20) => e with { Lineage = new LedgerLineage([TestChain.Id(1)], "tax.1099-B", probe == "known-rule" ? "2024.1" : "2019.7") },
+            ("unknown-rule", 30) or ("known-rule", 30) => e with { Lineage = new LedgerLineage([TestChain.Id(20)], "tax.1099-B", "2024.2") },
+            _ => e,
+        });
+
+        var found = ReferenceCheck.Find(events, AuditPortal.Data.Rules.RuleRegistry.IsKnown);
+
+        found.Select(f => (f.Kind, f.Seq)).ShouldBe(expected is { } kind ? [(kind, (long?)30)] : []);
+        if (expected is not null)
+            found[0].Message.ShouldContain(probe == "after" ? TestChain.Id(35).ToString() : "2019.7");
+        ReferenceCheck.Find(events).Count(f => f.Kind == FindingKind.LineageInputUnknownRule).ShouldBe(0, "without a registry the rule check is off");
+    }
+
     [Fact]
     public void ReferenceCheck_DuplicateEventIdAnywhere_Found()
     {

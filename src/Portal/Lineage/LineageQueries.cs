@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Security.Claims;
+using AuditPortal.Data.Lineage;
+using AuditPortal.Portal.Gateway;
+
+namespace AuditPortal.Portal.Lineage;
+
+/// <summary>
+/// The lineage pages' queries (docs/lineage.md), each one gateway call running the data layer's
+/// <see cref="LineageQuery"/> or <see cref="LineageReplay"/> on the gateway's replica session. Callers validate
+/// parameters first (<see cref="LineageParameters"/>), so a bad one is a 400 before anything is logged or queried.
+/// </summary>
+public sealed class LineageQueries(QueryGateway gateway)
+{
+    /// <summary>Nodes a view may expand beyond the root (each adds its inputs to the one statement).</summary>
+    public const int MaxExpanded = 50;
+
+    /// <summary>Rows per page of the impact and stale lists.</summary>
+    public const int PageSize = 50;
+
+    /// <summary>The backward lineage of <paramref name="output"/> and of each expanded node. A null <see cref="Lookup{T}.Value"/>: no such event.</summary>
+    public Task<GatewayResult<Lookup<LineageView>>> BackwardAsync(ClaimsPrincipal user, Guid output, IReadOnlyList<Guid> expand, CancellationToken ct) =>
+        gateway.RunAsync(QueryKinds.LineageRead, user, new { event_id = Id(output), expand = expand.Select(Id).ToArray() }, purpose: null,
+            async (session, token) =>
+            {
+                var all = await new LineageQuery().BackwardAsync(session.Connection, session.Transaction, [output, .. expand], token);
+                if (!all.TryGetValue(output, out var root))
+                    return QueryAnswer.Of(new Lookup<LineageView>(null), []);
+                var expanded = all.Where(kv => kv.Key != output).ToDictionary();
+                var ids = all.Values.SelectMany(b => b.Inputs.Where(i => i.Node is not null).Select(i => Id(i.EventId))
+                        .Concat(b.Inputs.SelectMany(i => i.CorrectedAfterOutput).Select(c => Id(c.EventId))).Prepend(Id(b.Output.EventId)))
+                    .Distinct(StringComparer.Ordinal).ToList();
+                return QueryAnswer.Of(new Lookup<LineageView>(new LineageView(root, expanded, expand)), ids);
+            }, ct);
+
+    /// <summary>A page of the forward impact of <paramref name="input"/>. A null <see cref="Lookup{T}.Value"/>: no such event.</summary>
+    public Task<GatewayResult<Lookup<ImpactView>>> ImpactAsync(ClaimsPrincipal user, Guid input, IReadOnlyList<long> trail, CancellationToken ct) =>
+        gateway.RunAsync(QueryKinds.LineageImpact, user,
+            new { event_id = Id(input), after = trail.Count == 0 ? 0 : trail[^1], page_size = PageSize }, purpose: null,
+            async (session, token) =>
+            {
+                var page = await new LineageQuery().ForwardAsync(session.Connection, session.Transaction, input, trail.Count == 0 ? 0 : trail[^1], PageSize, token);
+                return page is null
+                    ? QueryAnswer.Of(new Lookup<ImpactView>(null), [])
+                    : QueryAnswer.Of(new Lookup<ImpactView>(new ImpactView(page, trail)), page.Rows.Select(r => Id(r.Output.EventId)).Prepend(Id(input)).ToList());
+            }, ct);
+
+    /// <summary>A page of the ledger's stale outputs.</summary>
+    public Task<GatewayResult<StaleView>> StaleAsync(ClaimsPrincipal user, IReadOnlyList<StaleCursor> trail, CancellationToken ct) =>
+        gateway.RunAsync(QueryKinds.LineageStale, user, new { after = trail.Count == 0 ? null : trail[^1].ToString(), page_size = PageSize }, purpose: null,
+            async (session, token) =>
+            {
+                var page = await new LineageQuery().StaleOutputsAsync(session.Connection, session.Transaction, trail.Count == 0 ? null : trail[^1], PageSize, token);
+                var ids = page.Rows.SelectMany(r => new[] { Id(r.Output.EventId), Id(r.Correction.EventId) }).Distinct(StringComparer.Ordinal).ToList();
+                return QueryAnswer.Of(new StaleView(page, trail), ids);
+            }, ct);
+
+    /// <summary>The replay of <paramref name="output"/>. A null <see cref="Lookup{T}.Value"/>: no such event.</summary>
+    public Task<GatewayResult<Lookup<ReplayView>>> ReplayAsync(ClaimsPrincipal user, Guid output, QueryPurpose? purpose, CancellationToken ct) =>
+        gateway.RunAsync(QueryKinds.LineageReplay, user, new { event_id = Id(output) }, purpose,
+            async (session, token) =>
+            {
+                var result = await new LineageReplay().ReplayAsync(session.Connection, session.Transaction, output, token);
+                if (result is null)
+                    return QueryAnswer.Of(new Lookup<ReplayView>(null), []);
+                var ids = result.Inputs.SelectMany(i => new[] { Id(i.Recorded), i.Today is { } t ? Id(t.EventId) : null }).OfType<string>()
+                    .Prepend(Id(output)).Distinct(StringComparer.Ordinal).ToList();
+                return QueryAnswer.Of(new Lookup<ReplayView>(ReplayView.From(result)), ids);
+            }, ct);
+
+    private static string Id(Guid id) => id.ToString("D", CultureInfo.InvariantCulture);
+}

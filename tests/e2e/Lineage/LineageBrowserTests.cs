@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AuditPortal.Portal;
+using AuditPortal.Tests.E2e.Browser;
+using AuditPortal.Tests.E2e.Timeline;
+using Microsoft.Playwright;
+using Npgsql;
+using static Microsoft.Playwright.Assertions;
+
+namespace AuditPortal.Tests.E2e.Lineage;
+
+/// <summary>
+/// The lineage page in headless Chromium over a live circuit: the DAG (Cytoscape.js + dagre, served from this
+/// origin under the CSP) draws the output and every input, a tap on a node opens its timeline, and the table
+/// beside it links to the same timelines. Screenshots go to var/test-results/screenshots.
+/// </summary>
+[Collection(nameof(SeededChromiumPortalCollection))]
+public sealed class LineageBrowserTests(SeededChromiumPortal portal)
+{
+    static LineageBrowserTests() => SetDefaultExpectTimeout(30_000);
+
+    [ChromiumFact]
+    public async Task LineageGraph_ShowsOutputAndInputs_TapOpensTheInputsTimeline()
+    {
+        var (id, inputs, input) = await FormAsync();
+        await using var session = await portal.NewSessionAsync();
+        var page = session.Page;
+
+        await page.GotoAsync(portal.Url(PortalUrls.Lineage(id)).ToString());
+        await session.SignInAtProviderAsync("auditor1", "auditor1-dev");
+        await session.WaitForCircuitAsync();
+        var graph = page.GetByTestId("lineage-graph");
+        await Expect(graph).ToHaveAttributeAsync("data-ready", "true");
+        (await graph.GetAttributeAsync("data-nodes")).ShouldBe((inputs + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(graph.Locator("canvas").First).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("lineage-row")).ToHaveCountAsync(inputs);
+        await session.ScreenshotAsync("lineage-graph");
+        session.PortalErrors.ShouldBeEmpty();
+
+        // A tap on the first input's node navigates (inside the circuit) to that event on its timeline.
+        var positions = JsonSerializer.Deserialize<Dictionary<string, int[]>>((await graph.GetAttributeAsync("data-positions"))!)!;
+        var at = positions[input.Id.ToString("D")];
+        await graph.ScrollIntoViewIfNeededAsync();
+        await graph.ClickAsync(new LocatorClickOptions { Position = new Position { X = at[0], Y = at[1] } });
+        await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape($"/timeline/account/{input.Stream}?event={input.StreamSeq}")));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Timeline of account/" + input.Stream })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("event-details")).ToBeVisibleAsync();
+        await session.ScreenshotAsync("lineage-graph-tapped");
+        session.PortalErrors.ShouldBeEmpty();
+    }
+
+    /// <summary>A tax form of the seeded ledger, its input count, and its first input (id, account, stream_seq).</summary>
+    private async Task<(Guid Id, int Inputs, (Guid Id, string Stream, long StreamSeq) First)> FormAsync()
+    {
+        await using var connection = new NpgsqlConnection(portal.Databases.Replica(portal.Databases.LedgerDb));
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("""
+            SELECT f.event_id, cardinality(f.lineage_inputs), i.event_id, i.stream_id, i.stream_seq
+            FROM ledger.events f JOIN ledger.events i ON i.event_id = f.lineage_inputs[1]
+            WHERE f.stream_type = 'tax_form' ORDER BY f.seq LIMIT 1
+            """, connection);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        (await reader.ReadAsync()).ShouldBeTrue("the seeded ledger has a tax form");
+        return (reader.GetGuid(0), reader.GetInt32(1), (reader.GetGuid(2), reader.GetString(3), reader.GetInt64(4)));
+    }
+}
