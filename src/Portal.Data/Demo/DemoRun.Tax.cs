@@ -57,7 +57,7 @@ internal sealed partial class DemoRun
             FormPersonalFields(form.Account), supersedes: form.Id, lineage: FormLineage(form));
     }
 
-    private static Form1099BRule FormRule(DemoTaxForm form) => (Form1099BRule)RuleRegistry.Require(Form1099BRule.RuleId, Form1099BRule.VersionOf(form.Year, form.Version));
+    private static DerivationRule FormRule(DemoTaxForm form) => RuleRegistry.Require(Form1099BRule.RuleId, Form1099BRule.VersionOf(form.Year, form.Version));
 
     private static LedgerLineage FormLineage(DemoTaxForm form)
     {

@@ -101,7 +101,8 @@ public sealed class LineagePagesTests(LedgerDatabasesFixture databases) : IDispo
     [InlineData("/lineage/stale?pages=99999999999999999999-1-1")]
     [InlineData("/lineage/{0}/impact?pages=5.3")]
     [InlineData("/lineage/{0}/impact?pages=abc")]
-    public async Task Lists_BadTrail_400(string template)
+    [InlineData("/lineage/{0}/replay?unmask=because%20I%20want%20to%20see")]
+    public async Task BadTrailOrUnmaskInTheUrl_400(string template)
     {
         var (id, _, _) = await DerivedAsync();
         using var client = _factory.ClientFor("auditor", NewUser("trail"));

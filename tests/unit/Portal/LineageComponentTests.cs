@@ -91,4 +91,20 @@ public sealed class LineageComponentTests : PortalComponentTest
         link.GetAttribute("href").ShouldBe(PortalUrls.Lineage(Form));
         link.TextContent.ShouldContain("account/acc-1 #11");
     }
+
+    [Fact]
+    public void EventDetails_DerivedEvent_LinksToItsLineageAndImpact_PlainEventToImpactOnly()
+    {
+        var stream = new StreamKey("tax_form", "acc-1/2024");
+        TimelineRow Row(LedgerLineage? lineage) =>
+            new(new TimelineItem(10, 1, Form, T0, T0, "svc:tax-engine", "tax_form.issued", null, 1, "form", "{}", null, [], lineage, false), []);
+
+        var derived = Render<EventDetails>(p => p.Add(x => x.Row, Row(new LedgerLineage([TradeA], "tax.1099-B", "2024.1"))).Add(x => x.Stream, stream));
+        derived.Find("[data-testid=lineage-link]").GetAttribute("href").ShouldBe(PortalUrls.Lineage(Form));
+        derived.Find("[data-testid=impact-link]").GetAttribute("href").ShouldBe(PortalUrls.LineageImpact(Form));
+
+        var plain = Render<EventDetails>(p => p.Add(x => x.Row, Row(null)).Add(x => x.Stream, stream));
+        plain.FindAll("[data-testid=lineage-link]").ShouldBeEmpty();
+        plain.Find("[data-testid=impact-link]").GetAttribute("href").ShouldBe(PortalUrls.LineageImpact(Form));
+    }
 }
