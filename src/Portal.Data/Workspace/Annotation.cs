@@ -19,6 +19,9 @@ public sealed class Annotation
 
     public required string StreamId { get; set; }
 
+    /// <summary>The event's position in its stream, for the link to it on the timeline.</summary>
+    public long StreamSeq { get; set; }
+
     public bool Starred { get; set; }
 
     public string? Label { get; set; }

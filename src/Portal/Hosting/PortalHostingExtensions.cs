@@ -34,7 +34,7 @@ public static class PortalHostingExtensions
         services.AddPortalDataProtection(builder.Configuration);
         services.AddPortalUi();
         services.AddPortalData(builder.Configuration);
-        services.AddPortalWorkspace();
+        services.AddPortalWorkspace(builder.Configuration);
         services.AddPortalVerification(builder.Configuration);
         services.AddPortalHealthChecks();
         return builder;

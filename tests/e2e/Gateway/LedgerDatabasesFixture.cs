@@ -71,6 +71,8 @@ public sealed class LedgerDatabasesFixture : IAsyncLifetime
         ["ConnectionStrings:AccessLogReplica"] = Replica(PortalDb, LedgerRoles.AccessLog.Reader),
         ["Portal:AccessLog:Deployment"] = "test",
         ["Portal:Ledger:WitnessDirectory"] = WitnessPath,
+        // Purpose limitation is on by default; the tests that need it turn it on (docs/workspace.md).
+        ["Portal:Workspace:RequireCase"] = "false",
     };
 
     public async Task InitializeAsync()

@@ -61,6 +61,10 @@ namespace AuditPortal.Data.Workspace.Migrations
                         .HasColumnType("text")
                         .HasColumnName("stream_id");
 
+                    b.Property<long>("StreamSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stream_seq");
+
                     b.Property<string>("StreamType")
                         .IsRequired()
                         .HasColumnType("text")
