@@ -44,13 +44,25 @@ public sealed class Investigation(GatewayPortalFactory factory)
     public async Task<GatewayResult<UnmaskGrant>> GrantAsync(ClaimsPrincipal user, Guid caseId, StreamKey stream, string? subject = null,
         string? field = null, string reason = "Disputed tax form: confirm the holder's identity", TimeSpan? duration = null)
     {
-        using var scope = factory.Services.CreateScope();
-        scope.ServiceProvider.GetRequiredService<ActiveCase>().CaptureForCircuit(caseId.ToString("D"));
-        var page = await scope.ServiceProvider.GetRequiredService<TimelineQueries>()
-            .TimelineAsync(user, TimelineCriteria.For(stream), CancellationToken.None);
+        var page = await PageAsync(user, caseId, stream);
         page.IsOk.ShouldBeTrue(page.Message);
         var request = new GrantRequest(subject ?? page.Redaction.FieldsBySubject.Keys.First(), field, reason, duration ?? TimeSpan.FromHours(1));
-        return await scope.ServiceProvider.GetRequiredService<GrantService>().GrantAsync(user, caseId, request, page.Redaction, CancellationToken.None);
+        return await GrantOnPageAsync(user, caseId, request, page.Redaction);
+    }
+
+    /// <summary>The timeline page of <paramref name="stream"/> as <paramref name="user"/> sees it in <paramref name="caseId"/> (one gateway query).</summary>
+    public async Task<GatewayResult<TimelineView>> PageAsync(ClaimsPrincipal user, Guid? caseId, StreamKey stream)
+    {
+        using var scope = factory.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<ActiveCase>().CaptureForCircuit(caseId?.ToString("D"));
+        return await scope.ServiceProvider.GetRequiredService<TimelineQueries>().TimelineAsync(user, TimelineCriteria.For(stream), CancellationToken.None);
+    }
+
+    /// <summary>The grant dialog's request, as the page hands it to the grant service with what it shows.</summary>
+    public async Task<GatewayResult<UnmaskGrant>> GrantOnPageAsync(ClaimsPrincipal user, Guid caseId, GrantRequest request, AuditPortal.Portal.Redaction.RedactionSummary page)
+    {
+        using var scope = factory.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<GrantService>().GrantAsync(user, caseId, request, page, CancellationToken.None);
     }
 
     public async Task<GatewayResult<bool>> RevokeAsync(ClaimsPrincipal user, Guid caseId, Guid grantId)
