@@ -60,11 +60,13 @@ public sealed class QueryGateway(
         ArgumentNullException.ThrowIfNull(query);
 
         var started = time.GetTimestamp();
-        var entry = Describe(kind, user, canonicalParameters, purpose, activeCase.Id);
+        // Only auditors and investigators work in cases; an admin's (stale) case cookie means nothing.
+        var activeCaseId = PortalPolicies.Allows(PortalPolicies.Auditor, user.Roles()) ? activeCase.Id : null;
+        var entry = Describe(kind, user, canonicalParameters, purpose, activeCaseId);
 
         // 1. authorize: the role, then the case (member, open) and the caller's live grants in it
         CaseAccess? access = null;
-        if (activeCase.Id is { } caseId && kind.Allows(user.Roles()))
+        if (activeCaseId is { } caseId && kind.Allows(user.Roles()))
         {
             try
             {
@@ -78,7 +80,7 @@ public sealed class QueryGateway(
             }
         }
         var refusal = !kind.Allows(user.Roles()) ? $"role(s) [{string.Join(", ", user.Roles())}] may not run {kind.Name}"
-            : activeCase.Id is not null && access is null ? "the chosen case does not exist or the caller is not a member"
+            : activeCaseId is not null && access is null ? "the chosen case does not exist or the caller is not a member"
             : access is { IsOpen: false } ? "the chosen case is closed"
             : null;
         if (refusal is not null)

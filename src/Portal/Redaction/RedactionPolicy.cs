@@ -31,16 +31,18 @@ public sealed record RedactionContext(
 public static class RedactionPolicy
 {
     public const string MaskedText = "[personal data: masked]";
+
     /// <summary>An erased subject whose erasure time is not known (no key left, no erasure row).</summary>
     public const string ErasedText = "[erased]";
 
     /// <summary>The one member of the object a revealed value is wrapped in.</summary>
     public const string RevealedMember = "revealed";
 
+    public const string UnreadableText = "[personal data: unreadable]";
+
     /// <summary>What an erased subject's values show: <c>[erased on 2026-12-01]</c>, or <see cref="ErasedText"/> without a date.</summary>
     public static string Erased(DateTimeOffset? at) =>
         at is { } t ? "[erased on " + t.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "]" : ErasedText;
-    public const string UnreadableText = "[personal data: unreadable]";
 
     /// <summary>May <paramref name="user"/> be granted decrypted personal data? Investigators only, and never an admin (who reviews the access log).</summary>
     public static bool MayUnmask(ClaimsPrincipal user) =>
@@ -63,7 +65,7 @@ public static class RedactionPolicy
         RewriteObject(payload, context, summary ?? new RedactionSummary());
     }
 
-    /// <summary>The value inside a revealed marker, or null when <paramref name="node"/> is not one.</summary>
+    /// <summary>True when <paramref name="node"/> is a revealed value's marker; <paramref name="value"/> is then the value inside it.</summary>
     public static bool IsRevealed(JsonNode? node, out JsonNode? value)
     {
         value = null;
