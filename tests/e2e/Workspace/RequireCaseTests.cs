@@ -1,6 +1,7 @@
 using System.Net;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Gateway;
+using AuditPortal.Portal.Workspace;
 using AuditPortal.Tests.E2e.Gateway;
 
 namespace AuditPortal.Tests.E2e.Workspace;
@@ -51,5 +52,43 @@ public sealed class RequireCaseTests(LedgerDatabasesFixture databases) : IDispos
         response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await response.Content.ReadAsStringAsync()).ShouldContain("is not one of yours");
         (await databases.CountAsync("SELECT count(*) FROM ledger.events WHERE stream_id = $1 AND action = 'query.refused'", user)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ClosedCase_QueriesRefused_ItsGrantsRevealNothing()
+    {
+        var investigation = new Investigation(factory);
+        var user = "closer-" + Guid.NewGuid().ToString("N")[..8];
+        var principal = Investigation.Principal(user, PortalRoles.Investigator);
+        var caseId = await investigation.OpenCaseAsync(user);
+        var stream = new AuditPortal.Verification.Ledger.StreamKey("account", "acc-000001");
+        var page = await investigation.PageAsync(principal, caseId, stream);
+        page.IsOk.ShouldBeTrue(page.Message);
+        if (page.Redaction.FieldsBySubject.Keys.FirstOrDefault(s => !page.Redaction.Erased.ContainsKey(s)) is { } subject)
+            (await investigation.GrantAsync(principal, caseId, stream, subject)).IsOk.ShouldBeTrue();
+
+        using (var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateScope(factory.Services))
+        {
+            var closed = await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<CaseService>(scope.ServiceProvider)
+                .CloseAsync(principal, caseId, CancellationToken.None);
+            closed.IsOk.ShouldBeTrue(closed.Message);
+        }
+        var after = await investigation.PageAsync(principal, caseId, stream);
+
+        after.Status.ShouldBe(GatewayStatus.Forbidden);
+        after.Message.ShouldBe("The case chosen at the top is closed. Choose an open case.");
+        after.Redaction.Revealed.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Admin_WithAStaleCaseCookie_DashboardStillOpen()
+    {
+        var investigation = new Investigation(factory);
+        var someCase = await investigation.OpenCaseAsync("owner-" + Guid.NewGuid().ToString("N")[..8]);
+        using var admin = investigation.ClientIn("admin", "admin-" + Guid.NewGuid().ToString("N")[..8], someCase);
+
+        using var response = await admin.GetAsync("/");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 }
