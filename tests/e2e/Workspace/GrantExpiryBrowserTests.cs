@@ -59,9 +59,11 @@ public sealed class GrantExpiryBrowserTests(FakeClockChromiumPortal portal)
         await dialog.GetByLabel("Reason").FillAsync("Suspected takeover: check who holds the account");
         await dialog.GetByLabel("For").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "15 minutes", Exact = true }).ClickAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumPortal.ScreenshotDirectory, "grant-dialog.png") });
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Reveal" }).ClickAsync();
         await Expect(page.GetByTestId("grant-banner")).ToContainTextAsync("until");
         await Expect(fields.GetByTestId("revealed").First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumPortal.ScreenshotDirectory, "timeline-revealed.png"), FullPage = true });
         var url = page.Url;
 
         // 16 minutes later: the circuit's timer fires, the page reloads its view masked — same page, no navigation.
