@@ -105,6 +105,9 @@ run_tests() {
     test_cluster_down
     trap - EXIT INT TERM
 
+    # The leak matrix test (tests/e2e/Workspace/LeakMatrixTests.cs) leaves its matrix here: show it.
+    [[ -f "$results/leak-matrix.txt" ]] && cat "$results/leak-matrix.txt"
+
     summary="$passed passed, $failed failed"
     [[ "$skipped" -gt 0 ]] && summary+=", $skipped skipped"
     if [[ "$rc" -ne 0 ]]; then

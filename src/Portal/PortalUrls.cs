@@ -30,6 +30,10 @@ public static class PortalUrls
 
     public static string VerificationRun(Guid id) => $"{VerificationRuns}/{id:D}";
 
+    public const string Cases = "/cases";
+
+    public static string Case(Guid id) => $"{Cases}/{id:D}";
+
     public static string VerificationRunEvents(Guid id, int afterFinding = 0) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{VerificationRuns}/{id:D}/events?after={afterFinding}");
 

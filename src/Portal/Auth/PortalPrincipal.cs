@@ -33,4 +33,12 @@ public static class PortalPrincipal
 
     public static string? UserName(this ClaimsPrincipal user) =>
         user.FindFirst("preferred_username")?.Value ?? user.FindFirst("sub")?.Value;
+
+    /// <summary>The stable id the access log and the workspace know the user by: the OIDC subject (the access-log stream id).</summary>
+    public static string SubjectId(this ClaimsPrincipal user) =>
+        user.FindFirst("sub")?.Value ?? user.UserName() ?? "unknown";
+
+    /// <summary>The name shown for the user: the display name, else the user name, else the subject.</summary>
+    public static string DisplayName(this ClaimsPrincipal user) =>
+        user.FindFirst(NameClaim)?.Value ?? user.UserName() ?? user.SubjectId();
 }

@@ -3,7 +3,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.AccessLog;
 using AuditPortal.Portal.Auth;
+using AuditPortal.Data.Workspace;
 using AuditPortal.Portal.Redaction;
+using AuditPortal.Portal.Workspace;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -23,12 +27,19 @@ public sealed class QueryGateway(
     PortalDatabases databases,
     TimeProvider time,
     ClientConnection client,
+    ActiveCase activeCase,
+    IDbContextFactory<WorkspaceDbContext> workspace,
+    IOptions<WorkspaceOptions> workspaceOptions,
     ILogger<QueryGateway> logger)
 {
     public const string ReplicaUnavailableMessage =
         "The ledger replica is not reachable right now, so no ledger data can be shown. Please try again shortly.";
     public const string AccessLogUnavailableMessage =
         "The access log cannot be written right now. Every query must be logged before it runs, so none ran. Please try again shortly.";
+    public const string WorkspaceUnavailableMessage =
+        "The workspace (cases and grants) cannot be reached right now, so nothing was shown or changed. Please try again shortly.";
+    public const string CaseRequiredMessage =
+        "Choose a case in the bar at the top first: every ledger query must be made for the purpose of a case.";
 
     /// <param name="kind">What kind of query; decides who may run it.</param>
     /// <param name="user">The caller.</param>
@@ -49,28 +60,45 @@ public sealed class QueryGateway(
         ArgumentNullException.ThrowIfNull(query);
 
         var started = time.GetTimestamp();
-        var entry = Describe(kind, user, canonicalParameters, purpose);
+        // Only auditors and investigators work in cases; an admin's (stale) case cookie means nothing.
+        var activeCaseId = PortalPolicies.Allows(PortalPolicies.Auditor, user.Roles()) ? activeCase.Id : null;
+        var entry = Describe(kind, user, canonicalParameters, purpose, activeCaseId);
 
-        // 1. authorize
-        var refusal = !kind.Allows(user.Roles()) ? $"role(s) [{string.Join(", ", user.Roles())}] may not run {kind.Name}"
-            : purpose is { Unmask: true } && !RedactionPolicy.MayUnmask(user) ? "only investigators may unmask personal data"
-            : null;
-        if (refusal is not null)
+        // 1. authorize: the role, then the case (member, open) and the caller's live grants in it
+        CaseAccess? access = null;
+        if (activeCaseId is { } caseId && kind.Allows(user.Roles()))
         {
-            logger.LogWarning("Gateway: refused {Kind} for {User}: {Reason}", kind.Name, entry.SubjectId, refusal);
             try
             {
-                var refused = await Writer.AppendAsync(entry, ct);
-                await Writer.AppendCompletionAsync(Completion(entry, refused.EventId, AccessLogOutcome.Refused, null, null, started), ct);
+                await using var db = await workspace.CreateDbContextAsync(ct);
+                access = await CaseAccess.LoadAsync(db, caseId, entry.SubjectId, time.GetUtcNow(), ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                logger.LogError(ex, "Access log: could not record the refusal of {Kind} for {User}", kind.Name, entry.SubjectId);
+                logger.LogError(ex, "Workspace: could not load case {Case} for {User}", caseId, entry.SubjectId);
+                return GatewayResult<TResult>.Fail(GatewayStatus.WorkspaceUnavailable, WorkspaceUnavailableMessage);
             }
-            return GatewayResult<TResult>.Fail(GatewayStatus.Forbidden, "Your role does not allow this query.");
         }
-        if (kind.RequiresPurpose && purpose is null)
+        var refusal = !kind.Allows(user.Roles()) ? $"role(s) [{string.Join(", ", user.Roles())}] may not run {kind.Name}"
+            : activeCaseId is not null && access is null ? "the chosen case does not exist or the caller is not a member"
+            : access is { IsOpen: false } ? "the chosen case is closed"
+            : null;
+        if (refusal is not null)
+            return await RefuseAsync<TResult>(entry, refusal, started, !kind.Allows(user.Roles()) ? "Your role does not allow this query."
+                : access is null ? "The case chosen at the top is not one of yours (or no longer exists). Choose another case."
+                : "The case chosen at the top is closed. Choose an open case.", ct);
+        if (kind.RequiresPurpose && purpose is null && access is null)
             return GatewayResult<TResult>.Fail(GatewayStatus.BadRequest, "This query needs a stated purpose.");
+        if (access is null && workspaceOptions.Value.RequireCase && kind.Policy == PortalPolicies.Auditor)
+            return GatewayResult<TResult>.Fail(GatewayStatus.BadRequest, CaseRequiredMessage);
+
+        // Only investigators are ever revealed anything; the grants in force are logged with the request.
+        IReadOnlyList<UnmaskGrant> grants = access is not null && RedactionPolicy.MayUnmask(user) ? access.LiveGrants : [];
+        var reveal = new RevealScope(grants.Select(g => (g.DataSubject, g.FieldName)));
+        if (grants.Count > 0)
+            entry.Parameters["grants"] = new JsonArray([.. grants.Select(g => (JsonNode)g.Id.ToString("D"))]);
+        if (access is not null && purpose is null)
+            entry = entry with { Purpose = access.Case.Purpose };
 
         // 2. log the request, fail closed
         Guid requestEventId;
@@ -95,7 +123,7 @@ public sealed class QueryGateway(
             await using var session = await replica.BeginReadOnlyAsync(ct);
             var replicaSession = new ReplicaSession(session, replica.DataSource);
             answer = await query(replicaSession, ct);
-            redaction = await LoadRedactionContextAsync(replicaSession, answer.Value, purpose is { Unmask: true }, ct);
+            redaction = await LoadRedactionContextAsync(replicaSession, answer.Value, reveal, ct);
         }
         catch (Exception ex) when (IsUnavailable(ex) || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
@@ -123,9 +151,93 @@ public sealed class QueryGateway(
         }
 
         // 5. redact
+        var summary = new RedactionSummary();
         foreach (var payload in answer.Value.Payloads)
-            RedactionPolicy.Apply(payload, redaction);
-        return GatewayResult<TResult>.Ok(answer.Value, requestSeq);
+            RedactionPolicy.Apply(payload, redaction, summary);
+        return GatewayResult<TResult>.Ok(answer.Value, requestSeq) with { Redaction = summary, Grants = grants, Case = access?.Case };
+    }
+
+    /// <summary>
+    /// A workspace change recorded like a query (DESIGN §8): the role is checked, the request entry appended
+    /// (fail closed: 503 and <paramref name="change"/> never runs), then the change runs, then its outcome is
+    /// appended. A <see cref="WorkspaceRefusal"/> thrown by the change is the caller's problem (400/403, logged as
+    /// refused); a database error is a 503 (logged as failed). The change must be one transaction: it happened or not.
+    /// </summary>
+    /// <param name="caseId">The case the change belongs to (the entry's <c>case</c>).</param>
+    /// <param name="change">Does the change, given the <c>seq</c> of its request entry; returns its value and the ids of the records it wrote (the outcome's digest).</param>
+    public async Task<GatewayResult<T>> RecordAsync<T>(
+        QueryKind kind, ClaimsPrincipal user, Guid? caseId, object canonicalParameters, QueryPurpose? purpose,
+        Func<long, CancellationToken, Task<(T Value, IReadOnlyList<Guid> RecordIds)>> change, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(change);
+        var started = time.GetTimestamp();
+        if (user.Identity?.IsAuthenticated != true)
+            return GatewayResult<T>.Fail(GatewayStatus.Forbidden, "Your session has ended. Sign in again; nothing was changed.");
+        var entry = Describe(kind, user, canonicalParameters, purpose, caseId);
+        if (!kind.Allows(user.Roles()))
+            return await RefuseAsync<T>(entry, $"role(s) [{string.Join(", ", user.Roles())}] may not run {kind.Name}", started, "Your role does not allow this.", ct);
+
+        Guid requestEventId;
+        long requestSeq;
+        try
+        {
+            var appended = await Writer.AppendAsync(entry, ct);
+            (requestEventId, requestSeq) = (appended.EventId, appended.Seq);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Access log: could not record {Kind} for {User}; nothing changed", kind.Name, entry.SubjectId);
+            return GatewayResult<T>.Fail(GatewayStatus.AccessLogUnavailable, ChangeNotLoggedMessage);
+        }
+
+        (T Value, IReadOnlyList<Guid> RecordIds) done;
+        try
+        {
+            done = await change(requestSeq, ct);
+        }
+        catch (WorkspaceRefusal refused)
+        {
+            await TryRecordOutcomeAsync(entry, requestEventId, AccessLogOutcome.Refused, started, ct);
+            return GatewayResult<T>.Fail(refused.Status, refused.Message, requestSeq);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Workspace: {Kind} for {User} failed (access-log entry {Seq})", kind.Name, entry.SubjectId, requestSeq);
+            await TryRecordOutcomeAsync(entry, requestEventId, AccessLogOutcome.Failed, started, ct);
+            return GatewayResult<T>.Fail(GatewayStatus.WorkspaceUnavailable, WorkspaceUnavailableMessage, requestSeq);
+        }
+
+        try
+        {
+            await Writer.AppendCompletionAsync(Completion(entry, requestEventId, AccessLogOutcome.Completed,
+                done.RecordIds.Count, RecordDigest.Compute(done.RecordIds), started), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // The change is made and its request is in the chain (over-logging, never under-logging).
+            logger.LogError(ex, "Access log: could not record the outcome of entry {Seq}", requestSeq);
+        }
+        return GatewayResult<T>.Ok(done.Value, requestSeq);
+    }
+
+    public const string ChangeNotLoggedMessage =
+        "The access log cannot be written right now. Every change must be logged first, so nothing was changed. Please try again shortly.";
+
+    private async Task<GatewayResult<T>> RefuseAsync<T>(AccessLogEntry entry, string reason, long started, string message, CancellationToken ct)
+    {
+        logger.LogWarning("Gateway: refused {Kind} for {User}: {Reason}", entry.Kind, entry.SubjectId, reason);
+        try
+        {
+            var refused = await Writer.AppendAsync(entry, ct);
+            await Writer.AppendCompletionAsync(Completion(entry, refused.EventId, AccessLogOutcome.Refused, null, null, started), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Access log: could not record the refusal of {Kind} for {User}", entry.Kind, entry.SubjectId);
+        }
+        return GatewayResult<T>.Fail(GatewayStatus.Forbidden, message);
     }
 
     private AccessLogWriter Writer => databases.AccessLogWriter
@@ -136,36 +248,38 @@ public sealed class QueryGateway(
 
     /// <summary>
     /// The access-log entry: a fresh request id (the entry's idempotency key), the OIDC subject and display
-    /// name, roles, kind, canonical parameters (with <c>"unmask": true</c> when personal data is to be
-    /// opened), the stated purpose, client address and time.
+    /// name, roles, kind, canonical parameters (with <c>"grants"</c>, the ids of the live grants that may
+    /// reveal personal data in the answer), the stated purpose (or the case's), the case, client address and time.
     /// </summary>
-    private AccessLogEntry Describe(QueryKind kind, ClaimsPrincipal user, object canonicalParameters, QueryPurpose? purpose)
+    private AccessLogEntry Describe(QueryKind kind, ClaimsPrincipal user, object canonicalParameters, QueryPurpose? purpose, Guid? caseId)
     {
         var parameters = canonicalParameters as JsonObject
             ?? JsonSerializer.SerializeToNode(canonicalParameters) as JsonObject
             ?? throw new ArgumentException("query parameters must serialize to a JSON object", nameof(canonicalParameters));
-        if (purpose is { Unmask: true })
-            parameters["unmask"] = true;
-        var subject = user.FindFirst("sub")?.Value ?? user.UserName() ?? "unknown";
+        var subject = user.SubjectId();
         return new AccessLogEntry
         {
             RequestId = Guid.CreateVersion7(time.GetUtcNow()).ToString("D"),
             SubjectId = subject,
-            DisplayName = user.FindFirst(PortalPrincipal.NameClaim)?.Value ?? user.UserName() ?? subject,
+            DisplayName = user.DisplayName(),
             Roles = user.Roles(),
             Kind = kind.Name,
             Parameters = parameters,
             Purpose = purpose?.Text,
+            CaseReference = caseId?.ToString("D"),
             ClientAddress = client.Address,
             RequestedAt = time.GetUtcNow().UtcDateTime,
         };
     }
 
-    private async Task TryRecordFailureAsync(AccessLogEntry entry, Guid requestEventId, long started, CancellationToken ct)
+    private Task TryRecordFailureAsync(AccessLogEntry entry, Guid requestEventId, long started, CancellationToken ct) =>
+        TryRecordOutcomeAsync(entry, requestEventId, AccessLogOutcome.Failed, started, ct);
+
+    private async Task TryRecordOutcomeAsync(AccessLogEntry entry, Guid requestEventId, AccessLogOutcome outcome, long started, CancellationToken ct)
     {
         try
         {
-            await Writer.AppendCompletionAsync(Completion(entry, requestEventId, AccessLogOutcome.Failed, null, null, started), ct);
+            await Writer.AppendCompletionAsync(Completion(entry, requestEventId, outcome, null, null, started), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -174,33 +288,34 @@ public sealed class QueryGateway(
     }
 
     /// <summary>
-    /// Erased subjects always (everyone sees <c>[erased]</c>); subject keys only when unmasking, so a
-    /// masked query never even reads a key.
+    /// Erased subjects always (everyone sees "erased on &lt;date&gt;"); subject keys only of subjects a live grant
+    /// covers and that are not erased, so a masked query never even reads a key.
     /// </summary>
-    private static async Task<RedactionContext> LoadRedactionContextAsync(ReplicaSession session, IRedactable value, bool unmask, CancellationToken ct)
+    private static async Task<RedactionContext> LoadRedactionContextAsync(ReplicaSession session, IRedactable value, RevealScope reveal, CancellationToken ct)
     {
         var subjects = RedactionPolicy.SubjectsIn(value.Payloads).ToArray();
-        var erased = new HashSet<string>(StringComparer.Ordinal);
+        var erased = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
         var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         if (subjects.Length == 0)
-            return new RedactionContext(unmask ? RedactionMode.Unmasked : RedactionMode.Masked, keys, erased);
+            return new RedactionContext(keys, erased, reveal);
 
-        await using (var cmd = session.CreateCommand("SELECT subject_id FROM keystore.erasures WHERE subject_id = ANY($1)"))
+        await using (var cmd = session.CreateCommand("SELECT subject_id, erased_at FROM keystore.erasures WHERE subject_id = ANY($1)"))
         {
             cmd.Parameters.Add(new() { Value = subjects, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
-                erased.Add(reader.GetString(0));
+                erased[reader.GetString(0)] = reader.GetFieldValue<DateTimeOffset>(1);
         }
-        if (unmask)
+        var granted = subjects.Where(s => !erased.ContainsKey(s) && reveal.Subjects.Contains(s, StringComparer.Ordinal)).ToArray();
+        if (granted.Length > 0)
         {
             await using var cmd = session.CreateCommand("SELECT subject_id, key FROM keystore.subject_keys WHERE subject_id = ANY($1)");
-            cmd.Parameters.Add(new() { Value = subjects, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            cmd.Parameters.Add(new() { Value = granted, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 keys[reader.GetString(0)] = reader.GetFieldValue<byte[]>(1);
         }
-        return new RedactionContext(unmask ? RedactionMode.Unmasked : RedactionMode.Masked, keys, erased);
+        return new RedactionContext(keys, erased, reveal);
     }
 
     /// <summary>The replica cannot answer (down, starting, unreachable, not configured), as opposed to a bug in a query.</summary>

@@ -5,6 +5,7 @@ using AuditPortal.Portal.Health;
 using AuditPortal.Portal.Verification;
 using AuditPortal.Portal.Ledger;
 using AuditPortal.Portal.Shared;
+using AuditPortal.Portal.Workspace;
 using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
 
@@ -33,6 +34,7 @@ public static class PortalHostingExtensions
         services.AddPortalDataProtection(builder.Configuration);
         services.AddPortalUi();
         services.AddPortalData(builder.Configuration);
+        services.AddPortalWorkspace(builder.Configuration);
         services.AddPortalVerification(builder.Configuration);
         services.AddPortalHealthChecks();
         return builder;

@@ -27,6 +27,7 @@ public static class Navigation
         new("Overview", PortalUrls.Home, Icons.Material.Outlined.Dashboard, typeof(Dashboard.Home)),
         new("Timeline", PortalUrls.Timeline, Icons.Material.Outlined.Timeline, typeof(Timeline.Search)),
         new("Stale outputs", PortalUrls.StaleOutputsPath, Icons.Material.Outlined.CallSplit, typeof(Lineage.StaleOutputsPage)),
+        new("Cases", PortalUrls.Cases, Icons.Material.Outlined.Work, typeof(Workspace.CasesPage)),
         new("Verification", PortalUrls.Verification, Icons.Material.Outlined.VerifiedUser, typeof(Verification.VerificationPage)),
         new("Checkpoints", PortalUrls.Checkpoints, Icons.Material.Outlined.Flag, typeof(Verification.CheckpointsPage)),
         new("Proofs", PortalUrls.Proofs, Icons.Material.Outlined.AccountTree, typeof(Verification.ProofsPage)),

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using AuditPortal.Data.Requests;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Gateway;
+using AuditPortal.Portal.Timeline;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AuditPortal.Portal.Ledger;
@@ -21,8 +22,9 @@ public static class LedgerApi
     }
 
     /// <summary>
-    /// <c>GET /api/streams/{type}/{id}/events?limit=50&amp;unmask=&lt;justification&gt;</c>: the stream's first
-    /// events. <c>unmask</c> (investigators, ≥ 10 characters) is logged as the query's purpose and opens personal data.
+    /// <c>GET /api/streams/{type}/{id}/events?limit=50</c>: the stream's first events, in the caller's active case
+    /// (the <c>portal-case</c> cookie) and revealed as far as the caller's live grants in it go (docs/workspace.md).
+    /// The old <c>unmask=&lt;justification&gt;</c> parameter is refused (400).
     /// </summary>
     internal static async Task<Results<Ok<StreamEventsView>, ValidationProblem, ProblemHttpResult>> GetStreamEventsAsync(
         string type, string id, string? limit, string? unmask, ClaimsPrincipal user, QueryGateway gateway, CancellationToken ct)
@@ -35,14 +37,13 @@ public static class LedgerApi
         var take = 50;
         if (limit is not null && RequestInteger.Check("limit", limit, 1, MaxLimit, out take) is { } limitProblem)
             errors["limit"] = [limitProblem];
-        QueryPurpose? purpose = null;
-        if (unmask is not null && !QueryPurpose.TryUnmask(unmask, out purpose, out var problem))
-            errors["unmask"] = [problem!];
+        if (unmask is not null)
+            errors["unmask"] = [UnmaskParameter.Problem];
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 
         var result = await gateway.RunAsync(QueryKinds.StreamRead, user, new { stream_type = type, stream_id = id, limit = take },
-            purpose, StreamEventsQuery.For(type, id, take), ct);
+            purpose: null, StreamEventsQuery.For(type, id, take), ct);
         return result.IsOk
             ? TypedResults.Ok(result.Value)
             : TypedResults.Problem(title: result.Title, detail: result.Message, statusCode: result.StatusCode);

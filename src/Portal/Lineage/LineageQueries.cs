@@ -56,8 +56,8 @@ public sealed class LineageQueries(QueryGateway gateway)
             }, ct);
 
     /// <summary>The replay of <paramref name="output"/>. A null <see cref="Lookup{T}.Value"/>: no such event.</summary>
-    public Task<GatewayResult<Lookup<ReplayView>>> ReplayAsync(ClaimsPrincipal user, Guid output, QueryPurpose? purpose, CancellationToken ct) =>
-        gateway.RunAsync(QueryKinds.LineageReplay, user, new { event_id = Id(output) }, purpose,
+    public Task<GatewayResult<Lookup<ReplayView>>> ReplayAsync(ClaimsPrincipal user, Guid output, CancellationToken ct) =>
+        gateway.RunAsync(QueryKinds.LineageReplay, user, new { event_id = Id(output) }, purpose: null,
             async (session, token) =>
             {
                 var result = await new LineageReplay().ReplayAsync(session.Connection, session.Transaction, output, token);

@@ -5,43 +5,48 @@ using AuditPortal.Portal.Auth;
 
 namespace AuditPortal.Portal.Redaction;
 
-/// <summary>Whether personal-data envelopes are opened for this query.</summary>
-public enum RedactionMode
-{
-    /// <summary>Envelopes become <see cref="RedactionPolicy.MaskedText"/> (or <see cref="RedactionPolicy.ErasedText"/>).</summary>
-    Masked,
-
-    /// <summary>Envelopes are decrypted with the subject keys; shredded subjects show <see cref="RedactionPolicy.ErasedText"/>.</summary>
-    Unmasked,
-}
-
-/// <summary>What the policy needs besides the payloads: the mode, the subject keys (unmasked only) and the erased subjects.</summary>
+/// <summary>
+/// What the policy needs besides the payloads: the subject keys (only of subjects a live grant covers), the
+/// erased subjects with their erasure time (null: no key left, time unknown) and what the caller's grants reveal.
+/// </summary>
 public sealed record RedactionContext(
-    RedactionMode Mode,
     IReadOnlyDictionary<string, byte[]> Keys,
-    IReadOnlySet<string> ErasedSubjects)
+    IReadOnlyDictionary<string, DateTimeOffset?> ErasedSubjects,
+    RevealScope Reveal)
 {
-    public static RedactionContext Masked(IReadOnlySet<string> erasedSubjects) =>
-        new(RedactionMode.Masked, new Dictionary<string, byte[]>(), erasedSubjects);
+    public static RedactionContext Masked(IReadOnlyDictionary<string, DateTimeOffset?> erasedSubjects) =>
+        new(new Dictionary<string, byte[]>(), erasedSubjects, RevealScope.None);
 }
 
 /// <summary>
 /// The redaction policy (docs/gateway.md, docs/ledger-format.md §7). Pure: no database, no clock.
 /// <list type="bullet">
 /// <item>Every personal-data envelope (<c>{"enc":"A256GCM","iv","ct","sub"}</c>) is masked for everyone.</item>
-/// <item>An investigator who unmasked with a stated justification sees the decrypted value.</item>
-/// <item>A crypto-shredded subject shows <see cref="ErasedText"/> for everyone.</item>
+/// <item>An investigator with a live grant (docs/workspace.md) sees the values it covers decrypted, marked
+/// <c>{"revealed": value}</c> (<see cref="RevealedMember"/>) so every page can show them as revealed.</item>
+/// <item>A crypto-shredded subject shows "erased on &lt;date&gt;" (<see cref="Erased"/>) for everyone, grant or not.</item>
 /// <item>Admins never unmask ledger personal data; auditors neither.</item>
 /// </list>
 /// </summary>
 public static class RedactionPolicy
 {
     public const string MaskedText = "[personal data: masked]";
+
+    /// <summary>An erased subject whose erasure time is not known (no key left, no erasure row).</summary>
     public const string ErasedText = "[erased]";
+
+    /// <summary>The one member of the object a revealed value is wrapped in.</summary>
+    public const string RevealedMember = "revealed";
+
     public const string UnreadableText = "[personal data: unreadable]";
 
-    /// <summary>May <paramref name="user"/> see decrypted personal data? Investigators only.</summary>
-    public static bool MayUnmask(ClaimsPrincipal user) => user.IsInRole(PortalRoles.Investigator);
+    /// <summary>What an erased subject's values show: <c>[erased on 2026-12-01]</c>, or <see cref="ErasedText"/> without a date.</summary>
+    public static string Erased(DateTimeOffset? at) =>
+        at is { } t ? "[erased on " + t.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "]" : ErasedText;
+
+    /// <summary>May <paramref name="user"/> be granted decrypted personal data? Investigators only, and never an admin (who reviews the access log).</summary>
+    public static bool MayUnmask(ClaimsPrincipal user) =>
+        user.IsInRole(PortalRoles.Investigator) && !user.IsInRole(PortalRoles.Admin);
 
     /// <summary>The subject ids of every envelope in <paramref name="payloads"/>.</summary>
     public static IReadOnlySet<string> SubjectsIn(IEnumerable<JsonObject> payloads)
@@ -52,43 +57,53 @@ public static class RedactionPolicy
         return subjects;
     }
 
-    /// <summary>Rewrites every envelope in <paramref name="payload"/> in place.</summary>
-    public static void Apply(JsonObject payload, RedactionContext context)
+    /// <summary>Rewrites every envelope in <paramref name="payload"/> in place; what it met goes into <paramref name="summary"/>.</summary>
+    public static void Apply(JsonObject payload, RedactionContext context, RedactionSummary? summary = null)
     {
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentNullException.ThrowIfNull(context);
-        RewriteObject(payload, context);
+        RewriteObject(payload, context, summary ?? new RedactionSummary());
     }
 
-    private static void RewriteObject(JsonObject obj, RedactionContext context)
+    /// <summary>True when <paramref name="node"/> is a revealed value's marker; <paramref name="value"/> is then the value inside it.</summary>
+    public static bool IsRevealed(JsonNode? node, out JsonNode? value)
+    {
+        value = null;
+        if (node is not JsonObject { Count: 1 } obj || !obj.TryGetPropertyValue(RevealedMember, out var inner))
+            return false;
+        value = inner;
+        return true;
+    }
+
+    private static void RewriteObject(JsonObject obj, RedactionContext context, RedactionSummary summary)
     {
         foreach (var name in obj.Select(p => p.Key).ToList())
         {
             var node = obj[name];
-            var rewritten = Rewrite(node, name, context);
+            var rewritten = Rewrite(node, name, context, summary);
             if (!ReferenceEquals(rewritten, node))
                 obj[name] = rewritten; // reassigning the same child would throw: it already has this parent
         }
     }
 
-    private static JsonNode? Rewrite(JsonNode? node, string fieldName, RedactionContext context)
+    private static JsonNode? Rewrite(JsonNode? node, string fieldName, RedactionContext context, RedactionSummary summary)
     {
         switch (node)
         {
             case JsonObject obj when PersonalDataCipher.SubjectOf(obj) is { } subject:
-                return Open(obj, subject, fieldName, context);
+                return Open(obj, subject, fieldName, context, summary);
             case JsonObject obj when obj.ContainsKey("enc"):
                 // Every object with an enc member is an envelope (docs/ledger-format.md §7); a malformed one is
                 // unreadable, never walked into and shown in the clear.
                 return UnreadableText;
             case JsonObject obj:
-                RewriteObject(obj, context);
+                RewriteObject(obj, context, summary);
                 return obj;
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
                 {
                     var item = array[i];
-                    var rewritten = Rewrite(item, fieldName, context);
+                    var rewritten = Rewrite(item, fieldName, context, summary);
                     if (!ReferenceEquals(rewritten, item))
                         array[i] = rewritten;
                 }
@@ -98,19 +113,28 @@ public static class RedactionPolicy
         }
     }
 
-    private static JsonNode? Open(JsonObject envelope, string subject, string fieldName, RedactionContext context)
+    private static JsonNode? Open(JsonObject envelope, string subject, string fieldName, RedactionContext context, RedactionSummary summary)
     {
-        if (context.ErasedSubjects.Contains(subject))
-            return ErasedText;
-        if (context.Mode == RedactionMode.Masked)
+        summary.Saw(subject, fieldName);
+        if (context.ErasedSubjects.TryGetValue(subject, out var erasedAt))
+        {
+            summary.SawErased(subject, erasedAt);
+            return Erased(erasedAt);
+        }
+        if (!context.Reveal.Covers(subject, fieldName))
             return MaskedText;
         var value = PersonalDataCipher.Decrypt(envelope, fieldName, context.Keys.GetValueOrDefault(subject));
-        return value.Status switch
+        switch (value.Status)
         {
-            PersonalValueStatus.Decrypted => value.Value?.DeepClone(),
-            PersonalValueStatus.Erased => ErasedText,
-            _ => UnreadableText,
-        };
+            case PersonalValueStatus.Decrypted:
+                summary.SawRevealed(subject, fieldName);
+                return new JsonObject { [RevealedMember] = value.Value?.DeepClone() };
+            case PersonalValueStatus.Erased:
+                summary.SawErased(subject, null);
+                return ErasedText;
+            default:
+                return UnreadableText;
+        }
     }
 
     private static void Collect(JsonNode? node, HashSet<string> subjects)

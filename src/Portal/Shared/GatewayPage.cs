@@ -153,8 +153,14 @@ public abstract class GatewayPage : ComponentBase, IDisposable
     private static string Owner(ClaimsPrincipal user) =>
         user.FindFirst("sub")?.Value ?? user.Identity?.Name ?? "";
 
+    /// <summary>For a page that holds subscriptions or timers of its own.</summary>
+    protected virtual void OnDispose()
+    {
+    }
+
     public void Dispose()
     {
+        OnDispose();
         foreach (var subscription in persisting)
             subscription.Dispose();
         currentLoad?.Cancel();

@@ -210,18 +210,21 @@ public sealed record AsOfPoint(DateTimeOffset T, DateTimeOffset K)
 }
 
 /// <summary>
-/// The <c>unmask</c> parameter of the old GET form. A justification in a URL ends up in browser
-/// history, proxy and server logs; unmasking now happens in the circuit (<see cref="UnmaskDialog"/>), so
-/// an address that still carries one is refused with a 400 before anything is queried or logged.
+/// The <c>unmask</c> parameter of the old GET form and JSON API. A justification in a URL ends up in browser
+/// history, proxy and server logs; personal data is now revealed by a grant in a case (<c>GrantDialog</c>,
+/// docs/workspace.md), so an address that still carries one is refused with a 400 before anything is queried or logged.
 /// </summary>
 public static class UnmaskParameter
 {
     public const string Name = "unmask";
 
+    public const string Problem = Name + ": a justification is not accepted in the address (it would stay in browser history and logs); "
+        + "choose a case and use \"Reveal personal data…\" on the page instead";
+
     public static void Refuse(StrictQuery q)
     {
         ArgumentNullException.ThrowIfNull(q);
         if (q.Text(Name, QueryPurpose.MaximumLength) is not null)
-            q.Add($"{Name}: a justification is not accepted in the address (it would stay in browser history and logs); open the page and use \"Unmask personal data\" instead");
+            q.Add(Problem);
     }
 }

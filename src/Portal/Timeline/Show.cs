@@ -31,6 +31,11 @@ public static class Show
 
     private static void Flatten(JsonNode? node, string path, List<(string, string?)> fields)
     {
+        if (RedactionPolicy.IsRevealed(node, out var revealed))
+        {
+            Flatten(revealed, path, fields); // shown as the value; RevealedPaths marks it
+            return;
+        }
         switch (node)
         {
             case JsonObject o when o.Count > 0:
@@ -89,6 +94,38 @@ public static class Show
         }
     }
 
+    /// <summary>JSON Pointer paths of every value a grant revealed (<c>{"revealed": value}</c>); values under them are revealed too.</summary>
+    public static IReadOnlyList<string> RevealedPaths(JsonNode? node)
+    {
+        var paths = new List<string>();
+        FindRevealed(node, "", paths);
+        return paths;
+    }
+
+    /// <summary>True when <paramref name="path"/> is, or lies under, one of <paramref name="revealed"/>.</summary>
+    public static bool IsUnder(string path, IReadOnlyList<string> revealed) =>
+        revealed.Any(r => path == r || path.StartsWith(r + "/", StringComparison.Ordinal));
+
+    private static void FindRevealed(JsonNode? node, string path, List<string> paths)
+    {
+        if (RedactionPolicy.IsRevealed(node, out _))
+        {
+            paths.Add(Root(path));
+            return;
+        }
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (name, child) in o)
+                    FindRevealed(child, path + "/" + Escape(name), paths);
+                break;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                    FindRevealed(a[i], path + "/" + i.ToString(CultureInfo.InvariantCulture), paths);
+                break;
+        }
+    }
+
     public static bool IsRedactionMarker(string value) =>
-        value.StartsWith("[personal data:", StringComparison.Ordinal) || value == "[erased]";
+        value.StartsWith("[personal data:", StringComparison.Ordinal) || value.StartsWith("[erased", StringComparison.Ordinal);
 }

@@ -61,8 +61,8 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
             return QueryAnswer.Of(new SearchView(criteria, null, events), events.Items.Select(e => EventRecordId(e.EventId)).ToList());
         }, ct);
 
-    public Task<GatewayResult<TimelineView>> TimelineAsync(ClaimsPrincipal user, TimelineCriteria criteria, QueryPurpose? purpose, CancellationToken ct) =>
-        gateway.RunAsync(QueryKinds.TimelineRead, user, criteria.Canonical, purpose, async (session, token) =>
+    public Task<GatewayResult<TimelineView>> TimelineAsync(ClaimsPrincipal user, TimelineCriteria criteria, CancellationToken ct) =>
+        gateway.RunAsync(QueryKinds.TimelineRead, user, criteria.Canonical, purpose: null, async (session, token) =>
         {
             var request = criteria.ToRequest();
             var page = await new TimelineQuery().ReadAsync(session.Connection, session.Transaction, request, token);
@@ -83,21 +83,20 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
             return QueryAnswer.Of(new TimelineView(criteria, page, rows, related, badge, stale), ids);
         }, ct);
 
-    public Task<GatewayResult<AsOfView>> AsOfAsync(ClaimsPrincipal user, StreamKey stream, AsOfPoint point, QueryPurpose? purpose, CancellationToken ct) =>
+    public Task<GatewayResult<AsOfView>> AsOfAsync(ClaimsPrincipal user, StreamKey stream, AsOfPoint point, CancellationToken ct) =>
         gateway.RunAsync(QueryKinds.AsOfRead, user, new
         {
             stream_type = stream.Type,
             stream_id = stream.Id,
             t = PortalUrls.Instant(point.T),
             k = PortalUrls.Instant(point.K),
-        }, purpose, async (session, token) =>
+        }, purpose: null, async (session, token) =>
         {
             var state = await Replay().ReplayAsync(session.Connection, session.Transaction, stream, point.T, point.K, token);
             return QueryAnswer.Of(new AsOfView(point, state, state.ToJsonObject()), state.Applied.Select(a => EventRecordId(a.EventId)).ToList());
         }, ct);
 
-    public Task<GatewayResult<DiffView>> DiffAsync(ClaimsPrincipal user, StreamKey stream, AsOfPoint before, AsOfPoint after, QueryPurpose? purpose,
-        CancellationToken ct) =>
+    public Task<GatewayResult<DiffView>> DiffAsync(ClaimsPrincipal user, StreamKey stream, AsOfPoint before, AsOfPoint after, CancellationToken ct) =>
         gateway.RunAsync(QueryKinds.AsOfDiff, user, new
         {
             stream_type = stream.Type,
@@ -106,7 +105,7 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
             k1 = PortalUrls.Instant(before.K),
             t2 = PortalUrls.Instant(after.T),
             k2 = PortalUrls.Instant(after.K),
-        }, purpose, async (session, token) =>
+        }, purpose: null, async (session, token) =>
         {
             var (a, b, changes) = await Replay().DiffAsync(session.Connection, session.Transaction, stream, (before.T, before.K), (after.T, after.K), token);
             var rows = changes.Select(DiffRow.From).ToList();

@@ -51,7 +51,7 @@ public class ChromiumPortal : IAsyncLifetime
         // The provider's port first (the portal needs its issuer), the portal next (the provider must
         // know the portal's port for its exact redirect URIs); the portal reads discovery only at sign-in.
         var providerPort = FreePort.Get();
-        _portal = new PortalFactory($"http://127.0.0.1:{providerPort}", await PrepareDatabasesAsync());
+        _portal = new PortalFactory($"http://127.0.0.1:{providerPort}", await PrepareDatabasesAsync()) { Time = Clock };
         // HTTPS, because the Testing environment keeps production cookie rules (Secure, antiforgery refuses
         // plain HTTP); the certificate is a throwaway one the browser context is told to accept.
         var certificate = _certificate = LoopbackCertificate.Create();
@@ -75,6 +75,9 @@ public class ChromiumPortal : IAsyncLifetime
     /// <summary>The portal's database settings; null gives it an empty database pair of its own (<see cref="PortalFactory"/>).</summary>
     protected virtual Task<IReadOnlyDictionary<string, string?>?> PrepareDatabasesAsync() =>
         Task.FromResult<IReadOnlyDictionary<string, string?>?>(null);
+
+    /// <summary>The portal's clock; null: the system's.</summary>
+    protected virtual TimeProvider? Clock => null;
 
     /// <summary>Called last on disposal, after the portal stopped.</summary>
     protected virtual Task DisposeDatabasesAsync() => Task.CompletedTask;

@@ -14,8 +14,8 @@ public sealed class SignInBrowserTests(ChromiumPortal portal)
     private const string AppBarBackground = "rgb(31, 42, 54)";
 
     [ChromiumTheory]
-    [InlineData("auditor1", "Ada Auditor", new[] { "Overview", "Timeline", "Stale outputs", "Verification", "Checkpoints", "Proofs" })]
-    [InlineData("investigator1", "Ivo Investigator", new[] { "Overview", "Timeline", "Stale outputs", "Verification", "Checkpoints", "Proofs" })]
+    [InlineData("auditor1", "Ada Auditor", new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs" })]
+    [InlineData("investigator1", "Ivo Investigator", new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs" })]
     [InlineData("admin1", "Alma Admin", new[] { "Overview", "Verification" })]
     public async Task SignInAndOut_DemoAccount_NavigationFollowsRoleAndSignOutEndsSession(string user, string name, string[] links)
     {

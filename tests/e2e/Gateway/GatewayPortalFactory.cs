@@ -16,6 +16,9 @@ namespace AuditPortal.Tests.E2e.Gateway;
 public sealed class GatewayPortalFactory(LedgerDatabasesFixture databases, IReadOnlyDictionary<string, string?>? overrides = null)
     : WebApplicationFactory<Program>
 {
+    /// <summary>The portal's clock when set (a FakeTimeProvider: grants expire when the test says so).</summary>
+    public TimeProvider? Time { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -31,6 +34,8 @@ public sealed class GatewayPortalFactory(LedgerDatabasesFixture databases, IRead
         {
             services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null);
             services.PostConfigure<AuthenticationOptions>(o => o.DefaultAuthenticateScheme = TestAuthenticationHandler.SchemeName);
+            if (Time is not null)
+                services.AddSingleton(Time);
         });
     }
 

@@ -3,7 +3,10 @@ using System.Text.Json;
 using AuditPortal.Data.AccessLog;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Portal.Redaction;
+using AuditPortal.Portal.Auth;
 using AuditPortal.Tests.E2e.Portal;
+using AuditPortal.Tests.E2e.Workspace;
+using AuditPortal.Verification.Ledger;
 using Npgsql;
 
 namespace AuditPortal.Tests.E2e.Gateway;
@@ -94,24 +97,19 @@ public sealed class GatewayTests(LedgerDatabasesFixture databases) : IDisposable
             """, user, RecordDigest.Compute(ids))).ShouldBe(1);
     }
 
-    [Fact]
-    public async Task Unmask_Auditor_Is403AndLoggedAsRequestPlusRefusedWithoutRunning()
+    private Task<long> GrantEntriesAsync(string user, string action) =>
+        databases.CountAsync("""
+            SELECT count(*) FROM ledger.events r
+            WHERE r.stream_type = 'user' AND r.stream_id = $1 AND r.action = $2
+              AND (r.payload::jsonb ->> 'kind' = 'unmask.grant'
+                   OR EXISTS (SELECT 1 FROM ledger.events q WHERE q.event_id = r.lineage_inputs[1] AND q.payload::jsonb ->> 'kind' = 'unmask.grant'))
+            """, user, action);
+
+    private Task<long> GrantRowsAsync(Guid caseId) =>
+        databases.CountAsync("SELECT count(*) FROM workspace.unmask_grants WHERE case_id = $1", caseId);
+
+    private async Task<StreamKey> StreamWithPersonalDataAsync()
     {
-        var user = NewUser("refused");
-        using var client = _factory.ClientFor("auditor", user);
-
-        using var response = await client.GetAsync("/api/streams/account/acc-000001/events?unmask=" + Uri.EscapeDataString("case 4711: suspected fraud"));
-
-        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await EntriesAsync(user, AccessLogEvents.RequestedAction)).ShouldBe(1);
-        (await EntriesAsync(user, AccessLogEvents.RefusedAction)).ShouldBe(1);
-        (await EntriesAsync(user, AccessLogEvents.CompletedAction)).ShouldBe(0);
-    }
-
-    [Fact]
-    public async Task PersonalData_MaskedForAuditor_DecryptedForInvestigatorWithReason_ErasedForBoth()
-    {
-        // A stream with personal-data envelopes, and one whose subject was shredded.
         var stream = await ReplicaScalarAsync("""
             SELECT stream_type || '|' || stream_id FROM ledger.events e
             WHERE payload LIKE '%"enc":"A256GCM"%'
@@ -119,34 +117,73 @@ public sealed class GatewayTests(LedgerDatabasesFixture databases) : IDisposable
             ORDER BY seq LIMIT 1
             """);
         stream.ShouldNotBeNullOrEmpty("the seeded demo ledger has personal data");
-        var (type, id) = (stream.Split('|')[0], stream.Split('|')[1]);
-        var url = PortalUrls(type, id) + "?limit=500";
-        const string reason = "case 4711: verifying a disputed tax form";
+        return new StreamKey(stream.Split('|')[0], stream.Split('|')[1]);
+    }
+
+    [Fact]
+    public async Task Grant_AuditorMember_IsRefusedLoggedAndNotStored()
+    {
+        var investigation = new Investigation(_factory);
+        var owner = NewUser("owner");
+        var caseId = await investigation.OpenCaseAsync(owner);
+        var auditor = NewUser("aud");
+        await investigation.AddMemberAsync(owner, caseId, auditor, PortalRoles.Auditor);
+
+        var result = await investigation.GrantAsync(Investigation.Principal(auditor, PortalRoles.Auditor), caseId, await StreamWithPersonalDataAsync());
+
+        result.Status.ShouldBe(GatewayStatus.Forbidden);
+        (await GrantEntriesAsync(auditor, AccessLogEvents.RequestedAction)).ShouldBe(1);
+        (await GrantEntriesAsync(auditor, AccessLogEvents.RefusedAction)).ShouldBe(1);
+        (await GrantRowsAsync(caseId)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task PersonalData_MaskedWithoutGrant_RevealedInTheGrantsCase_ErasedForEveryone()
+    {
+        var stream = await StreamWithPersonalDataAsync();
+        var url = PortalUrls(stream.Type, stream.Id) + "?limit=500";
+        var investigation = new Investigation(_factory);
+        var investigatorUser = NewUser("inv");
+        var caseId = await investigation.OpenCaseAsync(investigatorUser);
+
+        var grant = await investigation.GrantAsync(Investigation.Principal(investigatorUser, PortalRoles.Investigator), caseId, stream);
+        grant.IsOk.ShouldBeTrue(grant.Message);
 
         using var auditor = _factory.ClientFor("auditor", NewUser("mask"));
         var masked = await (await auditor.GetAsync(url)).Content.ReadAsStringAsync();
-        var investigatorUser = NewUser("unmask");
-        using var investigator = _factory.ClientFor("investigator", investigatorUser);
-        using var unmaskedResponse = await investigator.GetAsync(url + "&unmask=" + Uri.EscapeDataString(reason));
-        unmaskedResponse.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var unmasked = await unmaskedResponse.Content.ReadAsStringAsync();
+        using var outsideTheCase = investigation.ClientIn("investigator", investigatorUser, null);
+        var withoutCase = await (await outsideTheCase.GetAsync(url)).Content.ReadAsStringAsync();
+        using var inTheCase = investigation.ClientIn("investigator", investigatorUser, caseId);
+        using var revealedResponse = await inTheCase.GetAsync(url);
+        revealedResponse.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var revealed = await revealedResponse.Content.ReadAsStringAsync();
 
         masked.ShouldNotContain("A256GCM");
         masked.ShouldContain(RedactionPolicy.MaskedText);
-        unmasked.ShouldNotContain("A256GCM");
-        unmasked.ShouldNotContain("personal data: masked");
-        unmasked.ShouldNotContain("personal data: unreadable");
+        masked.ShouldNotContain("\"revealed\"");
+        withoutCase.ShouldNotContain("\"revealed\"");
+        revealed.ShouldNotContain("A256GCM");
+        revealed.ShouldContain("\"revealed\"");
+        revealed.ShouldNotContain("personal data: unreadable");
+        // The grant is in the chain with its reason, the row names its entry, and the revealing query names the grant and the case.
         (await databases.CountAsync(
-            "SELECT count(*) FROM ledger.events WHERE stream_id = $1 AND action = 'query.requested' AND payload::jsonb ->> 'purpose' = $2 AND (payload::jsonb -> 'parameters' ->> 'unmask')::boolean",
-            investigatorUser, reason)).ShouldBe(1);
+            "SELECT count(*) FROM ledger.events WHERE stream_id = $1 AND action = 'query.requested' AND payload::jsonb ->> 'kind' = 'unmask.grant' AND seq = $2",
+            investigatorUser, grant.Value!.AccessLogSeq)).ShouldBe(1);
+        (await databases.CountAsync(
+            "SELECT count(*) FROM ledger.events WHERE stream_id = $1 AND action = 'query.requested' AND payload::jsonb ->> 'kind' = 'stream.read' AND payload::jsonb ->> 'case' = $2 AND payload::jsonb -> 'parameters' -> 'grants' ? $3",
+            investigatorUser, caseId.ToString("D"), grant.Value.Id.ToString("D"))).ShouldBe(1);
 
         if (databases.ShreddedSubjects.Count > 0)
         {
             var shreddedStream = await ReplicaScalarAsync(
                 $"SELECT stream_type || '|' || stream_id FROM ledger.events WHERE payload LIKE '%\"sub\":\"{databases.ShreddedSubjects[0]}\"%' ORDER BY seq LIMIT 1");
             var shreddedUrl = PortalUrls(shreddedStream.Split('|')[0], shreddedStream.Split('|')[1]) + "?limit=500";
-            (await (await auditor.GetAsync(shreddedUrl)).Content.ReadAsStringAsync()).ShouldContain("[erased]");
-            (await (await investigator.GetAsync(shreddedUrl + "&unmask=" + Uri.EscapeDataString(reason))).Content.ReadAsStringAsync()).ShouldContain("[erased]");
+            (await (await auditor.GetAsync(shreddedUrl)).Content.ReadAsStringAsync()).ShouldContain("[erased on ");
+            (await (await inTheCase.GetAsync(shreddedUrl)).Content.ReadAsStringAsync()).ShouldContain("[erased on ");
+            var refused = await investigation.GrantAsync(Investigation.Principal(investigatorUser, PortalRoles.Investigator), caseId,
+                new StreamKey(shreddedStream.Split('|')[0], shreddedStream.Split('|')[1]), databases.ShreddedSubjects[0]);
+            refused.Status.ShouldBe(GatewayStatus.BadRequest);
+            refused.Message.ShouldNotBeNull().ShouldContain("cannot be revealed");
         }
     }
 

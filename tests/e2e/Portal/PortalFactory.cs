@@ -1,6 +1,8 @@
 using AuditPortal.Tests.E2e.Gateway;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 
 namespace AuditPortal.Tests.E2e.Portal;
@@ -16,6 +18,9 @@ namespace AuditPortal.Tests.E2e.Portal;
 public sealed class PortalFactory(string authority, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     public static readonly Uri BaseAddress = new("https://localhost");
+
+    /// <summary>The portal's clock when set (a FakeTimeProvider: grants expire when the test says so).</summary>
+    public TimeProvider? Time { get; init; }
 
     private readonly Lazy<LedgerDatabasesFixture?> _ownDatabases = new(() =>
     {
@@ -44,6 +49,8 @@ public sealed class PortalFactory(string authority, IReadOnlyDictionary<string, 
         }));
         var databases = settings ?? _ownDatabases.Value!.PortalConfiguration();
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(databases));
+        if (Time is { } time)
+            builder.ConfigureTestServices(services => services.AddSingleton(time));
     }
 
     // WebApplicationFactory.DisposeAsync ends in Dispose(true), so this covers both ways of disposing.

@@ -141,61 +141,58 @@ public sealed class TimelineBrowserTests(SeededChromiumPortal portal)
     }
 
     /// <summary>
-    /// Regression (issue 12): the unmask justification travelled in a GET query string. Now it is typed into a
-    /// dialog, goes through the circuit into the gateway call (logged as its purpose), and is in no URL the
-    /// browser ever requests or shows.
+    /// Justified unmasking (issue 14) in the browser: an investigator opens a case (it becomes the active one),
+    /// asks on the timeline to reveal a subject in the grant dialog (its rules shown, a short reason refused in
+    /// the dialog), sees the values marked revealed with a banner of the live grant, and revokes it: the open
+    /// circuit re-masks at once. The reason is logged with the grant and is in no URL the browser requests.
     /// </summary>
     [ChromiumFact]
-    public async Task Investigator_UnmasksInADialog_JustificationLoggedAndInNoUrl()
+    public async Task Investigator_RevealsByGrantInACase_RevokesAndTheOpenPageMasksAtOnce()
     {
         var (account, _) = await BusyAccountAsync();
-        var justification = "case 4711: suspected account takeover " + Guid.NewGuid().ToString("N")[..8];
+        var reason = "Suspected account takeover, check the holder " + Guid.NewGuid().ToString("N")[..8];
         await using var session = await portal.NewSessionAsync();
         var page = session.Page;
         var requested = new List<string>();
         page.Request += (_, request) => { lock (requested) requested.Add(request.Url); };
 
-        await page.GotoAsync(portal.Url($"/timeline/account/{account}?size=10&event=1").ToString());
+        await page.GotoAsync(portal.Url("/cases").ToString());
         await session.SignInAtProviderAsync("investigator1", "investigator1-dev");
         await session.WaitForCircuitAsync();
-        await Expect(page.GetByTestId("event-details").GetByTestId("fields")).ToContainTextAsync(RedactionPolicy.MaskedText);
+        await page.GetByLabel("Title").FillAsync("Takeover " + reason[^8..]);
+        await page.GetByLabel("Purpose or legal basis").FillAsync("Art. 6(1)(f) GDPR: fraud prevention on the account");
+        await page.GetByTestId("case-open").ClickAsync();
+        await Expect(page.GetByTestId("case-heading")).ToContainTextAsync("Takeover");
 
-        // A row selected before unmasking: the page follows its URL.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Show event #2", Exact = true }).ClickAsync();
-        await Expect(page.Locator("tr.portal-row-selected [data-stream-seq='2']")).ToHaveCountAsync(1);
-
-        await page.GetByTestId("unmask").ClickAsync();
-        var dialog = page.GetByRole(AriaRole.Dialog);
-        await dialog.GetByLabel("Justification").FillAsync("too short");
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "Unmask" }).ClickAsync();
-        await Expect(dialog).ToContainTextAsync("at least 10 characters");
-        await dialog.GetByLabel("Justification").FillAsync(justification);
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "Unmask" }).ClickAsync();
-
-        await Expect(page.GetByTestId("unmasked-note")).ToBeVisibleAsync();
+        await page.GotoAsync(portal.Url($"/timeline/account/{account}?size=10&event=1").ToString());
+        await session.WaitForCircuitAsync();
         var fields = page.GetByTestId("event-details").GetByTestId("fields");
-        await Expect(fields).Not.ToContainTextAsync(RedactionPolicy.MaskedText);
-        (await Purposes(justification)).ShouldBe(1, "the unmasked view was one gateway call with the justification as its purpose");
+        await Expect(fields).ToContainTextAsync(RedactionPolicy.MaskedText);
+
+        await page.GetByTestId("reveal").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog.GetByTestId("grant-rules")).ToContainTextAsync("not only digits");
+        await dialog.GetByLabel("Reason").FillAsync("too short");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Reveal" }).ClickAsync();
+        await Expect(dialog.GetByTestId("grant-problem")).ToContainTextAsync("at least 10 characters");
+        await dialog.GetByLabel("Reason").FillAsync(reason);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Reveal" }).ClickAsync();
+
+        await Expect(page.GetByTestId("grant-banner")).ToBeVisibleAsync();
+        await Expect(fields.GetByTestId("revealed").First).ToBeVisibleAsync();
+        (await Purposes(reason)).ShouldBe(1, "the grant is one access-log entry with the reason as its purpose");
         session.PortalErrors.ShouldBeEmpty();
 
-        // Paging keeps the page unmasked; each query logs the justification again.
-        await page.Locator("a[rel=next]").ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("pages="));
-        session.PortalErrors.ShouldBeEmpty();
-        await Expect(page.GetByTestId("page-label")).ToContainTextAsync("page 2");
-        await Expect(page.GetByTestId("unmasked-note")).ToBeVisibleAsync();
-        (await Purposes(justification)).ShouldBe(2);
-
-        var escaped = Uri.EscapeDataString(justification);
+        var escaped = Uri.EscapeDataString(reason);
         page.Url.ShouldNotContain(escaped);
         lock (requested)
-            requested.ShouldAllBe(url => !url.Contains(escaped) && !url.Contains("4711"));
-        (await page.Locator("a[href*='4711']").CountAsync()).ShouldBe(0);
+            requested.ShouldAllBe(url => !url.Contains(escaped) && !url.Contains("takeover", StringComparison.OrdinalIgnoreCase));
 
-        // Mask again: the page reloads masked.
-        await page.GetByTestId("mask-again").ClickAsync();
-        await Expect(page.GetByTestId("unmask")).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("unmasked-note")).ToHaveCountAsync(0);
+        // Revoke: the open page masks again at once (same circuit, no navigation).
+        await page.GetByTestId("grant-revoke").First.ClickAsync();
+        await Expect(page.GetByTestId("grant-banner")).ToHaveCountAsync(0);
+        await Expect(fields.GetByTestId("revealed")).ToHaveCountAsync(0);
+        await Expect(fields).ToContainTextAsync(RedactionPolicy.MaskedText);
         session.PortalErrors.ShouldBeEmpty(portal.ProviderOutput);
     }
 

@@ -41,7 +41,7 @@ public sealed class DiffOfEncryptedFieldsTests : PortalComponentTest
     {
         var rows = Rows();
         foreach (var row in rows)
-            RedactionPolicy.Apply(row.Values, RedactionContext.Masked(new HashSet<string>()));
+            RedactionPolicy.Apply(row.Values, RedactionContext.Masked(new Dictionary<string, DateTimeOffset?>()));
 
         rows.Select(r => r.Change.Path).ShouldBe(["/address", "/status"]);
         rows[0].Before!.GetValue<string>().ShouldBe(RedactionPolicy.MaskedText);
@@ -50,15 +50,20 @@ public sealed class DiffOfEncryptedFieldsTests : PortalComponentTest
     }
 
     [Fact]
-    public void DiffRows_Unmasked_ShowTheDecryptedValues()
+    public void DiffRows_Granted_ShowTheDecryptedValuesMarkedRevealed()
     {
         var rows = Rows();
-        var context = new RedactionContext(RedactionMode.Unmasked, new Dictionary<string, byte[]> { ["subj-000001"] = Key }, new HashSet<string>());
+        var context = new RedactionContext(new Dictionary<string, byte[]> { ["subj-000001"] = Key }, new Dictionary<string, DateTimeOffset?>(),
+            new RevealScope([("subj-000001", null)]));
         foreach (var row in rows)
             RedactionPolicy.Apply(row.Values, context);
 
-        rows[0].Before!["street"]!.GetValue<string>().ShouldBe("Main St 1");
-        rows[0].After!["street"]!.GetValue<string>().ShouldBe("Elm St 2");
+        RedactionPolicy.IsRevealed(rows[0].Before, out var before).ShouldBeTrue();
+        RedactionPolicy.IsRevealed(rows[0].After, out var after).ShouldBeTrue();
+        before!["street"]!.GetValue<string>().ShouldBe("Main St 1");
+        after!["street"]!.GetValue<string>().ShouldBe("Elm St 2");
+        var cut = Render<DiffValue>(p => p.Add(x => x.Value, rows[0].After).Add(x => x.Present, true));
+        cut.Find("[data-testid=revealed]").TextContent.ShouldBe("revealed");
     }
 
     [Fact]
@@ -66,7 +71,7 @@ public sealed class DiffOfEncryptedFieldsTests : PortalComponentTest
     {
         var rows = Rows();
         foreach (var row in rows)
-            RedactionPolicy.Apply(row.Values, RedactionContext.Masked(new HashSet<string>()));
+            RedactionPolicy.Apply(row.Values, RedactionContext.Masked(new Dictionary<string, DateTimeOffset?>()));
 
         var cut = Render<DiffValue>(p => p.Add(x => x.Value, rows[0].Before).Add(x => x.Present, true));
 

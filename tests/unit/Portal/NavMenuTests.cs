@@ -13,8 +13,8 @@ public class NavMenuTests : PortalComponentTest
             .FindAll("nav[aria-label=Main] a").Select(a => a.TextContent.Trim()).ToArray();
 
     [Theory]
-    [InlineData(PortalRoles.Auditor, new[] { "Overview", "Timeline", "Stale outputs", "Verification", "Checkpoints", "Proofs" })]
-    [InlineData(PortalRoles.Investigator, new[] { "Overview", "Timeline", "Stale outputs", "Verification", "Checkpoints", "Proofs" })]
+    [InlineData(PortalRoles.Auditor, new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs" })]
+    [InlineData(PortalRoles.Investigator, new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs" })]
     [InlineData(PortalRoles.Admin, new[] { "Overview", "Verification" })]
     public void NavMenu_SingleRole_ShowsExactlyThePagesThatRoleMayOpen(string role, string[] expected)
     {
@@ -25,7 +25,7 @@ public class NavMenuTests : PortalComponentTest
     public void NavMenu_AuditorAndAdmin_ShowsUnionOfLinksInOrder()
     {
         Links(TestUsers.WithRoles("Both", PortalRoles.Admin, PortalRoles.Auditor))
-            .ShouldBe(["Overview", "Timeline", "Stale outputs", "Verification", "Checkpoints", "Proofs"]);
+            .ShouldBe(["Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs"]);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public class NavMenuTests : PortalComponentTest
         var nav = Render<NavMenu>(p => p.Add(c => c.User, TestUsers.WithRoles("Ivo", PortalRoles.Investigator)));
 
         nav.FindAll("nav[aria-label=Main] a").Select(a => a.GetAttribute("href"))
-            .ShouldBe([PortalUrls.Home, PortalUrls.Timeline, PortalUrls.StaleOutputsPath, PortalUrls.Verification, PortalUrls.Checkpoints, PortalUrls.Proofs]);
+            .ShouldBe([PortalUrls.Home, PortalUrls.Timeline, PortalUrls.StaleOutputsPath, PortalUrls.Cases, PortalUrls.Verification, PortalUrls.Checkpoints, PortalUrls.Proofs]);
     }
 
     [Theory]

@@ -24,7 +24,17 @@ public sealed class RedactionPolicyTests
         };
     }
 
-    private static readonly HashSet<string> NoneErased = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, DateTimeOffset?> NoneErased = new(StringComparer.Ordinal);
+
+    /// <summary>A grant over every field of these subjects, with their keys.</summary>
+    private static RedactionContext Granted(Dictionary<string, byte[]> keys, IReadOnlyDictionary<string, DateTimeOffset?>? erased = null) =>
+        new(keys, erased ?? NoneErased, new RevealScope(keys.Keys.Select(k => (k, (string?)null))));
+
+    private static JsonNode? Revealed(JsonNode? node)
+    {
+        RedactionPolicy.IsRevealed(node, out var value).ShouldBeTrue($"{node?.ToJsonString()} is not marked revealed");
+        return value;
+    }
 
     [Fact]
     public void Apply_Masked_ReplacesEveryEnvelopeKeepsOtherFields()
@@ -54,41 +64,75 @@ public sealed class RedactionPolicyTests
             envelope["ct"] = "3q2+7w==";
         var payload = new JsonObject { ["name"] = envelope };
 
-        RedactionPolicy.Apply(payload, new RedactionContext(RedactionMode.Unmasked, new Dictionary<string, byte[]> { ["alice"] = AliceKey }, NoneErased));
+        RedactionPolicy.Apply(payload, Granted(new Dictionary<string, byte[]> { ["alice"] = AliceKey }));
 
         payload["name"]!.GetValue<string>().ShouldBe(RedactionPolicy.UnreadableText);
         payload.ToJsonString().ShouldNotContain("Alice");
     }
 
     [Fact]
-    public void Apply_Unmasked_DecryptsWithSubjectKeys()
+    public void Apply_Granted_DecryptsWithSubjectKeysMarkedRevealed()
     {
         var payload = Payload();
         var keys = new Dictionary<string, byte[]> { ["alice"] = AliceKey, ["bob"] = BobKey };
+        var summary = new RedactionSummary();
 
-        RedactionPolicy.Apply(payload, new RedactionContext(RedactionMode.Unmasked, keys, NoneErased));
+        RedactionPolicy.Apply(payload, Granted(keys), summary);
 
-        payload["name"]!.GetValue<string>().ShouldBe("Alice Example");
-        payload["iban"]!.GetValue<string>().ShouldBe("DE02 1203 0000 0000 2020 51");
-        payload["nested"]!["email"]!.GetValue<string>().ShouldBe("alice@example.org");
-        payload["list"]![0]!["x"]!.GetValue<int>().ShouldBe(1);
+        Revealed(payload["name"])!.GetValue<string>().ShouldBe("Alice Example");
+        Revealed(payload["iban"])!.GetValue<string>().ShouldBe("DE02 1203 0000 0000 2020 51");
+        Revealed(payload["nested"]!["email"])!.GetValue<string>().ShouldBe("alice@example.org");
+        Revealed(payload["list"]![0])!["x"]!.GetValue<int>().ShouldBe(1);
+        summary.Revealed.OrderBy(r => r.Subject + r.Field, StringComparer.Ordinal)
+            .ShouldBe([("alice", "email"), ("alice", "list"), ("alice", "name"), ("bob", "iban")]);
     }
 
     [Fact]
-    public void Apply_ShreddedSubject_IsErasedForMaskedAndUnmasked()
+    public void Apply_FieldGrant_RevealsOnlyThatFieldOfThatSubject()
     {
-        var erased = new HashSet<string>(StringComparer.Ordinal) { "bob" };
+        var payload = Payload();
+        var keys = new Dictionary<string, byte[]> { ["alice"] = AliceKey };
+        var context = new RedactionContext(keys, NoneErased, new RevealScope([("alice", "email")]));
+
+        RedactionPolicy.Apply(payload, context);
+
+        Revealed(payload["nested"]!["email"])!.GetValue<string>().ShouldBe("alice@example.org");
+        payload["name"]!.GetValue<string>().ShouldBe(RedactionPolicy.MaskedText);
+        payload["iban"]!.GetValue<string>().ShouldBe(RedactionPolicy.MaskedText);
+        payload.ToJsonString().ShouldNotContain("Alice Example");
+    }
+
+    [Fact]
+    public void Apply_KeyWithoutGrant_StaysMasked()
+    {
+        var payload = Payload();
+
+        RedactionPolicy.Apply(payload, new RedactionContext(new Dictionary<string, byte[]> { ["alice"] = AliceKey }, NoneErased, RevealScope.None));
+
+        payload["name"]!.GetValue<string>().ShouldBe(RedactionPolicy.MaskedText);
+    }
+
+    [Fact]
+    public void Apply_ShreddedSubject_IsErasedOnItsDateWithOrWithoutAGrant()
+    {
+        var erased = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal) { ["bob"] = new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero) };
         var masked = Payload();
-        var unmasked = Payload();
+        var granted = Payload();
+        var noRow = Payload();
+        var summary = new RedactionSummary();
 
         RedactionPolicy.Apply(masked, RedactionContext.Masked(erased));
-        // Key gone and erasure recorded; also without the erasure row, a missing key reads as erased.
-        RedactionPolicy.Apply(unmasked, new RedactionContext(RedactionMode.Unmasked, new Dictionary<string, byte[]> { ["alice"] = AliceKey }, NoneErased));
+        // A grant over bob does not open an erased subject, even with a key at hand.
+        RedactionPolicy.Apply(granted, Granted(new Dictionary<string, byte[]> { ["alice"] = AliceKey, ["bob"] = BobKey }, erased), summary);
+        // Without the erasure row, a missing key reads as erased (date unknown).
+        RedactionPolicy.Apply(noRow, new RedactionContext(new Dictionary<string, byte[]> { ["alice"] = AliceKey }, NoneErased, new RevealScope([("alice", null), ("bob", null)])));
 
-        masked["iban"]!.GetValue<string>().ShouldBe(RedactionPolicy.ErasedText);
+        masked["iban"]!.GetValue<string>().ShouldBe("[erased on 2026-11-30]");
         masked["name"]!.GetValue<string>().ShouldBe(RedactionPolicy.MaskedText);
-        unmasked["iban"]!.GetValue<string>().ShouldBe(RedactionPolicy.ErasedText);
-        unmasked["name"]!.GetValue<string>().ShouldBe("Alice Example");
+        granted["iban"]!.GetValue<string>().ShouldBe("[erased on 2026-11-30]");
+        Revealed(granted["name"])!.GetValue<string>().ShouldBe("Alice Example");
+        summary.Erased.Keys.ShouldBe(["bob"]);
+        noRow["iban"]!.GetValue<string>().ShouldBe(RedactionPolicy.ErasedText);
     }
 
     [Fact]
@@ -97,10 +141,10 @@ public sealed class RedactionPolicyTests
         var payload = Payload();
         var keys = new Dictionary<string, byte[]> { ["alice"] = BobKey, ["bob"] = BobKey };
 
-        RedactionPolicy.Apply(payload, new RedactionContext(RedactionMode.Unmasked, keys, NoneErased));
+        RedactionPolicy.Apply(payload, Granted(keys));
 
         payload["name"]!.GetValue<string>().ShouldBe(RedactionPolicy.UnreadableText);
-        payload["iban"]!.GetValue<string>().ShouldBe("DE02 1203 0000 0000 2020 51");
+        Revealed(payload["iban"])!.GetValue<string>().ShouldBe("DE02 1203 0000 0000 2020 51");
     }
 
     [Fact]
@@ -134,5 +178,11 @@ public sealed class RedactionPolicyTests
     public void MayUnmask_AdminWhoIsAlsoAuditor_No()
     {
         RedactionPolicy.MayUnmask(TestUsers.WithRoles("u", PortalRoles.Admin, PortalRoles.Auditor)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void MayUnmask_AdminWhoIsAlsoInvestigator_No()
+    {
+        RedactionPolicy.MayUnmask(TestUsers.WithRoles("u", PortalRoles.Admin, PortalRoles.Investigator)).ShouldBeFalse();
     }
 }

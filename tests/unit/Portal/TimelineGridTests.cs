@@ -99,7 +99,7 @@ public sealed class TimelineGridTests : PortalComponentTest
             ["address"] = new JsonObject { ["street"] = Envelope("street", "Main St 1"), ["country"] = "DE" },
             ["status"] = "pending_kyc",
         };
-        RedactionPolicy.Apply(payload, RedactionContext.Masked(new HashSet<string>()));
+        RedactionPolicy.Apply(payload, RedactionContext.Masked(new Dictionary<string, DateTimeOffset?>()));
         var cut = Render(View([new(Item(1, Opened, "account.opened", T0, T0), payload), new(Item(2, Trade, "trade.executed", T0, T0), [])], selected: 1));
 
         cut.FindAll("[data-testid=event-details]").Count.ShouldBe(1, "only the selected row is expanded");

@@ -1,0 +1,111 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using AuditPortal.Data.Workspace;
+using AuditPortal.Portal.Auth;
+using AuditPortal.Portal.Gateway;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuditPortal.Portal.Workspace;
+
+/// <summary>An annotation as a page sets it: the event (with its stream, for the link back) and the star, label and comment.</summary>
+public sealed record AnnotationInput(Guid EventId, string StreamType, string StreamId, long StreamSeq, bool Starred, string? Label, string? Comment)
+{
+    public bool IsEmpty => !Starred && string.IsNullOrWhiteSpace(Label) && string.IsNullOrWhiteSpace(Comment);
+}
+
+/// <summary>
+/// Star, label and comment on a ledger event, per case (docs/workspace.md). Members of an open case (investigators
+/// and auditors) annotate; each change is an access-log entry first (<c>annotation.set</c>), with the star, the
+/// label and the comment's length and SHA-256 — not the comment's text, which may quote what a grant revealed.
+/// Clearing everything deletes the annotation.
+/// </summary>
+public sealed class AnnotationService(QueryGateway gateway, IDbContextFactory<WorkspaceDbContext> workspace, TimeProvider time)
+{
+    public static string? Check(AnnotationInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return QueryPurpose.Problem(input.Label, "The label", 0, WorkspaceLimits.LabelLength)
+            ?? QueryPurpose.Problem(input.Comment, "The comment", 0, WorkspaceLimits.TextLength)
+            ?? (input.Label?.Trim().Any(char.IsWhiteSpace) == true ? "A label is one word (use - or _ between parts)." : null);
+    }
+
+    public async Task<GatewayResult<Annotation?>> SetAsync(ClaimsPrincipal user, Guid caseId, AnnotationInput input, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(input);
+        if (Check(input) is { } problem)
+            return GatewayResult<Annotation?>.Fail(GatewayStatus.BadRequest, problem);
+        var label = string.IsNullOrWhiteSpace(input.Label) ? null : input.Label.Trim();
+        var comment = string.IsNullOrWhiteSpace(input.Comment) ? null : input.Comment.Trim();
+        var parameters = new
+        {
+            event_id = input.EventId.ToString("D"),
+            starred = input.Starred,
+            label,
+            comment_length = comment?.Length ?? 0,
+            comment_sha256 = comment is null ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(comment))),
+        };
+        return await gateway.RecordAsync<Annotation?>(WorkspaceKinds.AnnotationSet, user, caseId, parameters, null, async (_, token) =>
+        {
+            await using var db = await workspace.CreateDbContextAsync(token);
+            var now = time.GetUtcNow();
+            await MemberOfOpenCaseAsync(db, user, caseId, now, token);
+            var existing = await db.Annotations.SingleOrDefaultAsync(a => a.CaseId == caseId && a.EventId == input.EventId, token);
+            if (input.IsEmpty)
+            {
+                if (existing is not null)
+                    db.Annotations.Remove(existing);
+                await db.SaveChangesAsync(token);
+                return (null, [input.EventId]);
+            }
+            if (existing is null)
+            {
+                existing = new Annotation
+                {
+                    Id = Guid.CreateVersion7(now), CaseId = caseId, EventId = input.EventId, StreamType = input.StreamType, StreamId = input.StreamId,
+                    StreamSeq = input.StreamSeq, UpdatedBy = user.SubjectId(), CreatedAt = now,
+                };
+                db.Annotations.Add(existing);
+            }
+            existing.Starred = input.Starred;
+            existing.Label = label;
+            existing.Comment = comment;
+            existing.UpdatedBy = user.SubjectId();
+            existing.UpdatedAt = now;
+            await db.SaveChangesAsync(token);
+            return (existing, [input.EventId]);
+        }, ct);
+    }
+
+    /// <summary>The case's annotations of <paramref name="eventIds"/> (one query); empty when the caller is not a member.</summary>
+    public async Task<IReadOnlyDictionary<Guid, Annotation>> ForEventsAsync(ClaimsPrincipal user, Guid caseId, IReadOnlyCollection<Guid> eventIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var subject = user.SubjectId();
+        await using var db = await workspace.CreateDbContextAsync(ct);
+        return await db.Annotations.AsNoTracking()
+            .Where(a => a.CaseId == caseId && eventIds.Contains(a.EventId) && db.CaseMembers.Any(m => m.CaseId == caseId && m.SubjectId == subject))
+            .ToDictionaryAsync(a => a.EventId, ct);
+    }
+
+    /// <summary>The labels used in the case, for autocompletion.</summary>
+    public async Task<IReadOnlyList<string>> LabelsAsync(ClaimsPrincipal user, Guid caseId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var subject = user.SubjectId();
+        await using var db = await workspace.CreateDbContextAsync(ct);
+        return await db.Annotations.AsNoTracking()
+            .Where(a => a.CaseId == caseId && a.Label != null && db.CaseMembers.Any(m => m.CaseId == caseId && m.SubjectId == subject))
+            .Select(a => a.Label!).Distinct().OrderBy(l => l).ToListAsync(ct);
+    }
+
+    internal static async Task MemberOfOpenCaseAsync(WorkspaceDbContext db, ClaimsPrincipal user, Guid caseId, DateTimeOffset now, CancellationToken ct)
+    {
+        var access = await CaseAccess.LoadAsync(db, caseId, user.SubjectId(), now, ct);
+        if (access is null)
+            throw WorkspaceRefusal.Forbidden("That case is not one of yours.");
+        if (!access.IsOpen)
+            throw WorkspaceRefusal.BadRequest("That case is closed.");
+    }
+}

@@ -1,0 +1,36 @@
+using AuditPortal.Data.Workspace;
+using AuditPortal.Portal.Gateway;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuditPortal.Portal.Workspace;
+
+public static class WorkspaceServiceExtensions
+{
+    /// <summary>
+    /// The workspace (docs/workspace.md): <see cref="WorkspaceDbContext"/> through a factory (a Blazor circuit
+    /// outlives a unit of work, so each operation makes its own short-lived context) over the portal database's
+    /// pool (<c>ConnectionStrings:AccessLog</c>, the writer role); the active case, the case, grant, annotation and
+    /// saved-view services, and <c>Portal:Workspace</c>. Nothing here migrates: <c>auditportal ledger init</c> does.
+    /// </summary>
+    public static IServiceCollection AddPortalWorkspace(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WorkspaceOptions>().Bind(configuration.GetSection(WorkspaceOptions.Section))
+            .Validate(o => o.MaxGrantDuration >= WorkspaceOptions.MinGrantDuration && o.DefaultGrantDuration >= WorkspaceOptions.MinGrantDuration
+                && o.DefaultGrantDuration <= o.MaxGrantDuration, "Portal:Workspace: want 1 minute <= DefaultGrantDuration <= MaxGrantDuration")
+            .ValidateOnStart();
+        services.AddScoped<ActiveCase>();
+        services.AddSingleton<GrantRevocations>();
+        services.AddScoped<CaseService>();
+        services.AddScoped<GrantService>();
+        services.AddScoped<AnnotationService>();
+        services.AddScoped<SavedViewService>();
+        services.AddDbContextFactory<WorkspaceDbContext>((sp, options) =>
+        {
+            if (sp.GetRequiredService<PortalDatabases>().AccessLog is { } portalDb)
+                WorkspaceDbContext.Configure(options, portalDb);
+            else
+                options.UseNpgsql(); // no portal database configured: every workspace operation fails, and says so
+        }, ServiceLifetime.Singleton);
+        return services;
+    }
+}

@@ -1,0 +1,326 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json.Nodes;
+using AuditPortal.Data.PersonalData;
+using AuditPortal.Portal;
+using AuditPortal.Portal.Auth;
+using AuditPortal.Portal.Timeline;
+using AuditPortal.Tests.E2e.Gateway;
+using AuditPortal.Verification.Ledger;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace AuditPortal.Tests.E2e.Workspace;
+
+/// <summary>
+/// The leak matrix (issue 14): a seeded ledger whose personal values the test knows (it decrypts them with the
+/// keystore, as the superuser), every surface of the portal that can show ledger data — pages (prerendered, the
+/// HTML a circuit starts from), the JSON API, a download, the case pages — for every kind of caller, searched for
+/// every clear personal value (HTML- and JSON-escaped too) and every envelope's ciphertext. Only the cells a live
+/// grant covers may hold the granted subject's values; nothing else may hold any. The access log and the workspace
+/// tables are searched too. The matrix is printed (test output and var/test-results/leak-matrix.txt).
+/// Open circuits re-masking at once is the browser test's (TimelineBrowserTests); expiry here runs on a FakeTimeProvider.
+/// </summary>
+[Collection(GatewayCollection.Name)]
+public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutputHelper output) : IDisposable
+{
+    private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
+    private GatewayPortalFactory? factory;
+
+    private GatewayPortalFactory Factory => factory ??= new GatewayPortalFactory(databases) { Time = clock };
+
+    public void Dispose() => factory?.Dispose();
+
+    private sealed record Secret(string Subject, string Field, string Value);
+
+    [Fact]
+    public async Task EveryPageDownloadAndEndpoint_ForEveryCaller_LeaksNothingButTheLiveGrantsCells()
+    {
+        var (granted, other) = await TwoStreamsAsync();
+        var secrets = await SecretsAsync([granted.Stream, other.Stream]);
+        var ciphertexts = await CiphertextsAsync([granted.Stream, other.Stream]);
+        var grantedSubject = granted.Subject;
+        secrets.ShouldContain(s => s.Subject == grantedSubject, "the granted stream has decryptable personal values");
+        secrets.ShouldContain(s => s.Subject != grantedSubject, "values outside the grant exist");
+
+        var investigation = new Investigation(Factory);
+        string U(string name) => name + "-" + Guid.NewGuid().ToString("N")[..6];
+        var (live, fromB, none, expired, revoked) = (U("live"), U("fromb"), U("nogrant"), U("expired"), U("revoked"));
+        var caseLive = await investigation.OpenCaseAsync(live);
+        var caseA = await investigation.OpenCaseAsync(fromB);
+        var caseB = await investigation.OpenCaseAsync(fromB, "Other case");
+        var caseNone = await investigation.OpenCaseAsync(none);
+        var caseExpired = await investigation.OpenCaseAsync(expired);
+        var caseRevoked = await investigation.OpenCaseAsync(revoked);
+        async Task<Guid> GrantAsync(string user, Guid caseId)
+        {
+            var result = await investigation.GrantAsync(Investigation.Principal(user, PortalRoles.Investigator), caseId, granted.Stream, grantedSubject);
+            result.IsOk.ShouldBeTrue(result.Message);
+            return result.Value!.Id;
+        }
+        await GrantAsync(live, caseLive);
+        await GrantAsync(fromB, caseA);
+        await GrantAsync(expired, caseExpired);
+        var toRevoke = await GrantAsync(revoked, caseRevoked);
+        (await investigation.RevokeAsync(Investigation.Principal(revoked, PortalRoles.Investigator), caseRevoked, toRevoke)).IsOk.ShouldBeTrue();
+
+        var surfaces = Surfaces(granted, other);
+        var identities = new List<(string Name, string Caller, string? User, Guid? Case)>
+        {
+            ("anonymous", "anonymous", null, null),
+            ("norole", "norole", null, null),
+            ("auditor", "auditor", null, null),
+            ("admin", "admin", null, null),
+            ("investigator, no grant", "investigator", none, caseNone),
+            ("grant in A, from B", "investigator", fromB, caseB),
+            ("live grant", "investigator", live, caseLive),
+            ("revoked grant", "investigator", revoked, caseRevoked),
+            ("expired grant", "investigator", expired, caseExpired),
+        };
+        var cells = new Dictionary<(string Identity, string Surface), (int Granted, int Other, int Ciphertext, HttpStatusCode Status)>();
+        foreach (var identity in identities)
+        {
+            if (identity.Name == "expired grant")
+                clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1)); // every grant above lasted the default hour
+            using var client = investigation.ClientIn(identity.Caller, identity.User ?? TestCallers.For(identity.Caller)?.User ?? "nobody", identity.Case);
+            foreach (var (surface, url) in surfaces)
+            {
+                var path = url == CaseSurface ? PortalUrls.Case(identity.Case ?? Guid.Empty) : url;
+                using var response = await client.GetAsync(path);
+                var body = await response.Content.ReadAsStringAsync();
+                cells[(identity.Name, surface)] = (
+                    Count(body, secrets.Where(s => s.Subject == grantedSubject).Select(s => s.Value)),
+                    Count(body, secrets.Where(s => s.Subject != grantedSubject).Select(s => s.Value)),
+                    Count(body, ciphertexts),
+                    response.StatusCode);
+            }
+        }
+
+        var matrix = Print(identities.Select(i => i.Name).ToList(), surfaces.Select(s => s.Name).ToList(), cells);
+        output.WriteLine(matrix);
+        var resultsDirectory = Path.Combine(AuditPortal.Tests.E2e.Portal.DevOidcProcess.RepositoryRoot(), "var", "test-results");
+        Directory.CreateDirectory(resultsDirectory);
+        await File.WriteAllTextAsync(Path.Combine(resultsDirectory, "leak-matrix.txt"), matrix);
+
+        var allowed = new HashSet<(string, string)> { ("live grant", "timeline"), ("live grant", "as-of"), ("live grant", "diff"), ("live grant", "json api") };
+        foreach (var ((identity, surface), cell) in cells)
+        {
+            cell.Other.ShouldBe(0, $"{identity} × {surface}: values outside every grant");
+            cell.Ciphertext.ShouldBe(0, $"{identity} × {surface}: ciphertext");
+            if (!allowed.Contains((identity, surface)))
+                cell.Granted.ShouldBe(0, $"{identity} × {surface}: the granted subject's values outside the live grant's cells\n{matrix}");
+        }
+        // The detector fires: the live grant's timeline and JSON cells do hold the values.
+        cells[("live grant", "timeline")].Granted.ShouldBeGreaterThan(0, matrix);
+        cells[("live grant", "json api")].Granted.ShouldBeGreaterThan(0, matrix);
+        cells[("live grant", "as-of")].Status.ShouldBe(HttpStatusCode.OK, matrix);
+        cells[("live grant", "diff")].Status.ShouldBe(HttpStatusCode.OK, matrix);
+
+        // No clear personal value in any access-log entry or any workspace row.
+        var accessLog = await DumpAsync(databases.Primary(databases.PortalDb), "SELECT coalesce(string_agg(payload, E'\\n'), '') FROM ledger.events");
+        var workspace = await DumpAsync(databases.Primary(databases.PortalDb), """
+            SELECT concat_ws(E'\n',
+              (SELECT string_agg(row_to_json(c)::text, E'\n') FROM workspace.cases c),
+              (SELECT string_agg(row_to_json(m)::text, E'\n') FROM workspace.case_members m),
+              (SELECT string_agg(row_to_json(g)::text, E'\n') FROM workspace.unmask_grants g),
+              (SELECT string_agg(row_to_json(a)::text, E'\n') FROM workspace.annotations a),
+              (SELECT string_agg(row_to_json(v)::text, E'\n') FROM workspace.saved_views v))
+            """);
+        Count(accessLog, secrets.Select(s => s.Value)).ShouldBe(0, "clear personal values in the access log");
+        Count(workspace, secrets.Select(s => s.Value)).ShouldBe(0, "clear personal values in the workspace");
+        workspace.ShouldContain(grantedSubject, customMessage: "the dump holds the grant rows (the search looked at them)");
+    }
+
+    private const string CaseSurface = "(case page)";
+
+    private List<(string Name, string Url)> Surfaces((StreamKey Stream, string Subject, long StreamSeq) granted, (StreamKey Stream, string Subject, long StreamSeq) other)
+    {
+        var (t, i) = (granted.Stream.Type, granted.Stream.Id);
+        // Whole seconds, a second ago: the pages refuse points after their own "now".
+        var now = clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond)).AddSeconds(-1);
+        var early = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        return
+        [
+            ("dashboard", PortalUrls.Home),
+            ("search", PortalUrls.Timeline + "?type=" + Uri.EscapeDataString(t) + "&id=" + Uri.EscapeDataString(i)),
+            ("timeline", PortalUrls.TimelineEvent(t, i, granted.StreamSeq).Split('#')[0]),
+            ("as-of", PortalUrls.AsOf(t, i, now, now)),
+            ("diff", PortalUrls.Diff(t, i, new AsOfPoint(early, now), new AsOfPoint(now, now))),
+            ("json api", PortalUrls.StreamEvents(t, i) + "?limit=500"),
+            ("other timeline", PortalUrls.TimelineEvent(other.Stream.Type, other.Stream.Id, other.StreamSeq).Split('#')[0]),
+            ("other json api", PortalUrls.StreamEvents(other.Stream.Type, other.Stream.Id) + "?limit=500"),
+            ("proof download", PortalUrls.InclusionProofJson(1, LedgerDatabasesFixture.EventCount)),
+            ("cases", PortalUrls.Cases),
+            ("case page", CaseSurface),
+        ];
+    }
+
+    /// <summary>Occurrences of every value, raw and as HTML and JSON would escape it.</summary>
+    private static int Count(string body, IEnumerable<string> values)
+    {
+        var count = 0;
+        foreach (var value in values.Distinct(StringComparer.Ordinal))
+        {
+            foreach (var form in new[] { value, HtmlEncoder.Default.Encode(value), JavaScriptEncoder.Default.Encode(value) }.Distinct(StringComparer.Ordinal))
+            {
+                for (var at = body.IndexOf(form, StringComparison.Ordinal); at >= 0; at = body.IndexOf(form, at + form.Length, StringComparison.Ordinal))
+                    count++;
+            }
+        }
+        return count;
+    }
+
+    /// <summary>Two streams with personal data of subjects that are not erased: the second holds none of the first's subject.</summary>
+    private async Task<((StreamKey Stream, string Subject, long StreamSeq) Granted, (StreamKey Stream, string Subject, long StreamSeq) Other)> TwoStreamsAsync()
+    {
+        await using var connection = new NpgsqlConnection(databases.Primary(databases.LedgerDb));
+        await connection.OpenAsync();
+        async Task<(StreamKey, string, long)> FindAsync(string? notSubject)
+        {
+            await using var cmd = new NpgsqlCommand("""
+                SELECT e.stream_type, e.stream_id, e.stream_seq, substring(e.payload from '"sub":"([^"]+)"') AS subject
+                FROM ledger.events e
+                WHERE e.payload LIKE '%"enc":"A256GCM"%'
+                  AND NOT EXISTS (SELECT 1 FROM keystore.erasures er WHERE e.payload LIKE '%"sub":"' || er.subject_id || '"%')
+                  AND ($1::text IS NULL OR NOT EXISTS (SELECT 1 FROM ledger.events o WHERE o.stream_type = e.stream_type AND o.stream_id = e.stream_id
+                                                      AND o.payload LIKE '%"sub":"' || $1 || '"%'))
+                ORDER BY e.seq LIMIT 1
+                """, connection);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)notSubject ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            await using var reader = await cmd.ExecuteReaderAsync();
+            (await reader.ReadAsync()).ShouldBeTrue("the demo ledger has streams with personal data");
+            return (new StreamKey(reader.GetString(0), reader.GetString(1)), reader.GetString(3), reader.GetInt64(2));
+        }
+        var first = await FindAsync(null);
+        var second = await FindAsync(first.Item2);
+        return (first, second);
+    }
+
+    /// <summary>Every personal value of <paramref name="streams"/> in the clear (leaf strings of 6+ characters: shorter ones occur by chance).</summary>
+    private async Task<IReadOnlyList<Secret>> SecretsAsync(IReadOnlyList<StreamKey> streams)
+    {
+        await using var connection = new NpgsqlConnection(databases.Primary(databases.LedgerDb));
+        await connection.OpenAsync();
+        var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        await using (var cmd = new NpgsqlCommand("SELECT subject_id, key FROM keystore.subject_keys", connection))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+                keys[reader.GetString(0)] = reader.GetFieldValue<byte[]>(1);
+        }
+        var secrets = new List<Secret>();
+        foreach (var payload in await PayloadsAsync(connection, streams))
+            Collect(JsonNode.Parse(payload), null, keys, secrets);
+        return secrets.DistinctBy(s => (s.Subject, s.Value)).ToList();
+    }
+
+    private static void Collect(JsonNode? node, string? field, Dictionary<string, byte[]> keys, List<Secret> secrets)
+    {
+        switch (node)
+        {
+            case JsonObject o when PersonalDataCipher.SubjectOf(o) is { } subject:
+                var value = PersonalDataCipher.Decrypt(o, field!, keys.GetValueOrDefault(subject));
+                if (value.Status == PersonalValueStatus.Decrypted)
+                    foreach (var leaf in Leaves(value.Value).Where(l => l.Length >= 6))
+                        secrets.Add(new Secret(subject, field!, leaf));
+                break;
+            case JsonObject o:
+                foreach (var (name, child) in o)
+                    Collect(child, name, keys, secrets);
+                break;
+            case JsonArray a:
+                foreach (var child in a)
+                    Collect(child, field, keys, secrets);
+                break;
+        }
+    }
+
+    private static IEnumerable<string> Leaves(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => Leaves(p.Value)),
+        JsonArray a => a.SelectMany(Leaves),
+        JsonValue v when v.TryGetValue<string>(out var s) => [s],
+        JsonValue v => [v.ToJsonString()],
+        _ => [],
+    };
+
+    private async Task<IReadOnlyList<string>> CiphertextsAsync(IReadOnlyList<StreamKey> streams)
+    {
+        await using var connection = new NpgsqlConnection(databases.Primary(databases.LedgerDb));
+        await connection.OpenAsync();
+        var cts = new List<string>();
+        foreach (var payload in await PayloadsAsync(connection, streams))
+            CollectCiphertexts(JsonNode.Parse(payload), cts);
+        cts.ShouldNotBeEmpty();
+        return cts;
+    }
+
+    private static void CollectCiphertexts(JsonNode? node, List<string> cts)
+    {
+        switch (node)
+        {
+            case JsonObject o when PersonalDataCipher.SubjectOf(o) is not null:
+                cts.Add(o["ct"]!.GetValue<string>());
+                break;
+            case JsonObject o:
+                foreach (var (_, child) in o)
+                    CollectCiphertexts(child, cts);
+                break;
+            case JsonArray a:
+                foreach (var child in a)
+                    CollectCiphertexts(child, cts);
+                break;
+        }
+    }
+
+    private static async Task<IReadOnlyList<string>> PayloadsAsync(NpgsqlConnection connection, IReadOnlyList<StreamKey> streams)
+    {
+        var payloads = new List<string>();
+        foreach (var stream in streams)
+        {
+            await using var cmd = new NpgsqlCommand("SELECT payload FROM ledger.events WHERE stream_type = $1 AND stream_id = $2", connection);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = stream.Type });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = stream.Id });
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                payloads.Add(reader.GetString(0));
+        }
+        return payloads;
+    }
+
+    private static async Task<string> DumpAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        return Convert.ToString(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture) ?? "";
+    }
+
+    /// <summary>surfaces × identities; each cell "granted/other/ciphertext status" (leak counts and the HTTP status).</summary>
+    private static string Print(IReadOnlyList<string> identities, IReadOnlyList<string> surfaces,
+        Dictionary<(string Identity, string Surface), (int Granted, int Other, int Ciphertext, HttpStatusCode Status)> cells)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("Leak matrix: cell = granted-subject values / other personal values / ciphertexts, HTTP status");
+        const int first = 16, width = 14;
+        text.Append("surface".PadRight(first));
+        foreach (var identity in identities)
+            text.Append(' ').Append((identity.Length > width ? identity[..width] : identity).PadRight(width));
+        text.AppendLine();
+        foreach (var surface in surfaces)
+        {
+            text.Append(surface.PadRight(first));
+            foreach (var identity in identities)
+            {
+                var c = cells[(identity, surface)];
+                text.Append(' ').Append($"{c.Granted}/{c.Other}/{c.Ciphertext} {(int)c.Status}".PadRight(width));
+            }
+            text.AppendLine();
+        }
+        return text.ToString();
+    }
+}
