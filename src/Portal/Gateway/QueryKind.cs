@@ -55,4 +55,20 @@ public static class QueryKinds
 
     /// <summary>An inclusion or consistency proof (shown step by step, or downloaded). Auditors and investigators.</summary>
     public static QueryKind ProofRead { get; } = new("proof.read", PortalPolicies.Auditor);
+
+    /// <summary>
+    /// The admins' review of the access log: browsing and filtering entries, one entry, a user's or a case's
+    /// activity, the review export. Runs on the access log (<see cref="QueryGateway.RunOnAccessLogAsync{TResult}"/>),
+    /// so an admin's review is itself an access-log entry. Admins only.
+    /// </summary>
+    public static QueryKind AccessLogRead { get; } = new("accesslog.read", PortalPolicies.Admin);
+
+    /// <summary>
+    /// "What did they see?": re-runs a logged ledger query bounded by the ledger size it recorded and compares the
+    /// digest of the returned record ids with the logged one. Reads the ledger (masked: admins never unmask). Admins only.
+    /// </summary>
+    public static QueryKind AccessLogReplay { get; } = new("accesslog.replay", PortalPolicies.Admin);
+
+    /// <summary>A review period of the access log as CSV (entries, outcomes, chain positions and hashes). Admins only.</summary>
+    public static QueryKind AccessLogExport { get; } = new("accesslog.export", PortalPolicies.Admin);
 }

@@ -1,3 +1,4 @@
+using AuditPortal.Portal.AccessLogReview;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Layout;
 using AuditPortal.Portal.Gateway;
@@ -33,6 +34,7 @@ public static class PortalHostingExtensions
         services.AddPortalDataProtection(builder.Configuration);
         services.AddPortalUi();
         services.AddPortalData(builder.Configuration);
+        services.AddAccessLogReview();
         services.AddPortalVerification(builder.Configuration);
         services.AddPortalHealthChecks();
         return builder;
@@ -94,6 +96,7 @@ public static class PortalHostingExtensions
         app.MapHealthEndpoints();
         app.MapVerificationEndpoints();
         app.MapLedgerApi();
+        app.MapAccessLogExport();
         // wwwroot, MudBlazor's files and the framework's blazor.web.js: public (no ledger data), fingerprinted.
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

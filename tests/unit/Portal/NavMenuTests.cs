@@ -14,7 +14,7 @@ public class NavMenuTests : PortalComponentTest
     [Theory]
     [InlineData(PortalRoles.Auditor, new[] { "Overview", "Timeline", "Verification", "Checkpoints", "Proofs" })]
     [InlineData(PortalRoles.Investigator, new[] { "Overview", "Timeline", "Verification", "Checkpoints", "Proofs" })]
-    [InlineData(PortalRoles.Admin, new[] { "Overview", "Verification" })]
+    [InlineData(PortalRoles.Admin, new[] { "Overview", "Verification", "Access log" })]
     public void NavMenu_SingleRole_ShowsExactlyThePagesThatRoleMayOpen(string role, string[] expected)
     {
         Links(TestUsers.WithRoles("Someone", role)).ShouldBe(expected);
@@ -24,7 +24,7 @@ public class NavMenuTests : PortalComponentTest
     public void NavMenu_AuditorAndAdmin_ShowsUnionOfLinksInOrder()
     {
         Links(TestUsers.WithRoles("Both", PortalRoles.Admin, PortalRoles.Auditor))
-            .ShouldBe(["Overview", "Timeline", "Verification", "Checkpoints", "Proofs"]);
+            .ShouldBe(["Overview", "Timeline", "Verification", "Checkpoints", "Proofs", "Access log"]);
     }
 
     [Fact]
