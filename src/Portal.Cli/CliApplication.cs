@@ -14,6 +14,7 @@ public static class CliApplication
         root.Subcommands.Add(LedgerCommands.Build(console, env));
         root.Subcommands.Add(ProofCommands.Build(console, env));
         root.Subcommands.Add(EvidenceCommands.Build(console, env));
+        root.Subcommands.Add(AccessLogCommands.Build(console, env));
         return root;
     }
 

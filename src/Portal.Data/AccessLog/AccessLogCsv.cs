@@ -1,15 +1,15 @@
 using System.Globalization;
 using System.Text;
-using AuditPortal.Data.AccessLog;
-using AuditPortal.Portal.Timeline;
+using AuditPortal.Verification.Canonical;
 using AuditPortal.Verification.Ledger;
 
-namespace AuditPortal.Portal.AccessLogReview;
+namespace AuditPortal.Data.AccessLog;
 
 /// <summary>
 /// The review export's CSV (RFC 4180, UTF-8, CRLF): one row per logged query with its outcome, chain position and
 /// hashes. A cell that a spreadsheet would take for a formula (starting with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>,
-/// tab or CR) is prefixed with <c>'</c>: parameters and names are written by users.
+/// tab or CR) is prefixed with <c>'</c>: parameters and names are written by users. The portal's review export and
+/// <c>auditportal access-log export</c> both write it.
 /// </summary>
 public static class AccessLogCsv
 {
@@ -28,7 +28,7 @@ public static class AccessLogCsv
         WriteRow(csv,
         [
             Number(item.Seq), Time(item.RequestedAt), item.SubjectId, item.DisplayName, string.Join(' ', item.Roles), item.Kind,
-            Show.CanonicalJson(item.Parameters), item.Purpose, item.CaseReference, item.ClientAddress,
+            Encoding.UTF8.GetString(JsonCanonicalizer.Canonicalize(item.Parameters.ToJsonString())), item.Purpose, item.CaseReference, item.ClientAddress,
             item.LedgerSize is { } size ? Number(size) : null,
             c is null ? "pending" : AccessLogEvents.NameOf(c.Outcome), c is null ? null : Time(c.CompletedAt), c is null ? null : Number(c.DurationMs),
             c?.RowCount is { } rows ? Number(rows) : null, c?.RecordDigest, Number(item.StreamSeq), HashHex.ToHex(item.Hash), HashHex.ToHex(item.PrevHash),
@@ -58,5 +58,5 @@ public static class AccessLogCsv
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Time(DateTime utc) => PortalUrls.Instant(new DateTimeOffset(utc, TimeSpan.Zero));
+    private static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 }
