@@ -116,6 +116,25 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections)
             kinds.OrderByDescending(k => k.Count).ThenBy(k => k.Kind, StringComparer.Ordinal).ToList());
     }
 
+    /// <summary>
+    /// The queries after <paramref name="afterSeq"/> matching <paramref name="filter"/>, oldest first: for readers that
+    /// follow the log as it grows (the anomaly monitor), each entry once.
+    /// </summary>
+    public async Task<IReadOnlyList<AccessLogItem>> ForwardAsync(AccessLogFilter filter, long afterSeq, int limit, CancellationToken ct = default)
+    {
+        CheckFilter(filter);
+        if (limit is < 1 or > MaxPageSize)
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, $"the page size must be 1…{MaxPageSize}");
+        await using var session = await connections.BeginReadOnlyAsync(ct);
+        await using var cmd = session.CreateCommand("");
+        var sql = new StringBuilder(SelectItems);
+        AppendConditions(cmd, sql, filter, beforeSeq: null);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = afterSeq, NpgsqlDbType = NpgsqlDbType.Bigint });
+        sql.Append(CultureInfo.InvariantCulture, $"\n  AND r.seq > ${cmd.Parameters.Count}\nORDER BY r.seq LIMIT {limit}");
+        cmd.CommandText = sql.ToString();
+        return await ReadItemsAsync(cmd, ct);
+    }
+
     private static void CheckFilter(AccessLogFilter filter)
     {
         ArgumentNullException.ThrowIfNull(filter);

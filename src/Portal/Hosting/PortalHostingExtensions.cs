@@ -34,7 +34,7 @@ public static class PortalHostingExtensions
         services.AddPortalDataProtection(builder.Configuration);
         services.AddPortalUi();
         services.AddPortalData(builder.Configuration);
-        services.AddAccessLogReview();
+        services.AddAccessLogReview(builder.Configuration);
         services.AddPortalVerification(builder.Configuration);
         services.AddPortalHealthChecks();
         return builder;

@@ -213,6 +213,36 @@ public sealed class AccessLogReviewTests(LedgerDatabasesFixture databases) : IDi
         lines.ShouldContain(l => l.Contains(",dashboard.read,", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task AnomalyFlags_UnmaskWithoutCase_IsFlaggedWithItsEntry_AsItArrives()
+    {
+        using var factory = new GatewayPortalFactory(databases, new Dictionary<string, string?> { ["Portal:AccessLog:Anomalies:PollInterval"] = "00:00:00.100" });
+        var investigator = NewUser("inv");
+        using (var client = factory.ClientFor("investigator", investigator))
+            (await client.GetAsync(StreamApi + "&unmask=" + Uri.EscapeDataString("checking a complaint, no case yet"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var (seq, _, _) = await RequestOfAsync(investigator);
+        using var reviewer = factory.ClientFor("admin", NewUser("adm"));
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var response = await reviewer.GetAsync("/access-log/flags");
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            var doc = await AuditPortal.Tests.E2e.Portal.Browser.ParseAsync(response);
+            var row = doc.QuerySelectorAll("[data-testid=flags] tbody tr").FirstOrDefault(r => r.TextContent.Contains(investigator, StringComparison.Ordinal));
+            if (row is not null)
+            {
+                row.QuerySelector("[data-testid=flag-rule]")!.TextContent.ShouldBe("query-without-case v1");
+                row.QuerySelectorAll("a").Select(a => a.GetAttribute("href")).ShouldContain("/access-log/entries/" + seq.ToString(CultureInfo.InvariantCulture));
+                doc.QuerySelector("[data-testid=rules]")!.TextContent.ShouldContain("unmask-burst");
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("the unmask without a case was not flagged");
+            await Task.Delay(100);
+        }
+    }
+
     private async Task<WhatTheySawView> WhatTheySawAsync(string admin, long seq)
     {
         using var scope = _factory.Services.CreateScope();

@@ -35,6 +35,8 @@ public sealed class RouteMatrixTests(LedgerDatabasesFixture databases) : IDispos
         Row("/access-log/entries/0",    302, 403,   403, 403, 400);
         Row("/access-log/entries/999999999", 302, 403, 403, 403, 404);
         Row("/access-log/export.csv",   302, 403,   403, 403, 200);
+        Row("/access-log/export.csv?from=nonsense", 302, 403, 403, 403, 400);
+        Row("/access-log/flags",        302, 403,   403, 403, 200);
         Row(Api,                        401, 403,   200, 200, 403);
         Row("/healthz",                 200, 200,   200, 200, 200);
         Row("/healthz/details",         302, 403,   403, 403, 200); // check names, addresses and lag: admins only
