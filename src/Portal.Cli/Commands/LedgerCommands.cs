@@ -6,6 +6,7 @@ using AuditPortal.Data.Appending;
 using AuditPortal.Data.Demo;
 using AuditPortal.Data.PersonalData;
 using AuditPortal.Data.Schema;
+using AuditPortal.Data.Workspace;
 using AuditPortal.Verification.Checkpoints;
 using Npgsql;
 
@@ -52,6 +53,8 @@ public static class LedgerCommands
                 await console.Out.WriteLineAsync($"access-log database: {Describe(appliedLog)}");
                 var appliedPortal = await PortalMigrator.MigrateAsync(portalDb, LedgerRoles.AccessLog, ct);
                 await console.Out.WriteLineAsync($"portal database (verification runs): {Describe(appliedPortal)}");
+                var appliedWorkspace = await WorkspaceMigrator.MigrateAsync(portalDb, LedgerRoles.AccessLog, ct: ct);
+                await console.Out.WriteLineAsync($"portal database (workspace): {Describe(appliedWorkspace)}");
             }
             var keys = env.KeysDirectory(parse.GetValue(keysDir));
             // Key names are the origins (C2SP signed-note); the access log's is the same deployment's.
@@ -68,7 +71,7 @@ public static class LedgerCommands
         return command;
     }
 
-    private static string Describe(IReadOnlyList<int> applied) =>
+    private static string Describe<T>(IReadOnlyList<T> applied) =>
         applied.Count == 0 ? "up to date" : "applied migration(s) " + string.Join(", ", applied);
 
     private static Command Seed(CliConsole console, CliEnvironment env)

@@ -6,6 +6,7 @@ using AuditPortal.Portal.Health;
 using AuditPortal.Portal.Verification;
 using AuditPortal.Portal.Ledger;
 using AuditPortal.Portal.Shared;
+using AuditPortal.Portal.Workspace;
 using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
 
@@ -35,6 +36,7 @@ public static class PortalHostingExtensions
         services.AddPortalUi();
         services.AddPortalData(builder.Configuration);
         services.AddAccessLogReview(builder.Configuration);
+        services.AddPortalWorkspace();
         services.AddPortalVerification(builder.Configuration);
         services.AddPortalHealthChecks();
         return builder;

@@ -4,6 +4,7 @@ using AuditPortal.Data.Appending;
 using AuditPortal.Data.Demo;
 using AuditPortal.Data.PersonalData;
 using AuditPortal.Data.Schema;
+using AuditPortal.Data.Workspace;
 using AuditPortal.Verification.Checkpoints;
 using Npgsql;
 
@@ -79,6 +80,7 @@ public sealed class LedgerDatabasesFixture : IAsyncLifetime
         await LedgerMigrator.MigrateAsync(Primary(LedgerDb), LedgerRoles.Ledger);
         await LedgerMigrator.MigrateAsync(Primary(PortalDb), LedgerRoles.AccessLog);
         await PortalMigrator.MigrateAsync(Primary(PortalDb), LedgerRoles.AccessLog);
+        await WorkspaceMigrator.MigrateAsync(Primary(PortalDb), LedgerRoles.AccessLog);
 
         var signer = Signer = CheckpointSigner.Generate();
         await File.WriteAllTextAsync(PublicKeyPath, signer.PublicKey.ToPem());
