@@ -29,13 +29,13 @@ public static class AccessLogExportEndpoint
         if (!q.IsValid)
             return TypedResults.Problem(title: "Bad request", detail: string.Join("; ", q.Problems), statusCode: StatusCodes.Status400BadRequest);
 
-        var result = await gateway.RunOnAccessLogAsync(QueryKinds.AccessLogExport, user, criteria.Canonical, async (reader, token) =>
+        var result = await gateway.RunOnAccessLogAsync(QueryKinds.AccessLogExport, user, criteria.Canonical, async (context, token) =>
         {
             var items = new List<AccessLogItem>();
             long? before = null;
             do
             {
-                var page = await reader.SearchAsync(criteria.ToFilter(), AccessLogReader.MaxPageSize, before, token);
+                var page = await context.Reader.SearchAsync(criteria.ToFilter(), AccessLogReader.MaxPageSize, before, token);
                 items.AddRange(page.Items);
                 before = page.NextBeforeSeq;
             }

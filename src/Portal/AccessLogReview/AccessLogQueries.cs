@@ -15,22 +15,22 @@ public sealed class AccessLogQueries(QueryGateway gateway, PortalDatabases datab
 
     /// <summary>A page of entries; with the activity summary when <paramref name="withActivity"/> (the per-user and per-case views).</summary>
     public Task<GatewayResult<AccessLogBrowseView>> BrowseAsync(ClaimsPrincipal user, AccessLogCriteria criteria, bool withActivity, CancellationToken ct) =>
-        gateway.RunOnAccessLogAsync(QueryKinds.AccessLogRead, user, criteria.Canonical, async (reader, token) =>
+        gateway.RunOnAccessLogAsync(QueryKinds.AccessLogRead, user, criteria.Canonical, async (context, token) =>
         {
             var filter = criteria.ToFilter();
-            var page = await reader.SearchAsync(filter, criteria.PageSize, criteria.BeforeSeq, token);
-            var activity = withActivity ? await reader.ActivityAsync(filter, ActivityDays, token) : null;
+            var page = await context.Reader.SearchAsync(filter, criteria.PageSize, criteria.BeforeSeq, token);
+            var activity = withActivity ? await context.Reader.ActivityAsync(filter, ActivityDays, token) : null;
             return QueryAnswer.Of(new AccessLogBrowseView(criteria, page, activity), RecordIds(page.Items));
         }, ct);
 
     /// <summary>One entry by its chain position; the view is null when that seq is not a query request.</summary>
     public Task<GatewayResult<AccessLogEntryView?>> EntryAsync(ClaimsPrincipal user, long seq, CancellationToken ct) =>
-        gateway.RunOnAccessLogAsync(QueryKinds.AccessLogRead, user, new { entry = seq }, async (reader, token) =>
+        gateway.RunOnAccessLogAsync(QueryKinds.AccessLogRead, user, new { entry = seq }, async (context, token) =>
         {
-            var item = await reader.GetBySeqAsync(seq, token);
+            var item = await context.Reader.GetBySeqAsync(seq, token);
             if (item is null)
                 return QueryAnswer.Of<AccessLogEntryView?>(null, []);
-            var head = await reader.HeadAsync(token);
+            var head = await context.Reader.HeadAsync(token);
             return QueryAnswer.Of<AccessLogEntryView?>(new AccessLogEntryView(item, head.Size), RecordIds([item]));
         }, ct);
 

@@ -132,7 +132,7 @@ public sealed class QueryGateway(
         QueryKind kind,
         ClaimsPrincipal user,
         object canonicalParameters,
-        Func<AccessLogReader, CancellationToken, Task<QueryAnswer<TResult>>> query,
+        Func<AccessLogQueryContext, CancellationToken, Task<QueryAnswer<TResult>>> query,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(kind);
@@ -151,7 +151,7 @@ public sealed class QueryGateway(
         try
         {
             var reader = databases.AccessLogReader ?? throw new AccessLogUnavailableException("ConnectionStrings:AccessLog is not set");
-            answer = await query(reader, ct);
+            answer = await query(new AccessLogQueryContext(reader, requestSeq), ct);
         }
         catch (Exception ex) when (IsUnavailable(ex) || ex is AccessLogUnavailableException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
@@ -313,6 +313,9 @@ public sealed class QueryGateway(
         NpgsqlException => true,                                                        // I/O, socket, timeout
         _ => false,
     };
+
+    /// <summary>What a query of the access log gets: the reader, and the seq of its own request entry (already committed).</summary>
+    public sealed record AccessLogQueryContext(AccessLogReader Reader, long RequestSeq);
 
     private sealed class ReplicaNotConfiguredException() : InvalidOperationException("ConnectionStrings:Replica is not set");
 

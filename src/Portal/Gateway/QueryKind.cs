@@ -71,4 +71,10 @@ public static class QueryKinds
 
     /// <summary>A review period of the access log as CSV (entries, outcomes, chain positions and hashes). Admins only.</summary>
     public static QueryKind AccessLogExport { get; } = new("accesslog.export", PortalPolicies.Admin);
+
+    /// <summary>
+    /// An admin acknowledges an anomaly flag with a note: the access-log entry is written first, then the workspace row
+    /// naming it (DESIGN §8). Admins only.
+    /// </summary>
+    public static QueryKind AccessLogAcknowledge { get; } = new("accesslog.acknowledge", PortalPolicies.Admin);
 }

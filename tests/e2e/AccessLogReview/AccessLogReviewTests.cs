@@ -235,6 +235,7 @@ public sealed class AccessLogReviewTests(LedgerDatabasesFixture databases) : IDi
                 row.QuerySelector("[data-testid=flag-rule]")!.TextContent.ShouldBe("query-without-case v1");
                 row.QuerySelectorAll("a").Select(a => a.GetAttribute("href")).ShouldContain("/access-log/entries/" + seq.ToString(CultureInfo.InvariantCulture));
                 doc.QuerySelector("[data-testid=rules]")!.TextContent.ShouldContain("unmask-burst");
+                await AcknowledgeAsync(factory, investigator);
                 return;
             }
             if (DateTime.UtcNow > deadline)
@@ -242,6 +243,35 @@ public sealed class AccessLogReviewTests(LedgerDatabasesFixture databases) : IDi
             await Task.Delay(100);
         }
     }
+
+    /// <summary>Acknowledging writes the access-log entry first and the workspace row naming it; a blank note and a second acknowledgement are refused.</summary>
+    private async Task AcknowledgeAsync(GatewayPortalFactory factory, string flaggedUser)
+    {
+        var flag = factory.Services.GetRequiredService<AnomalyFlags>().Snapshot().Flags.First(f => f.SubjectId == flaggedUser);
+        var admin = NewUser("adm");
+        using var scope = factory.Services.CreateScope();
+        var query = scope.ServiceProvider.GetRequiredService<AnomalyFlagsQuery>();
+
+        var blank = await query.AcknowledgeAsync(Admin(admin), flag, "   ", CancellationToken.None);
+        blank.Status.ShouldBe(AuditPortal.Portal.Gateway.GatewayStatus.BadRequest);
+        (await AdminReviewsAsync(admin, "accesslog.acknowledge")).ShouldBe(0);
+
+        var acknowledged = await query.AcknowledgeAsync(Admin(admin), flag, "Checked with the investigator: case opened afterwards.", CancellationToken.None);
+
+        acknowledged.IsOk.ShouldBeTrue(acknowledged.Message);
+        (await databases.CountAsync("""
+            SELECT count(*) FROM ledger.events WHERE seq = $1 AND stream_id = $2 AND payload::jsonb ->> 'kind' = 'accesslog.acknowledge'
+              AND payload::jsonb -> 'parameters' ->> 'flag' = $3
+            """, acknowledged.AccessLogSeq!.Value, admin, flag.Key)).ShouldBe(1);
+        (await databases.CountAsync("SELECT count(*) FROM workspace.review_acknowledgements WHERE flag_key = $1 AND access_log_seq = $2 AND acknowledged_by = $3",
+            flag.Key, acknowledged.AccessLogSeq.Value, admin)).ShouldBe(1);
+
+        await Should.ThrowAsync<Microsoft.EntityFrameworkCore.DbUpdateException>(() => query.AcknowledgeAsync(Admin(admin), flag, "again", CancellationToken.None));
+        (await databases.CountAsync("SELECT count(*) FROM ledger.events WHERE stream_id = $1 AND action = 'query.failed'", admin)).ShouldBe(1);
+    }
+
+    private static ClaimsPrincipal Admin(string admin) =>
+        PortalPrincipal.Create([new Claim("sub", admin), new Claim("preferred_username", admin), new Claim("name", admin)], [PortalRoles.Admin]);
 
     private async Task<WhatTheySawView> WhatTheySawAsync(string admin, long seq)
     {
