@@ -8,6 +8,7 @@ public static partial class PortalUrls
     public const string AccessLog = "/access-log";
     public const string AccessLogExportCsv = "/access-log/export.csv";
     public const string AccessLogFlags = "/access-log/flags";
+    public const string AccessLogVerification = "/access-log/verification";
 
     /// <summary>The browser with these filters and page.</summary>
     public static string AccessLogBrowse(AccessLogCriteria c) => WithQuery(AccessLog, AccessLogParameters(c, withUser: true, withCase: true));

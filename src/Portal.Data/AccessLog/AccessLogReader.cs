@@ -209,6 +209,14 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections)
         return items.Count == 0 ? null : items[0];
     }
 
+    /// <summary>The number of events in the access log (its highest seq), without judging its checkpoints.</summary>
+    public async Task<long> SizeAsync(CancellationToken ct = default)
+    {
+        await using var session = await connections.BeginReadOnlyAsync(ct);
+        await using var cmd = session.CreateCommand("SELECT coalesce(max(seq), 0) FROM ledger.events");
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
     /// <summary>The number of events in the access log and its latest checkpoint, read in one snapshot.</summary>
     /// <exception cref="InvalidDataException">The latest checkpoint row's columns disagree with its signed text.</exception>
     public async Task<AccessLogHead> HeadAsync(CancellationToken ct = default)

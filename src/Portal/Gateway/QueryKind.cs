@@ -77,4 +77,7 @@ public static class QueryKinds
     /// naming it (DESIGN §8). Admins only.
     /// </summary>
     public static QueryKind AccessLogAcknowledge { get; } = new("accesslog.acknowledge", PortalPolicies.Admin);
+
+    /// <summary>Starting a verification run of the whole access log (its chains, checkpoints and witness). Admins only.</summary>
+    public static QueryKind AccessLogVerify { get; } = new("accesslog.verify", PortalPolicies.Admin);
 }

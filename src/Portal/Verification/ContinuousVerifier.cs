@@ -97,7 +97,7 @@ public sealed class ContinuousVerifier(
     private async Task IncrementAsync(VerificationRunStore store, long from, long to, CancellationToken ct)
     {
         var found = new ConcurrentQueue<(Finding, DateTimeOffset)>();
-        var runner = backend.CreateRunner(f => found.Enqueue((f, time.GetUtcNow())));
+        var runner = backend.CreateRunner(RunScope.Whole, f => found.Enqueue((f, time.GetUtcNow())));
         if (runner is null)
             return;
         var started = time.GetUtcNow();

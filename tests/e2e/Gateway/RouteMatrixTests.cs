@@ -37,6 +37,7 @@ public sealed class RouteMatrixTests(LedgerDatabasesFixture databases) : IDispos
         Row("/access-log/export.csv",   302, 403,   403, 403, 200);
         Row("/access-log/export.csv?from=nonsense", 302, 403, 403, 403, 400);
         Row("/access-log/flags",        302, 403,   403, 403, 200);
+        Row("/access-log/verification", 302, 403,   403, 403, 200);
         Row(Api,                        401, 403,   200, 200, 403);
         Row("/healthz",                 200, 200,   200, 200, 200);
         Row("/healthz/details",         302, 403,   403, 403, 200); // check names, addresses and lag: admins only

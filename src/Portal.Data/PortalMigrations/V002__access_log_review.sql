@@ -1,4 +1,4 @@
--- Indexes for the admins' access-log browser (docs/access-log-review.md): each filter that can be
+-- The admins' access-log review (docs/access-log-review.md). First, indexes for the browser: each filter that can be
 -- selective gets a partial index over the requests, ending in seq, so "newest first, this value"
 -- is one backward index scan that stops after a page (keyset paging on seq). The expressions are
 -- exactly those AccessLogReader's filter writes; change both together.
@@ -14,3 +14,10 @@ CREATE INDEX IF NOT EXISTS accesslog_case_idx ON ledger.events (((payload::jsonb
 
 CREATE INDEX IF NOT EXISTS accesslog_client_idx ON ledger.events (client_address, seq)
   WHERE stream_type = 'user' AND action = 'query.requested';
+
+-- The run registry also holds verification runs of the access log itself (scope 'accesslog', the whole access
+-- log; docs/access-log-review.md). The ledger's last full pass, verified heads and open findings are of scope
+-- 'whole' and of ledger runs only, so the two logs' results never mix.
+ALTER TABLE portal.verification_runs DROP CONSTRAINT verification_runs_scope_check;
+ALTER TABLE portal.verification_runs ADD CONSTRAINT verification_runs_scope_check
+  CHECK (scope IN ('whole', 'range', 'stream', 'accesslog'));
