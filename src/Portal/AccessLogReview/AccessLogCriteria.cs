@@ -65,10 +65,10 @@ public sealed record AccessLogCriteria(
     public static AccessLogCriteria Parse(StrictQuery q)
     {
         ArgumentNullException.ThrowIfNull(q);
-        AccessLogOutcomeFilter? outcome = q.Text("outcome", 20) is { } text
-            ? Outcomes.Where(o => o.Text == text).Select(o => (AccessLogOutcomeFilter?)o.Value).FirstOrDefault()
-            : null;
-        if (q.Text("outcome", 20) is { } given && outcome is null)
+        var outcomeText = q.Text("outcome", 20);
+        AccessLogOutcomeFilter? outcome = outcomeText is null ? null
+            : Outcomes.Where(o => o.Text == outcomeText).Select(o => (AccessLogOutcomeFilter?)o.Value).FirstOrDefault();
+        if (outcomeText is not null && outcome is null)
             q.Add($"outcome: one of {string.Join(", ", Outcomes.Select(o => o.Text))}");
         var role = q.Text("role", 20);
         if (role is not null && !PortalRoles.IsPortalRole(role))
