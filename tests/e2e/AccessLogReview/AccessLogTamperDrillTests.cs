@@ -92,4 +92,33 @@ public sealed class AccessLogTamperDrillTests : IAsyncLifetime
         var home = await admin.GetStringAsync("/");
         home.ShouldContain("finding(s)");
     }
+
+    [Fact]
+    public async Task ContinuousVerifier_WithAnAccessLogInterval_VerifiesTheAccessLogOnItsOwn()
+    {
+        using (var client = portal.ClientFor("auditor", "aud-before"))
+            (await client.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK); // an access log with entries, before the verifier starts
+        await ledger.WaitForStandbyAsync();
+        using var continuous = new GatewayPortalFactory(ledger.Databases, new Dictionary<string, string?>
+        {
+            ["Portal:Verification:PollInterval"] = "00:00:00.200",
+            ["Portal:Verification:AccessLogPassInterval"] = "01:00:00",
+        });
+        using (var client = continuous.ClientFor("auditor", "aud-continuous"))
+            (await client.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK); // starts the host and logs a query
+        var store = continuous.Services.GetRequiredService<IVerificationBackend>().Store!;
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        VerificationRun? run;
+        while ((run = await store.LatestOfKindAsync(RunScopeKind.AccessLog)) is not { Status: RunStatus.Completed })
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"no completed access-log pass; latest: {run?.Status}");
+            await Task.Delay(100);
+        }
+
+        run.StartedBy.ShouldBe(ContinuousVerifier.Starter.Subject);
+        run.Outcome!.TotalFindings.ShouldBe(0);
+        run.Outcome.Rows.ShouldBeGreaterThanOrEqualTo(2); // at least the earlier query's request and outcome
+    }
 }
