@@ -14,9 +14,10 @@ export_dev_env() {
     export AUDITPORTAL_PORTAL_DB="Host=127.0.0.1;Port=$CL_PPORT;Username=postgres;Database=portal"
     export AUDITPORTAL_WITNESS_DIR="${PORTAL_WITNESS_DIR:-$VAR_DIR/witness}"
     export AUDITPORTAL_KEYS_DIR="$VAR_DIR/keys"
+    export AUDITPORTAL_ACCESS_LOG_WITNESS_DIR="$VAR_DIR/access-log-witness"
     export AUDITPORTAL_OIDC_ISSUER="http://127.0.0.1:$OIDC_PORT"
     export AUDITPORTAL_PORTAL_URL="http://127.0.0.1:$PORTAL_PORT"
-    mkdir -p "$AUDITPORTAL_WITNESS_DIR" "$AUDITPORTAL_KEYS_DIR"
+    mkdir -p "$AUDITPORTAL_WITNESS_DIR" "$AUDITPORTAL_KEYS_DIR" "$AUDITPORTAL_ACCESS_LOG_WITNESS_DIR"
     chmod 700 "$AUDITPORTAL_KEYS_DIR"
 }
 
@@ -169,6 +170,7 @@ portal_up() {
     )
     if [[ -f "$AUDITPORTAL_KEYS_DIR/access-log-checkpoint-private.pem" ]]; then
         portal_env+=("Portal__AccessLog__CheckpointPrivateKeyPath=$AUDITPORTAL_KEYS_DIR/access-log-checkpoint-private.pem")
+        portal_env+=("Portal__AccessLog__WitnessDirectory=$AUDITPORTAL_ACCESS_LOG_WITNESS_DIR")
         if [[ -f "$AUDITPORTAL_KEYS_DIR/access-log-checkpoint-ed25519-private.pem" ]]; then
             portal_env+=("Portal__AccessLog__CheckpointEd25519PrivateKeyPath=$AUDITPORTAL_KEYS_DIR/access-log-checkpoint-ed25519-private.pem")
         fi

@@ -54,7 +54,7 @@ run_tests() {
 
     # Tests never see dev data: drop the dev variables, build a fresh cluster pair.
     unset AUDITPORTAL_PRIMARY AUDITPORTAL_REPLICA AUDITPORTAL_PORTAL_DB \
-          AUDITPORTAL_WITNESS_DIR AUDITPORTAL_KEYS_DIR
+          AUDITPORTAL_WITNESS_DIR AUDITPORTAL_ACCESS_LOG_WITNESS_DIR AUDITPORTAL_KEYS_DIR
     say "test cluster (fresh)"
     pg_select test
     trap 'test_cluster_down' EXIT

@@ -15,6 +15,7 @@ public static class CliApplication
         root.Subcommands.Add(ProofCommands.Build(console, env));
         root.Subcommands.Add(EvidenceCommands.Build(console, env));
         root.Subcommands.Add(LineageCommands.Build(console, env));
+        root.Subcommands.Add(AccessLogCommands.Build(console, env));
         return root;
     }
 

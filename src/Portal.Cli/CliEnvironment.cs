@@ -14,6 +14,7 @@ public sealed class CliEnvironment(Func<string, string?> getVariable)
     public const string WriterVariable = "AUDITPORTAL_WRITER";
     public const string KeysDirVariable = "AUDITPORTAL_KEYS_DIR";
     public const string WitnessDirVariable = "AUDITPORTAL_WITNESS_DIR";
+    public const string AccessLogWitnessDirVariable = "AUDITPORTAL_ACCESS_LOG_WITNESS_DIR";
 
     public static CliEnvironment FromProcess() => new(Environment.GetEnvironmentVariable);
 
@@ -42,6 +43,14 @@ public sealed class CliEnvironment(Func<string, string?> getVariable)
     public string KeysDirectory(string? option) => option ?? getVariable(KeysDirVariable) ?? Path.Combine("var", "keys");
 
     public string WitnessDirectory(string? option) => option ?? getVariable(WitnessDirVariable) ?? Path.Combine("var", "witness");
+
+    /// <summary>The portal database (the access log): the option, else AUDITPORTAL_PORTAL_DB.</summary>
+    public string PortalDatabase(string? option) =>
+        option ?? PortalDb ?? throw new CliUsageException($"no access-log database given: pass --connection or set {PortalDbVariable}");
+
+    /// <summary>The access log's own witness directory (never the ledger's).</summary>
+    public string AccessLogWitnessDirectory(string? option) =>
+        option ?? getVariable(AccessLogWitnessDirVariable) ?? Path.Combine("var", "access-log-witness");
 }
 
 /// <summary>A mistake in how the command was called; exits 2 with the message.</summary>

@@ -5,7 +5,7 @@ using AuditPortal.Portal.Timeline;
 namespace AuditPortal.Portal;
 
 /// <summary>Every URL the portal links to, built in one place.</summary>
-public static class PortalUrls
+public static partial class PortalUrls
 {
     public const string Home = "/";
     public const string Login = "/login";

@@ -9,11 +9,21 @@ using Npgsql;
 
 namespace AuditPortal.Cli.Commands;
 
-/// <summary>`auditportal ledger verify`: exit 0 intact, 1 findings, 2 could not verify.</summary>
+/// <summary>
+/// Which hash-chained log a verify command checks: the ledger, or the access log (same format, its own database,
+/// key pair and witness; docs/access-log-review.md).
+/// </summary>
+/// <param name="KeyName">The key pair's name in the keys directory.</param>
+/// <param name="Connection">The database to read, from the <c>--connection</c> option.</param>
+/// <param name="WitnessDirectory">The witness directory, from the <c>--witness-dir</c> option.</param>
+public sealed record VerifiedLog(string KeyName, Func<string?, string> Connection, Func<string?, string> WitnessDirectory);
+
+/// <summary>`auditportal ledger verify` and `auditportal access-log verify`: exit 0 intact, 1 findings, 2 could not verify.</summary>
 public static class VerifyCommand
 {
-    public static Command Build(CliConsole console, CliEnvironment env)
+    public static Command Build(CliConsole console, CliEnvironment env, VerifiedLog? log = null)
     {
+        log ??= new VerifiedLog(LedgerCommands.LedgerKeyName, env.ReadOnly, env.WitnessDirectory);
         var connection = CommonOptions.Connection();
         var from = new Option<long?>("--from") { Description = "First global seq to verify" };
         var to = new Option<long?>("--to") { Description = "Last global seq to verify" };
@@ -37,19 +47,19 @@ public static class VerifyCommand
         });
         command.SetAction((parse, ct) => CommandRunner.RunAsync(console, async () =>
         {
-            var key = LoadKey(parse.GetValue(publicKey), env.KeysDirectory(parse.GetValue(keysDir)));
-            var witnessPath = env.WitnessDirectory(parse.GetValue(witnessDir));
+            var key = LoadKey(parse.GetValue(publicKey), env.KeysDirectory(parse.GetValue(keysDir)), log.KeyName);
+            var witnessPath = log.WitnessDirectory(parse.GetValue(witnessDir));
             var witness = Directory.Exists(witnessPath) ? new WitnessDirectory(witnessPath) : null;
             if (key is null)
                 await console.Error.WriteLineAsync("warning: no checkpoint public key: checkpoint signatures are reported invalid");
             if (witness is null)
                 await console.Error.WriteLineAsync($"warning: no witness directory at {witnessPath}: a truncated and reforged head cannot be caught");
 
-            await using var dataSource = NpgsqlDataSource.Create(env.ReadOnly(parse.GetValue(connection)));
+            await using var dataSource = NpgsqlDataSource.Create(log.Connection(parse.GetValue(connection)));
             var runner = new LedgerVerificationRunner(dataSource, key, witness)
             {
                 // The Ed25519 key of the keys directory, unless a trusted ECDSA key was named explicitly.
-                Ed25519PublicKey = parse.GetValue(publicKey) is null ? LoadEd25519Key(env.KeysDirectory(parse.GetValue(keysDir))) : null,
+                Ed25519PublicKey = parse.GetValue(publicKey) is null ? LoadEd25519Key(env.KeysDirectory(parse.GetValue(keysDir)), log.KeyName) : null,
             };
             var request = new VerificationRequest(parse.GetValue(from), parse.GetValue(to),
                 parse.GetValue(stream) is { } s ? StreamArgument.Parse(s) : null, parse.GetValue(parallel));
@@ -69,7 +79,7 @@ public static class VerifyCommand
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
-    private static CheckpointPublicKey? LoadKey(string? explicitPath, string keysDir)
+    private static CheckpointPublicKey? LoadKey(string? explicitPath, string keysDir, string keyName)
     {
         if (explicitPath is not null)
         {
@@ -77,13 +87,13 @@ public static class VerifyCommand
                 throw new CliUsageException($"no public key file at {explicitPath}");
             return CheckpointPublicKey.FromPem(File.ReadAllText(explicitPath));
         }
-        var path = CheckpointKeys.PublicPath(keysDir, LedgerCommands.LedgerKeyName);
+        var path = CheckpointKeys.PublicPath(keysDir, keyName);
         return File.Exists(path) ? CheckpointPublicKey.FromPem(File.ReadAllText(path)) : null;
     }
 
-    private static byte[]? LoadEd25519Key(string keysDir)
+    private static byte[]? LoadEd25519Key(string keysDir, string keyName)
     {
-        var path = CheckpointKeys.Ed25519PublicPath(keysDir, LedgerCommands.LedgerKeyName);
+        var path = CheckpointKeys.Ed25519PublicPath(keysDir, keyName);
         return File.Exists(path) ? Ed25519CheckpointKey.PublicKeyFromPem(File.ReadAllText(path)) : null;
     }
 

@@ -39,6 +39,14 @@ public sealed record AccessLogEntry
 
     /// <summary>When the gateway received the request (UTC); the event's <c>occurred_at</c>.</summary>
     public required DateTime RequestedAt { get; init; }
+
+    /// <summary>
+    /// The ledger's size (highest seq) in the snapshot the query runs on, read before the entry is written;
+    /// null when no ledger snapshot was taken (refused, replica down, or a query of the access log itself).
+    /// The ledger is append-only, so re-running the query bounded by this size shows what the caller saw
+    /// (docs/access-log.md, "ledger_size").
+    /// </summary>
+    public long? LedgerSize { get; init; }
 }
 
 /// <summary>How a logged query ended; the completion event's action is <c>query.&lt;outcome&gt;</c>.</summary>

@@ -10,7 +10,8 @@ namespace AuditPortal.Data.AccessLog;
 /// </summary>
 /// <remarks>
 /// Request: stream <c>user/&lt;subject id&gt;</c>, actor = display name, action <c>query.requested</c>,
-/// payload <c>{"case","kind","parameters","purpose","roles"}</c>, idempotency key = request id.
+/// payload <c>{"case","kind","ledger_size","parameters","purpose","roles"}</c> (entries written before
+/// <c>ledger_size</c> existed lack it), idempotency key = request id.
 /// Completion: same stream, action <c>query.completed|failed|refused</c>, payload
 /// <c>{"duration_ms","outcome","record_digest","request_event_id","row_count"}</c>, lineage inputs
 /// [request event id] by rule <c>portal.gateway</c> version <c>1</c>, idempotency key
@@ -62,6 +63,8 @@ public static class AccessLogEvents
         ArgumentNullException.ThrowIfNull(entry.Roles);
         ArgumentNullException.ThrowIfNull(entry.Parameters);
         RequireUtc(entry.RequestedAt, nameof(entry.RequestedAt));
+        if (entry.LedgerSize < 0)
+            throw new ArgumentException($"LedgerSize must be ≥ 0, got {entry.LedgerSize}");
         if (entry.RequestId.EndsWith(CompletionKeySuffix, StringComparison.Ordinal))
             throw new ArgumentException($"RequestId must not end with '{CompletionKeySuffix}', got '{entry.RequestId}'");
 
@@ -83,6 +86,7 @@ public static class AccessLogEvents
                 ["roles"] = roles,
                 ["purpose"] = entry.Purpose,
                 ["case"] = entry.CaseReference,
+                ["ledger_size"] = entry.LedgerSize,
             },
             IdempotencyKey = entry.RequestId,
         };

@@ -11,9 +11,9 @@ namespace AuditPortal.Data.AccessLog;
 
 /// <summary>
 /// Reads the access log (the <c>portal</c> database, reader role, standby) in read-only
-/// transactions: a user's recent queries, an admin's filtered view, one query with its completion,
-/// and the head. Paging is keyset paging on the request's <c>seq</c>, newest first, so pages stay
-/// stable while new entries are appended: no duplicates, no skips.
+/// transactions: a user's recent queries, an admin's filtered view and activity summary, one query
+/// with its completion, and the head. Paging is keyset paging on the request's <c>seq</c>, newest
+/// first, so pages stay stable while new entries are appended: no duplicates, no skips.
 /// </summary>
 public sealed class AccessLogReader(ReplicaConnectionFactory connections)
 {
@@ -25,9 +25,7 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections)
     // The key probe is a LATERAL … LIMIT 1 so it stays one unique-index lookup per request whatever the
     // statistics say: as a plain join, a freshly created access log (not yet analyzed) got a plan that
     // rescanned the user's whole stream for every request on the page (28 ms at 1,000 events, growing).
-    private const string SelectItems = $"""
-        SELECT r.seq, r.event_id, r.idempotency_key, r.stream_id, r.actor, r.client_address, r.payload, r.occurred_at, r.recorded_at,
-               c.seq, c.event_id, c.payload, c.occurred_at, c.recorded_at
+    private const string FromItems = $"""
         FROM ledger.events r
         LEFT JOIN LATERAL (
           SELECT seq, event_id, payload, occurred_at, recorded_at, lineage_inputs, stream_type, stream_id, action
@@ -36,6 +34,13 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections)
          AND c.action IN ('{AccessLogEvents.CompletedAction}', '{AccessLogEvents.FailedAction}', '{AccessLogEvents.RefusedAction}')
         WHERE r.stream_type = '{AccessLogEvents.StreamType}' AND r.action = '{AccessLogEvents.RequestedAction}'
         """;
+
+    private const string SelectItems = """
+        SELECT r.seq, r.event_id, r.idempotency_key, r.stream_id, r.actor, r.client_address, r.payload, r.occurred_at, r.recorded_at,
+               c.seq, c.event_id, c.payload, c.occurred_at, c.recorded_at,
+               r.stream_seq, r.hash, r.prev_hash
+
+        """ + FromItems;
 
     /// <summary>The queries of one user, newest first (the dashboard's "my recent queries").</summary>
     /// <param name="beforeSeq">Only entries with a smaller seq: the previous page's <see cref="AccessLogPage.NextBeforeSeq"/>.</param>
@@ -49,30 +54,14 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections)
     /// <param name="beforeSeq">Only entries with a smaller seq: the previous page's <see cref="AccessLogPage.NextBeforeSeq"/>.</param>
     public async Task<AccessLogPage> SearchAsync(AccessLogFilter filter, int limit, long? beforeSeq = null, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(filter);
+        CheckFilter(filter);
         if (limit is < 1 or > MaxPageSize)
             throw new ArgumentOutOfRangeException(nameof(limit), limit, $"the page size must be 1…{MaxPageSize}");
-        if (filter.From is { Kind: not DateTimeKind.Utc } || filter.To is { Kind: not DateTimeKind.Utc })
-            throw new ArgumentException("From and To must be UTC", nameof(filter));
 
         await using var session = await connections.BeginReadOnlyAsync(ct);
         await using var cmd = session.CreateCommand("");
         var sql = new StringBuilder(SelectItems);
-        void Where(string condition, object value, NpgsqlDbType type)
-        {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = type });
-            sql.Append(CultureInfo.InvariantCulture, $"\n  AND {condition.Replace("$_", "$" + cmd.Parameters.Count.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)}");
-        }
-        if (filter.SubjectId is { } subject)
-            Where("r.stream_id = $_", subject, NpgsqlDbType.Text);
-        if (filter.Kind is { } kind)
-            Where("(r.payload::jsonb ->> 'kind') = $_", kind, NpgsqlDbType.Text);
-        if (filter.From is { } from)
-            Where("r.occurred_at >= $_", from, NpgsqlDbType.TimestampTz);
-        if (filter.To is { } to)
-            Where("r.occurred_at < $_", to, NpgsqlDbType.TimestampTz);
-        if (beforeSeq is { } before)
-            Where("r.seq < $_", before, NpgsqlDbType.Bigint);
+        AppendConditions(cmd, sql, filter, beforeSeq);
         // Within one stream stream_seq grows with seq, so a user's page walks the stream index backwards.
         var order = filter.SubjectId is null ? "r.seq" : "r.stream_seq";
         sql.Append(CultureInfo.InvariantCulture, $"\nORDER BY {order} DESC LIMIT {limit + 1}");
@@ -85,6 +74,131 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections)
         return new AccessLogPage(items, items[^1].Seq);
     }
 
+    /// <summary>
+    /// Activity matching <paramref name="filter"/>: per UTC day (requests, failed, refused, pending; the newest
+    /// <paramref name="maxDays"/> days that have any) and per kind. The per-user timeline and the per-case view.
+    /// </summary>
+    public async Task<AccessLogActivity> ActivityAsync(AccessLogFilter filter, int maxDays, CancellationToken ct = default)
+    {
+        CheckFilter(filter);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDays, 1);
+        await using var session = await connections.BeginReadOnlyAsync(ct);
+        await using var cmd = session.CreateCommand("");
+        var conditions = new StringBuilder(FromItems);
+        AppendConditions(cmd, conditions, filter, beforeSeq: null);
+        cmd.CommandText = FormattableString.Invariant($"""
+            WITH items AS (
+              SELECT (r.occurred_at AT TIME ZONE 'UTC')::date AS day, (r.payload::jsonb ->> 'kind') AS kind, c.action AS outcome
+              {conditions}),
+            days AS (
+              SELECT day, count(*) AS requests,
+                     count(*) FILTER (WHERE outcome = '{AccessLogEvents.FailedAction}') AS failed,
+                     count(*) FILTER (WHERE outcome = '{AccessLogEvents.RefusedAction}') AS refused,
+                     count(*) FILTER (WHERE outcome IS NULL) AS pending
+              FROM items GROUP BY day ORDER BY day DESC LIMIT {maxDays})
+            SELECT 'day', to_char(day, 'YYYY-MM-DD'), requests, failed, refused, pending FROM days
+            UNION ALL
+            SELECT 'kind', coalesce(kind, ''), count(*), 0, 0, 0 FROM items GROUP BY kind
+            """);
+        var days = new List<AccessLogDay>();
+        var kinds = new List<AccessLogKindCount>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (reader.GetString(0) == "day")
+                days.Add(new AccessLogDay(DateOnly.ParseExact(reader.GetString(1), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)));
+            else
+                kinds.Add(new AccessLogKindCount(reader.GetString(1), reader.GetInt64(2)));
+        }
+        return new AccessLogActivity(
+            days.OrderByDescending(d => d.Day).ToList(),
+            kinds.OrderByDescending(k => k.Count).ThenBy(k => k.Kind, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>
+    /// The queries after <paramref name="afterSeq"/> matching <paramref name="filter"/>, oldest first: for readers that
+    /// follow the log as it grows (the anomaly monitor), each entry once.
+    /// </summary>
+    public async Task<IReadOnlyList<AccessLogItem>> ForwardAsync(AccessLogFilter filter, long afterSeq, int limit, CancellationToken ct = default)
+    {
+        CheckFilter(filter);
+        if (limit is < 1 or > MaxPageSize)
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, $"the page size must be 1…{MaxPageSize}");
+        await using var session = await connections.BeginReadOnlyAsync(ct);
+        await using var cmd = session.CreateCommand("");
+        var sql = new StringBuilder(SelectItems);
+        AppendConditions(cmd, sql, filter, beforeSeq: null);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = afterSeq, NpgsqlDbType = NpgsqlDbType.Bigint });
+        sql.Append(CultureInfo.InvariantCulture, $"\n  AND r.seq > ${cmd.Parameters.Count}\nORDER BY r.seq LIMIT {limit}");
+        cmd.CommandText = sql.ToString();
+        return await ReadItemsAsync(cmd, ct);
+    }
+
+    private static void CheckFilter(AccessLogFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (filter.From is { Kind: not DateTimeKind.Utc } || filter.To is { Kind: not DateTimeKind.Utc })
+            throw new ArgumentException("From and To must be UTC", nameof(filter));
+    }
+
+    /// <summary>
+    /// Appends the filter's conditions (each value a parameter) after <see cref="FromItems"/>: the one place that
+    /// says what a filter means, for the page, the activity summary and the export.
+    /// </summary>
+    private static void AppendConditions(NpgsqlCommand cmd, StringBuilder sql, AccessLogFilter filter, long? beforeSeq)
+    {
+        void Where(string condition, object value, NpgsqlDbType type)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = type });
+            sql.Append(CultureInfo.InvariantCulture, $"\n  AND {condition.Replace("$_", "$" + cmd.Parameters.Count.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)}");
+        }
+        if (filter.SubjectId is { } subject)
+            Where("r.stream_id = $_", subject, NpgsqlDbType.Text);
+        // These expressions are those of the access log's indexes (PortalMigrations/V002): keep them identical.
+        if (filter.Kind is { } kind)
+            Where("(r.payload::jsonb ->> 'kind') = $_", kind, NpgsqlDbType.Text);
+        if (filter.CaseReference is { } caseReference)
+            Where("(r.payload::jsonb ->> 'case') = $_", caseReference, NpgsqlDbType.Text);
+        if (filter.ClientAddress is { } address)
+            Where("r.client_address = $_", address, NpgsqlDbType.Text);
+        if (filter.Role is { } role)
+            Where("(r.payload::jsonb -> 'roles') @> jsonb_build_array($_::text)", role, NpgsqlDbType.Text);
+        if (filter.From is { } from)
+            Where("r.occurred_at >= $_", from, NpgsqlDbType.TimestampTz);
+        if (filter.To is { } to)
+            Where("r.occurred_at < $_", to, NpgsqlDbType.TimestampTz);
+        if (filter.Outcome is AccessLogOutcomeFilter.Pending)
+        {
+            sql.Append("\n  AND c.seq IS NULL");
+        }
+        else if (filter.Outcome is { } outcome)
+        {
+            // c.action decides (the completion the page shows); the semi-join lets the planner start from the
+            // rare failed or refused outcomes (index on action, seq) instead of probing every request newest first.
+            var action = AccessLogEvents.ActionOf(outcome switch
+            {
+                AccessLogOutcomeFilter.Completed => AccessLogOutcome.Completed,
+                AccessLogOutcomeFilter.Failed => AccessLogOutcome.Failed,
+                _ => AccessLogOutcome.Refused,
+            });
+            Where($"c.action = $_ AND r.event_id IN (SELECT o.lineage_inputs[1] FROM ledger.events o WHERE o.action = '{action}' AND o.stream_type = '{AccessLogEvents.StreamType}')",
+                action, NpgsqlDbType.Text);
+        }
+        if (beforeSeq is { } before)
+            Where("r.seq < $_", before, NpgsqlDbType.Bigint);
+    }
+
+    /// <summary>One logged query with its completion, by the global seq of its <c>query.requested</c> event; null if that seq is not a request.</summary>
+    public async Task<AccessLogItem?> GetBySeqAsync(long seq, CancellationToken ct = default)
+    {
+        await using var session = await connections.BeginReadOnlyAsync(ct);
+        await using var cmd = session.CreateCommand(SelectItems + "\n  AND r.seq = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = seq, NpgsqlDbType = NpgsqlDbType.Bigint });
+        var items = await ReadItemsAsync(cmd, ct);
+        return items.Count == 0 ? null : items[0];
+    }
+
     /// <summary>One logged query with its completion, by the event id of its <c>query.requested</c> event; null if there is none.</summary>
     public async Task<AccessLogItem?> GetAsync(Guid requestEventId, CancellationToken ct = default)
     {
@@ -93,6 +207,14 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections)
         cmd.Parameters.Add(new NpgsqlParameter { Value = requestEventId, NpgsqlDbType = NpgsqlDbType.Uuid });
         var items = await ReadItemsAsync(cmd, ct);
         return items.Count == 0 ? null : items[0];
+    }
+
+    /// <summary>The number of events in the access log (its highest seq), without judging its checkpoints.</summary>
+    public async Task<long> SizeAsync(CancellationToken ct = default)
+    {
+        await using var session = await connections.BeginReadOnlyAsync(ct);
+        await using var cmd = session.CreateCommand("SELECT coalesce(max(seq), 0) FROM ledger.events");
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>The number of events in the access log and its latest checkpoint, read in one snapshot.</summary>
@@ -150,6 +272,11 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections)
                 RequestedAt = reader.GetFieldValue<DateTime>(7),
                 RecordedAt = reader.GetFieldValue<DateTime>(8),
                 Completion = completion,
+                StreamSeq = reader.GetInt64(14),
+                Hash = reader.GetFieldValue<byte[]>(15),
+                PrevHash = reader.GetFieldValue<byte[]>(16),
+                LedgerSize = (long?)payload["ledger_size"],
+                RecordsLedgerSize = payload.ContainsKey("ledger_size"),
             });
         }
         return items;

@@ -27,6 +27,23 @@ public sealed record AccessLogItem
 
     /// <summary>Null while the query has no completion event (running, or the portal died meanwhile).</summary>
     public AccessLogResult? Completion { get; init; }
+
+    /// <summary>The request event's position in its user's stream (<c>stream_seq</c>).</summary>
+    public long StreamSeq { get; init; }
+
+    /// <summary>The request event's stored hash and the stored hash it links to (global chain), 32 bytes each.</summary>
+    public byte[] Hash { get; init; } = [];
+
+    public byte[] PrevHash { get; init; } = [];
+
+    /// <summary>
+    /// The ledger's size when the query ran (<c>ledger_size</c>); null when the entry does not say
+    /// (refused, replica down, an access-log query) and for entries written before it was recorded.
+    /// </summary>
+    public long? LedgerSize { get; init; }
+
+    /// <summary>False for entries written before <c>ledger_size</c> was recorded (the member is absent, not null).</summary>
+    public bool RecordsLedgerSize { get; init; }
 }
 
 /// <summary>The completion event of a logged query.</summary>
@@ -53,7 +70,41 @@ public sealed record AccessLogFilter
 
     /// <summary>Only queries requested before this time (UTC, exclusive).</summary>
     public DateTime? To { get; init; }
+
+    /// <summary>Only queries made while holding this portal role.</summary>
+    public string? Role { get; init; }
+
+    /// <summary>Only queries made for this case reference.</summary>
+    public string? CaseReference { get; init; }
+
+    /// <summary>Only queries that ended so; <see cref="AccessLogOutcomeFilter.Pending"/>: no outcome recorded.</summary>
+    public AccessLogOutcomeFilter? Outcome { get; init; }
+
+    /// <summary>Only queries from this client address (exact).</summary>
+    public string? ClientAddress { get; init; }
+
+    /// <summary>True when no condition is set.</summary>
+    public bool IsEmpty => this == new AccessLogFilter();
+}
+
+/// <summary>An outcome to filter on: one of the three recorded ones, or none recorded yet.</summary>
+public enum AccessLogOutcomeFilter
+{
+    Completed,
+    Failed,
+    Refused,
+
+    /// <summary>No completion event (running, or the portal stopped before recording it).</summary>
+    Pending,
 }
 
 /// <summary>The access log's head: its size (highest seq) and its latest signed checkpoint, if any.</summary>
 public sealed record AccessLogHead(long Size, StoredCheckpoint? LatestCheckpoint);
+
+/// <summary>One UTC day of activity: requests, and how many failed, were refused or have no outcome.</summary>
+public sealed record AccessLogDay(DateOnly Day, long Requests, long Failed, long Refused, long Pending);
+
+public sealed record AccessLogKindCount(string Kind, long Count);
+
+/// <summary>Activity per day (newest first) and per kind (most first), for the per-user and per-case views.</summary>
+public sealed record AccessLogActivity(IReadOnlyList<AccessLogDay> Days, IReadOnlyList<AccessLogKindCount> Kinds);

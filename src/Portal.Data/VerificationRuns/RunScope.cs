@@ -9,12 +9,18 @@ public enum RunScopeKind
     Whole,
     Range,
     Stream,
+
+    /// <summary>The whole access log (the portal database's hash chain of queries), not the ledger.</summary>
+    AccessLog,
 }
 
 /// <summary>What a verification run covers: the whole ledger, a seq range, or one stream.</summary>
 public sealed record RunScope(RunScopeKind Kind, long? From = null, long? To = null, StreamKey? Stream = null)
 {
     public static RunScope Whole { get; } = new(RunScopeKind.Whole);
+
+    /// <summary>The whole access log (docs/access-log-review.md).</summary>
+    public static RunScope AccessLog { get; } = new(RunScopeKind.AccessLog);
 
     public static RunScope ForRange(long from, long to)
     {
@@ -72,6 +78,7 @@ public sealed record RunScope(RunScopeKind Kind, long? From = null, long? To = n
     public string Key => Kind switch
     {
         RunScopeKind.Whole => "whole",
+        RunScopeKind.AccessLog => "access-log",
         RunScopeKind.Range => string.Create(CultureInfo.InvariantCulture, $"range:{From}-{To}"),
         _ => $"stream:{Stream!.Value.Type}/{Stream.Value.Id}",
     };
@@ -80,6 +87,7 @@ public sealed record RunScope(RunScopeKind Kind, long? From = null, long? To = n
     public string Describe() => Kind switch
     {
         RunScopeKind.Whole => "whole ledger",
+        RunScopeKind.AccessLog => "whole access log",
         RunScopeKind.Range => string.Create(CultureInfo.InvariantCulture, $"seq {From}–{To}"),
         _ => $"stream {LedgerName.ForDisplay($"{Stream!.Value.Type}/{Stream.Value.Id}")}",
     };
@@ -91,6 +99,7 @@ public sealed record RunScope(RunScopeKind Kind, long? From = null, long? To = n
         "whole" => RunScopeKind.Whole,
         "range" => RunScopeKind.Range,
         "stream" => RunScopeKind.Stream,
+        "accesslog" => RunScopeKind.AccessLog,
         _ => throw new FormatException($"unknown run scope '{text}'"),
     };
 }

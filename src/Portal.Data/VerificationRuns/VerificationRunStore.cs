@@ -168,7 +168,7 @@ public sealed class VerificationRunStore(NpgsqlDataSource dataSource, TimeProvid
         await using var cmd = dataSource.CreateCommand($"""
             SELECT {FindingColumns} FROM (
                 SELECT DISTINCT ON ({FindingIdentity}) * FROM portal.verification_run_findings
-                WHERE run_id = $1 OR found_at >= $2 ORDER BY {FindingIdentity}, found_at, run_id, ordinal) open
+                WHERE (run_id = $1 OR found_at >= $2) AND {LedgerRunsOnly} ORDER BY {FindingIdentity}, found_at, run_id, ordinal) open
             ORDER BY seq NULLS LAST, found_at, run_id, ordinal LIMIT $3
             """);
         AddOpenParameters(cmd, fullPassRun, since);
@@ -180,7 +180,7 @@ public sealed class VerificationRunStore(NpgsqlDataSource dataSource, TimeProvid
     public async Task<long> OpenFindingCountAsync(Guid? fullPassRun, DateTimeOffset since, CancellationToken ct = default)
     {
         await using var cmd = dataSource.CreateCommand($"""
-            SELECT count(*) FROM (SELECT DISTINCT {FindingIdentity} FROM portal.verification_run_findings WHERE run_id = $1 OR found_at >= $2) open
+            SELECT count(*) FROM (SELECT DISTINCT {FindingIdentity} FROM portal.verification_run_findings WHERE (run_id = $1 OR found_at >= $2) AND {LedgerRunsOnly}) open
             """);
         AddOpenParameters(cmd, fullPassRun, since);
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
@@ -190,6 +190,18 @@ public sealed class VerificationRunStore(NpgsqlDataSource dataSource, TimeProvid
     {
         cmd.Parameters.Add(new() { Value = (object?)fullPassRun ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
         cmd.Parameters.Add(new() { Value = since.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+    }
+
+    /// <summary>The ledger's open findings never include an access-log run's (its seqs are the access log's, not the ledger's).</summary>
+    private const string LedgerRunsOnly =
+        "NOT EXISTS (SELECT 1 FROM portal.verification_runs x WHERE x.id = run_id AND x.scope = 'accesslog')";
+
+    /// <summary>The latest run of <paramref name="kind"/> (any status), e.g. the access log's last verification for the dashboard.</summary>
+    public async Task<VerificationRun?> LatestOfKindAsync(RunScopeKind kind, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand(RunSelect + " WHERE r.scope = $1 ORDER BY r.started_at DESC, r.id LIMIT 1");
+        cmd.Parameters.Add(new() { Value = new RunScope(kind).DbKind });
+        return (await ReadRunsAsync(cmd, ct)).SingleOrDefault();
     }
 
     /// <summary>What makes two recorded findings the same finding (found by two runs); the message is prose about it.</summary>

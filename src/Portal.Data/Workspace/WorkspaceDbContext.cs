@@ -21,6 +21,7 @@ public sealed class WorkspaceDbContext(DbContextOptions<WorkspaceDbContext> opti
     public DbSet<UnmaskGrant> UnmaskGrants => Set<UnmaskGrant>();
     public DbSet<Annotation> Annotations => Set<Annotation>();
     public DbSet<SavedView> SavedViews => Set<SavedView>();
+    public DbSet<ReviewAcknowledgement> ReviewAcknowledgements => Set<ReviewAcknowledgement>();
 
     /// <summary>The Npgsql options every user of the context shares (history table in the schema).</summary>
     public static DbContextOptionsBuilder<WorkspaceDbContext> Configure(DbContextOptionsBuilder<WorkspaceDbContext> builder, string connectionString)
@@ -91,6 +92,17 @@ public sealed class WorkspaceDbContext(DbContextOptions<WorkspaceDbContext> opti
             e.Property(v => v.Url).HasMaxLength(WorkspaceLimits.UrlLength);
             e.HasOne<InvestigationCase>().WithMany().HasForeignKey(v => v.CaseId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(v => new { v.CaseId, v.Name }).IsUnique();
+        });
+
+        modelBuilder.Entity<ReviewAcknowledgement>(e =>
+        {
+            e.ToTable("review_acknowledgements");
+            e.HasKey(a => a.Id);
+            e.Property(a => a.FlagKey).HasMaxLength(WorkspaceLimits.TextLength);
+            e.Property(a => a.RuleId).HasMaxLength(WorkspaceLimits.LabelLength);
+            e.Property(a => a.Note).HasMaxLength(WorkspaceLimits.TextLength);
+            e.HasIndex(a => a.FlagKey).IsUnique(); // one acknowledgement per flag
+            e.HasIndex(a => a.AccessLogSeq).IsUnique();
         });
 
         // snake_case column names, like every other table of the project.

@@ -55,6 +55,14 @@ public sealed class PortalDatabases : IAsyncDisposable
     /// <summary>Group-commit appender of access-log entries; throws <see cref="AccessLogUnavailableException"/> when an append is not confirmed.</summary>
     public AccessLogWriter? AccessLogWriter { get; }
 
+    /// <summary>The access log's standby (or its primary, read-only), for the verifier's COPY of the whole chain.</summary>
+    public ReplicaConnectionFactory? AccessLogReplica => accessLogReplica;
+
+    /// <summary>The public halves of the access log's signing keys: what its checkpoints are verified with.</summary>
+    public CheckpointPublicKey? AccessLogPublicKey => signer?.PublicKey;
+
+    public byte[]? AccessLogEd25519PublicKey => signer?.Ed25519?.PublicKey;
+
     /// <summary>Reads access-log entries (recent queries of a user, admin listing, head).</summary>
     public AccessLogReader? AccessLogReader { get; }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.AccessLog;
+using AuditPortal.Data.Replica;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Data.Workspace;
 using AuditPortal.Portal.Redaction;
@@ -34,6 +35,8 @@ public sealed class QueryGateway(
 {
     public const string ReplicaUnavailableMessage =
         "The ledger replica is not reachable right now, so no ledger data can be shown. Please try again shortly.";
+    public const string AccessLogReadUnavailableMessage =
+        "The access log cannot be read right now. Please try again shortly.";
     public const string AccessLogUnavailableMessage =
         "The access log cannot be written right now. Every query must be logged before it runs, so none ran. Please try again shortly.";
     public const string WorkspaceUnavailableMessage =
@@ -100,61 +103,153 @@ public sealed class QueryGateway(
         if (access is not null && purpose is null)
             entry = entry with { Purpose = access.Case.Purpose };
 
-        // 2. log the request, fail closed
-        Guid requestEventId;
-        long requestSeq;
-        try
-        {
-            var appended = await Writer.AppendAsync(entry, ct);
-            (requestEventId, requestSeq) = (appended.EventId, appended.Seq);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            logger.LogError(ex, "Access log: could not record {Kind} for {User}; refusing to answer", kind.Name, entry.SubjectId);
-            return GatewayResult<TResult>.Fail(GatewayStatus.AccessLogUnavailable, AccessLogUnavailableMessage);
-        }
-
-        // 3. query the replica, then gather what redaction needs in the same snapshot
-        QueryAnswer<TResult> answer;
-        RedactionContext redaction;
+        // The snapshot the query will run on is taken first, and its ledger size goes into the request entry, so
+        // the query can be re-run later bounded by it ("what did they see", docs/access-log-review.md). Only the
+        // head's seq is read before the entry is written; no ledger record is.
+        ReadOnlySession? session = null;
+        long? ledgerSize = null;
+        Exception? unavailable = null;
         try
         {
             var replica = databases.Replica ?? throw new ReplicaNotConfiguredException();
-            await using var session = await replica.BeginReadOnlyAsync(ct);
-            var replicaSession = new ReplicaSession(session, replica.DataSource);
-            answer = await query(replicaSession, ct);
-            redaction = await LoadRedactionContextAsync(replicaSession, answer.Value, reveal, ct);
+            session = await replica.BeginReadOnlyAsync(ct);
+            await using var head = session.CreateCommand("SELECT coalesce(max(seq), 0) FROM ledger.events");
+            ledgerSize = (long)(await head.ExecuteScalarAsync(ct))!;
         }
         catch (Exception ex) when (IsUnavailable(ex) || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
-            logger.LogError(ex, "Replica: {Kind} for {User} failed (access-log entry {Seq})", kind.Name, entry.SubjectId, requestSeq);
+            unavailable = ex;
+            if (session is not null)
+                await session.DisposeAsync();
+            session = null;
+        }
+
+        try
+        {
+            // 2. log the request, fail closed
+            if (await LogRequestAsync(entry with { LedgerSize = ledgerSize }, ct) is not { } logged)
+                return GatewayResult<TResult>.Fail(GatewayStatus.AccessLogUnavailable, AccessLogUnavailableMessage);
+            var (requestEventId, requestSeq) = logged;
+
+            // 3. query the replica, then gather what redaction needs in the same snapshot
+            QueryAnswer<TResult> answer;
+            RedactionContext redaction;
+            try
+            {
+                if (unavailable is not null)
+                    throw new ReplicaUnavailableException(unavailable);
+                var replicaSession = new ReplicaSession(session!, databases.Replica!.DataSource);
+                answer = await query(replicaSession, ct);
+                redaction = await LoadRedactionContextAsync(replicaSession, answer.Value, reveal, ct);
+            }
+            catch (Exception ex) when (IsUnavailable(ex) || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                logger.LogError(ex, "Replica: {Kind} for {User} failed (access-log entry {Seq})", kind.Name, entry.SubjectId, requestSeq);
+                await TryRecordFailureAsync(entry, requestEventId, started, ct);
+                return GatewayResult<TResult>.Fail(GatewayStatus.ReplicaUnavailable, ReplicaUnavailableMessage, requestSeq);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A bug in the query: log the failure in the chain too, then let the error page handle it.
+                await TryRecordFailureAsync(entry, requestEventId, started, ct);
+                throw;
+            }
+
+            // 4. record the outcome; an answer whose outcome is not logged is not given either
+            if (!await LogOutcomeAsync(entry, requestEventId, requestSeq, answer.RecordIds, started, ct))
+                return GatewayResult<TResult>.Fail(GatewayStatus.AccessLogUnavailable, AccessLogUnavailableMessage, requestSeq);
+
+            // 5. redact
+            var summary = new RedactionSummary();
+            foreach (var payload in answer.Value.Payloads)
+                RedactionPolicy.Apply(payload, redaction, summary);
+            return GatewayResult<TResult>.Ok(answer.Value, requestSeq) with { Redaction = summary, Grants = grants, Case = access?.Case };
+        }
+        finally
+        {
+            if (session is not null)
+                await session.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// A query of the access log itself (the admins' review): the same steps as <see cref="RunAsync{TResult}"/>
+    /// (authorize, log the request and fail closed, query, log the outcome) on the access log's reader instead of
+    /// the ledger's replica. The record ids are access-log event ids; nothing here holds ledger personal data, so
+    /// there is nothing to redact, and the entry has no <c>ledger_size</c> and no case.
+    /// </summary>
+    public async Task<GatewayResult<TResult>> RunOnAccessLogAsync<TResult>(
+        QueryKind kind,
+        ClaimsPrincipal user,
+        object canonicalParameters,
+        Func<AccessLogQueryContext, CancellationToken, Task<QueryAnswer<TResult>>> query,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(query);
+
+        var started = time.GetTimestamp();
+        var entry = Describe(kind, user, canonicalParameters, purpose: null, caseId: null);
+        if (!kind.Allows(user.Roles()))
+            return await RefuseAsync<TResult>(entry, $"role(s) [{string.Join(", ", user.Roles())}] may not run {kind.Name}", started,
+                "Your role does not allow this query.", ct);
+        if (await LogRequestAsync(entry, ct) is not { } logged)
+            return GatewayResult<TResult>.Fail(GatewayStatus.AccessLogUnavailable, AccessLogUnavailableMessage);
+        var (requestEventId, requestSeq) = logged;
+
+        QueryAnswer<TResult> answer;
+        try
+        {
+            var reader = databases.AccessLogReader ?? throw new AccessLogUnavailableException("ConnectionStrings:AccessLog is not set");
+            answer = await query(new AccessLogQueryContext(reader, requestSeq), ct);
+        }
+        catch (Exception ex) when (IsUnavailable(ex) || ex is AccessLogUnavailableException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            logger.LogError(ex, "Access log: {Kind} for {User} failed (access-log entry {Seq})", kind.Name, entry.SubjectId, requestSeq);
             await TryRecordFailureAsync(entry, requestEventId, started, ct);
-            return GatewayResult<TResult>.Fail(GatewayStatus.ReplicaUnavailable, ReplicaUnavailableMessage, requestSeq);
+            return GatewayResult<TResult>.Fail(GatewayStatus.AccessLogUnavailable, AccessLogReadUnavailableMessage, requestSeq);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // A bug in the query: log the failure in the chain too, then let the error page handle it.
             await TryRecordFailureAsync(entry, requestEventId, started, ct);
             throw;
         }
+        if (!await LogOutcomeAsync(entry, requestEventId, requestSeq, answer.RecordIds, started, ct))
+            return GatewayResult<TResult>.Fail(GatewayStatus.AccessLogUnavailable, AccessLogUnavailableMessage, requestSeq);
+        return GatewayResult<TResult>.Ok(answer.Value, requestSeq);
+    }
 
-        // 4. record the outcome; an answer whose outcome is not logged is not given either
+    /// <summary>Step 2: the request entry; null when it could not be confirmed (the caller answers 503 and runs nothing).</summary>
+    private async Task<(Guid EventId, long Seq)?> LogRequestAsync(AccessLogEntry entry, CancellationToken ct)
+    {
+        try
+        {
+            var appended = await Writer.AppendAsync(entry, ct);
+            return (appended.EventId, appended.Seq);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Access log: could not record {Kind} for {User}; refusing to answer", entry.Kind, entry.SubjectId);
+            return null;
+        }
+    }
+
+    /// <summary>Step 4: the completed outcome with the row count and digest; false when it could not be confirmed (the answer is withheld).</summary>
+    private async Task<bool> LogOutcomeAsync(AccessLogEntry entry, Guid requestEventId, long requestSeq, IReadOnlyList<string> recordIds, long started,
+        CancellationToken ct)
+    {
         try
         {
             await Writer.AppendCompletionAsync(Completion(entry, requestEventId, AccessLogOutcome.Completed,
-                answer.RecordIds.Count, RecordDigest.Compute(answer.RecordIds), started), ct);
+                recordIds.Count, RecordDigest.Compute(recordIds), started), ct);
+            return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             logger.LogError(ex, "Access log: could not record the outcome of entry {Seq}; withholding the answer", requestSeq);
-            return GatewayResult<TResult>.Fail(GatewayStatus.AccessLogUnavailable, AccessLogUnavailableMessage, requestSeq);
+            return false;
         }
-
-        // 5. redact
-        var summary = new RedactionSummary();
-        foreach (var payload in answer.Value.Payloads)
-            RedactionPolicy.Apply(payload, redaction, summary);
-        return GatewayResult<TResult>.Ok(answer.Value, requestSeq) with { Redaction = summary, Grants = grants, Case = access?.Case };
     }
 
     /// <summary>
@@ -321,7 +416,7 @@ public sealed class QueryGateway(
     /// <summary>The replica cannot answer (down, starting, unreachable, not configured), as opposed to a bug in a query.</summary>
     private static bool IsUnavailable(Exception ex) => ex switch
     {
-        ReplicaNotConfiguredException or TimeoutException => true,
+        ReplicaNotConfiguredException or ReplicaUnavailableException or TimeoutException => true,
         PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) // connection exception
             || pg.SqlState.StartsWith("57", StringComparison.Ordinal)                   // operator intervention (shutdown, starting up)
             || pg.SqlState.StartsWith("53", StringComparison.Ordinal)                   // insufficient resources
@@ -330,5 +425,11 @@ public sealed class QueryGateway(
         _ => false,
     };
 
+    /// <summary>What a query of the access log gets: the reader, and the seq of its own request entry (already committed).</summary>
+    public sealed record AccessLogQueryContext(AccessLogReader Reader, long RequestSeq);
+
     private sealed class ReplicaNotConfiguredException() : InvalidOperationException("ConnectionStrings:Replica is not set");
+
+    /// <summary>The snapshot could not be opened before the request was logged; rethrown after logging it, as a failure.</summary>
+    private sealed class ReplicaUnavailableException(Exception inner) : InvalidOperationException("the ledger replica is unavailable", inner);
 }

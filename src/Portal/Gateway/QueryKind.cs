@@ -67,4 +67,29 @@ public static class QueryKinds
 
     /// <summary>Replay of a derived event's rule over its recorded and its corrected inputs. Auditors and investigators.</summary>
     public static QueryKind LineageReplay { get; } = new("lineage.replay", PortalPolicies.Auditor);
+
+    /// <summary>
+    /// The admins' review of the access log: browsing and filtering entries, one entry, a user's or a case's
+    /// activity, the review export. Runs on the access log (<see cref="QueryGateway.RunOnAccessLogAsync{TResult}"/>),
+    /// so an admin's review is itself an access-log entry. Admins only.
+    /// </summary>
+    public static QueryKind AccessLogRead { get; } = new("accesslog.read", PortalPolicies.Admin);
+
+    /// <summary>
+    /// "What did they see?": re-runs a logged ledger query bounded by the ledger size it recorded and compares the
+    /// digest of the returned record ids with the logged one. Reads the ledger (masked: admins never unmask). Admins only.
+    /// </summary>
+    public static QueryKind AccessLogReplay { get; } = new("accesslog.replay", PortalPolicies.Admin);
+
+    /// <summary>A review period of the access log as CSV (entries, outcomes, chain positions and hashes). Admins only.</summary>
+    public static QueryKind AccessLogExport { get; } = new("accesslog.export", PortalPolicies.Admin);
+
+    /// <summary>
+    /// An admin acknowledges an anomaly flag with a note: the access-log entry is written first, then the workspace row
+    /// naming it (DESIGN §8). Admins only.
+    /// </summary>
+    public static QueryKind AccessLogAcknowledge { get; } = new("accesslog.acknowledge", PortalPolicies.Admin);
+
+    /// <summary>Starting a verification run of the whole access log (its chains, checkpoints and witness). Admins only.</summary>
+    public static QueryKind AccessLogVerify { get; } = new("accesslog.verify", PortalPolicies.Admin);
 }

@@ -1,3 +1,4 @@
+using AuditPortal.Portal.AccessLogReview;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Layout;
 using AuditPortal.Portal.Gateway;
@@ -35,6 +36,7 @@ public static class PortalHostingExtensions
         services.AddPortalUi();
         services.AddPortalData(builder.Configuration);
         services.AddPortalWorkspace(builder.Configuration);
+        services.AddAccessLogReview(builder.Configuration);
         services.AddPortalVerification(builder.Configuration);
         services.AddPortalHealthChecks();
         return builder;
@@ -96,6 +98,7 @@ public static class PortalHostingExtensions
         app.MapHealthEndpoints();
         app.MapVerificationEndpoints();
         app.MapLedgerApi();
+        app.MapAccessLogExport();
         // wwwroot, MudBlazor's files and the framework's blazor.web.js: public (no ledger data), fingerprinted.
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

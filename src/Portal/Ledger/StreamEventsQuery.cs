@@ -16,16 +16,27 @@ public sealed record StreamEventView(
 /// <summary>Reads the first events of a stream (<see cref="QueryKinds.StreamRead"/>).</summary>
 public static class StreamEventsQuery
 {
-    public static Func<ReplicaSession, CancellationToken, Task<QueryAnswer<StreamEventsView>>> For(string type, string id, int limit) =>
+    /// <param name="ledgerSize">
+    /// Only events with <c>seq</c> ≤ this: the ledger as it stood when an earlier query ran (the ledger is append-only),
+    /// for re-running it ("what did they see"); null: the ledger as it is.
+    /// </param>
+    public static Func<ReplicaSession, CancellationToken, Task<QueryAnswer<StreamEventsView>>> For(string type, string id, int limit, long? ledgerSize = null) =>
         async (session, ct) =>
         {
-            await using var cmd = session.CreateCommand("""
-                SELECT seq, event_id, stream_seq, occurred_at, recorded_at, actor, action, payload
-                FROM ledger.events WHERE stream_type = $1 AND stream_id = $2 ORDER BY stream_seq LIMIT $3
-                """);
+            await using var cmd = session.CreateCommand(ledgerSize is null
+                ? """
+                  SELECT seq, event_id, stream_seq, occurred_at, recorded_at, actor, action, payload
+                  FROM ledger.events WHERE stream_type = $1 AND stream_id = $2 ORDER BY stream_seq LIMIT $3
+                  """
+                : """
+                  SELECT seq, event_id, stream_seq, occurred_at, recorded_at, actor, action, payload
+                  FROM ledger.events WHERE stream_type = $1 AND stream_id = $2 AND seq <= $4 ORDER BY stream_seq LIMIT $3
+                  """);
             cmd.Parameters.Add(new() { Value = type });
             cmd.Parameters.Add(new() { Value = id });
             cmd.Parameters.Add(new() { Value = limit });
+            if (ledgerSize is { } size)
+                cmd.Parameters.Add(new() { Value = size });
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             var events = new List<StreamEventView>();
             while (await reader.ReadAsync(ct))

@@ -43,6 +43,7 @@ public sealed class ContinuousVerifier(
         {
             try
             {
+                await AccessLogPassAsync(store, o, stoppingToken);
                 await PassAsync(store, o, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -55,6 +56,20 @@ public sealed class ContinuousVerifier(
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>
+    /// A whole pass of the access log when the last one started longer than <see cref="VerificationOptions.AccessLogPassInterval"/>
+    /// ago: a run of scope <see cref="RunScope.AccessLog"/> like one an admin starts (the dashboard shows the latest).
+    /// </summary>
+    private async Task AccessLogPassAsync(VerificationRunStore store, VerificationOptions o, CancellationToken ct)
+    {
+        if (o.AccessLogPassInterval <= TimeSpan.Zero || databases.AccessLogReplica is null)
+            return;
+        var last = await store.LatestOfKindAsync(RunScopeKind.AccessLog, ct);
+        if (last is not null && (last.Status == RunStatus.Running || time.GetUtcNow() - last.StartedAt < o.AccessLogPassInterval))
+            return;
+        await coordinator.StartAsync(RunScope.AccessLog, Starter, totalRows: null, accessLogSeq: null, ct);
     }
 
     private async Task PassAsync(VerificationRunStore store, VerificationOptions o, CancellationToken ct)
@@ -97,7 +112,7 @@ public sealed class ContinuousVerifier(
     private async Task IncrementAsync(VerificationRunStore store, long from, long to, CancellationToken ct)
     {
         var found = new ConcurrentQueue<(Finding, DateTimeOffset)>();
-        var runner = backend.CreateRunner(f => found.Enqueue((f, time.GetUtcNow())));
+        var runner = backend.CreateRunner(RunScope.Whole, f => found.Enqueue((f, time.GetUtcNow())));
         if (runner is null)
             return;
         var started = time.GetUtcNow();

@@ -14,13 +14,16 @@ public sealed record FindingView(int Ordinal, string Kind, long? Seq, string? St
         return From(new RunFinding(f.Ordinal, f.Finding, f.FoundAt)) with { RunId = f.RunId };
     }
 
-    public static FindingView From(RunFinding f)
+    /// <param name="scope">The run's scope: a finding of an access-log run links to the access-log entry, not to a ledger timeline.</param>
+    public static FindingView From(RunFinding f, RunScope? scope = null)
     {
         ArgumentNullException.ThrowIfNull(f);
         var x = f.Finding;
+        var url = scope?.Kind == RunScopeKind.AccessLog
+            ? (x.Seq is { } seq and > 0 ? PortalUrls.AccessLogEntry(seq) : null)
+            : x.Stream is { } st ? PortalUrls.TimelineEvent(st.Type, st.Id, x.StreamSeq) : null;
         return new FindingView(f.Ordinal, x.Kind.ToString(), x.Seq, x.Stream is { } s ? LedgerName.ForDisplay($"{s.Type}/{s.Id}") : null, x.StreamSeq,
-            x.Expected, x.Actual, x.Message, f.FoundAt,
-            x.Stream is { } st ? PortalUrls.TimelineEvent(st.Type, st.Id, x.StreamSeq) : null);
+            x.Expected, x.Actual, x.Message, f.FoundAt, url);
     }
 }
 

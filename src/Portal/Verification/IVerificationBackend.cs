@@ -13,5 +13,5 @@ public interface IVerificationBackend
     VerificationRunStore? Store { get; }
 
     /// <summary>A runner over the replica (SELECT-only role) that reports each finding to <paramref name="onFinding"/>; null when no replica is configured.</summary>
-    LedgerVerificationRunner? CreateRunner(Action<Finding> onFinding);
+    LedgerVerificationRunner? CreateRunner(RunScope scope, Action<Finding> onFinding);
 }

@@ -51,7 +51,7 @@ public sealed class RunView
         switch (e)
         {
             case RunFinding f when f.Ordinal > LastOrdinal:
-                findings.Add(FindingView.From(f));
+                findings.Add(FindingView.From(f, Run.Scope));
                 FindingCount = Math.Max(FindingCount, f.Ordinal);
                 break;
             case RunProgress p:

@@ -94,7 +94,7 @@ public sealed class VerificationCoordinator(
                 time.GetUtcNow(), instance, accessLogSeq, RunStatus.Running, null, null, 0);
             run = new LiveRun(registered, cancellation, Options.MaxFindings);
             var findings = Channel.CreateUnbounded<RunFinding>(new UnboundedChannelOptions { SingleReader = true });
-            runner = backend.CreateRunner(f => findings.Writer.TryWrite(run.AddFinding(f, time.GetUtcNow())));
+            runner = backend.CreateRunner(scope, f => findings.Writer.TryWrite(run.AddFinding(f, time.GetUtcNow())));
             if (runner is null)
             {
                 cancellation.Dispose();
@@ -195,7 +195,7 @@ public sealed class VerificationCoordinator(
         var settings = new VerificationRequest(MaxRowsPerSecond: Options.MaxRowsPerSecond, ThreadNice: Options.ThreadNice);
         return scope.Kind switch
         {
-            RunScopeKind.Whole => settings with { Parallelism = Math.Max(1, Options.Parallelism) },
+            RunScopeKind.Whole or RunScopeKind.AccessLog => settings with { Parallelism = Math.Max(1, Options.Parallelism) },
             RunScopeKind.Range => settings with { From = scope.From, To = scope.To },
             _ => settings with { Stream = scope.Stream },
         };

@@ -42,4 +42,10 @@ public sealed class VerificationOptions
 
     /// <summary>Continuous verifier: time between two full passes over the whole ledger (zero: never).</summary>
     public TimeSpan FullPassInterval { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How often the continuous verifier also runs a whole pass of the access log (docs/access-log-review.md); 0: never
+    /// (the default, until the registry keeps verified heads per log so that the access log can be followed incrementally).
+    /// </summary>
+    public TimeSpan AccessLogPassInterval { get; set; } = TimeSpan.Zero;
 }

@@ -16,7 +16,7 @@ public sealed class SignInBrowserTests(ChromiumPortal portal)
     [ChromiumTheory]
     [InlineData("auditor1", "Ada Auditor", new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs" })]
     [InlineData("investigator1", "Ivo Investigator", new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs" })]
-    [InlineData("admin1", "Alma Admin", new[] { "Overview", "Verification" })]
+    [InlineData("admin1", "Alma Admin", new[] { "Overview", "Verification", "Access log" })]
     public async Task SignInAndOut_DemoAccount_NavigationFollowsRoleAndSignOutEndsSession(string user, string name, string[] links)
     {
         await using var session = await portal.NewSessionAsync();

@@ -28,7 +28,17 @@ public sealed class RouteMatrixTests(LedgerDatabasesFixture databases) : IDispos
         Row("/verification/proofs",     302, 403,   200, 200, 403);
         Row("/lineage/stale",           302, 403,   200, 200, 403);
         Row("/evidence",                302, 404,   404, 404, 404); // not built yet: no placeholder page
-        Row("/access-log",              302, 404,   404, 404, 404);
+        Row("/access-log",              302, 403,   403, 403, 200); // admins review the access log (docs/access-log-review.md)
+        Row("/access-log?outcome=refused&role=auditor", 302, 403, 403, 403, 200);
+        Row("/access-log/users/auditor1", 302, 403,  403, 403, 200);
+        Row("/access-log/cases/CASE-1", 302, 403,   403, 403, 200);
+        Row("/access-log/entries/1",    302, 403,   403, 403, 200);
+        Row("/access-log/entries/0",    302, 403,   403, 403, 400);
+        Row("/access-log/entries/999999999", 302, 403, 403, 403, 404);
+        Row("/access-log/export.csv",   302, 403,   403, 403, 200);
+        Row("/access-log/export.csv?from=nonsense", 302, 403, 403, 403, 400);
+        Row("/access-log/flags",        302, 403,   403, 403, 200);
+        Row("/access-log/verification", 302, 403,   403, 403, 200);
         Row(Api,                        401, 403,   200, 200, 403);
         Row("/healthz",                 200, 200,   200, 200, 200);
         Row("/healthz/details",         302, 403,   403, 403, 200); // check names, addresses and lag: admins only

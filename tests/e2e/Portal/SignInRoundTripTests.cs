@@ -16,7 +16,7 @@ public sealed class SignInRoundTripTests(DevOidcProvider provider)
     [Theory]
     [InlineData("auditor1", "auditor1-dev", "Ada Auditor", new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs" })]
     [InlineData("investigator1", "investigator1-dev", "Ivo Investigator", new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs" })]
-    [InlineData("admin1", "admin1-dev", "Alma Admin", new[] { "Overview", "Verification" })]
+    [InlineData("admin1", "admin1-dev", "Alma Admin", new[] { "Overview", "Verification", "Access log" })]
     public async Task SignIn_DemoAccount_LandsHomeWithNavigationForItsRole(string user, string password, string name, string[] links)
     {
         using var browser = NewBrowser();

@@ -15,7 +15,7 @@ public class NavMenuTests : PortalComponentTest
     [Theory]
     [InlineData(PortalRoles.Auditor, new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs" })]
     [InlineData(PortalRoles.Investigator, new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs" })]
-    [InlineData(PortalRoles.Admin, new[] { "Overview", "Verification" })]
+    [InlineData(PortalRoles.Admin, new[] { "Overview", "Verification", "Access log" })]
     public void NavMenu_SingleRole_ShowsExactlyThePagesThatRoleMayOpen(string role, string[] expected)
     {
         Links(TestUsers.WithRoles("Someone", role)).ShouldBe(expected);
@@ -25,7 +25,7 @@ public class NavMenuTests : PortalComponentTest
     public void NavMenu_AuditorAndAdmin_ShowsUnionOfLinksInOrder()
     {
         Links(TestUsers.WithRoles("Both", PortalRoles.Admin, PortalRoles.Auditor))
-            .ShouldBe(["Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs"]);
+            .ShouldBe(["Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs", "Access log"]);
     }
 
     [Fact]

@@ -189,6 +189,64 @@ namespace AuditPortal.Data.Workspace.Migrations
                         });
                 });
 
+            modelBuilder.Entity("AuditPortal.Data.Workspace.ReviewAcknowledgement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AccessLogSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("access_log_seq");
+
+                    b.Property<DateTimeOffset>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("acknowledged_by");
+
+                    b.Property<string>("FlagKey")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("flag_key");
+
+                    b.Property<string>("FlaggedSubject")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("flagged_subject");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("RuleId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("rule_id");
+
+                    b.Property<int>("RuleVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("rule_version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccessLogSeq")
+                        .IsUnique();
+
+                    b.HasIndex("FlagKey")
+                        .IsUnique();
+
+                    b.ToTable("review_acknowledgements", "workspace");
+                });
+
             modelBuilder.Entity("AuditPortal.Data.Workspace.SavedView", b =>
                 {
                     b.Property<Guid>("Id")

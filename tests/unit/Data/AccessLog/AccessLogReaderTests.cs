@@ -177,4 +177,50 @@ public sealed class AccessLogReaderTests(AccessLogPostgresFixture db) : IClassFi
         head.Size.ShouldBe(36 + 27);
         head.LatestCheckpoint.ShouldBeNull();
     }
+
+    private async Task<List<long>> AllSeqsAsync(AccessLogFilter filter)
+    {
+        var seqs = new List<long>();
+        long? cursor = null;
+        do
+        {
+            var page = await reader.SearchAsync(filter, limit: 7, cursor);
+            seqs.AddRange(page.Items.Select(i => i.Seq));
+            cursor = page.NextBeforeSeq;
+        }
+        while (cursor is not null);
+        return seqs;
+    }
+
+    private IEnumerable<long> Expected(Func<int, bool> where) =>
+        logged.Select((l, n) => (l, n)).Where(x => where(x.n)).Select(x => x.l.Request.Seq).OrderDescending();
+
+    [Fact]
+    public async Task SearchAsync_ReviewFilters_EachAndCombined_MatchExactlyTheirEntries()
+    {
+        (await AllSeqsAsync(new AccessLogFilter { Role = "auditor" })).ShouldBe(Expected(_ => true));
+        (await AllSeqsAsync(new AccessLogFilter { Role = "admin" })).ShouldBeEmpty();
+        (await AllSeqsAsync(new AccessLogFilter { CaseReference = "CASE-9" })).ShouldBe(Expected(n => n == 9));
+        (await AllSeqsAsync(new AccessLogFilter { ClientAddress = "192.0.2.10" })).ShouldBe(Expected(_ => true));
+        (await AllSeqsAsync(new AccessLogFilter { ClientAddress = "192.0.2.11" })).ShouldBeEmpty();
+        (await AllSeqsAsync(new AccessLogFilter { Outcome = AccessLogOutcomeFilter.Pending })).ShouldBe(Expected(n => n % 4 == 3));
+        (await AllSeqsAsync(new AccessLogFilter { Outcome = AccessLogOutcomeFilter.Completed })).ShouldBe(Expected(n => n % 4 != 3));
+        (await AllSeqsAsync(new AccessLogFilter { Outcome = AccessLogOutcomeFilter.Refused })).ShouldBeEmpty();
+        (await AllSeqsAsync(new AccessLogFilter { SubjectId = "sub-b", Kind = "lineage.read", Outcome = AccessLogOutcomeFilter.Completed, Role = "auditor" }))
+            .ShouldBe(Expected(n => n % 3 == 1 && n % 2 == 1 && n % 4 != 3));
+    }
+
+    [Fact]
+    public async Task ActivityAsync_CountsPerDayAndKind_ForwardAsync_OldestFirstAfterASeq()
+    {
+        var activity = await reader.ActivityAsync(new AccessLogFilter { SubjectId = "sub-a" }, maxDays: 10);
+        activity.Days.Sum(d => d.Requests).ShouldBe(12);
+        activity.Days.Sum(d => d.Pending).ShouldBe(Enumerable.Range(0, 36).Count(n => n % 3 == 0 && n % 4 == 3));
+        activity.Kinds.Select(k => (k.Kind, k.Count)).ShouldBe([("lineage.read", 6L), ("timeline.read", 6L)], ignoreOrder: true);
+
+        var first = await reader.ForwardAsync(new AccessLogFilter(), afterSeq: 0, limit: 5);
+        first.Select(i => i.Seq).ShouldBe(logged.Take(5).Select(l => l.Request.Seq));
+        var next = await reader.ForwardAsync(new AccessLogFilter(), first[^1].Seq, limit: 500);
+        next.Select(i => i.Seq).ShouldBe(logged.Skip(5).Select(l => l.Request.Seq));
+    }
 }

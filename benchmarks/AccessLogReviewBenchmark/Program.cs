@@ -1,0 +1,164 @@
+// The access-log review at scale (docs/access-log-review.md, docs/performance.md):
+//   1. fills an empty database with the deterministic access log (AccessLogGenerator) unless it has entries;
+//   2. first page (50 entries, newest first) of filter combinations: p50/p95 over --repeat runs each;
+//   3. anomaly evaluation: the engine over every entry (read with ForwardAsync, as the monitor does), entries/s;
+//   4. a whole verification of the access log, and of the ledger database --ledger, alternately: rows/s each.
+//
+//   dotnet run -c Release --project benchmarks/AccessLogReviewBenchmark -- \
+//     --server "Host=127.0.0.1;Port=PORT;Username=postgres" --database accesslog_review --queries 500000 \
+//     [--ledger ledger_bench] [--repeat 30] [--seed 42]
+using System.Diagnostics;
+using System.Globalization;
+using AuditPortal.Benchmarks.AccessLogReview;
+using AuditPortal.Data.AccessLog;
+using AuditPortal.Data.AccessLog.Anomalies;
+using AuditPortal.Data.Appending;
+using AuditPortal.Data.Reading;
+using AuditPortal.Data.Replica;
+using AuditPortal.Data.Schema;
+using Npgsql;
+
+var server = Arg("--server") ?? "Host=127.0.0.1;Port=55432;Username=postgres";
+var database = Arg("--database") ?? "accesslog_review";
+var queries = int.Parse(Arg("--queries") ?? "100000", CultureInfo.InvariantCulture);
+var repeat = int.Parse(Arg("--repeat") ?? "30", CultureInfo.InvariantCulture);
+var seed = int.Parse(Arg("--seed") ?? "42", CultureInfo.InvariantCulture);
+var ledgerDb = Arg("--ledger");
+string On(string db, string? user = null)
+{
+    var b = new NpgsqlConnectionStringBuilder(server) { Database = db };
+    if (user is not null)
+        b.Username = user;
+    return b.ConnectionString;
+}
+
+await using (var admin = new NpgsqlConnection(On("postgres")))
+{
+    await admin.OpenAsync();
+    await using var exists = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = $1", admin) { Parameters = { new() { Value = database } } };
+    if ((long)(await exists.ExecuteScalarAsync())! == 0)
+        await new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin).ExecuteNonQueryAsync();
+}
+await LedgerMigrator.MigrateAsync(On(database), LedgerRoles.AccessLog);
+await PortalMigrator.MigrateAsync(On(database), LedgerRoles.AccessLog);
+
+long existing;
+await using (var c = new NpgsqlConnection(On(database)))
+{
+    await c.OpenAsync();
+    existing = (long)(await new NpgsqlCommand("SELECT count(*) FROM ledger.events", c).ExecuteScalarAsync())!;
+}
+if (existing == 0)
+{
+    var sw = Stopwatch.StartNew();
+    await using var appender = new LedgerAppender(On(database, LedgerRoles.AccessLog.Writer), TimeProvider.System,
+        new AppenderOptions { Origin = "access-log/bench", CheckpointEveryEvents = int.MaxValue, CheckpointEverySeconds = int.MaxValue });
+    var batch = new List<NewEvent>(5_000);
+    foreach (var e in AccessLogGenerator.Events(queries, seed, new DateTime(2026, 9, 1, 6, 0, 0, DateTimeKind.Utc)))
+    {
+        batch.Add(e);
+        if (batch.Count == 5_000)
+        {
+            await appender.AppendAsync(batch);
+            batch.Clear();
+        }
+    }
+    if (batch.Count > 0)
+        await appender.AppendAsync(batch);
+    await using var c = new NpgsqlConnection(On(database));
+    await c.OpenAsync();
+    await new NpgsqlCommand("VACUUM ANALYZE ledger.events", c).ExecuteNonQueryAsync();
+    Console.WriteLine(FormattableString.Invariant($"generated {queries:N0} queries ({2 * queries:N0} events) in {sw.Elapsed.TotalSeconds:F1} s"));
+}
+else
+{
+    Console.WriteLine(FormattableString.Invariant($"using the {existing:N0} events already in {database}"));
+}
+
+await using var connections = new ReplicaConnectionFactory(On(database, LedgerRoles.AccessLog.Reader));
+var reader = new AccessLogReader(connections);
+var end = new DateTime(2026, 9, 1, 6, 0, 0, DateTimeKind.Utc).AddDays(90);
+(string Name, AccessLogFilter Filter)[] filters =
+[
+    ("none", new AccessLogFilter()),
+    ("user", new AccessLogFilter { SubjectId = "user-123" }),
+    ("role=admin", new AccessLogFilter { Role = "admin" }),
+    ("kind=asof.diff", new AccessLogFilter { Kind = "asof.diff" }),
+    ("case", new AccessLogFilter { CaseReference = "CASE-77" }),
+    ("outcome=refused", new AccessLogFilter { Outcome = AccessLogOutcomeFilter.Refused }),
+    ("outcome=pending", new AccessLogFilter { Outcome = AccessLogOutcomeFilter.Pending }),
+    ("client", new AccessLogFilter { ClientAddress = "10.0.1.17" }),
+    ("window (first day)", new AccessLogFilter { From = end.AddDays(-90), To = end.AddDays(-89) }),
+    ("user+kind+outcome=failed", new AccessLogFilter { SubjectId = "user-200", Kind = "timeline.read", Outcome = AccessLogOutcomeFilter.Failed }),
+    ("role+case+window", new AccessLogFilter { Role = "investigator", CaseReference = "CASE-3", From = end.AddDays(-30), To = end }),
+    ("kind+client", new AccessLogFilter { Kind = "stream.proof", ClientAddress = "10.0.0.200" }),
+];
+Console.WriteLine($"first page (50), {repeat} runs each: p50 / p95 ms");
+foreach (var (name, filter) in filters)
+{
+    var times = new List<double>();
+    for (var i = 0; i < repeat + 2; i++)
+    {
+        var sw = Stopwatch.StartNew();
+        var page = await reader.SearchAsync(filter, 50);
+        if (i >= 2)
+            times.Add(sw.Elapsed.TotalMilliseconds);
+        if (i == 0)
+            Console.Write($"  {name,-26} {page.Items.Count,3} rows  ");
+    }
+    times.Sort();
+    Console.WriteLine(FormattableString.Invariant($"{times[times.Count / 2],7:F1} / {times[(int)Math.Ceiling(times.Count * 0.95) - 1],7:F1}"));
+}
+
+{
+    var engine = new AnomalyEngine(new AnomalyOptions(), _ => false);
+    var sw = Stopwatch.StartNew();
+    long entries = 0, flags = 0;
+    var observations = new List<AccessObservation>();
+    while (true)
+    {
+        var page = await reader.ForwardAsync(new AccessLogFilter(), engine.LastSeq, AccessLogReader.MaxPageSize);
+        if (page.Count == 0)
+            break;
+        foreach (var item in page)
+        {
+            var o = AccessObservation.From(item);
+            observations.Add(o);
+            flags += engine.Observe(o).Count;
+            entries++;
+        }
+    }
+    var withRead = sw.Elapsed;
+    var pure = new AnomalyEngine(new AnomalyOptions(), _ => false);
+    sw.Restart();
+    foreach (var o in observations)
+        pure.Observe(o);
+    Console.WriteLine(FormattableString.Invariant(
+        $"anomaly evaluation: {entries:N0} entries, {flags:N0} flags; read + evaluate {entries / withRead.TotalSeconds:N0} entries/s; rules alone {entries / sw.Elapsed.TotalSeconds:N0} entries/s"));
+}
+
+async Task<double> VerifyAsync(string db)
+{
+    await using var source = NpgsqlDataSource.Create(On(db));
+    var runner = new LedgerVerificationRunner(source, null, null);
+    var result = await runner.RunAsync(new VerificationRequest(), null, CancellationToken.None);
+    return result.RowsPerSecond;
+}
+for (var round = 1; round <= 3; round++)
+{
+    var log = await VerifyAsync(database);
+    var line = FormattableString.Invariant($"verify round {round}: access log {log:N0} rows/s");
+    if (ledgerDb is not null)
+    {
+        var ledger = await VerifyAsync(ledgerDb);
+        line += FormattableString.Invariant($", ledger {ledger:N0} rows/s, ratio {log / ledger:P0}");
+    }
+    Console.WriteLine(line);
+}
+return 0;
+
+string? Arg(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}

@@ -1,0 +1,299 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Claims;
+using System.Text.Json;
+using AuditPortal.Data.AccessLog;
+using AuditPortal.Data.Schema;
+using AuditPortal.Portal.AccessLogReview;
+using AuditPortal.Portal.Auth;
+using AuditPortal.Tests.E2e.Gateway;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace AuditPortal.Tests.E2e.AccessLogReview;
+
+/// <summary>The admins' access-log review over the real databases: browse and filter, one entry, what did they see, CSV.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class AccessLogReviewTests(LedgerDatabasesFixture databases) : IDisposable
+{
+    private const string StreamApi = "/api/streams/account/acc-000001/events?limit=3";
+    private readonly GatewayPortalFactory _factory = new(databases);
+
+    private static string NewUser(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>Waits until the access log's standby has <paramref name="count"/> events of this kind for this user (the review reads the standby).</summary>
+    private async Task WaitOnStandbyAsync(string user, string action, long count = 1)
+    {
+        await using var connection = new NpgsqlConnection(databases.Replica(databases.PortalDb));
+        await connection.OpenAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using var cmd = new NpgsqlCommand("SELECT count(*) FROM ledger.events WHERE stream_type = 'user' AND stream_id = $1 AND action = $2", connection);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = user });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = action });
+            if ((long)(await cmd.ExecuteScalarAsync())! >= count)
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{count} × {action} of {user} did not reach the access log's standby");
+            await Task.Delay(20);
+        }
+    }
+
+    private Task<long> AdminReviewsAsync(string admin, string kind) => databases.CountAsync("""
+        SELECT count(*) FROM ledger.events WHERE stream_type = 'user' AND stream_id = $1 AND action = 'query.requested'
+          AND payload::jsonb ->> 'kind' = $2
+        """, admin, kind);
+
+    private static async Task<List<string>> ColumnAsync(HttpResponseMessage response, string testId)
+    {
+        var doc = await AuditPortal.Tests.E2e.Portal.Browser.ParseAsync(response);
+        return doc.QuerySelectorAll($"[data-testid=access-log-entries] tbody [data-testid={testId}]").Select(e => e.TextContent.Trim()).ToList();
+    }
+
+    [Fact]
+    public async Task Browse_FiltersByUserKindOutcomeRole_AndEveryReviewIsLogged()
+    {
+        var investigator = NewUser("inv");
+        var auditor = NewUser("aud");
+        var admin = NewUser("adm");
+        using (var client = _factory.ClientFor("investigator", investigator))
+            (await client.GetAsync(StreamApi)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using (var client = _factory.ClientFor("auditor", auditor))
+        {
+            (await client.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await client.GetAsync(StreamApi + "&unmask=" + Uri.EscapeDataString("case 4711: suspected fraud"))).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        }
+        await WaitOnStandbyAsync(investigator, AccessLogEvents.CompletedAction);
+        await WaitOnStandbyAsync(auditor, AccessLogEvents.RefusedAction);
+        using var reviewer = _factory.ClientFor("admin", admin);
+
+        using var byUser = await reviewer.GetAsync("/access-log?user=" + investigator);
+        byUser.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await ColumnAsync(byUser, "entry-kind")).ShouldBe(["stream.read"]);
+        (await ColumnAsync(byUser, "entry-outcome")).ShouldBe(["completed"]);
+
+        using var refused = await reviewer.GetAsync($"/access-log?user={auditor}&outcome=refused");
+        (await ColumnAsync(refused, "entry-kind")).ShouldBe(["stream.read"]);
+        using var completed = await reviewer.GetAsync($"/access-log?user={auditor}&outcome=completed");
+        (await ColumnAsync(completed, "entry-kind")).ShouldBe(["dashboard.read"]);
+        using var byKind = await reviewer.GetAsync($"/access-log?user={auditor}&kind=dashboard.read&role=auditor");
+        (await ColumnAsync(byKind, "entry-kind")).ShouldBe(["dashboard.read"]);
+        using var otherRole = await reviewer.GetAsync($"/access-log?user={auditor}&role=investigator");
+        (await ColumnAsync(otherRole, "entry-kind")).ShouldBeEmpty();
+        using var future = await reviewer.GetAsync($"/access-log?user={auditor}&from=2999-01-01T00:00:00Z");
+        (await ColumnAsync(future, "entry-kind")).ShouldBeEmpty();
+        using var client2 = await reviewer.GetAsync($"/access-log?user={auditor}&client=192.0.2.99");
+        (await ColumnAsync(client2, "entry-kind")).ShouldBeEmpty();
+
+        using var userPage = await reviewer.GetAsync("/access-log/users/" + auditor);
+        userPage.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var doc = await AuditPortal.Tests.E2e.Portal.Browser.ParseAsync(userPage);
+        doc.QuerySelector("[data-testid=activity-kinds]")!.TextContent.ShouldContain("dashboard.read: 1");
+        doc.QuerySelector("[data-testid=activity-kinds]")!.TextContent.ShouldContain("stream.read: 1");
+        doc.QuerySelector("[data-testid=activity-days] tbody")!.TextContent.ShouldContain("2"); // two queries today, one refused
+
+        // Eight views, eight access-log reads by the admin, each with its outcome: the review is audited like any query.
+        (await AdminReviewsAsync(admin, "accesslog.read")).ShouldBe(8);
+        (await databases.CountAsync("SELECT count(*) FROM ledger.events WHERE stream_id = $1 AND action = 'query.completed'", admin)).ShouldBe(8);
+    }
+
+    [Theory]
+    [InlineData("outcome=bogus")]
+    [InlineData("role=root")]
+    [InlineData("from=yesterday")]
+    [InlineData("from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z")]
+    [InlineData("pages=abc")]
+    [InlineData("size=501")]
+    [InlineData("size=99999999999999999999")]
+    [InlineData("user=a%E2%80%AEb")]   // a bidi override
+    [InlineData("kind=a&kind=b")]
+    public async Task Browse_BadParameter_Is400NamingIt_NothingQueriedOrLogged(string query)
+    {
+        var admin = NewUser("adm");
+        using var reviewer = _factory.ClientFor("admin", admin);
+
+        using var response = await reviewer.GetAsync("/access-log?" + query);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var doc = await AuditPortal.Tests.E2e.Portal.Browser.ParseAsync(response);
+        doc.QuerySelectorAll("[data-testid=problem]").ShouldNotBeEmpty();
+        (await AdminReviewsAsync(admin, "accesslog.read")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Entry_ShowsChainPositionHashAndLedgerSize()
+    {
+        var investigator = NewUser("inv");
+        using (var client = _factory.ClientFor("investigator", investigator))
+            (await client.GetAsync(StreamApi)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await WaitOnStandbyAsync(investigator, AccessLogEvents.CompletedAction);
+        var (seq, hash, payload) = await RequestOfAsync(investigator);
+        using var payloadJson = JsonDocument.Parse(payload);
+        payloadJson.RootElement.GetProperty("ledger_size").GetInt64().ShouldBe(LedgerDatabasesFixture.EventCount);
+
+        using var reviewer = _factory.ClientFor("admin", NewUser("adm"));
+        using var response = await reviewer.GetAsync("/access-log/entries/" + seq.ToString(CultureInfo.InvariantCulture));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var doc = await AuditPortal.Tests.E2e.Portal.Browser.ParseAsync(response);
+        doc.QuerySelector("[data-testid=detail-hash]")!.TextContent.ShouldBe(hash);
+        doc.QuerySelector("[data-testid=detail-kind]")!.TextContent.ShouldBe("stream.read");
+        doc.QuerySelector("[data-testid=detail-rows]")!.TextContent.ShouldBe("3");
+        doc.QuerySelector("[data-testid=detail-ledger-size]")!.TextContent.ShouldBe("600 events");
+        doc.QuerySelector("[data-testid=detail-position]")!.TextContent.ShouldStartWith($"seq {seq} of ");
+    }
+
+    [Fact]
+    public async Task WhatTheySaw_RealQueryMatches_ForgedDigestIsAFinding_RefusedShowedNothing()
+    {
+        var investigator = NewUser("inv");
+        using (var client = _factory.ClientFor("investigator", investigator))
+            (await client.GetAsync(StreamApi)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await WaitOnStandbyAsync(investigator, AccessLogEvents.CompletedAction);
+        var (seq, _, _) = await RequestOfAsync(investigator);
+        var admin = NewUser("adm");
+
+        var real = await WhatTheySawAsync(admin, seq);
+        real.Verdict.ShouldBe(ReplayVerdict.Match, real.Explanation);
+        real.ReplayedRows.ShouldBe(3);
+        real.Result!.Events.Count.ShouldBe(3);
+        // Admins see the result masked: no personal-data envelope, no decrypted value.
+        real.Result.Events.ShouldAllBe(e => !e.Payload.ToJsonString().Contains("\"enc\"", StringComparison.Ordinal));
+
+        // A forged entry: the same query and ledger size, but the digest of other records.
+        var forger = NewUser("forged");
+        await using (var writer = new AccessLogWriter(NpgsqlDataSource.Create(databases.Primary(databases.PortalDb, LedgerRoles.AccessLog.Writer)),
+            TimeProvider.System, new AccessLogWriterOptions { Deployment = "test" }))
+        {
+            var entry = new AccessLogEntry
+            {
+                RequestId = Guid.NewGuid().ToString("D"), SubjectId = forger, DisplayName = forger, Roles = [PortalRoles.Investigator],
+                Kind = "stream.read", Parameters = new() { ["limit"] = 3, ["stream_id"] = "acc-000001", ["stream_type"] = "account" },
+                RequestedAt = DateTime.UtcNow, LedgerSize = LedgerDatabasesFixture.EventCount,
+            };
+            var request = await writer.AppendAsync(entry);
+            await writer.AppendCompletionAsync(AccessLogCompletion.For(entry, request.EventId, AccessLogOutcome.Completed, 3,
+                RecordDigest.Compute(["00000000-0000-0000-0000-000000000001", "00000000-0000-0000-0000-000000000002", "00000000-0000-0000-0000-000000000003"]),
+                TimeSpan.FromMilliseconds(5), DateTime.UtcNow));
+        }
+        await WaitOnStandbyAsync(forger, AccessLogEvents.CompletedAction);
+        var (forgedSeq, _, _) = await RequestOfAsync(forger);
+
+        var forged = await WhatTheySawAsync(admin, forgedSeq);
+        forged.Verdict.ShouldBe(ReplayVerdict.Mismatch, forged.Explanation);
+        forged.IsFinding.ShouldBeTrue();
+        forged.ReplayedDigest.ShouldBe(real.ReplayedDigest);
+        forged.LoggedDigest.ShouldNotBe(forged.ReplayedDigest);
+
+        // The admin's re-runs are themselves logged, with the re-run's own digest.
+        (await AdminReviewsAsync(admin, "accesslog.replay")).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task ExportCsv_HasOneRowPerEntry_FormulaCellsNeutralized()
+    {
+        var investigator = NewUser("=cmd");
+        using (var client = _factory.ClientFor("investigator", investigator))
+        {
+            (await client.GetAsync(StreamApi)).StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await client.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+        await WaitOnStandbyAsync(investigator, AccessLogEvents.CompletedAction, 2);
+        using var reviewer = _factory.ClientFor("admin", NewUser("adm"));
+
+        using var response = await reviewer.GetAsync("/access-log/export.csv?user=" + Uri.EscapeDataString(investigator));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        lines[0].ShouldStartWith("seq,requested_at,subject_id,");
+        lines.Length.ShouldBe(3);
+        lines[1].Split(',')[2].ShouldBe("'" + investigator);
+        lines.ShouldContain(l => l.Contains(",dashboard.read,", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnomalyFlags_UnmaskWithoutCase_IsFlaggedWithItsEntry_AsItArrives()
+    {
+        using var factory = new GatewayPortalFactory(databases, new Dictionary<string, string?> { ["Portal:AccessLog:Anomalies:PollInterval"] = "00:00:00.100" });
+        var investigator = NewUser("inv");
+        using (var client = factory.ClientFor("investigator", investigator))
+            (await client.GetAsync(StreamApi + "&unmask=" + Uri.EscapeDataString("checking a complaint, no case yet"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var (seq, _, _) = await RequestOfAsync(investigator);
+        using var reviewer = factory.ClientFor("admin", NewUser("adm"));
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var response = await reviewer.GetAsync("/access-log/flags");
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            var doc = await AuditPortal.Tests.E2e.Portal.Browser.ParseAsync(response);
+            var row = doc.QuerySelectorAll("[data-testid=flags] tbody tr").FirstOrDefault(r => r.TextContent.Contains(investigator, StringComparison.Ordinal));
+            if (row is not null)
+            {
+                row.QuerySelector("[data-testid=flag-rule]")!.TextContent.ShouldBe("query-without-case v1");
+                row.QuerySelectorAll("a").Select(a => a.GetAttribute("href")).ShouldContain("/access-log/entries/" + seq.ToString(CultureInfo.InvariantCulture));
+                doc.QuerySelector("[data-testid=rules]")!.TextContent.ShouldContain("unmask-burst");
+                await AcknowledgeAsync(factory, investigator);
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("the unmask without a case was not flagged");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Acknowledging writes the access-log entry first and the workspace row naming it; a blank note and a second acknowledgement are refused.</summary>
+    private async Task AcknowledgeAsync(GatewayPortalFactory factory, string flaggedUser)
+    {
+        var flag = factory.Services.GetRequiredService<AnomalyFlags>().Snapshot().Flags.First(f => f.SubjectId == flaggedUser);
+        var admin = NewUser("adm");
+        using var scope = factory.Services.CreateScope();
+        var query = scope.ServiceProvider.GetRequiredService<AnomalyFlagsQuery>();
+
+        var blank = await query.AcknowledgeAsync(Admin(admin), flag, "   ", CancellationToken.None);
+        blank.Status.ShouldBe(AuditPortal.Portal.Gateway.GatewayStatus.BadRequest);
+        (await AdminReviewsAsync(admin, "accesslog.acknowledge")).ShouldBe(0);
+
+        var acknowledged = await query.AcknowledgeAsync(Admin(admin), flag, "Checked with the investigator: case opened afterwards.", CancellationToken.None);
+
+        acknowledged.IsOk.ShouldBeTrue(acknowledged.Message);
+        (await databases.CountAsync("""
+            SELECT count(*) FROM ledger.events WHERE seq = $1 AND stream_id = $2 AND payload::jsonb ->> 'kind' = 'accesslog.acknowledge'
+              AND payload::jsonb -> 'parameters' ->> 'flag' = $3
+            """, acknowledged.AccessLogSeq!.Value, admin, flag.Key)).ShouldBe(1);
+        (await databases.CountAsync("SELECT count(*) FROM workspace.review_acknowledgements WHERE flag_key = $1 AND access_log_seq = $2 AND acknowledged_by = $3",
+            flag.Key, acknowledged.AccessLogSeq.Value, admin)).ShouldBe(1);
+
+        await Should.ThrowAsync<Microsoft.EntityFrameworkCore.DbUpdateException>(() => query.AcknowledgeAsync(Admin(admin), flag, "again", CancellationToken.None));
+        (await databases.CountAsync("SELECT count(*) FROM ledger.events WHERE stream_id = $1 AND action = 'query.failed'", admin)).ShouldBe(1);
+    }
+
+    private static ClaimsPrincipal Admin(string admin) =>
+        PortalPrincipal.Create([new Claim("sub", admin), new Claim("preferred_username", admin), new Claim("name", admin)], [PortalRoles.Admin]);
+
+    private async Task<WhatTheySawView> WhatTheySawAsync(string admin, long seq)
+    {
+        using var scope = _factory.Services.CreateScope();
+        var queries = scope.ServiceProvider.GetRequiredService<AccessLogQueries>();
+        var principal = PortalPrincipal.Create([new Claim("sub", admin), new Claim("preferred_username", admin), new Claim("name", admin)], [PortalRoles.Admin]);
+        var result = await queries.WhatTheySawAsync(principal, seq, CancellationToken.None);
+        result.IsOk.ShouldBeTrue(result.Message);
+        return result.Value!;
+    }
+
+    private async Task<(long Seq, string Hash, string Payload)> RequestOfAsync(string user)
+    {
+        await using var connection = new NpgsqlConnection(databases.Primary(databases.PortalDb));
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            "SELECT seq, encode(hash, 'hex'), payload FROM ledger.events WHERE stream_id = $1 AND action = 'query.requested' ORDER BY seq LIMIT 1", connection);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = user });
+        await using var reader = await cmd.ExecuteReaderAsync();
+        (await reader.ReadAsync()).ShouldBeTrue();
+        return (reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
+    }
+
+    public void Dispose() => _factory.Dispose();
+}
