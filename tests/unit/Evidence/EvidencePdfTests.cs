@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AuditPortal.Evidence;
+using AuditPortal.Evidence.Pdf;
+using AuditPortal.Tests.Verification.Evidence;
+using AuditPortal.Verification.Evidence;
+
+namespace AuditPortal.Tests.Evidence;
+
+/// <summary>An evidence PDF of an in-memory ledger, checked with the real tools: pdfsig, qpdf, pdfdetach, pdftotext.</summary>
+public sealed class EvidencePdfTests : IDisposable
+{
+    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("ap-pdf-");
+    private readonly TestBundles ledger = new(40);
+
+    public void Dispose()
+    {
+        ledger.Dispose();
+        dir.Delete(recursive: true);
+    }
+
+    private static readonly EvidenceCustody Custody = new()
+    {
+        ExportId = "exp-test-0001",
+        CaseReference = "CASE-7",
+        Purpose = "Regulator request 2024/17",
+        ExportedBy = "Ivy Investigator",
+        ExportedAs = "investigator",
+        ExportedAt = new DateTime(2024, 3, 1, 9, 30, 0, DateTimeKind.Utc),
+        PortalVersion = "test",
+        AccessLogSeq = 42,
+        AccessLogHash = new string('a', 64),
+        AccessLogOrigin = "access-log/test",
+    };
+
+    internal async Task<(string Path, byte[] Bundle)> WriteAsync(EvidenceBundleV2? bundle = null)
+    {
+        bundle ??= ledger.BundleV2();
+        var json = JsonSerializer.SerializeToUtf8Bytes(bundle, new JsonSerializerOptions { WriteIndented = true });
+        using var cert = PdfTools.DevelopmentCertificate(Path.Combine(dir.FullName, "keys"));
+        var report = EvidenceFile.Verify(json, ledger.Signer.PublicKey);
+        var pdf = await EvidencePdfWriter.WriteAsync(new EvidencePdfInput(json, bundle, report, Custody, new MaskingPresenter(new HashSet<string>())), cert);
+        var path = Path.Combine(dir.FullName, "report.pdf");
+        await File.WriteAllBytesAsync(path, pdf);
+        return (path, json);
+    }
+
+    [Fact]
+    public async Task Pdf_IsSignedValidCleanAndCarriesItsBundle()
+    {
+        var (path, json) = await WriteAsync();
+
+        var sig = PdfTools.Run("pdfsig", path);
+        sig.Output.ShouldContain("Signature Validation: Signature is Valid.");
+        var check = PdfTools.Run("qpdf", "--check", path);
+        check.Code.ShouldBe(0, check.Output);
+        check.Output.ShouldContain("No syntax or stream encoding errors found");
+
+        var detached = Path.Combine(dir.FullName, "bundle.json");
+        PdfTools.Run("pdfdetach", "-save", "1", "-o", detached, path).Code.ShouldBe(0);
+        (await File.ReadAllBytesAsync(detached)).ShouldBe(json);
+        IndependentVerifier.Run(detached).Code.ShouldBe(0);
+
+        var text = PdfTools.Run("pdftotext", "-layout", path, "-").Output;
+        text.ShouldContain(Convert.ToHexStringLower(SHA256.HashData(json)));
+        text.ShouldContain("Page 1 of");
+        text.ShouldContain("exp-test-0001");
+
+        var report = EvidencePdfVerifier.Verify(await File.ReadAllBytesAsync(path), ledger.Signer.PublicKey);
+        report.Findings.ShouldBeEmpty();
+        report.Intact.ShouldBeTrue();
+    }
+}
