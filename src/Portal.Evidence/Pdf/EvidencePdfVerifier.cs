@@ -38,7 +38,7 @@ public static partial class EvidencePdfVerifier
     /// <summary>True when <paramref name="bytes"/> start like a PDF (<c>%PDF-</c>).</summary>
     public static bool LooksLikePdf(ReadOnlySpan<byte> bytes) => bytes.StartsWith("%PDF-"u8);
 
-    /// <exception cref="FormatException">Not a PDF that can be read at all: nothing was checked.</exception>
+    /// <exception cref="FormatException">Not a PDF at all (no <c>%PDF-</c> header): nothing was checked.</exception>
     public static EvidencePdfReport Verify(byte[] pdf, CheckpointPublicKey? trustedKey = null)
     {
         ArgumentNullException.ThrowIfNull(pdf);
@@ -60,7 +60,9 @@ public static partial class EvidencePdfVerifier
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            throw new FormatException("the PDF cannot be read: " + ex.Message, ex);
+            // A damaged file is a finding, next to what the signature check said, not "nothing checked".
+            findings.Add(new EvidenceFinding(AttachmentCheck, null, "a readable PDF", "unreadable", "the PDF's structure cannot be read, so neither its bundle nor its cover: " + ex.Message));
+            return new EvidencePdfReport(findings, null, signature, null);
         }
         if (bundle is null)
             return new EvidencePdfReport(findings, null, signature, null);

@@ -61,7 +61,7 @@ public static class EvidencePdfWriter
         BundleAttachment.Attach(document, input.BundleJson, input.Custody.ExportedAt);
         StreamCompression.CompressAll(document);
 
-        var signer = new PdfSharpDefaultSigner(signing.Certificate, PdfMessageDigestType.SHA256, signing.TimestampAuthority);
+        var signer = new CmsPdfSigner(signing.Certificate, signing.TimestampAuthority);
         DigitalSignatureHandler.ForDocument(document, signer, new DigitalSignatureOptions
         {
             AppName = "AuditPortal",

@@ -71,4 +71,53 @@ public sealed class EvidencePdfTests : IDisposable
         report.Findings.ShouldBeEmpty();
         report.Intact.ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task EveryByteOfTheSignatureItself_Changed_IsInvalid()
+    {
+        var (path, _) = await WriteAsync();
+        var pdf = await File.ReadAllBytesAsync(path);
+        PdfSignatureCheck.Check(pdf).Problem.ShouldBeNull();
+        var text = Encoding.Latin1.GetString(pdf);
+        var start = text.IndexOf("/Contents <", StringComparison.Ordinal) + "/Contents <".Length;
+        var end = text.IndexOf('>', start);
+        var survivors = new List<int>();
+        for (var at = start; at < end; at++)
+        {
+            var changed = (byte[])pdf.Clone();
+            changed[at] = (byte)(changed[at] == (byte)'0' ? '8' : '0'); // another hex digit: the file still parses as before
+            if (PdfSignatureCheck.Check(changed).Valid)
+                survivors.Add(at - start);
+        }
+        survivors.ShouldBeEmpty($"changing these hex digits of the signature (of {end - start}) went unnoticed");
+    }
+
+    [Fact]
+    public async Task BytesAcrossTheWholeFile_Flipped_AreInvalid()
+    {
+        var (path, _) = await WriteAsync();
+        var pdf = await File.ReadAllBytesAsync(path);
+        var survivors = new List<int>();
+        for (var at = 1; at < pdf.Length; at += 37)
+        {
+            var changed = (byte[])pdf.Clone();
+            changed[at] ^= 0x20;
+            if (PdfSignatureCheck.Check(changed).Valid)
+                survivors.Add(at);
+        }
+        survivors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task ReplacedBundle_FailsNamingTheSignatureAndTheCoverHash()
+    {
+        var (path, _) = await WriteAsync();
+        var forged = PdfSurgery.ReplaceBundle(await File.ReadAllBytesAsync(path), json => json.Replace("\\u0022n\\u0022:1", "\\u0022n\\u0022:9", StringComparison.Ordinal));
+        var report = EvidencePdfVerifier.Verify(forged, ledger.Signer.PublicKey);
+        report.Intact.ShouldBeFalse();
+        var checks = report.Findings.Select(f => f.Check).ToList();
+        checks.ShouldContain(EvidencePdfVerifier.SignatureCheck);
+        checks.ShouldContain(EvidencePdfVerifier.HashCheck);
+        checks.ShouldContain("leaf_hash"); // and the bundle itself no longer verifies
+    }
 }
