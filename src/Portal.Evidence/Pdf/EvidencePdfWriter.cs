@@ -235,7 +235,8 @@ public static class EvidencePdfWriter
                 ct.ThrowIfCancellationRequested();
             var e = bundle.Events[i];
             flow.Need(20);
-            flow.Text($"#{N(views[i].StreamSeq)}   seq {N(e.Seq)}   leaf index {N(e.LeafIndex)}   leaf hash {e.LeafHash}", PageFlow.Mono);
+            flow.Text($"#{N(views[i].StreamSeq)}   seq {N(e.Seq)}   leaf index {N(e.LeafIndex)}   {e.InclusionProof.Count} proof hashes", PageFlow.Mono);
+            flow.Text($"leaf: {e.LeafHash}", PageFlow.MonoSmall, indent: 12);
             for (var k = 0; k < e.InclusionProof.Count; k += 2)
             {
                 var pair = k + 1 < e.InclusionProof.Count

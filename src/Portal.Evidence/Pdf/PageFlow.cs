@@ -19,7 +19,7 @@ internal sealed class PageFlow(PdfDocument document) : IDisposable
     public static readonly XFont Title = new(EvidenceFonts.Sans, 18, XFontStyleEx.Bold);
     public static readonly XFont Heading = new(EvidenceFonts.Sans, 12, XFontStyleEx.Bold);
     public static readonly XFont Mono = new(EvidenceFonts.Mono, 7);
-    public static readonly XFont MonoSmall = new(EvidenceFonts.Mono, 6);
+    public static readonly XFont MonoSmall = new(EvidenceFonts.Mono, 5.5); // two 64-digit hashes with their indices fit one line
 
     private XGraphics? gfx;
     private double y;

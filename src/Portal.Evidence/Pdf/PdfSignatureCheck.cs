@@ -74,10 +74,23 @@ public static partial class PdfSignatureCheck
         {
             return Fail("the signature's /Contents is not a CMS SignedData: " + ex.Message);
         }
+        try
+        {
+            return Signature(cms, contents.AsMemory(0, derLength));
+        }
+        catch (CryptographicException ex)
+        {
+            // A changed byte inside a certificate or an attribute can make the CMS undecodable only when its part is read.
+            return Fail("the signature's CMS is damaged: " + ex.Message);
+        }
+    }
+
+    private static PdfSignatureResult Signature(SignedCms cms, ReadOnlyMemory<byte> der)
+    {
         if (cms.SignerInfos.Count != 1)
             return Fail($"the CMS holds {cms.SignerInfos.Count} signers, want exactly 1");
         var signer = cms.SignerInfos[0];
-        if (StructureProblem(contents.AsMemory(0, derLength), cms, signer) is { } structure)
+        if (StructureProblem(der, cms, signer) is { } structure)
             return new PdfSignatureResult(structure, signer.Certificate, null, false);
         try
         {
@@ -90,7 +103,7 @@ public static partial class PdfSignatureCheck
         DateTime? signingTime = signer.SignedAttributes.OfType<CryptographicAttributeObject>()
             .SelectMany(a => a.Values.OfType<Pkcs9SigningTime>()).Select(t => (DateTime?)t.SigningTime.ToUniversalTime()).FirstOrDefault();
         var timestamped = signer.UnsignedAttributes.OfType<CryptographicAttributeObject>()
-            .Any(a => a.Oid.Value == "1.2.840.113549.1.9.16.2.14"); // id-aa-signatureTimeStampToken (RFC 3161 appendix A)
+            .Any(a => a.Oid.Value == CmsPdfSigner.TimestampTokenOid);
         return new PdfSignatureResult(null, signer.Certificate, signingTime, timestamped);
     }
 
@@ -100,7 +113,7 @@ public static partial class PdfSignatureCheck
 
     /// <summary>
     /// The parts of a CMS SignedData its signature does not cover, held to the one form the signer writes, so no byte of
-    /// the signature's hex string can change unnoticed either: version 1; digestAlgorithms exactly {SHA-256}; the
+    /// the signature's hex string can change unnoticed either: version 1 and a version 1 SignerInfo named by issuer and serial number; digestAlgorithms exactly {SHA-256}; the
     /// encapsulated content exactly id-data with no content; exactly the signer's certificate and no CRLs; the
     /// certificate bound by the signed ESS signing-certificate-v2 attribute; a known signature algorithm; and no unsigned
     /// attribute but a timestamp token, which must verify for this signature.
@@ -134,6 +147,8 @@ public static partial class PdfSignatureCheck
         }
         if (cms.Version != 1 || cms.ContentInfo.ContentType.Value != "1.2.840.113549.1.7.1")
             return "the CMS is not a version 1 SignedData of id-data";
+        if (signer.Version != 1 || signer.SignerIdentifier.Type != SubjectIdentifierType.IssuerAndSerialNumber)
+            return "the CMS signer is not a version 1 SignerInfo named by issuer and serial number";
         if (signer.DigestAlgorithm.Value != "2.16.840.1.101.3.4.2.1" || !SignatureAlgorithms.Contains(signer.SignatureAlgorithm.Value))
             return $"the signer's algorithms ({signer.DigestAlgorithm.Value}, {signer.SignatureAlgorithm.Value}) are not SHA-256 with RSA or ECDSA";
         var essValues = signer.SignedAttributes.OfType<CryptographicAttributeObject>()

@@ -93,8 +93,8 @@ public sealed class EvidencePdfCliTests(PostgresFixture db, AccessLogPostgresFix
         header[0] ^= 0x01;
         Should.Throw<FormatException>(() => EvidencePdfVerifier.Verify(header)); // no longer a PDF: nothing is said to be intact
         var positions = Enumerable.Range(1, 11).Select(i => (long)original.Length * i / 12).Append(original.Length - 2).ToList();
-        var contents = System.Text.Encoding.Latin1.GetString(original).IndexOf("/Contents <", StringComparison.Ordinal);
-        positions.Add(contents + 40);
+        var (hexStart, hexEnd) = PdfTools.SignatureHex(original);
+        positions.AddRange([hexStart - 1, hexStart + 40, hexStart + 2_000, hexEnd - 1, hexEnd]); // the delimiters, the CMS, its padding
         foreach (var at in positions)
         {
             var flipped = (byte[])original.Clone();

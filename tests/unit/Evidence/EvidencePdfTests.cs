@@ -20,31 +20,7 @@ public sealed class EvidencePdfTests : IDisposable
         dir.Delete(recursive: true);
     }
 
-    private static readonly EvidenceCustody Custody = new()
-    {
-        ExportId = "exp-test-0001",
-        CaseReference = "CASE-7",
-        Purpose = "Regulator request 2024/17",
-        ExportedBy = "Ivy Investigator",
-        ExportedAs = "investigator",
-        ExportedAt = new DateTime(2024, 3, 1, 9, 30, 0, DateTimeKind.Utc),
-        PortalVersion = "test",
-        AccessLogSeq = 42,
-        AccessLogHash = new string('a', 64),
-        AccessLogOrigin = "access-log/test",
-    };
-
-    internal async Task<(string Path, byte[] Bundle)> WriteAsync(EvidenceBundleV2? bundle = null)
-    {
-        bundle ??= ledger.BundleV2();
-        var json = JsonSerializer.SerializeToUtf8Bytes(bundle, new JsonSerializerOptions { WriteIndented = true });
-        using var cert = PdfTools.DevelopmentCertificate(Path.Combine(dir.FullName, "keys"));
-        var report = EvidenceFile.Verify(json, ledger.Signer.PublicKey);
-        var pdf = await EvidencePdfWriter.WriteAsync(new EvidencePdfInput(json, bundle, report, Custody, new MaskingPresenter(new HashSet<string>())), cert);
-        var path = Path.Combine(dir.FullName, "report.pdf");
-        await File.WriteAllBytesAsync(path, pdf);
-        return (path, json);
-    }
+    internal Task<(string Path, byte[] Bundle)> WriteAsync(EvidenceBundleV2? bundle = null) => TestEvidencePdf.WriteAsync(ledger, dir, bundle);
 
     [Fact]
     public async Task Pdf_IsSignedValidCleanAndCarriesItsBundle()
@@ -78,9 +54,8 @@ public sealed class EvidencePdfTests : IDisposable
         var (path, _) = await WriteAsync();
         var pdf = await File.ReadAllBytesAsync(path);
         PdfSignatureCheck.Check(pdf).Problem.ShouldBeNull();
-        var text = Encoding.Latin1.GetString(pdf);
-        var start = text.IndexOf("/Contents <", StringComparison.Ordinal) + "/Contents <".Length;
-        var end = text.IndexOf('>', start);
+        var (start, end) = PdfTools.SignatureHex(pdf);
+        (end - start).ShouldBeGreaterThan(1_000);
         var survivors = new List<int>();
         for (var at = start; at < end; at++)
         {

@@ -16,6 +16,18 @@ internal static class PdfTools
         return (process.ExitCode, output + error.Result);
     }
 
+    /// <summary>The hex digits of the signature's <c>/Contents</c>: the hole the <c>/ByteRange</c> leaves, without its <c>&lt;</c> <c>&gt;</c>.</summary>
+    public static (int Start, int End) SignatureHex(byte[] pdf)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(System.Text.Encoding.Latin1.GetString(pdf), @"/ByteRange\s*\[\s*0\s+(\d+)\s+(\d+)\s+\d+\s*\]");
+        match.Success.ShouldBeTrue("the PDF has no /ByteRange");
+        var start = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 1;
+        var end = int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) - 1;
+        pdf[start - 1].ShouldBe((byte)'<');
+        pdf[end].ShouldBe((byte)'>');
+        return (start, end);
+    }
+
     public static string RepoRoot()
     {
         var d = new DirectoryInfo(AppContext.BaseDirectory);
