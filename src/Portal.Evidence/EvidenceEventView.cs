@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.PersonalData;
 using AuditPortal.Data.Timeline;
+using AuditPortal.Evidence.Pdf;
 using AuditPortal.Verification.Evidence;
 using AuditPortal.Verification.Ledger;
 
@@ -73,13 +74,13 @@ public sealed record EvidenceEventView
             EventId = Guid.Parse(record["event_id"]!.GetValue<string>()),
             OccurredAt = occurred,
             RecordedAt = recorded,
-            Actor = record["actor"]!.GetValue<string>(),
-            Action = action,
-            Summary = TimelineSummaries.Summarize(action, payload),
+            Actor = PrintableText.Of(record["actor"]!.GetValue<string>()),
+            Action = PrintableText.Of(action),
+            Summary = PrintableText.Of(TimelineSummaries.Summarize(action, payload)),
             Fields = fields,
             Supersedes = record["supersedes"] is JsonValue s ? Guid.Parse(s.GetValue<string>()) : null,
             Lineage = record["lineage"] is JsonObject l
-                ? $"rule {l["rule_id"]} v{l["rule_version"]} from {l["inputs"]!.AsArray().Count} input event(s)"
+                ? PrintableText.Of($"rule {l["rule_id"]} v{l["rule_version"]} from {l["inputs"]!.AsArray().Count} input event(s)")
                 : null,
             LateArrival = recorded - occurred >= TimelineQuery.DefaultLateArrivalThreshold,
         };
@@ -91,27 +92,27 @@ public sealed record EvidenceEventView
         switch (node)
         {
             case JsonObject obj when PersonalDataCipher.SubjectOf(obj) is { } subject:
-                into.Add(new EvidenceField(path, Show(presenter.Present(subject, field, obj)), true));
+                into.Add(new EvidenceField(PrintableText.Of(path), Show(presenter.Present(subject, field, obj)), true));
                 break;
             case JsonObject obj when obj.ContainsKey("enc"):
-                into.Add(new EvidenceField(path, "[personal data: unreadable envelope]", true));
+                into.Add(new EvidenceField(PrintableText.Of(path), "[personal data: unreadable envelope]", true));
                 break;
             case JsonObject obj when obj.Count == 0:
-                into.Add(new EvidenceField(path, "{}", false));
+                into.Add(new EvidenceField(PrintableText.Of(path), "{}", false));
                 break;
             case JsonObject obj:
                 foreach (var (name, child) in obj)
                     Flatten(path + "." + name, name, child, presenter, into);
                 break;
             case JsonArray array when array.Count == 0:
-                into.Add(new EvidenceField(path, "[]", false));
+                into.Add(new EvidenceField(PrintableText.Of(path), "[]", false));
                 break;
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
                     Flatten(string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]"), field, array[i], presenter, into);
                 break;
             default:
-                into.Add(new EvidenceField(path, Cap(Scalar(node)), false));
+                into.Add(new EvidenceField(PrintableText.Of(path), Cap(Scalar(node)), false));
                 break;
         }
     }
@@ -130,7 +131,8 @@ public sealed record EvidenceEventView
         _ => node.ToJsonString(),
     };
 
-    private static string Cap(string text) => text.Length <= MaxValueLength
+    // Ledger text is escaped here (PrintableText), so nothing in a value can hide, reorder or break a printed line.
+    private static string Cap(string text) => PrintableText.Of(text.Length <= MaxValueLength
         ? text
-        : string.Create(CultureInfo.InvariantCulture, $"{text[..MaxValueLength]}… ({text.Length - MaxValueLength} more characters: the full value is in the embedded bundle)");
+        : string.Create(CultureInfo.InvariantCulture, $"{text[..MaxValueLength]}… ({text.Length - MaxValueLength} more characters: the full value is in the embedded bundle)"));
 }

@@ -36,9 +36,10 @@ public static class EvidenceCommands
         };
         var purpose = new Option<string?>("--purpose") { Description = "The purpose of a PDF export, recorded in the access log and printed on the cover" };
         var accessLog = new Option<string?>("--access-log-connection") { Description = "The portal database holding the access log (default: AUDITPORTAL_PORTAL_DB), written as accesslog_writer" };
+        var origin = CommonOptions.Origin();
         var command = new Command("export", "Export every event of a stream up to the latest checkpoint, with inclusion proofs and the proof of the stream's head (or of its absence)")
         {
-            connection, keysDir, stream, output, pdf, purpose, accessLog,
+            connection, keysDir, stream, output, pdf, purpose, accessLog, origin,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(console, async () =>
         {
@@ -54,7 +55,7 @@ public static class EvidenceCommands
             };
             if (parse.GetValue(pdf) is { } pdfPath)
                 return await ExportPdfAsync(console, env, service, dataSource, ProofCommands.PublicKey(env, parse.GetValue(keysDir)), keys, key,
-                    pdfPath, parse.GetValue(purpose), parse.GetValue(accessLog), ct);
+                    pdfPath, parse.GetValue(purpose), parse.GetValue(accessLog), LedgerCommands.Deployment(parse.GetValue(origin)!), ct);
             EvidenceBundleV2 bundle;
             try { bundle = await service.StreamBundleAsync(key, Environment.UserName, ct); }
             catch (InvalidDataException ex) { throw new CliUsageException(ex.Message); }
@@ -78,13 +79,12 @@ public static class EvidenceCommands
     /// beside the target and moved into place only when complete, so a failure leaves no file.
     /// </summary>
     private static async Task<int> ExportPdfAsync(CliConsole console, CliEnvironment env, ProofService service, NpgsqlDataSource ledger,
-        CheckpointPublicKey ledgerKey, string keysDir, StreamKey stream, string pdfPath, string? purpose, string? accessLogOption, CancellationToken ct)
+        CheckpointPublicKey ledgerKey, string keysDir, StreamKey stream, string pdfPath, string? purpose, string? accessLogOption, string deployment, CancellationToken ct)
     {
         var portalDb = accessLogOption ?? env.PortalDb
             ?? throw new CliUsageException($"a PDF export is recorded in the access log first: pass --access-log-connection or set {CliEnvironment.PortalDbVariable}");
         using var signing = LoadSigning(env, keysDir);
         await using var accessLogData = NpgsqlDataSource.Create(AutoPrepare.Apply(CliEnvironment.AsRole(portalDb, LedgerRoles.AccessLog.Writer)));
-        const string deployment = "demo";
         await using var writer = new AccessLogWriter(accessLogData, TimeProvider.System, new AccessLogWriterOptions { Deployment = deployment });
         var exporter = new EvidencePdfExporter(service, ledger, writer, accessLogData, AccessLogEvents.Origin(deployment), ledgerKey, signing, TimeProvider.System);
         var operatorName = Environment.UserName;

@@ -54,7 +54,7 @@ public static class EvidencePdfWriter
         {
             Cover(flow, input, bundleHash, signing);
             Summary(flow, input);
-            await Events(flow, input, views, progress, ct);
+            Events(flow, views, progress, ct);
             Appendix(flow, input, views, ct);
         }
         Furnish(document, input.Custody.ExportId, stream);
@@ -86,7 +86,7 @@ public static class EvidencePdfWriter
         flow.NewPage();
         flow.Text("Evidence report", PageFlow.Title);
         flow.Space(4);
-        flow.Text($"Stream {bundle.Stream.Type}/{bundle.Stream.Id}: {Count(bundle.Events.Count, "event")} up to the signed checkpoint of size {N(checkpoint.Size)}", PageFlow.Heading);
+        flow.Text($"Stream {PrintableText.Of(bundle.Stream.Type)}/{PrintableText.Of(bundle.Stream.Id)}: {Count(bundle.Events.Count, "event")} up to the signed checkpoint of size {N(checkpoint.Size)}", PageFlow.Heading);
         flow.Space(10);
         flow.Text("Chain of custody", PageFlow.Heading);
         flow.Rule();
@@ -167,7 +167,7 @@ public static class EvidencePdfWriter
         flow.Text("Each event shows its stream sequence (#) and ledger sequence, business time (occurred) and system time (recorded), actor, action, a one-line summary and every payload field. A correction (orange bar) names the event it supersedes and stands next to it; a superseded event (grey bar) names its correction — both stay in the ledger. A late arrival was recorded 24 hours or more after it occurred. Personal fields are encrypted in the ledger: they read \"[personal data: masked]\", their value with the grant that revealed it, or \"[erased]\" when the subject was crypto-shredded — the bundle keeps the encrypted envelopes, so every hash still verifies.", PageFlow.Body);
     }
 
-    private static Task Events(PageFlow flow, EvidencePdfInput input, IReadOnlyList<EvidenceEventView> views, IProgress<double>? progress, CancellationToken ct)
+    private static void Events(PageFlow flow, IReadOnlyList<EvidenceEventView> views, IProgress<double>? progress, CancellationToken ct)
     {
         flow.NewPage();
         flow.Text($"Events ({N(views.Count)})", PageFlow.Title);
@@ -193,7 +193,6 @@ public static class EvidencePdfWriter
             flow.Rule();
         }
         progress?.Report(1);
-        return Task.CompletedTask;
     }
 
     private static void Event(PageFlow flow, EvidenceEventView v, XColor? bar)
@@ -264,7 +263,7 @@ public static class EvidencePdfWriter
         {
             if (entry is null)
                 continue;
-            flow.Text($"{name}: index {N(entry.Index)}, {entry.StreamType}/{entry.StreamId}, stream_seq {N(entry.StreamSeq)}, leaf hash {entry.LeafHash}", PageFlow.Mono, indent: 12);
+            flow.Text($"{name}: index {N(entry.Index)}, {PrintableText.Of(entry.StreamType)}/{PrintableText.Of(entry.StreamId)}, stream_seq {N(entry.StreamSeq)}, leaf hash {entry.LeafHash}", PageFlow.Mono, indent: 12);
             for (var k = 0; k < entry.Proof.Count; k++)
                 flow.Text($"{k,2}: {entry.Proof[k]}", PageFlow.MonoSmall, indent: 24);
         }

@@ -47,11 +47,15 @@ internal sealed class PageFlow(PdfDocument document) : IDisposable
 
     public void Space(double points) => y += points;
 
-    /// <summary>Writes <paramref name="text"/> wrapped to the page width, indented by <paramref name="indent"/> points.</summary>
+    /// <summary>
+    /// Writes <paramref name="text"/> wrapped to the page width, indented by <paramref name="indent"/> points; each LF
+    /// starts a new line (the report's own multi-line text: the signed note, the PEM). Ledger text reaches here escaped
+    /// (<see cref="EvidenceEventView"/>), so a line break inside a value is shown, never obeyed.
+    /// </summary>
     public void Text(string text, XFont font, double indent = 0, XBrush? brush = null)
     {
         var lineHeight = font.Size * 1.3;
-        foreach (var line in Wrap(PrintableText.Of(text), font, Width - indent))
+        foreach (var line in Wrap(text, font, Width - indent))
         {
             Need(lineHeight);
             gfx!.DrawString(line, font, brush ?? XBrushes.Black, new XPoint(Margin + indent, y + font.Size));
@@ -59,7 +63,7 @@ internal sealed class PageFlow(PdfDocument document) : IDisposable
         }
     }
 
-    /// <summary>A label in bold followed by its value, the value wrapped in a column.</summary>
+    /// <summary>A label in bold followed by its value, the value wrapped in a column (every character of it shown: a LF too).</summary>
     public void Labelled(string label, string value, double labelWidth = 150, XFont? valueFont = null)
     {
         var font = valueFont ?? Body;
@@ -83,9 +87,10 @@ internal sealed class PageFlow(PdfDocument document) : IDisposable
         y += 6;
     }
 
-    /// <summary>A coloured bar in the left margin from <paramref name="top"/> to the cursor, on the current page (marks a correction).</summary>
+    /// <summary>Where the next line goes on the current page (the top of a block, for <see cref="MarginBar"/>).</summary>
     public double Top => y;
 
+    /// <summary>A coloured bar in the left margin from <paramref name="top"/> to the cursor, on the current page (marks a correction).</summary>
     public void MarginBar(double top, XColor color)
     {
         var from = top > y ? TopMargin : top; // the block began on the previous page
@@ -94,7 +99,7 @@ internal sealed class PageFlow(PdfDocument document) : IDisposable
 
     private IEnumerable<string> Wrap(string text, XFont font, double width)
     {
-        foreach (var paragraph in text.Split('\n'))
+        foreach (var paragraph in text.Split('\n').Select(PrintableText.Of))
         {
             if (Measure(paragraph, font) <= width)
             {
