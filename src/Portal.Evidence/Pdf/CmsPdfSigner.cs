@@ -90,10 +90,19 @@ internal sealed class CmsPdfSigner(X509Certificate2 certificate, Uri? timestampA
         using var content = new ByteArrayContent(request.Encode());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/timestamp-query");
         var client = http ?? SharedHttp;
-        using var response = await client.PostAsync(timestampAuthority, content).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"the time-stamping authority {timestampAuthority} answered {(int)response.StatusCode}");
-        var token = request.ProcessResponse(await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false), out _);
+        Rfc3161TimestampToken token;
+        try
+        {
+            using var response = await client.PostAsync(timestampAuthority, content).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException($"the time-stamping authority {timestampAuthority} answered {(int)response.StatusCode}");
+            token = request.ProcessResponse(await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false), out _);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or CryptographicException)
+        {
+            // No timestamp, no PDF: a signature that was to carry one does not go out without it.
+            throw new InvalidOperationException($"the time-stamping authority {timestampAuthority} gave no valid timestamp: {ex.Message}", ex);
+        }
         signerInfo.AddUnsignedAttribute(new AsnEncodedData(TimestampTokenOid, token.AsSignedCms().Encode()));
     }
 
