@@ -72,6 +72,8 @@ ledger_init_and_seed() {
     info "ledger init: migrations and keys (a new migration may add a column or an index to an existing ledger: minutes at 10M events; log: var/log/ledger-init.log)"
     run_step "ledger init" "$LOG_DIR/ledger-init.log" cli ledger init || {
         tail -n 20 "$LOG_DIR/ledger-init.log" >&2; die "ledger init failed"; }
+    # The development certificate evidence PDFs are signed with (docs/evidence-pdf.md); kept when it exists.
+    "$ROOT_DIR/scripts/evidence-cert.sh" "$VAR_DIR/keys" || die "could not make the evidence signing certificate with openssl"
     if [[ "$(pg_sql "$CL_PPORT" ledger "$LEDGER_HAS_EVENTS_SQL")" == t ]]; then
         info "ledger already has events: not seeding"
     else

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Installs what is missing, idempotently and quietly: Debian packages and npm modules.
 
-APT_PACKAGES=(postgresql-15 chromium poppler-utils qpdf openssl)
+APT_PACKAGES=(postgresql-15 chromium poppler-utils qpdf openssl fonts-dejavu-core)
 
 apt_installed() { # package
     [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == "install ok installed" ]]
@@ -20,6 +20,8 @@ ensure_apt() {
             poppler-utils) command -v pdftoppm >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 && continue ;;
             qpdf) command -v qpdf >/dev/null 2>&1 && continue ;;
             openssl) command -v openssl >/dev/null 2>&1 && continue ;;
+            # The evidence PDF's fonts (docs/evidence-pdf.md): the files are what it reads.
+            fonts-dejavu-core) [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf && -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ]] && continue ;;
         esac
         apt_installed "$p" || missing+=("$p")
     done

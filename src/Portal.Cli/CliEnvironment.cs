@@ -30,6 +30,9 @@ public sealed class CliEnvironment(Func<string, string?> getVariable)
 
     public string? PortalDb => getVariable(PortalDbVariable);
 
+    /// <summary>Any other variable (evidence signing certificate, TSA).</summary>
+    public string? Variable(string name) => getVariable(name);
+
     /// <summary>
     /// The INSERT-only writer's connection: AUDITPORTAL_WRITER, else the primary's with the user
     /// switched to the writer role (development clusters trust loopback; production sets a password).

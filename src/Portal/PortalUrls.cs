@@ -27,6 +27,7 @@ public static partial class PortalUrls
     public const string Proofs = "/verification/proofs";
     public const string InclusionProofDownload = "/verification/proofs/inclusion.json";
     public const string ConsistencyProofDownload = "/verification/proofs/consistency.json";
+    public const string EvidenceVerify = "/evidence/verify";
 
     public static string VerificationRun(Guid id) => $"{VerificationRuns}/{id:D}";
 

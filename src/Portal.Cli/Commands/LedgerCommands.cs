@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
+using AuditPortal.Data.AccessLog;
 using AuditPortal.Data.Appending;
 using AuditPortal.Data.Demo;
 using AuditPortal.Data.PersonalData;
@@ -59,8 +60,7 @@ public static class LedgerCommands
             var keys = env.KeysDirectory(parse.GetValue(keysDir));
             // Key names are the origins (C2SP signed-note); the access log's is the same deployment's.
             var ledgerOrigin = parse.GetValue(origin)!;
-            var deployment = ledgerOrigin.Contains('/', StringComparison.Ordinal) ? ledgerOrigin[(ledgerOrigin.IndexOf('/', StringComparison.Ordinal) + 1)..] : "demo";
-            foreach (var (name, keyName) in new[] { (LedgerKeyName, ledgerOrigin), ("access-log", "access-log/" + deployment) })
+            foreach (var (name, keyName) in new[] { (LedgerKeyName, ledgerOrigin), ("access-log", AccessLogEvents.Origin(Deployment(ledgerOrigin))) })
             {
                 var created = CheckpointKeys.EnsureExists(keys, name, keyName);
                 await console.Out.WriteLineAsync(
@@ -70,6 +70,10 @@ public static class LedgerCommands
         }));
         return command;
     }
+
+    /// <summary>The deployment an origin names (<c>ledger/demo</c> → <c>demo</c>); the access log's origin is the same deployment's.</summary>
+    public static string Deployment(string ledgerOrigin) =>
+        ledgerOrigin.Contains('/', StringComparison.Ordinal) ? ledgerOrigin[(ledgerOrigin.IndexOf('/', StringComparison.Ordinal) + 1)..] : "demo";
 
     private static string Describe<T>(IReadOnlyList<T> applied) =>
         applied.Count == 0 ? "up to date" : "applied migration(s) " + string.Join(", ", applied);

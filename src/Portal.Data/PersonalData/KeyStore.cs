@@ -128,6 +128,22 @@ public sealed class KeyStore
         return new Erasure(subjectId, reader.GetFieldValue<DateTime>(0), reader.GetString(1), reader.GetString(2), false);
     }
 
+    /// <summary>Which of <paramref name="subjectIds"/> were erased (crypto-shredded): their fields print as erased.</summary>
+    public async Task<IReadOnlySet<string>> ErasedAmongAsync(IEnumerable<string> subjectIds, CancellationToken ct = default)
+    {
+        var subjects = Distinct(subjectIds);
+        var erased = new HashSet<string>(StringComparer.Ordinal);
+        if (subjects.Length == 0)
+            return erased;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var select = new NpgsqlCommand("SELECT subject_id FROM keystore.erasures WHERE subject_id = ANY($1)", connection);
+        select.Parameters.Add(new() { Value = subjects, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        await using var reader = await select.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            erased.Add(reader.GetString(0));
+        return erased;
+    }
+
     private static NpgsqlBatchCommand SelectKeys(string[] subjects) =>
         new("SELECT subject_id, key FROM keystore.subject_keys WHERE subject_id = ANY($1)")
         {

@@ -31,6 +31,7 @@ public static class Navigation
         new("Verification", PortalUrls.Verification, Icons.Material.Outlined.VerifiedUser, typeof(Verification.VerificationPage)),
         new("Checkpoints", PortalUrls.Checkpoints, Icons.Material.Outlined.Flag, typeof(Verification.CheckpointsPage)),
         new("Proofs", PortalUrls.Proofs, Icons.Material.Outlined.AccountTree, typeof(Verification.ProofsPage)),
+        new("Verify evidence", PortalUrls.EvidenceVerify, Icons.Material.Outlined.FactCheck, typeof(Evidence.EvidenceVerifyPage)),
         new("Access log", PortalUrls.AccessLog, Icons.Material.Outlined.ManageSearch, typeof(AccessLogReview.AccessLogBrowser)),
     ];
 

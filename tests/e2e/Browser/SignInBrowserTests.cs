@@ -14,9 +14,9 @@ public sealed class SignInBrowserTests(ChromiumPortal portal)
     private const string AppBarBackground = "rgb(31, 42, 54)";
 
     [ChromiumTheory]
-    [InlineData("auditor1", "Ada Auditor", new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs" })]
-    [InlineData("investigator1", "Ivo Investigator", new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs" })]
-    [InlineData("admin1", "Alma Admin", new[] { "Overview", "Verification", "Access log" })]
+    [InlineData("auditor1", "Ada Auditor", new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs", "Verify evidence" })]
+    [InlineData("investigator1", "Ivo Investigator", new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs", "Verify evidence" })]
+    [InlineData("admin1", "Alma Admin", new[] { "Overview", "Verification", "Verify evidence", "Access log" })]
     public async Task SignInAndOut_DemoAccount_NavigationFollowsRoleAndSignOutEndsSession(string user, string name, string[] links)
     {
         await using var session = await portal.NewSessionAsync();

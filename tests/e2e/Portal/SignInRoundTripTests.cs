@@ -14,9 +14,9 @@ public sealed class SignInRoundTripTests(DevOidcProvider provider)
         doc.QuerySelectorAll("nav[aria-label=Main] a").Select(a => a.TextContent.Trim()).ToArray();
 
     [Theory]
-    [InlineData("auditor1", "auditor1-dev", "Ada Auditor", new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs" })]
-    [InlineData("investigator1", "investigator1-dev", "Ivo Investigator", new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs" })]
-    [InlineData("admin1", "admin1-dev", "Alma Admin", new[] { "Overview", "Verification", "Access log" })]
+    [InlineData("auditor1", "auditor1-dev", "Ada Auditor", new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs", "Verify evidence" })]
+    [InlineData("investigator1", "investigator1-dev", "Ivo Investigator", new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs", "Verify evidence" })]
+    [InlineData("admin1", "admin1-dev", "Alma Admin", new[] { "Overview", "Verification", "Verify evidence", "Access log" })]
     public async Task SignIn_DemoAccount_LandsHomeWithNavigationForItsRole(string user, string password, string name, string[] links)
     {
         using var browser = NewBrowser();

@@ -13,9 +13,9 @@ public class NavMenuTests : PortalComponentTest
             .FindAll("nav[aria-label=Main] a").Select(a => a.TextContent.Trim()).ToArray();
 
     [Theory]
-    [InlineData(PortalRoles.Auditor, new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs" })]
-    [InlineData(PortalRoles.Investigator, new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs" })]
-    [InlineData(PortalRoles.Admin, new[] { "Overview", "Verification", "Access log" })]
+    [InlineData(PortalRoles.Auditor, new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs", "Verify evidence" })]
+    [InlineData(PortalRoles.Investigator, new[] { "Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs", "Verify evidence" })]
+    [InlineData(PortalRoles.Admin, new[] { "Overview", "Verification", "Verify evidence", "Access log" })]
     public void NavMenu_SingleRole_ShowsExactlyThePagesThatRoleMayOpen(string role, string[] expected)
     {
         Links(TestUsers.WithRoles("Someone", role)).ShouldBe(expected);
@@ -25,7 +25,7 @@ public class NavMenuTests : PortalComponentTest
     public void NavMenu_AuditorAndAdmin_ShowsUnionOfLinksInOrder()
     {
         Links(TestUsers.WithRoles("Both", PortalRoles.Admin, PortalRoles.Auditor))
-            .ShouldBe(["Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs", "Access log"]);
+            .ShouldBe(["Overview", "Timeline", "Stale outputs", "Cases", "Verification", "Checkpoints", "Proofs", "Verify evidence", "Access log"]);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public class NavMenuTests : PortalComponentTest
         var nav = Render<NavMenu>(p => p.Add(c => c.User, TestUsers.WithRoles("Ivo", PortalRoles.Investigator)));
 
         nav.FindAll("nav[aria-label=Main] a").Select(a => a.GetAttribute("href"))
-            .ShouldBe([PortalUrls.Home, PortalUrls.Timeline, PortalUrls.StaleOutputsPath, PortalUrls.Cases, PortalUrls.Verification, PortalUrls.Checkpoints, PortalUrls.Proofs]);
+            .ShouldBe([PortalUrls.Home, PortalUrls.Timeline, PortalUrls.StaleOutputsPath, PortalUrls.Cases, PortalUrls.Verification, PortalUrls.Checkpoints, PortalUrls.Proofs, PortalUrls.EvidenceVerify]);
     }
 
     [Theory]

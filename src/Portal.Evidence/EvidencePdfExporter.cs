@@ -1,0 +1,129 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AuditPortal.Data.AccessLog;
+using AuditPortal.Data.PersonalData;
+using AuditPortal.Data.Proofs;
+using AuditPortal.Data.Reading;
+using AuditPortal.Evidence.Pdf;
+using AuditPortal.Verification.Checkpoints;
+using AuditPortal.Verification.Evidence;
+using AuditPortal.Verification.Ledger;
+using Npgsql;
+
+namespace AuditPortal.Evidence;
+
+/// <summary>What an export produced: the signed PDF, the hashes the workspace and the access log keep, and the entry that recorded it.</summary>
+public sealed record EvidencePdfExport(byte[] Pdf, string PdfSha256, string BundleSha256, int EventCount, long CheckpointSize, long AccessLogSeq, string AccessLogHash, string ExportId);
+
+/// <summary>
+/// One evidence PDF export, the same from the command line and the portal (docs/evidence-pdf.md, "Export"):
+/// <list type="number">
+/// <item>appends the <c>evidence.export</c> access-log entry — if that fails, nothing is read and nothing produced;</item>
+/// <item>builds the stream's format 2 bundle at the latest checkpoint and verifies it offline against the ledger's key;</item>
+/// <item>draws and signs the PDF with the entry's sequence and hash on its cover;</item>
+/// <item>appends the entry's outcome (events exported, digest of their ids, or the failure).</item>
+/// </list>
+/// </summary>
+public sealed class EvidencePdfExporter(
+    ProofService proofs,
+    NpgsqlDataSource ledger,
+    AccessLogWriter accessLog,
+    NpgsqlDataSource accessLogDatabase,
+    string accessLogOrigin,
+    CheckpointPublicKey ledgerKey,
+    EvidenceSigningCertificate signing,
+    TimeProvider time)
+{
+    /// <summary>The access-log kind of an export.</summary>
+    public const string Kind = "evidence.export";
+
+    public static readonly JsonSerializerOptions BundleJson = new() { WriteIndented = true };
+
+    public static string PortalVersion { get; } =
+        typeof(EvidencePdfExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <param name="presenter">How personal fields appear; null masks them all (erased subjects as erased).</param>
+    /// <exception cref="AccessLogUnavailableException">The export could not be recorded: nothing was produced.</exception>
+    /// <exception cref="InvalidOperationException">No checkpoint, or the bundle did not verify.</exception>
+    /// <exception cref="InvalidDataException">The ledger disagrees with its checkpoint.</exception>
+    public async Task<EvidencePdfExport> ExportStreamAsync(StreamKey stream, EvidenceRequester who, Func<IReadOnlySet<string>, IPersonalFieldPresenter>? presenter = null,
+        IProgress<double>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(who);
+        var started = time.GetTimestamp();
+        var exportId = "exp-" + Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+        var entry = new AccessLogEntry
+        {
+            RequestId = exportId,
+            SubjectId = who.SubjectId,
+            DisplayName = who.DisplayName,
+            Roles = who.Roles,
+            Kind = Kind,
+            Parameters = new JsonObject { ["export_id"] = exportId, ["format"] = "pdf", ["stream_id"] = stream.Id, ["stream_type"] = stream.Type },
+            Purpose = who.Purpose,
+            CaseReference = who.CaseReference,
+            ClientAddress = who.ClientAddress,
+            RequestedAt = time.GetUtcNow().UtcDateTime,
+        };
+        var appended = await accessLog.AppendAsync(entry, ct).ConfigureAwait(false);
+        try
+        {
+            var entryHash = await new LedgerRowReader(accessLogDatabase).StoredHashAsync(appended.Seq, ct).ConfigureAwait(false)
+                ?? throw new AccessLogUnavailableException($"the access-log entry {appended.Seq} cannot be read back");
+            var bundle = await proofs.StreamBundleAsync(stream, who.DisplayName, ct).ConfigureAwait(false);
+            var json = JsonSerializer.SerializeToUtf8Bytes(bundle, BundleJson);
+            var report = EvidenceFile.Verify(json, ledgerKey);
+            var erased = await new KeyStore(ledger).ErasedAmongAsync(Subjects(bundle), ct).ConfigureAwait(false);
+            var custody = new EvidenceCustody
+            {
+                ExportId = exportId,
+                CaseReference = who.CaseReference,
+                Purpose = who.Purpose,
+                ExportedBy = who.DisplayName,
+                ExportedAs = string.Join(", ", who.Roles),
+                ExportedAt = entry.RequestedAt,
+                PortalVersion = PortalVersion,
+                AccessLogSeq = appended.Seq,
+                AccessLogHash = HashHex.ToHex(entryHash),
+                AccessLogOrigin = accessLogOrigin,
+            };
+            var pdf = await EvidencePdfWriter.WriteAsync(
+                new EvidencePdfInput(json, bundle, report, custody, presenter?.Invoke(erased) ?? new MaskingPresenter(erased)), signing, progress, ct).ConfigureAwait(false);
+            var eventIds = bundle.Events.Select(e => JsonNode.Parse(e.Canonical)!["event_id"]!.GetValue<string>());
+            await accessLog.AppendCompletionAsync(AccessLogCompletion.For(entry, appended.EventId, AccessLogOutcome.Completed,
+                bundle.Events.Count, RecordDigest.Compute(eventIds), time.GetElapsedTime(started), time.GetUtcNow().UtcDateTime), ct).ConfigureAwait(false);
+            return new EvidencePdfExport(pdf, Convert.ToHexStringLower(SHA256.HashData(pdf)), Convert.ToHexStringLower(SHA256.HashData(json)),
+                bundle.Events.Count, report.CheckpointSize, appended.Seq, custody.AccessLogHash, exportId);
+        }
+        catch (Exception ex) when (ex is not AccessLogUnavailableException)
+        {
+            try
+            {
+                await accessLog.AppendCompletionAsync(AccessLogCompletion.For(entry, appended.EventId, AccessLogOutcome.Failed, null, null,
+                    time.GetElapsedTime(started), time.GetUtcNow().UtcDateTime), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (AccessLogUnavailableException)
+            {
+                // The request entry stands; the failure is reported to the caller either way.
+            }
+            throw;
+        }
+    }
+
+    private static IEnumerable<string> Subjects(EvidenceBundleV2 bundle)
+    {
+        var subjects = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in bundle.Events)
+        {
+            using var record = JsonDocument.Parse(e.Canonical);
+            PersonalDataEnvelope.FindAll(record.RootElement.GetProperty("payload"), "$", (_, envelope) =>
+            {
+                if (envelope.TryGetProperty("sub", out var sub) && sub.ValueKind == JsonValueKind.String)
+                    subjects.Add(sub.GetString()!);
+            });
+        }
+        return subjects;
+    }
+}

@@ -1,0 +1,299 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using AuditPortal.Verification.Checkpoints;
+using AuditPortal.Verification.Evidence;
+using AuditPortal.Verification.Ledger;
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+using PdfSharp.Pdf.Signatures;
+
+namespace AuditPortal.Evidence.Pdf;
+
+/// <summary>What one evidence PDF presents: the bundle (its exact bytes are embedded), its offline verification, the chain of custody and how personal fields appear.</summary>
+public sealed record EvidencePdfInput(byte[] BundleJson, EvidenceBundleV2 Bundle, EvidenceReport Report, EvidenceCustody Custody, IPersonalFieldPresenter Presenter);
+
+/// <summary>
+/// Draws and signs an evidence PDF (docs/evidence-pdf.md): cover with the chain of custody, verification summary,
+/// the events, the appendix of inclusion proofs; the bundle embedded as an associated file; signed with the portal's
+/// certificate (and an RFC 3161 timestamp when a TSA is configured). Page numbers and the export id on every page.
+/// </summary>
+public static class EvidencePdfWriter
+{
+    /// <summary>The cover's label of the bundle hash; <see cref="EvidencePdfVerifier"/> reads the hash after it.</summary>
+    public const string BundleHashLabel = "Embedded bundle SHA-256";
+
+    private static readonly XColor CorrectionColor = XColor.FromArgb(0xE6, 0x8A, 0x00);
+    private static readonly XColor SupersededColor = XColor.FromArgb(0x9E, 0x9E, 0x9E);
+    private static readonly XBrush Muted = new XSolidBrush(XColor.FromArgb(0x55, 0x55, 0x55));
+    private static readonly XBrush Warning = new XSolidBrush(XColor.FromArgb(0xB0, 0x4A, 0x00));
+
+    /// <param name="progress">Receives the share of events drawn, 0…1.</param>
+    /// <exception cref="InvalidOperationException">The bundle did not verify: no PDF is made of evidence that does not check out.</exception>
+    public static async Task<byte[]> WriteAsync(EvidencePdfInput input, EvidenceSigningCertificate signing, IProgress<double>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(signing);
+        if (!input.Report.Intact)
+            throw new InvalidOperationException($"the bundle does not verify ({input.Report.Findings.Count} finding(s), first: {input.Report.Findings[0].Check}): no evidence PDF is made of it");
+        EvidenceFonts.EnsureRegistered();
+
+        var bundleHash = Convert.ToHexStringLower(SHA256.HashData(input.BundleJson));
+        var views = EvidenceEventView.ReadAll(input.Bundle, input.Presenter);
+        var document = new PdfDocument();
+        document.Options.NoCompression = true;
+        document.Options.CompressContentStreams = false;
+        var stream = $"{input.Bundle.Stream.Type}/{input.Bundle.Stream.Id}";
+        document.Info.Title = $"Evidence: {stream}";
+        document.Info.Subject = $"AuditPortal evidence export {input.Custody.ExportId}";
+        document.Info.Author = input.Custody.ExportedBy;
+        document.Info.Creator = "AuditPortal " + input.Custody.PortalVersion;
+        document.Info.CreationDate = input.Custody.ExportedAt;
+        document.Info.ModificationDate = input.Custody.ExportedAt;
+
+        using (var flow = new PageFlow(document))
+        {
+            Cover(flow, input, bundleHash, signing);
+            Summary(flow, input);
+            Events(flow, views, progress, ct);
+            Appendix(flow, input, views, ct);
+        }
+        Furnish(document, input.Custody.ExportId, stream);
+        BundleAttachment.Attach(document, input.BundleJson, input.Custody.ExportedAt);
+        StreamCompression.CompressAll(document);
+
+        var signer = new CmsPdfSigner(signing.Certificate, signing.TimestampAuthority);
+        DigitalSignatureHandler.ForDocument(document, signer, new DigitalSignatureOptions
+        {
+            AppName = "AuditPortal",
+            Reason = $"Evidence export {input.Custody.ExportId}: the bundle's SHA-256 is {bundleHash}",
+            Location = input.Custody.AccessLogOrigin,
+            ContactInfo = input.Custody.ExportedBy,
+            PageIndex = 0,
+            Rectangle = new XRect(0, 0, 0, 0), // an invisible signature: the cover says who signed
+        });
+        using var output = new MemoryStream();
+        await document.SaveAsync(output, closeStream: false);
+        return output.ToArray();
+    }
+
+    private static void Cover(PageFlow flow, EvidencePdfInput input, string bundleHash, EvidenceSigningCertificate signing)
+    {
+        var bundle = input.Bundle;
+        var custody = input.Custody;
+        var report = input.Report;
+        var note = SignedNote.Parse(bundle.Checkpoint.Note);
+        var checkpoint = Checkpoint.Parse(note.Text);
+        flow.NewPage();
+        flow.Text("Evidence report", PageFlow.Title);
+        flow.Space(4);
+        flow.Text($"Stream {PrintableText.Of(bundle.Stream.Type)}/{PrintableText.Of(bundle.Stream.Id)}: {Count(bundle.Events.Count, "event")} up to the signed checkpoint of size {N(checkpoint.Size)}", PageFlow.Heading);
+        flow.Space(10);
+        flow.Text("Chain of custody", PageFlow.Heading);
+        flow.Rule();
+        flow.Labelled("Export id", custody.ExportId);
+        flow.Labelled("Case", custody.CaseReference ?? "none (an operator's export from the command line)");
+        flow.Labelled("Purpose", custody.Purpose ?? "none stated");
+        flow.Labelled("Exported by", $"{custody.ExportedBy} ({custody.ExportedAs})");
+        flow.Labelled("Export time", LedgerTime.ToText(LedgerTime.Truncate(custody.ExportedAt)) + " (UTC)");
+        flow.Labelled("Portal version", custody.PortalVersion);
+        flow.Labelled("Ledger origin", checkpoint.Origin);
+        flow.Labelled("Signed checkpoint", $"size {N(checkpoint.Size)}, time {LedgerTime.ToText(checkpoint.Time)}");
+        flow.Labelled("Checkpoint root", Convert.ToHexStringLower(checkpoint.RootHash), valueFont: PageFlow.Mono);
+        flow.Labelled("Checkpoint key id", $"{bundle.KeyId} (SHA-256 of the ECDSA P-256 public key)", valueFont: PageFlow.Mono);
+        flow.Labelled("Note signatures", string.Join("; ", bundle.Vkeys.Select(v => NoteVerifierKey.Parse(v)).Select(k => $"{k.Name}+{k.KeyId:x8}")));
+        flow.Labelled("Signature status", report.Findings.Any(f => f.Check is "checkpoint_signature" or "vkeys")
+            ? "INVALID"
+            : $"valid: every note signature verified at export{(report.KeyPinned ? " against the ledger's own key" : "")}");
+        flow.Labelled("Access-log entry", $"seq {N(custody.AccessLogSeq)} of {custody.AccessLogOrigin}, recorded before this file was made");
+        flow.Labelled("Access-log entry hash", custody.AccessLogHash, valueFont: PageFlow.Mono);
+        flow.Labelled(BundleHashLabel, bundleHash, valueFont: PageFlow.Mono);
+        flow.Labelled("Signed with", signing.Describe());
+        flow.Labelled("Timestamp", signing.TimestampAuthority is { } tsa ? $"RFC 3161 token from {tsa}" : "none (no time-stamping authority configured)");
+        flow.Space(12);
+        flow.Text("How to verify this document offline", PageFlow.Heading);
+        flow.Rule();
+        foreach (var step in new[]
+        {
+            "1. auditportal evidence verify report.pdf [--public-key ledger-checkpoint-public.pem] — checks the PDF signature, extracts the embedded bundle, checks that its SHA-256 is the one printed above and verifies it with no database.",
+            "2. By hand: pdfsig report.pdf reports the signature valid (a self-signed development certificate is reported as untrusted, not invalid).",
+            $"3. pdfdetach -save 1 -o bundle.json report.pdf extracts the bundle ({BundleAttachment.FileName}, application/json); sha256sum bundle.json must print the hash above.",
+            "4. The bundle is the machine-readable evidence (docs/ledger-format.md §8.7); it verifies with auditportal evidence verify bundle.json or with the independent verifier (tools/independent-verifier). This report only presents it: where they differ, the bundle is the evidence.",
+            "Only a checkpoint key obtained from the ledger's operator (not from this file) makes the result more than self-consistent.",
+        })
+        {
+            flow.Text(step, PageFlow.Body);
+            flow.Space(2);
+        }
+    }
+
+    private static void Summary(PageFlow flow, EvidencePdfInput input)
+    {
+        var report = input.Report;
+        var bundle = input.Bundle;
+        bool Passed(params string[] checks) => !report.Findings.Any(f => checks.Contains(f.Check, StringComparer.Ordinal));
+        var head = bundle.StreamHead.Head;
+        flow.NewPage();
+        flow.Text("Verification summary", PageFlow.Title);
+        flow.Space(4);
+        flow.Text($"The embedded bundle was verified offline when this report was made: {(report.Intact ? "INTACT" : "FINDINGS")}, {Count(report.EventsChecked, "event")} checked against the checkpoint of size {N(report.CheckpointSize)}.", PageFlow.Body);
+        flow.Space(6);
+        (string Check, bool Ok, string Detail)[] rows =
+        [
+            ("Checkpoint signatures", Passed("checkpoint_signature", "vkeys", "public_key", "key_id", "origin", "checkpoint", "trusted_key"),
+                $"the signed note of size {N(report.CheckpointSize)} verifies under every listed key{(report.KeyPinned ? ", the ECDSA key being the ledger's own" : "")}"),
+            ("Records and leaf hashes", Passed("canonical", "leaf_hash", "leaf_index", "record_json", "record_member", "record_type", "record_version", "uuid", "timestamp", "lineage", "hex", "zero_hash", "envelope"),
+                "every record is canonical JSON obeying the record rules; each leaf hash is recomputed from it"),
+            ("Inclusion in the checkpoint", Passed("inclusion_proof", "checkpoint_root"),
+                $"each event's audit path leads to the root {report.RootHash[..16]}… (appendix A)"),
+            ("Stream chain intact", Passed("stream_chain", "prev_hash"),
+                "each event's stream_prev_hash is the previous event's leaf hash"),
+            ("Stream sequence complete", Passed("stream_seq", "event_order", "stream"),
+                head is null ? "the stream had no events at the checkpoint (proved absent)" : $"stream_seq runs 1 … {N(head.StreamSeq)} without a gap"),
+            ("Head in the checkpoint", Passed("stream_head"),
+                head is null ? "its neighbours in the stream-head tree prove it absent" : $"the stream's head (#{N(head.StreamSeq)}) is the leaf {N(head.Index)} of the checkpoint's stream-head tree of {N(bundle.StreamHead.Count)}"),
+            ("Consistency with the latest", true,
+                $"the checkpoint used is the latest the ledger had signed at export time; a later one is checked against it with auditportal proof consistency --from {N(report.CheckpointSize)} --to <size>"),
+        ];
+        foreach (var (check, ok, detail) in rows)
+        {
+            flow.Labelled(check, (ok ? "passed — " : "FAILED — ") + detail, labelWidth: 160);
+            flow.Space(2);
+        }
+        foreach (var f in report.Findings)
+            flow.Text($"FINDING {f.Check} at seq {f.Seq?.ToString(CultureInfo.InvariantCulture) ?? "-"}: {f.Message} (expected {f.Expected}, actual {f.Actual})", PageFlow.Body, brush: Warning);
+        flow.Space(10);
+        flow.Text("Reading the events", PageFlow.Heading);
+        flow.Rule();
+        flow.Text("Each event shows its stream sequence (#) and ledger sequence, business time (occurred) and system time (recorded), actor, action, a one-line summary and every payload field. A correction (orange bar) names the event it supersedes and stands next to it; a superseded event (grey bar) names its correction — both stay in the ledger. A late arrival was recorded 24 hours or more after it occurred. Personal fields are encrypted in the ledger: they read \"[personal data: masked]\", their value with the grant that revealed it, or \"[erased]\" when the subject was crypto-shredded — the bundle keeps the encrypted envelopes, so every hash still verifies.", PageFlow.Body);
+    }
+
+    private static void Events(PageFlow flow, IReadOnlyList<EvidenceEventView> views, IProgress<double>? progress, CancellationToken ct)
+    {
+        flow.NewPage();
+        flow.Text($"Events ({N(views.Count)})", PageFlow.Title);
+        flow.Space(6);
+        if (views.Count == 0)
+            flow.Text("The stream has no events up to the checkpoint: the verification summary shows it is absent from the checkpoint's stream-head tree.", PageFlow.Body);
+        var byStreamSeq = views.ToDictionary(v => v.StreamSeq);
+        for (var i = 0; i < views.Count; i++)
+        {
+            if (i % 64 == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                progress?.Report((double)i / views.Count);
+            }
+            var v = views[i];
+            Event(flow, v, v.Supersedes is not null ? CorrectionColor : v.SupersededBy.Count > 0 ? SupersededColor : (XColor?)null);
+            // A correction stands beside what it supersedes: right after the superseded event, its correction(s) in brief.
+            foreach (var later in v.SupersededBy)
+            {
+                var c = byStreamSeq[later];
+                flow.Text($"→ corrected by #{N(c.StreamSeq)} (recorded {LedgerTime.ToText(c.RecordedAt)}): {c.Summary}", PageFlow.Small, indent: 12, brush: Warning);
+            }
+            flow.Rule();
+        }
+        progress?.Report(1);
+    }
+
+    private static void Event(PageFlow flow, EvidenceEventView v, XColor? bar)
+    {
+        flow.Need(40); // keep an event's first lines together
+        var top = flow.Top;
+        var marks = new List<string>();
+        if (v.Supersedes is { } s)
+            marks.Add(v.SupersedesStreamSeq is { } target ? $"CORRECTION of #{N(target)}" : $"CORRECTION of event {s}");
+        if (v.SupersededBy.Count > 0)
+            marks.Add("SUPERSEDED by " + string.Join(", ", v.SupersededBy.Select(x => "#" + N(x))));
+        if (v.LateArrival)
+            marks.Add($"LATE ARRIVAL: recorded {Lag(v.RecordedAt - v.OccurredAt)} after it occurred");
+        flow.Text($"#{N(v.StreamSeq)}   seq {N(v.Seq)}   {v.Action}", PageFlow.Bold);
+        if (marks.Count > 0)
+            flow.Text(string.Join("   ", marks), PageFlow.Small, brush: Warning);
+        flow.Text($"occurred {LedgerTime.ToText(v.OccurredAt)}   recorded {LedgerTime.ToText(v.RecordedAt)}   actor {v.Actor}", PageFlow.Small, brush: Muted);
+        flow.Text(v.Summary, PageFlow.Body);
+        if (v.Lineage is { } lineage)
+            flow.Text("derived: " + lineage, PageFlow.Small, brush: Muted);
+        foreach (var field in v.Fields)
+            flow.Text($"{field.Path}: {field.Text}", PageFlow.Small, indent: 12);
+        flow.Text($"event id {v.EventId}", PageFlow.Small, indent: 12, brush: Muted);
+        if (bar is { } color)
+            flow.MarginBar(top, color);
+    }
+
+    private static void Appendix(PageFlow flow, EvidencePdfInput input, IReadOnlyList<EvidenceEventView> views, CancellationToken ct)
+    {
+        var bundle = input.Bundle;
+        flow.NewPage();
+        flow.Text("Appendix A: inclusion proofs", PageFlow.Title);
+        flow.Space(4);
+        flow.Text($"For each event: its leaf index (seq − 1), its leaf hash H(0x00 ‖ canonical record) and its RFC 9162 audit path in the tree of size {N(input.Report.CheckpointSize)}, from the leaf upward. Hashing the leaf with the path gives the checkpoint's root {input.Report.RootHash}.", PageFlow.Body);
+        flow.Space(6);
+        for (var i = 0; i < bundle.Events.Count; i++)
+        {
+            if (i % 256 == 0)
+                ct.ThrowIfCancellationRequested();
+            var e = bundle.Events[i];
+            flow.Need(20);
+            flow.Text($"#{N(views[i].StreamSeq)}   seq {N(e.Seq)}   leaf index {N(e.LeafIndex)}   {e.InclusionProof.Count} proof hashes", PageFlow.Mono);
+            flow.Text($"leaf: {e.LeafHash}", PageFlow.MonoSmall, indent: 12);
+            for (var k = 0; k < e.InclusionProof.Count; k += 2)
+            {
+                var pair = k + 1 < e.InclusionProof.Count
+                    ? $"{k,2}: {e.InclusionProof[k]}  {k + 1,2}: {e.InclusionProof[k + 1]}"
+                    : $"{k,2}: {e.InclusionProof[k]}";
+                flow.Text(pair, PageFlow.MonoSmall, indent: 12);
+            }
+            flow.Space(3);
+        }
+        flow.NewPage();
+        flow.Text("Appendix B: the signed checkpoint and the stream head", PageFlow.Title);
+        flow.Space(4);
+        flow.Text("The checkpoint as a C2SP signed note (docs/ledger-format.md §5.2):", PageFlow.Body);
+        flow.Text(bundle.Checkpoint.Note, PageFlow.Mono, indent: 12);
+        flow.Space(4);
+        flow.Text("Verifier keys:", PageFlow.Body);
+        foreach (var vkey in bundle.Vkeys)
+            flow.Text(vkey, PageFlow.Mono, indent: 12);
+        flow.Text("ECDSA public key:", PageFlow.Body);
+        flow.Text(bundle.PublicKeyPem, PageFlow.Mono, indent: 12);
+        flow.Space(4);
+        var sh = bundle.StreamHead;
+        flow.Text($"Stream-head tree of {N(sh.Count)} streams (§4.1, §8.7):", PageFlow.Body);
+        foreach (var (name, entry) in new[] { ("head", sh.Head), ("left neighbour", sh.Left), ("right neighbour", sh.Right) })
+        {
+            if (entry is null)
+                continue;
+            flow.Text($"{name}: index {N(entry.Index)}, {PrintableText.Of(entry.StreamType)}/{PrintableText.Of(entry.StreamId)}, stream_seq {N(entry.StreamSeq)}, leaf hash {entry.LeafHash}", PageFlow.Mono, indent: 12);
+            for (var k = 0; k < entry.Proof.Count; k++)
+                flow.Text($"{k,2}: {entry.Proof[k]}", PageFlow.MonoSmall, indent: 24);
+        }
+    }
+
+    /// <summary>Header and footer on every page, drawn once the page count is known.</summary>
+    private static void Furnish(PdfDocument document, string exportId, string stream)
+    {
+        var total = document.PageCount;
+        for (var i = 0; i < total; i++)
+        {
+            var page = document.Pages[i];
+            using var gfx = XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Append);
+            var width = page.Width.Point;
+            var bottom = page.Height.Point - 30;
+            gfx.DrawString($"AuditPortal evidence · {PrintableText.Of(stream)}", PageFlow.Small, Muted, new XPoint(PageFlow.Margin, 32));
+            gfx.DrawLine(new XPen(XColors.LightGray, 0.5), PageFlow.Margin, 38, width - PageFlow.Margin, 38);
+            gfx.DrawLine(new XPen(XColors.LightGray, 0.5), PageFlow.Margin, bottom - 10, width - PageFlow.Margin, bottom - 10);
+            gfx.DrawString($"Export {exportId}", PageFlow.Small, Muted, new XPoint(PageFlow.Margin, bottom));
+            var number = string.Create(CultureInfo.InvariantCulture, $"Page {i + 1} of {total}");
+            var size = gfx.MeasureString(number, PageFlow.Small);
+            gfx.DrawString(number, PageFlow.Small, Muted, new XPoint(width - PageFlow.Margin - size.Width, bottom));
+        }
+    }
+
+    private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Count(long n, string noun) => $"{N(n)} {noun}{(n == 1 ? "" : "s")}";
+
+    private static string Lag(TimeSpan lag) => lag.TotalDays >= 2
+        ? string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(lag.TotalDays)} days")
+        : string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(lag.TotalHours)} hours");
+}
