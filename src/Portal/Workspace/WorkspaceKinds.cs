@@ -15,7 +15,7 @@ public static class WorkspaceKinds
     public static QueryKind CaseClose { get; } = new("case.close", PortalPolicies.Investigator);
 
     /// <summary>A justified unmask grant; its request entry is in the chain before the grant row exists.</summary>
-    public static QueryKind UnmaskGrant { get; } = new("unmask.grant", PortalPolicies.Investigator);
+    public static QueryKind UnmaskGrant { get; } = new(AuditPortal.Data.AccessLog.Anomalies.AccessObservation.UnmaskGrantKind, PortalPolicies.Investigator);
     public static QueryKind UnmaskRevoke { get; } = new("unmask.revoke", PortalPolicies.Investigator);
 
     /// <summary>Star, label, comment on an event (case members: auditors and investigators).</summary>

@@ -10,8 +10,14 @@ public sealed record AccessObservation(
     long Seq, string SubjectId, IReadOnlyList<string> Roles, string Kind, JsonObject Parameters, string? CaseReference,
     DateTime RequestedAt, AccessLogOutcome? Outcome)
 {
-    /// <summary>The gateway marks an unmask request with <c>"unmask": true</c> in the parameters (docs/gateway.md).</summary>
-    public bool Unmask => Parameters["unmask"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+    /// <summary>The access-log kind of a justified unmask grant (docs/workspace.md); the portal's workspace kinds use this name.</summary>
+    public const string UnmaskGrantKind = "unmask.grant";
+
+    /// <summary>
+    /// A request to see personal data: an unmask grant, or an entry of the per-query unmask that grants replaced
+    /// (marked <c>"unmask": true</c> in its parameters), which older access logs hold.
+    /// </summary>
+    public bool Unmask => Kind == UnmaskGrantKind || (Parameters["unmask"] is JsonValue v && v.TryGetValue<bool>(out var b) && b);
 
     /// <summary>The stream the query names (<c>stream_type</c>/<c>stream_id</c> parameters), if any.</summary>
     public string? Stream => (string?)Parameters["stream_type"] is { } t && (string?)Parameters["stream_id"] is { } id ? t + "/" + id : null;

@@ -115,6 +115,17 @@ public sealed class AnomalyRuleTests
     }
 
     [Fact]
+    public void UnmaskBurst_CountsUnmaskGrants()
+    {
+        var engine = Engine(new AnomalyOptions { UnmaskBurstThreshold = 3, UnmaskBurstWindow = TimeSpan.FromMinutes(10) });
+        Run(engine, Every(TimeSpan.FromSeconds(30), 3, _ => Query(kind: "unmask.revoke", stream: null, caseRef: "CASE-1"))).ShouldBeEmpty();
+
+        var flags = Run(engine, Every(TimeSpan.FromSeconds(30), 3, _ => Query(kind: AccessObservation.UnmaskGrantKind, stream: null, caseRef: "CASE-1")));
+
+        flags.Single().RuleId.ShouldBe("unmask-burst");
+    }
+
+    [Fact]
     public void QueryWithoutCase_FiresForUnmaskOrExpectedKindWithoutCase_SilentWithCaseOrOtherKinds()
     {
         var engine = Engine(new AnomalyOptions { CaseExpectedKinds = ["evidence.export"] });
