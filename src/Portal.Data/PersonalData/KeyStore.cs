@@ -132,16 +132,38 @@ public sealed class KeyStore
     public async Task<IReadOnlySet<string>> ErasedAmongAsync(IEnumerable<string> subjectIds, CancellationToken ct = default)
     {
         var subjects = Distinct(subjectIds);
-        var erased = new HashSet<string>(StringComparer.Ordinal);
         if (subjects.Length == 0)
-            return erased;
+            return new HashSet<string>(StringComparer.Ordinal);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var select = new NpgsqlCommand("SELECT subject_id FROM keystore.erasures WHERE subject_id = ANY($1)", connection);
-        select.Parameters.Add(new() { Value = subjects, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        return (await ErasuresAsync(connection, null, subjects, ct)).Keys.ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The one read of <c>keystore.erasures</c> by subject: when each of <paramref name="subjects"/> that was
+    /// crypto-shredded was erased (all erased subjects when <paramref name="subjects"/> is null), on the caller's
+    /// connection and transaction (the gateway reads it in the query's snapshot on the standby).
+    /// </summary>
+    public static async Task<Dictionary<string, DateTimeOffset>> ErasuresAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        string[]? subjects, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var erased = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        await using var select = new NpgsqlCommand(
+            "SELECT subject_id, erased_at FROM keystore.erasures WHERE $1::text[] IS NULL OR subject_id = ANY($1)", connection, transaction);
+        select.Parameters.Add(new() { Value = (object?)subjects ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         await using var reader = await select.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            erased.Add(reader.GetString(0));
+            erased[reader.GetString(0)] = reader.GetFieldValue<DateTimeOffset>(1);
         return erased;
+    }
+
+    /// <summary>The keys of <paramref name="subjects"/> that still exist, on the caller's connection and transaction.</summary>
+    public static async Task<Dictionary<string, byte[]>> KeysAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string[] subjects,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { SelectKeys(subjects) } };
+        return await ReadKeysAsync(batch, ct);
     }
 
     private static NpgsqlBatchCommand SelectKeys(string[] subjects) =>

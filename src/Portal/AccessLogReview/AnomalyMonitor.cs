@@ -1,3 +1,4 @@
+using AuditPortal.Data.PersonalData;
 using AuditPortal.Data.AccessLog;
 using AuditPortal.Data.AccessLog.Anomalies;
 using AuditPortal.Portal.Gateway;
@@ -72,10 +73,7 @@ public sealed class AnomalyMonitor(PortalDatabases databases, AnomalyFlags flags
         if (databases.Replica is not { } replica)
             return;
         await using var session = await replica.BeginReadOnlyAsync(ct);
-        await using var cmd = session.CreateCommand("SELECT subject_id FROM keystore.erasures");
-        await using var rows = await cmd.ExecuteReaderAsync(ct);
-        while (await rows.ReadAsync(ct))
-            erased.Add(rows.GetString(0));
+        erased.UnionWith((await KeyStore.ErasuresAsync(session.Connection, session.Transaction, subjects: null, ct)).Keys);
     }
 }
 

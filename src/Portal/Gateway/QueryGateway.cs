@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.AccessLog;
+using AuditPortal.Data.PersonalData;
 using AuditPortal.Data.Replica;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Data.Workspace;
@@ -389,27 +390,15 @@ public sealed class QueryGateway(
     private static async Task<RedactionContext> LoadRedactionContextAsync(ReplicaSession session, IRedactable value, RevealScope reveal, CancellationToken ct)
     {
         var subjects = RedactionPolicy.SubjectsIn(value.Payloads).ToArray();
-        var erased = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
-        var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         if (subjects.Length == 0)
-            return new RedactionContext(keys, erased, reveal);
+            return new RedactionContext(new Dictionary<string, byte[]>(StringComparer.Ordinal), new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal), reveal);
 
-        await using (var cmd = session.CreateCommand("SELECT subject_id, erased_at FROM keystore.erasures WHERE subject_id = ANY($1)"))
-        {
-            cmd.Parameters.Add(new() { Value = subjects, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                erased[reader.GetString(0)] = reader.GetFieldValue<DateTimeOffset>(1);
-        }
+        var erasures = await KeyStore.ErasuresAsync(session.Connection, session.Transaction, subjects, ct);
+        var erased = erasures.ToDictionary(e => e.Key, e => (DateTimeOffset?)e.Value, StringComparer.Ordinal);
         var granted = subjects.Where(s => !erased.ContainsKey(s) && reveal.Subjects.Contains(s, StringComparer.Ordinal)).ToArray();
-        if (granted.Length > 0)
-        {
-            await using var cmd = session.CreateCommand("SELECT subject_id, key FROM keystore.subject_keys WHERE subject_id = ANY($1)");
-            cmd.Parameters.Add(new() { Value = granted, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                keys[reader.GetString(0)] = reader.GetFieldValue<byte[]>(1);
-        }
+        var keys = granted.Length > 0
+            ? await KeyStore.KeysAsync(session.Connection, session.Transaction, granted, ct)
+            : new Dictionary<string, byte[]>(StringComparer.Ordinal);
         return new RedactionContext(keys, erased, reveal);
     }
 
