@@ -28,17 +28,11 @@ public abstract class CaseExportTestBase(PostgresFixture db, AccessLogPostgresFi
 
     protected static readonly EvidenceRequester Ivy = new("sub-inv1", "Ivy Investigator", ["investigator"], "Art. 6(1)(c) GDPR", "CASE-7");
 
-    protected sealed class Factory(string connectionString) : IDbContextFactory<WorkspaceDbContext>
-    {
-        public WorkspaceDbContext CreateDbContext() =>
-            new(WorkspaceDbContext.Configure(new DbContextOptionsBuilder<WorkspaceDbContext>(), connectionString).Options);
-    }
-
-    protected async Task<(Factory Workspace, Guid CaseId)> PrepareAsync()
+    internal async Task<(TestWorkspaceFactory Workspace, Guid CaseId)> PrepareAsync()
     {
         await SeedAsync(1_200);
         (await CliRun.RunAsync(PdfEnv, "ledger", "init")).Code.ShouldBe(ExitCodes.Ok); // the portal database: access log + workspace
-        var workspace = new Factory(accessLog.WriterConnectionString);
+        var workspace = new TestWorkspaceFactory(accessLog.WriterConnectionString);
         var caseId = Guid.NewGuid();
         await using var context = workspace.CreateDbContext();
         context.Cases.Add(new InvestigationCase
@@ -117,7 +111,7 @@ public sealed class CaseExportOutageTests(PostgresFixture db, AccessLogPostgresF
         var called = false;
         var record = CaseExportRecording.Into(workspace, caseId, Ivy);
         await Should.ThrowAsync<AccessLogUnavailableException>(() => ExportAsync(
-            "Host=127.0.0.1;Port=1;Username=postgres;Database=portal;Timeout=2", (e, ct) => { called = true; return record(e, ct); }));
+            TestWorkspaceFactory.Unreachable, (e, ct) => { called = true; return record(e, ct); }));
         called.ShouldBeFalse();
         await using var context = workspace.CreateDbContext();
         (await context.EvidenceExports.CountAsync()).ShouldBe(0);
