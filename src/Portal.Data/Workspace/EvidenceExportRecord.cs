@@ -4,7 +4,7 @@ namespace AuditPortal.Data.Workspace;
 /// One evidence PDF exported within a case (<c>workspace.evidence_exports</c>, docs/evidence-pdf.md "Recorded").
 /// Convenience, not the record: the record is the access-log entry of kind <c>evidence.export</c> appended before the
 /// file was produced (<see cref="AccessLogSeq"/>); this row is written after it and before the export's outcome entry,
-/// so the case's export list and the verify page's hash lookup can find the export. Only inserted, never updated or deleted.
+/// so the case's export list and the verify page's hash lookup can find the export. The portal only inserts these rows.
 /// </summary>
 public sealed class EvidenceExportRecord
 {
