@@ -15,7 +15,9 @@ using Npgsql;
 namespace AuditPortal.Evidence;
 
 /// <summary>What an export produced: the signed PDF, the hashes the workspace and the access log keep, and the entry that recorded it.</summary>
-public sealed record EvidencePdfExport(byte[] Pdf, string PdfSha256, string BundleSha256, int EventCount, long CheckpointSize, long AccessLogSeq, string AccessLogHash, string ExportId);
+/// <param name="Scope">What was exported, as the workspace lists it (<c>stream TYPE/ID</c>).</param>
+public sealed record EvidencePdfExport(byte[] Pdf, string PdfSha256, string BundleSha256, int EventCount, long CheckpointSize, long AccessLogSeq, string AccessLogHash,
+    string ExportId, DateTime ExportedAt, string Scope);
 
 /// <summary>
 /// One evidence PDF export, the same from the command line and the portal (docs/evidence-pdf.md, "Export"):
@@ -23,6 +25,7 @@ public sealed record EvidencePdfExport(byte[] Pdf, string PdfSha256, string Bund
 /// <item>appends the <c>evidence.export</c> access-log entry — if that fails, nothing is read and nothing produced;</item>
 /// <item>builds the stream's format 2 bundle at the latest checkpoint and verifies it offline against the ledger's key;</item>
 /// <item>draws and signs the PDF with the entry's sequence and hash on its cover;</item>
+/// <item>lets the caller record the export (the portal's workspace row) — if that fails, the export fails;</item>
 /// <item>appends the entry's outcome (events exported, digest of their ids, or the failure).</item>
 /// </list>
 /// </summary>
@@ -45,11 +48,15 @@ public sealed class EvidencePdfExporter(
         typeof(EvidencePdfExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     /// <param name="presenter">How personal fields appear; null masks them all (erased subjects as erased).</param>
+    /// <param name="record">
+    /// Called with the finished export after the access-log entry and before its outcome entry (the portal writes the
+    /// workspace row here); if it throws, the outcome is logged as failed and the exception propagates: no file is handed out.
+    /// </param>
     /// <exception cref="AccessLogUnavailableException">The export could not be recorded: nothing was produced.</exception>
     /// <exception cref="InvalidOperationException">No checkpoint, or the bundle did not verify.</exception>
     /// <exception cref="InvalidDataException">The ledger disagrees with its checkpoint.</exception>
     public async Task<EvidencePdfExport> ExportStreamAsync(StreamKey stream, EvidenceRequester who, Func<IReadOnlySet<string>, IPersonalFieldPresenter>? presenter = null,
-        IProgress<double>? progress = null, CancellationToken ct = default)
+        IProgress<double>? progress = null, Func<EvidencePdfExport, CancellationToken, Task>? record = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(who);
         var started = time.GetTimestamp();
@@ -91,11 +98,14 @@ public sealed class EvidencePdfExporter(
             };
             var pdf = await EvidencePdfWriter.WriteAsync(
                 new EvidencePdfInput(json, bundle, report, custody, presenter?.Invoke(erased) ?? new MaskingPresenter(erased)), signing, progress, ct).ConfigureAwait(false);
+            var export = new EvidencePdfExport(pdf, Convert.ToHexStringLower(SHA256.HashData(pdf)), Convert.ToHexStringLower(SHA256.HashData(json)),
+                bundle.Events.Count, report.CheckpointSize, appended.Seq, custody.AccessLogHash, exportId, entry.RequestedAt, "stream " + stream);
+            if (record is not null)
+                await record(export, ct).ConfigureAwait(false);
             var eventIds = bundle.Events.Select(e => JsonNode.Parse(e.Canonical)!["event_id"]!.GetValue<string>());
             await accessLog.AppendCompletionAsync(AccessLogCompletion.For(entry, appended.EventId, AccessLogOutcome.Completed,
                 bundle.Events.Count, RecordDigest.Compute(eventIds), time.GetElapsedTime(started), time.GetUtcNow().UtcDateTime), ct).ConfigureAwait(false);
-            return new EvidencePdfExport(pdf, Convert.ToHexStringLower(SHA256.HashData(pdf)), Convert.ToHexStringLower(SHA256.HashData(json)),
-                bundle.Events.Count, report.CheckpointSize, appended.Seq, custody.AccessLogHash, exportId);
+            return export;
         }
         catch (Exception ex) when (ex is not AccessLogUnavailableException)
         {

@@ -22,6 +22,7 @@ public sealed class WorkspaceDbContext(DbContextOptions<WorkspaceDbContext> opti
     public DbSet<Annotation> Annotations => Set<Annotation>();
     public DbSet<SavedView> SavedViews => Set<SavedView>();
     public DbSet<ReviewAcknowledgement> ReviewAcknowledgements => Set<ReviewAcknowledgement>();
+    public DbSet<EvidenceExportRecord> EvidenceExports => Set<EvidenceExportRecord>();
 
     /// <summary>The Npgsql options every user of the context shares (history table in the schema).</summary>
     public static DbContextOptionsBuilder<WorkspaceDbContext> Configure(DbContextOptionsBuilder<WorkspaceDbContext> builder, string connectionString)
@@ -103,6 +104,26 @@ public sealed class WorkspaceDbContext(DbContextOptions<WorkspaceDbContext> opti
             e.Property(a => a.Note).HasMaxLength(WorkspaceLimits.TextLength);
             e.HasIndex(a => a.FlagKey).IsUnique(); // one acknowledgement per flag
             e.HasIndex(a => a.AccessLogSeq).IsUnique();
+        });
+
+        modelBuilder.Entity<EvidenceExportRecord>(e =>
+        {
+            e.ToTable("evidence_exports", t =>
+            {
+                t.HasCheckConstraint("evidence_exports_pdf_sha256", "pdf_sha256 ~ '^[0-9a-f]{64}$'");
+                t.HasCheckConstraint("evidence_exports_bundle_sha256", "bundle_sha256 ~ '^[0-9a-f]{64}$'");
+            });
+            e.HasKey(x => x.Id);
+            e.Property(x => x.ExportId).HasMaxLength(WorkspaceLimits.LabelLength);
+            e.Property(x => x.Scope).HasMaxLength(WorkspaceLimits.TextLength);
+            e.Property(x => x.PdfSha256).HasMaxLength(64);
+            e.Property(x => x.BundleSha256).HasMaxLength(64);
+            e.HasOne<InvestigationCase>().WithMany().HasForeignKey(x => x.CaseId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.CaseId, x.ExportedAt }); // the case's export list
+            e.HasIndex(x => x.PdfSha256);                    // the verify page's hash lookup
+            e.HasIndex(x => x.BundleSha256);
+            e.HasIndex(x => x.ExportId).IsUnique();
+            e.HasIndex(x => x.AccessLogSeq).IsUnique();
         });
 
         // snake_case column names, like every other table of the project.

@@ -11,6 +11,7 @@ namespace AuditPortal.Portal.Evidence;
 /// for an evidence PDF or any JSON document it accepts. Pure: no database, no clock.
 /// </summary>
 public sealed record EvidenceVerdict(
+    string FileSha256,
     string FileKind,
     bool Intact,
     IReadOnlyList<EvidenceFinding> Findings,
@@ -36,16 +37,16 @@ public sealed record EvidenceVerdict(
                 if (pdf.BundleSha256 is { } bundle)
                     facts.Add(("Embedded bundle SHA-256", bundle));
                 AddBundleFacts(facts, pdf.Bundle);
-                return new EvidenceVerdict("evidence PDF", pdf.Intact, pdf.Findings, facts, null);
+                return new EvidenceVerdict(sha, "evidence PDF", pdf.Intact, pdf.Findings, facts, null);
             }
             var report = EvidenceFile.Verify(file, trustedKey);
             var jsonFacts = new List<(string, string)> { ("File SHA-256", sha) };
             AddBundleFacts(jsonFacts, report);
-            return new EvidenceVerdict("JSON evidence document", report.Intact, report.Findings, jsonFacts, null);
+            return new EvidenceVerdict(sha, "JSON evidence document", report.Intact, report.Findings, jsonFacts, null);
         }
         catch (FormatException ex)
         {
-            return new EvidenceVerdict("unreadable file", false, [], [("File SHA-256", sha)], ex.Message);
+            return new EvidenceVerdict(sha, "unreadable file", false, [], [("File SHA-256", sha)], ex.Message);
         }
     }
 

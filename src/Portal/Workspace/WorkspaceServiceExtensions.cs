@@ -24,6 +24,7 @@ public static class WorkspaceServiceExtensions
         services.AddScoped<GrantService>();
         services.AddScoped<AnnotationService>();
         services.AddScoped<SavedViewService>();
+        services.AddScoped<AuditPortal.Portal.Evidence.RecordedExportLookup>();
         services.AddDbContextFactory<WorkspaceDbContext>((sp, options) =>
         {
             if (sp.GetRequiredService<PortalDatabases>().AccessLog is { } portalDb)

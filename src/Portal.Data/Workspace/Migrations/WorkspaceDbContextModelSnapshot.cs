@@ -128,6 +128,89 @@ namespace AuditPortal.Data.Workspace.Migrations
                         });
                 });
 
+            modelBuilder.Entity("AuditPortal.Data.Workspace.EvidenceExportRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AccessLogSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("access_log_seq");
+
+                    b.Property<string>("BundleSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("bundle_sha256");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<long>("CheckpointSize")
+                        .HasColumnType("bigint")
+                        .HasColumnName("checkpoint_size");
+
+                    b.Property<int>("EventCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("event_count");
+
+                    b.Property<string>("ExportId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("export_id");
+
+                    b.Property<DateTimeOffset>("ExportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("exported_at");
+
+                    b.Property<string>("ExportedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("exported_by");
+
+                    b.Property<string>("ExportedByName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("exported_by_name");
+
+                    b.Property<string>("PdfSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("pdf_sha256");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("scope");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccessLogSeq")
+                        .IsUnique();
+
+                    b.HasIndex("BundleSha256");
+
+                    b.HasIndex("ExportId")
+                        .IsUnique();
+
+                    b.HasIndex("PdfSha256");
+
+                    b.HasIndex("CaseId", "ExportedAt");
+
+                    b.ToTable("evidence_exports", "workspace", t =>
+                        {
+                            t.HasCheckConstraint("evidence_exports_bundle_sha256", "bundle_sha256 ~ '^[0-9a-f]{64}$'");
+
+                            t.HasCheckConstraint("evidence_exports_pdf_sha256", "pdf_sha256 ~ '^[0-9a-f]{64}$'");
+                        });
+                });
+
             modelBuilder.Entity("AuditPortal.Data.Workspace.InvestigationCase", b =>
                 {
                     b.Property<Guid>("Id")
@@ -375,6 +458,15 @@ namespace AuditPortal.Data.Workspace.Migrations
                 {
                     b.HasOne("AuditPortal.Data.Workspace.InvestigationCase", null)
                         .WithMany("Members")
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AuditPortal.Data.Workspace.EvidenceExportRecord", b =>
+                {
+                    b.HasOne("AuditPortal.Data.Workspace.InvestigationCase", null)
+                        .WithMany()
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
