@@ -59,9 +59,10 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections)
             throw new ArgumentOutOfRangeException(nameof(limit), limit, $"the page size must be 1…{MaxPageSize}");
 
         await using var session = await connections.BeginReadOnlyAsync(ct);
+        var outcomeFloor = await OutcomeFloorAsync(session, filter, limit, beforeSeq, ct);
         await using var cmd = session.CreateCommand("");
         var sql = new StringBuilder(SelectItems);
-        AppendConditions(cmd, sql, filter, beforeSeq);
+        AppendConditions(cmd, sql, filter, beforeSeq, outcomeFloor);
         // Within one stream stream_seq grows with seq, so a user's page walks the stream index backwards.
         var order = filter.SubjectId is null ? "r.seq" : "r.stream_seq";
         sql.Append(CultureInfo.InvariantCulture, $"\nORDER BY {order} DESC LIMIT {limit + 1}");
@@ -135,6 +136,34 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections)
         return await ReadItemsAsync(cmd, ct);
     }
 
+    /// <summary>
+    /// For a filter on a rare outcome alone (failed, refused): the seq at or above which the page's entries all lie, found
+    /// from the outcome events' <c>(action, seq)</c> index newest first; null when there is no such outcome or the filter
+    /// has more conditions. Exact: an outcome is appended after its request (outcome seq &gt; request seq), so every
+    /// matching request above the floor has its outcome above it too; and the floor is the lowest of the requests of the
+    /// newest <paramref name="limit"/> + 1 such outcomes (all of them if fewer), so a full page lies at or above it. The
+    /// conditions that make an outcome the one a request shows are those of <see cref="FromItems"/>.
+    /// </summary>
+    private static async Task<long?> OutcomeFloorAsync(ReadOnlySession session, AccessLogFilter filter, int limit, long? beforeSeq, CancellationToken ct)
+    {
+        if (filter.Outcome is not (AccessLogOutcomeFilter.Failed or AccessLogOutcomeFilter.Refused) || !(filter with { Outcome = null }).IsEmpty)
+            return null;
+        var action = AccessLogEvents.ActionOf(filter.Outcome is AccessLogOutcomeFilter.Failed ? AccessLogOutcome.Failed : AccessLogOutcome.Refused);
+        await using var cmd = session.CreateCommand($"""
+            SELECT min(seq) FROM (
+              SELECT q.seq FROM ledger.events o
+              JOIN ledger.events q ON q.event_id = o.lineage_inputs[1]
+              WHERE o.action = $1 AND o.stream_type = '{AccessLogEvents.StreamType}'
+                AND q.stream_type = o.stream_type AND q.stream_id = o.stream_id AND q.action = '{AccessLogEvents.RequestedAction}'
+                AND o.idempotency_key = q.idempotency_key || '{AccessLogEvents.CompletionKeySuffix}' AND q.seq < $2
+              ORDER BY o.seq DESC LIMIT $3) m
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = action, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = beforeSeq ?? long.MaxValue, NpgsqlDbType = NpgsqlDbType.Bigint });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = limit + 1, NpgsqlDbType = NpgsqlDbType.Integer });
+        return await cmd.ExecuteScalarAsync(ct) is long floor ? floor : null;
+    }
+
     private static void CheckFilter(AccessLogFilter filter)
     {
         ArgumentNullException.ThrowIfNull(filter);
@@ -146,7 +175,8 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections)
     /// Appends the filter's conditions (each value a parameter) after <see cref="FromItems"/>: the one place that
     /// says what a filter means, for the page, the activity summary and the export.
     /// </summary>
-    private static void AppendConditions(NpgsqlCommand cmd, StringBuilder sql, AccessLogFilter filter, long? beforeSeq)
+    /// <param name="outcomeFloor">From <see cref="OutcomeFloorAsync"/>: the page lies at or above this seq.</param>
+    private static void AppendConditions(NpgsqlCommand cmd, StringBuilder sql, AccessLogFilter filter, long? beforeSeq, long? outcomeFloor = null)
     {
         void Where(string condition, object value, NpgsqlDbType type)
         {
@@ -182,7 +212,8 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections)
                 AccessLogOutcomeFilter.Failed => AccessLogOutcome.Failed,
                 _ => AccessLogOutcome.Refused,
             });
-            Where($"c.action = $_ AND r.event_id IN (SELECT o.lineage_inputs[1] FROM ledger.events o WHERE o.action = '{action}' AND o.stream_type = '{AccessLogEvents.StreamType}')",
+            Where($"c.action = $_ AND r.event_id IN (SELECT o.lineage_inputs[1] FROM ledger.events o WHERE o.action = '{action}' AND o.stream_type = '{AccessLogEvents.StreamType}'"
+                + (outcomeFloor is { } floor ? FormattableString.Invariant($" AND o.seq > {floor}) AND r.seq >= {floor}") : ")"),
                 action, NpgsqlDbType.Text);
         }
         if (beforeSeq is { } before)

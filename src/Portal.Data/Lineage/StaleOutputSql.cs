@@ -9,7 +9,9 @@ namespace AuditPortal.Data.Lineage;
 public static class StaleOutputSql
 {
     /// <summary>The predicate for the events row aliased <paramref name="alias"/> (a fixed SQL identifier, never user input).</summary>
-    public static string Predicate(string alias) =>
+    /// <param name="ledgerSize">A SQL parameter placeholder: only corrections with <c>seq</c> ≤ it count (the ledger as it stood); null: all.</param>
+    public static string Predicate(string alias, string? ledgerSize = null) =>
         $"({alias}.lineage_inputs IS NOT NULL AND EXISTS (SELECT 1 FROM unnest({alias}.lineage_inputs) AS stale_input(id) " +
-        $"JOIN ledger.events stale_by ON stale_by.supersedes = stale_input.id AND stale_by.seq > {alias}.seq))";
+        $"JOIN ledger.events stale_by ON stale_by.supersedes = stale_input.id AND stale_by.seq > {alias}.seq" +
+        (ledgerSize is null ? "" : $" AND stale_by.seq <= {ledgerSize}") + "))";
 }

@@ -21,6 +21,12 @@ public sealed class AsOfReplay(ProjectionCatalog catalog, TimeProvider time)
     {
     }
 
+    /// <summary>
+    /// Only events with <c>seq</c> ≤ this: the ledger as it stood when an earlier query ran (the ledger is append-only),
+    /// for re-running it ("what did they see", docs/access-log-review.md); null: the ledger as it is.
+    /// </summary>
+    public long? LedgerSize { get; init; }
+
     public async Task<AsOfState> ReplayAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StreamKey stream,
         DateTimeOffset? businessTime = null, DateTimeOffset? systemTime = null, CancellationToken ct = default)
     {
@@ -35,7 +41,7 @@ public sealed class AsOfReplay(ProjectionCatalog catalog, TimeProvider time)
         var t = (businessTime ?? now).UtcDateTime;
         var k = (systemTime ?? now).UtcDateTime;
 
-        var events = await ReadStreamAsync(connection, transaction, stream, ct).ConfigureAwait(false);
+        var events = await ReadStreamAsync(connection, transaction, stream, LedgerSize, ct).ConfigureAwait(false);
         return AsOfEngine.Replay(stream, events, t, k, catalog.For(stream.Type));
     }
 
@@ -50,14 +56,16 @@ public sealed class AsOfReplay(ProjectionCatalog catalog, TimeProvider time)
     }
 
     internal static async Task<List<ProjectionEvent>> ReadStreamAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
-        StreamKey stream, CancellationToken ct)
+        StreamKey stream, long? ledgerSize, CancellationToken ct)
     {
+        // Without a bound, $3 is the largest seq there can be: one statement either way.
         await using var command = new NpgsqlCommand("""
             SELECT seq, stream_seq, event_id, occurred_at, recorded_at, actor, action, payload, supersedes
-            FROM ledger.events WHERE stream_type = $1 AND stream_id = $2 ORDER BY stream_seq
+            FROM ledger.events WHERE stream_type = $1 AND stream_id = $2 AND seq <= $3 ORDER BY stream_seq
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = stream.Type });
         command.Parameters.Add(new NpgsqlParameter { Value = stream.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = ledgerSize ?? long.MaxValue });
         var events = new List<ProjectionEvent>();
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))

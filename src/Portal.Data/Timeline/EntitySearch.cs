@@ -25,6 +25,12 @@ public sealed class EntitySearch
     /// <summary>Counting stops after this many matches (default 10,000).</summary>
     public int CountCap { get; init; } = 10_000;
 
+    /// <summary>
+    /// Only events with <c>seq</c> ≤ this: the ledger as it stood when an earlier search ran (the ledger is append-only),
+    /// for re-running it ("what did they see", docs/access-log-review.md); null: the ledger as it is.
+    /// </summary>
+    public long? LedgerSize { get; init; }
+
     private const string EventCursorKind = "ev1";
     private const string StreamCursorKind = "st1";
 
@@ -36,6 +42,9 @@ public sealed class EntitySearch
         request.Validate();
 
         var sql = new SqlBuilder();
+        var bound = LedgerSize is { } size ? sql.Add(size) : null;
+        if (bound is not null)
+            sql.Where($"e.seq <= {bound}");
         if (request.StreamType is { } type)
             sql.Where($"e.stream_type = {sql.Add(type)}");
         if (request.StreamId is { } id)
@@ -49,7 +58,7 @@ public sealed class EntitySearch
         if (request.Text is { } text)
             sql.Where(PayloadTextSearch.Predicate("e", sql.Add(PayloadTextSearch.LikePattern(text))));
         if (request.StaleOutputsOnly)
-            sql.Where(Lineage.StaleOutputSql.Predicate("e"));
+            sql.Where(Lineage.StaleOutputSql.Predicate("e", bound));
 
         var matches = await CountAsync(connection, transaction, "ledger.events e", sql, ct).ConfigureAwait(false);
 
@@ -93,6 +102,9 @@ public sealed class EntitySearch
 
         var sql = new SqlBuilder();
         sql.Where("e.stream_seq = 1");
+        var bound = LedgerSize is { } size ? sql.Add(size) : null;
+        if (bound is not null)
+            sql.Where($"e.seq <= {bound}");
         if (request.StreamType is { } type)
             sql.Where($"e.stream_type = {sql.Add(type)}");
         if (request.StreamId is { Length: > 0 } id)
@@ -110,7 +122,7 @@ public sealed class EntitySearch
             FROM ledger.events e
             CROSS JOIN LATERAL (
               SELECT x.seq, x.stream_seq, x.recorded_at, x.action FROM ledger.events x
-              WHERE x.stream_type = e.stream_type AND x.stream_id = e.stream_id
+              WHERE x.stream_type = e.stream_type AND x.stream_id = e.stream_id{(bound is null ? "" : $" AND x.seq <= {bound}")}
               ORDER BY x.stream_seq DESC LIMIT 1) h
             {sql.WhereClause}
             ORDER BY e.stream_type, e.stream_id LIMIT {sql.Add(request.PageSize + 1)}

@@ -48,9 +48,16 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
     }
 
     public Task<GatewayResult<SearchView>> SearchAsync(ClaimsPrincipal user, SearchCriteria criteria, CancellationToken ct) =>
-        gateway.RunAsync(QueryKinds.EntitySearch, user, criteria.Canonical, purpose: null, async (session, token) =>
+        gateway.RunAsync(QueryKinds.EntitySearch, user, criteria.Canonical, purpose: null, SearchQuery(criteria), ct);
+
+    /// <summary>
+    /// The search and its record ids, for the page and for the bounded re-run ("what did they see"): one definition of
+    /// what a search returned. <paramref name="ledgerSize"/>: only events with <c>seq</c> ≤ it; null: the ledger as it is.
+    /// </summary>
+    public static Func<ReplicaSession, CancellationToken, Task<QueryAnswer<SearchView>>> SearchQuery(SearchCriteria criteria, long? ledgerSize = null) =>
+        async (session, token) =>
         {
-            var search = new EntitySearch();
+            var search = new EntitySearch { LedgerSize = ledgerSize };
             if (criteria.IsEntitySearch)
             {
                 var streams = await search.FindStreamsAsync(session.Connection, session.Transaction, criteria.ToStreamRequest(), token);
@@ -59,7 +66,7 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
             }
             var events = await search.FindEventsAsync(session.Connection, session.Transaction, criteria.ToEventRequest(), token);
             return QueryAnswer.Of(new SearchView(criteria, null, events), events.Items.Select(e => EventRecordId(e.EventId)).ToList());
-        }, ct);
+        };
 
     public Task<GatewayResult<TimelineView>> TimelineAsync(ClaimsPrincipal user, TimelineCriteria criteria, CancellationToken ct) =>
         gateway.RunAsync(QueryKinds.TimelineRead, user, criteria.Canonical, purpose: null, async (session, token) =>
@@ -90,11 +97,16 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
             stream_id = stream.Id,
             t = PortalUrls.Instant(point.T),
             k = PortalUrls.Instant(point.K),
-        }, purpose: null, async (session, token) =>
+        }, purpose: null, AsOfQuery(Replay(), stream, point), ct);
+
+    /// <summary>The as-of state and its record ids (the applied events), for the page and for the bounded re-run.</summary>
+    public static Func<ReplicaSession, CancellationToken, Task<QueryAnswer<AsOfView>>> AsOfQuery(AsOfReplay replay, StreamKey stream, AsOfPoint point) =>
+        async (session, token) =>
         {
-            var state = await Replay().ReplayAsync(session.Connection, session.Transaction, stream, point.T, point.K, token);
+            ArgumentNullException.ThrowIfNull(replay);
+            var state = await replay.ReplayAsync(session.Connection, session.Transaction, stream, point.T, point.K, token);
             return QueryAnswer.Of(new AsOfView(point, state, state.ToJsonObject()), state.Applied.Select(a => EventRecordId(a.EventId)).ToList());
-        }, ct);
+        };
 
     public Task<GatewayResult<DiffView>> DiffAsync(ClaimsPrincipal user, StreamKey stream, AsOfPoint before, AsOfPoint after, CancellationToken ct) =>
         gateway.RunAsync(QueryKinds.AsOfDiff, user, new
@@ -105,14 +117,19 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
             k1 = PortalUrls.Instant(before.K),
             t2 = PortalUrls.Instant(after.T),
             k2 = PortalUrls.Instant(after.K),
-        }, purpose: null, async (session, token) =>
+        }, purpose: null, DiffQuery(Replay(), stream, before, after), ct);
+
+    /// <summary>The comparison and its record ids (the events applied at either point, once), for the page and for the bounded re-run.</summary>
+    public static Func<ReplicaSession, CancellationToken, Task<QueryAnswer<DiffView>>> DiffQuery(AsOfReplay replay, StreamKey stream, AsOfPoint before, AsOfPoint after) =>
+        async (session, token) =>
         {
-            var (a, b, changes) = await Replay().DiffAsync(session.Connection, session.Transaction, stream, (before.T, before.K), (after.T, after.K), token);
+            ArgumentNullException.ThrowIfNull(replay);
+            var (a, b, changes) = await replay.DiffAsync(session.Connection, session.Transaction, stream, (before.T, before.K), (after.T, after.K), token);
             var rows = changes.Select(DiffRow.From).ToList();
             var view = new DiffView(new AsOfView(before, a, a.ToJsonObject()), new AsOfView(after, b, b.ToJsonObject()), rows);
             var ids = a.Applied.Concat(b.Applied).Select(e => EventRecordId(e.EventId)).Distinct(StringComparer.Ordinal).ToList();
             return QueryAnswer.Of(view, ids);
-        }, ct);
+        };
 
     /// <summary>The proof details: always computed afresh (the badge may come from the cache).</summary>
     public Task<GatewayResult<ProofView>> ProofAsync(ClaimsPrincipal user, StreamKey stream, CancellationToken ct) =>

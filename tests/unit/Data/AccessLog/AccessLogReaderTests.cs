@@ -178,13 +178,13 @@ public sealed class AccessLogReaderTests(AccessLogPostgresFixture db) : IClassFi
         head.LatestCheckpoint.ShouldBeNull();
     }
 
-    private async Task<List<long>> AllSeqsAsync(AccessLogFilter filter)
+    private async Task<List<long>> AllSeqsAsync(AccessLogFilter filter, int limit = 7)
     {
         var seqs = new List<long>();
         long? cursor = null;
         do
         {
-            var page = await reader.SearchAsync(filter, limit: 7, cursor);
+            var page = await reader.SearchAsync(filter, limit, cursor);
             seqs.AddRange(page.Items.Select(i => i.Seq));
             cursor = page.NextBeforeSeq;
         }
@@ -208,6 +208,25 @@ public sealed class AccessLogReaderTests(AccessLogPostgresFixture db) : IClassFi
         (await AllSeqsAsync(new AccessLogFilter { Outcome = AccessLogOutcomeFilter.Refused })).ShouldBeEmpty();
         (await AllSeqsAsync(new AccessLogFilter { SubjectId = "sub-b", Kind = "lineage.read", Outcome = AccessLogOutcomeFilter.Completed, Role = "auditor" }))
             .ShouldBe(Expected(n => n % 3 == 1 && n % 2 == 1 && n % 4 != 3));
+    }
+
+    [Fact]
+    public async Task SearchAsync_RefusedAlone_StartsFromTheOutcomes_EveryPageExact_WhateverOrderTheOutcomesCameIn()
+    {
+        // The pending requests (n % 4 == 3) are refused now, in an order unlike theirs: the oldest request's outcome is
+        // the newest event, so a page taken from the newest outcomes alone would miss or misorder entries.
+        await using (var writer = AccessLogTestData.Writer(db))
+        {
+            foreach (var n in new[] { 7, 11, 19, 15, 35, 23, 31, 27, 3 })
+            {
+                var (entry, request) = logged[n];
+                await writer.AppendCompletionAsync(AccessLogCompletion.For(entry, request.EventId, AccessLogOutcome.Refused, null, null, TimeSpan.Zero, entry.RequestedAt));
+            }
+        }
+        foreach (var limit in new[] { 1, 2, 3, 4, 8, 9, 10 })
+            (await AllSeqsAsync(new AccessLogFilter { Outcome = AccessLogOutcomeFilter.Refused }, limit)).ShouldBe(Expected(n => n % 4 == 3), $"page size {limit}");
+        (await AllSeqsAsync(new AccessLogFilter { Outcome = AccessLogOutcomeFilter.Failed })).ShouldBeEmpty();
+        (await AllSeqsAsync(new AccessLogFilter { Outcome = AccessLogOutcomeFilter.Refused, SubjectId = "sub-a" }, 2)).ShouldBe(Expected(n => n % 4 == 3 && n % 3 == 0));
     }
 
     [Fact]

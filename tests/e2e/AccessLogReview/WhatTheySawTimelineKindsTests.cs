@@ -1,0 +1,129 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using AuditPortal.Data.AccessLog;
+using AuditPortal.Data.Schema;
+using AuditPortal.Portal.AccessLogReview;
+using AuditPortal.Portal.Auth;
+using AuditPortal.Portal.Timeline;
+using AuditPortal.Tests.E2e.Gateway;
+using AuditPortal.Tests.E2e.Verification;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace AuditPortal.Tests.E2e.AccessLogReview;
+
+/// <summary>
+/// "What did they see?" for the timeline pages' kinds (entity.search in both modes, asof.read, asof.diff): real
+/// queries made through the pages match after the ledger grew, and a forged digest is a mismatch. A ledger of
+/// its own, because the test appends to it.
+/// </summary>
+public sealed class WhatTheySawTimelineKindsTests(TamperableLedger ledger) : IClassFixture<TamperableLedger>, IDisposable
+{
+    private readonly GatewayPortalFactory portal = new(ledger.Databases, new Dictionary<string, string?> { ["Portal:Verification:Continuous"] = "false" });
+
+    [Fact]
+    public async Task RealQueriesOfEachKind_Match_AfterAppends_ForgedDigestIsAMismatch()
+    {
+        await ledger.AppendAsync(2, "rerun");
+        var auditor = "aud-" + Guid.NewGuid().ToString("N")[..8];
+        (string Url, string Kind)[] pages =
+        [
+            ("/timeline?type=rerun", "entity.search"),
+            ("/timeline?type=rerun&from=2000-01-01T00:00:00Z", "entity.search"),
+            ("/timeline/rerun/e-1/as-of", "asof.read"),
+            ("/timeline/rerun/e-1/diff?t1=2000-01-01T00:00:00Z&k1=2000-01-01T00:00:00Z", "asof.diff"),
+        ];
+        using (var client = portal.ClientFor("auditor", auditor))
+        {
+            foreach (var (url, _) in pages)
+                (await client.GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.OK, url);
+        }
+        await WaitForCompletionsAsync(auditor, pages.Length);
+        var requests = await RequestsOfAsync(auditor);
+        requests.Select(r => r.Kind).ShouldBe(pages.Select(p => p.Kind));
+
+        // The ledger grows after the queries: new events in both streams and a new stream.
+        await ledger.AppendAsync(3, "rerun");
+
+        var admin = "adm-" + Guid.NewGuid().ToString("N")[..8];
+        foreach (var (seq, kind) in requests)
+        {
+            var view = await WhatTheySawAsync(admin, seq);
+            view.Verdict.ShouldBe(ReplayVerdict.Match, $"{kind}: {view.Explanation}");
+            view.ReplayedRows.ShouldBe(view.LoggedRows);
+            view.ReplayedRows.ShouldNotBe(0L, kind);
+        }
+        // As it stood: two entities, not the three there are now.
+        var entities = await WhatTheySawAsync(admin, requests[0].Seq);
+        entities.Result.ShouldBeOfType<SearchView>().Streams!.Items.Count.ShouldBe(2);
+        // The as-of state is the one then, masked like any admin read.
+        var asOf = await WhatTheySawAsync(admin, requests[2].Seq);
+        asOf.Result.ShouldBeOfType<AsOfView>().Raw.Applied.Count.ShouldBe(1);
+
+        // A forged entry: the as-of query with its ledger size, but the digest of other records.
+        var forger = "forged-" + Guid.NewGuid().ToString("N")[..8];
+        var original = asOf.Entry!;
+        await using (var writer = new AccessLogWriter(NpgsqlDataSource.Create(ledger.Databases.Primary(ledger.Databases.PortalDb, LedgerRoles.AccessLog.Writer)),
+            TimeProvider.System, new AccessLogWriterOptions { Deployment = "test" }))
+        {
+            var entry = new AccessLogEntry
+            {
+                RequestId = Guid.NewGuid().ToString("D"), SubjectId = forger, DisplayName = forger, Roles = [PortalRoles.Auditor],
+                Kind = original.Kind, Parameters = (JsonObject)original.Parameters.DeepClone(), RequestedAt = DateTime.UtcNow, LedgerSize = original.LedgerSize,
+            };
+            var request = await writer.AppendAsync(entry);
+            await writer.AppendCompletionAsync(AccessLogCompletion.For(entry, request.EventId, AccessLogOutcome.Completed, 1,
+                RecordDigest.Compute(["00000000-0000-0000-0000-000000000001"]), TimeSpan.FromMilliseconds(5), DateTime.UtcNow));
+        }
+        await WaitForCompletionsAsync(forger, 1);
+        var forged = await WhatTheySawAsync(admin, (await RequestsOfAsync(forger))[0].Seq);
+        forged.Verdict.ShouldBe(ReplayVerdict.Mismatch, forged.Explanation);
+        forged.ReplayedDigest.ShouldBe(asOf.ReplayedDigest);
+    }
+
+    private async Task<WhatTheySawView> WhatTheySawAsync(string admin, long seq)
+    {
+        using var scope = portal.Services.CreateScope();
+        var queries = scope.ServiceProvider.GetRequiredService<AccessLogQueries>();
+        var principal = PortalPrincipal.Create([new Claim("sub", admin), new Claim("preferred_username", admin), new Claim("name", admin)], [PortalRoles.Admin]);
+        var result = await queries.WhatTheySawAsync(principal, seq, CancellationToken.None);
+        result.IsOk.ShouldBeTrue(result.Message);
+        return result.Value!;
+    }
+
+    /// <summary>Waits until the access log's standby has <paramref name="count"/> outcomes of this user (the review reads the standby).</summary>
+    private async Task WaitForCompletionsAsync(string user, int count)
+    {
+        await using var connection = new NpgsqlConnection(ledger.Databases.Replica(ledger.Databases.PortalDb));
+        await connection.OpenAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using var cmd = new NpgsqlCommand("SELECT count(*) FROM ledger.events WHERE stream_type = 'user' AND stream_id = $1 AND action = $2", connection);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = user });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = AccessLogEvents.CompletedAction });
+            if ((long)(await cmd.ExecuteScalarAsync())! >= count)
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{count} outcomes of {user} did not reach the access log's standby");
+            await Task.Delay(20);
+        }
+    }
+
+    private async Task<List<(long Seq, string Kind)>> RequestsOfAsync(string user)
+    {
+        await using var connection = new NpgsqlConnection(ledger.Databases.Primary(ledger.Databases.PortalDb));
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            "SELECT seq, payload::jsonb->>'kind' FROM ledger.events WHERE stream_id = $1 AND action = 'query.requested' ORDER BY seq", connection);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = user });
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var requests = new List<(long, string)>();
+        while (await reader.ReadAsync())
+            requests.Add((reader.GetInt64(0), reader.GetString(1)));
+        return requests;
+    }
+
+    public void Dispose() => portal.Dispose();
+}
