@@ -119,9 +119,9 @@ public sealed record EvidenceEventView
 
     private static string Show(PersonalFieldDisplay display) => display switch
     {
-        PersonalFieldDisplay.Erased => "[erased]",
+        PersonalFieldDisplay.Erased => PersonalDataTexts.Erased,
         PersonalFieldDisplay.Revealed r => Cap(Scalar(r.Value)) + $"  (revealed under grant {r.Grant})",
-        _ => "[personal data: masked]",
+        _ => PersonalDataTexts.Masked,
     };
 
     private static string Scalar(JsonNode? node) => node switch

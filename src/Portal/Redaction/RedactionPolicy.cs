@@ -30,15 +30,15 @@ public sealed record RedactionContext(
 /// </summary>
 public static class RedactionPolicy
 {
-    public const string MaskedText = "[personal data: masked]";
+    public const string MaskedText = PersonalDataTexts.Masked;
 
     /// <summary>An erased subject whose erasure time is not known (no key left, no erasure row).</summary>
-    public const string ErasedText = "[erased]";
+    public const string ErasedText = PersonalDataTexts.Erased;
 
     /// <summary>The one member of the object a revealed value is wrapped in.</summary>
     public const string RevealedMember = "revealed";
 
-    public const string UnreadableText = "[personal data: unreadable]";
+    public const string UnreadableText = PersonalDataTexts.Unreadable;
 
     /// <summary>What an erased subject's values show: <c>[erased on 2026-12-01]</c>, or <see cref="ErasedText"/> without a date.</summary>
     public static string Erased(DateTimeOffset? at) =>
