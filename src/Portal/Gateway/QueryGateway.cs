@@ -83,7 +83,7 @@ public sealed class QueryGateway(
                 return GatewayResult<TResult>.Fail(GatewayStatus.WorkspaceUnavailable, WorkspaceUnavailableMessage);
             }
         }
-        var refusal = !kind.Allows(user.Roles()) ? $"role(s) [{string.Join(", ", user.Roles())}] may not run {kind.Name}"
+        var refusal = !kind.Allows(user.Roles()) ? RoleRefusal(kind, user)
             : activeCaseId is not null && access is null ? "the chosen case does not exist or the caller is not a member"
             : access is { IsOpen: false } ? "the chosen case is closed"
             : null;
@@ -193,8 +193,7 @@ public sealed class QueryGateway(
         var started = time.GetTimestamp();
         var entry = Describe(kind, user, canonicalParameters, purpose: null, caseId: null);
         if (!kind.Allows(user.Roles()))
-            return await RefuseAsync<TResult>(entry, $"role(s) [{string.Join(", ", user.Roles())}] may not run {kind.Name}", started,
-                "Your role does not allow this query.", ct);
+            return await RefuseAsync<TResult>(entry, RoleRefusal(kind, user), started, "Your role does not allow this query.", ct);
         if (await LogRequestAsync(entry, ct) is not { } logged)
             return GatewayResult<TResult>.Fail(GatewayStatus.AccessLogUnavailable, AccessLogUnavailableMessage);
         var (requestEventId, requestSeq) = logged;
@@ -273,7 +272,7 @@ public sealed class QueryGateway(
             return GatewayResult<T>.Fail(GatewayStatus.Forbidden, "Your session has ended. Sign in again; nothing was changed.");
         var entry = Describe(kind, user, canonicalParameters, purpose, caseId);
         if (!kind.Allows(user.Roles()))
-            return await RefuseAsync<T>(entry, $"role(s) [{string.Join(", ", user.Roles())}] may not run {kind.Name}", started, "Your role does not allow this.", ct);
+            return await RefuseAsync<T>(entry, RoleRefusal(kind, user), started, "Your role does not allow this.", ct);
 
         Guid requestEventId;
         long requestSeq;
@@ -335,6 +334,10 @@ public sealed class QueryGateway(
         }
         return GatewayResult<T>.Fail(GatewayStatus.Forbidden, message);
     }
+
+    /// <summary>Why a query or change is refused for the caller's roles, as the server log says it.</summary>
+    private static string RoleRefusal(QueryKind kind, ClaimsPrincipal user) =>
+        $"role(s) [{string.Join(", ", user.Roles())}] may not run {kind.Name}";
 
     private AccessLogWriter Writer => databases.AccessLogWriter
         ?? throw new AccessLogUnavailableException("ConnectionStrings:AccessLog is not set");

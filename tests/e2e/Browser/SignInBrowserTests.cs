@@ -46,6 +46,7 @@ public sealed class SignInBrowserTests(ChromiumPortal portal)
             var response = await page.GotoAsync(portal.Url(href!).ToString());
             response!.Status.ShouldBe(200, $"{user} → {link} ({href})");
             await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+            await session.ScreenshotAsync($"{user}-{link.Replace(' ', '-').ToLowerInvariant()}");
         }
 
         await session.WaitForCircuitAsync();
