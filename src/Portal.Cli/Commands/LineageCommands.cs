@@ -8,10 +8,10 @@ using AuditPortal.Data.Replica;
 namespace AuditPortal.Cli.Commands;
 
 /// <summary>
-/// `auditportal lineage show|impact|replay`: the lineage pages' three questions from the command line
+/// `auditportal lineage show|impact|stale|replay`: the lineage pages' questions from the command line
 /// (docs/lineage.md), on the replica in one read-only snapshot. Exit 0 answered (replay: reproduced; show: no
 /// integrity finding), 1 when the answer is a finding (an integrity finding, a replay that does not reproduce or
-/// cannot run), 2 usage, unknown event or connection.
+/// cannot run; stale: at least one stale output), 2 usage, unknown event or connection.
 /// </summary>
 public static class LineageCommands
 {
@@ -28,6 +28,7 @@ public static class LineageCommands
         var lineage = new Command("lineage", "Follow derived events back to their rule and inputs, forward to their impact, and replay them");
         lineage.Subcommands.Add(Show(console, env));
         lineage.Subcommands.Add(Impact(console, env));
+        lineage.Subcommands.Add(Stale(console, env));
         lineage.Subcommands.Add(Replay(console, env));
         return lineage;
     }
@@ -117,6 +118,41 @@ public static class LineageCommands
                     await console.Out.WriteLineAsync($"more: --after {next.ToString(CultureInfo.InvariantCulture)}");
             }
             return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Stale(CliConsole console, CliEnvironment env)
+    {
+        var connection = CommonOptions.Connection();
+        var after = new Option<string?>("--after") { Description = "Start after this cursor (the previous page's next, e.g. 812-640-2)" };
+        var limit = new Option<int>("--limit") { Description = "Rows per page (1–10000)", DefaultValueFactory = _ => 100 };
+        var json = CommonOptions.Json();
+        var command = new Command("stale", "The ledger's stale outputs (an input corrected after the output), newest correction first, one page")
+            { connection, after, limit, json };
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(console, async () =>
+        {
+            StaleCursor? cursor = null;
+            if (parse.GetValue(after) is { } text)
+                cursor = StaleCursor.Parse("--after", text, out var problem) ?? throw new CliUsageException(problem!);
+            if (parse.GetValue(limit) is < 1 or > 10_000)
+                throw new CliUsageException("--limit must be from 1 to 10000");
+            await using var replica = new ReplicaConnectionFactory(env.ReadOnly(parse.GetValue(connection)));
+            await using var session = await replica.BeginReadOnlyAsync(ct);
+            var page = await new LineageQuery().StaleOutputsAsync(session.Connection, session.Transaction, cursor, parse.GetValue(limit), ct);
+            if (parse.GetValue(json))
+                await console.Out.WriteLineAsync(JsonSerializer.Serialize(new { rows = page.Rows, next = page.Next?.ToString() }, Json));
+            else
+            {
+                if (page.Rows.Count == 0)
+                    await console.Out.WriteLineAsync(cursor is null ? "no stale output" : "no more stale outputs");
+                foreach (var r in page.Rows)
+                    await console.Out.WriteLineAsync($"{Node(r.Output)}: input #{r.InputOrdinal.ToString(CultureInfo.InvariantCulture)} corrected by {Node(r.Correction)}"
+                        + (r.OutputSupersededBy is { } later ? $"; superseded since by {later}" : ""));
+                if (page.Next is { } next)
+                    await console.Out.WriteLineAsync($"more: --after {next}");
+            }
+            return page.Rows.Count == 0 ? ExitCodes.Ok : ExitCodes.Findings;
         }));
         return command;
     }

@@ -245,4 +245,33 @@ public sealed class DemoLineageTests(DemoLineageFixture demo) : IClassFixture<De
         (bad.Code, bad.Err.Contains("--event", StringComparison.Ordinal)).ShouldBe((2, true));
         (await AuditPortal.Tests.Cli.CliRun.RunAsync(env, "lineage", "impact", "--event", input.ToString(), "--limit", "0")).Code.ShouldBe(2);
     }
+
+    [Fact]
+    public async Task Cli_Stale_PagesThroughEveryStaleOutput_AndFailsAScriptWhenThereIsOne()
+    {
+        var env = new Dictionary<string, string> { [AuditPortal.Cli.CliEnvironment.ReplicaVariable] = demo.Db.ReaderConnectionString };
+        var reference = demo.ReferenceStale().SelectMany(kv => kv.Value.Select(v => ((long)kv.Key + 1, (long)v.Correction + 1))).Order().ToList();
+        reference.ShouldNotBeEmpty("the demo must have stale outputs for this test to mean anything");
+
+        var listed = new List<(long Output, long Correction)>();
+        string? after = null;
+        do
+        {
+            var run = await AuditPortal.Tests.Cli.CliRun.RunAsync(env, after is null
+                ? ["lineage", "stale", "--limit", "7", "--json"]
+                : ["lineage", "stale", "--limit", "7", "--json", "--after", after]);
+            run.Code.ShouldBe(1, run.Err);
+            using var doc = System.Text.Json.JsonDocument.Parse(run.Out);
+            foreach (var row in doc.RootElement.GetProperty("rows").EnumerateArray())
+                listed.Add((row.GetProperty("output").GetProperty("seq").GetInt64(), row.GetProperty("correction").GetProperty("seq").GetInt64()));
+            after = doc.RootElement.GetProperty("next").GetString();
+        } while (after is not null);
+        listed.Order().ShouldBe(reference);
+
+        var text = await AuditPortal.Tests.Cli.CliRun.RunAsync(env, "lineage", "stale", "--limit", "1");
+        (text.Code, text.Out.Contains("corrected by", StringComparison.Ordinal), text.Out.Contains("more: --after", StringComparison.Ordinal)).ShouldBe((1, true, true));
+        var bad = await AuditPortal.Tests.Cli.CliRun.RunAsync(env, "lineage", "stale", "--after", "1-2\u202e");
+        (bad.Code, bad.Err.Contains("--after", StringComparison.Ordinal)).ShouldBe((2, true));
+        (await AuditPortal.Tests.Cli.CliRun.RunAsync(env, "lineage", "stale", "--limit", "10001")).Code.ShouldBe(2);
+    }
 }
