@@ -80,6 +80,7 @@ public static partial class PortalUrls
             ("axis", c.Window is not null && c.Axis == Data.Timeline.TimeAxis.System ? "system" : null),
             ("from", c.From is { } f ? Instant(f) : null), ("to", c.To is { } t ? Instant(t) : null),
             ("q", c.Text), ("stale", c.StaleOnly ? "true" : null),
+            ("dir", c.Descending is { } descending ? (descending ? "desc" : "asc") : null),
             ("size", c.PageSize == Data.Timeline.SearchRequest.DefaultPageSize ? null : Number(c.PageSize)),
             ("pages", c.Trail.Cursors.Count == 0 ? null : c.Trail.ToString()));
     }

@@ -9,14 +9,15 @@ namespace AuditPortal.Data.Timeline;
 /// hands in; it only issues SELECTs and never opens, commits or closes anything.
 /// </summary>
 /// <remarks>
-/// <para><b>Events</b> (<see cref="FindEventsAsync"/>): newest first, ordered by the global
-/// <c>seq</c> (unique, so the order is total) with keyset paging <c>seq &lt; cursor</c>. Events
-/// appended while a user pages get higher seqs, so they never shift later pages: no duplicates, no
-/// skips; they appear on a fresh first page. Actor and action use the <c>(actor, seq)</c> and
-/// <c>(action, seq)</c> indexes backwards.</para>
+/// <para><b>Events</b> (<see cref="FindEventsAsync"/>): newest first (or oldest first), ordered by the
+/// global <c>seq</c> (unique, so the order is total) with keyset paging <c>seq &lt; cursor</c>
+/// (<c>&gt;</c> oldest first). Newest first, events appended while a user pages get higher seqs, so
+/// they never shift later pages: no duplicates, no skips; they appear on a fresh first page (oldest
+/// first, on the last). Actor and action use the <c>(actor, seq)</c> and <c>(action, seq)</c> indexes
+/// in either direction.</para>
 /// <para><b>Streams</b> (<see cref="FindStreamsAsync"/>): one row per entity, found through its
-/// first event (<c>stream_seq = 1</c>, exactly one per stream), ordered by (stream_type, stream_id)
-/// with keyset paging on that pair.</para>
+/// first event (<c>stream_seq = 1</c>, exactly one per stream), ordered by (stream_type, stream_id),
+/// A to Z or Z to A, with keyset paging on that pair.</para>
 /// <para><b>Counts</b> ignore the cursor (they count all pages) and stop at <see cref="CountCap"/>:
 /// up to the cap the count is exact, beyond it the result says "more than <see cref="CountCap"/>".</para>
 /// </remarks>
@@ -31,8 +32,9 @@ public sealed class EntitySearch
     /// </summary>
     public long? LedgerSize { get; init; }
 
-    private const string EventCursorKind = "ev1";
-    private const string StreamCursorKind = "st1";
+    // A cursor names its order: one made for the other direction is a validation error, not a wrong page.
+    private static string EventCursorKind(bool oldestFirst) => oldestFirst ? "ea1" : "ev1";
+    private static string StreamCursorKind(bool descending) => descending ? "sd1" : "st1";
 
     public async Task<SearchPage<EventHit>> FindEventsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
         SearchRequest request, CancellationToken ct = default)
@@ -63,12 +65,12 @@ public sealed class EntitySearch
         var matches = await CountAsync(connection, transaction, "ledger.events e", sql, ct).ConfigureAwait(false);
 
         if (request.Cursor is { } cursor)
-            sql.Where($"e.seq < {sql.Add(DecodeEventCursor(cursor))}");
+            sql.Where($"e.seq {(request.OldestFirst ? ">" : "<")} {sql.Add(DecodeEventCursor(cursor, request.OldestFirst))}");
         var select = $"""
             SELECT e.seq, e.event_id, e.stream_type, e.stream_id, e.stream_seq, e.occurred_at, e.recorded_at, e.actor, e.action,
                    e.payload, e.supersedes
             FROM ledger.events e {sql.WhereClause}
-            ORDER BY e.seq DESC LIMIT {sql.Add(request.PageSize + 1)}
+            ORDER BY e.seq {(request.OldestFirst ? "ASC" : "DESC")} LIMIT {sql.Add(request.PageSize + 1)}
             """;
         await using var command = sql.Command(select, connection, transaction);
         var hits = new List<EventHit>();
@@ -88,7 +90,7 @@ public sealed class EntitySearch
         if (hits.Count > request.PageSize)
         {
             hits.RemoveAt(hits.Count - 1);
-            next = PageCursor.Encode(EventCursorKind, PageCursor.Text(hits[^1].Seq));
+            next = PageCursor.Encode(EventCursorKind(request.OldestFirst), PageCursor.Text(hits[^1].Seq));
         }
         return new SearchPage<EventHit>(hits, matches, next);
     }
@@ -114,8 +116,8 @@ public sealed class EntitySearch
 
         if (request.Cursor is { } cursor)
         {
-            var (afterType, afterId) = DecodeStreamCursor(cursor);
-            sql.Where($"(e.stream_type, e.stream_id) > ({sql.Add(afterType)}, {sql.Add(afterId)})");
+            var (afterType, afterId) = DecodeStreamCursor(cursor, request.Descending);
+            sql.Where($"(e.stream_type, e.stream_id) {(request.Descending ? "<" : ">")} ({sql.Add(afterType)}, {sql.Add(afterId)})");
         }
         var select = $"""
             SELECT e.stream_type, e.stream_id, e.occurred_at, e.recorded_at, h.seq, h.stream_seq, h.recorded_at, h.action
@@ -125,7 +127,7 @@ public sealed class EntitySearch
               WHERE x.stream_type = e.stream_type AND x.stream_id = e.stream_id{(bound is null ? "" : $" AND x.seq <= {bound}")}
               ORDER BY x.stream_seq DESC LIMIT 1) h
             {sql.WhereClause}
-            ORDER BY e.stream_type, e.stream_id LIMIT {sql.Add(request.PageSize + 1)}
+            ORDER BY {(request.Descending ? "e.stream_type DESC, e.stream_id DESC" : "e.stream_type, e.stream_id")} LIMIT {sql.Add(request.PageSize + 1)}
             """;
         await using var command = sql.Command(select, connection, transaction);
         var hits = new List<StreamHit>();
@@ -142,16 +144,16 @@ public sealed class EntitySearch
         if (hits.Count > request.PageSize)
         {
             hits.RemoveAt(hits.Count - 1);
-            next = PageCursor.Encode(StreamCursorKind, hits[^1].Stream.Type, hits[^1].Stream.Id);
+            next = PageCursor.Encode(StreamCursorKind(request.Descending), hits[^1].Stream.Type, hits[^1].Stream.Id);
         }
         return new SearchPage<StreamHit>(hits, matches, next);
     }
 
-    internal static long DecodeEventCursor(string cursor) => PageCursor.Long(PageCursor.Decode(cursor, EventCursorKind, 1)[0]);
+    internal static long DecodeEventCursor(string cursor, bool oldestFirst) => PageCursor.Long(PageCursor.Decode(cursor, EventCursorKind(oldestFirst), 1)[0]);
 
-    internal static (string Type, string Id) DecodeStreamCursor(string cursor)
+    internal static (string Type, string Id) DecodeStreamCursor(string cursor, bool descending)
     {
-        var parts = PageCursor.Decode(cursor, StreamCursorKind, 2);
+        var parts = PageCursor.Decode(cursor, StreamCursorKind(descending), 2);
         if (LedgerName.Problem("streamType", parts[0]) is not null || LedgerName.Problem("streamId", parts[1]) is not null)
             throw PageCursor.Invalid();
         return (parts[0], parts[1]);

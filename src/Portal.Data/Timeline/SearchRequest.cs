@@ -41,6 +41,9 @@ public sealed record SearchRequest
 
     public int PageSize { get; init; } = DefaultPageSize;
 
+    /// <summary>Oldest first (ascending <c>seq</c>) instead of newest first.</summary>
+    public bool OldestFirst { get; init; }
+
     /// <summary>The <see cref="SearchPage{T}.NextCursor"/> of the previous page; null for the first page.</summary>
     public string? Cursor { get; init; }
 
@@ -60,7 +63,7 @@ public sealed record SearchRequest
         if (StreamType is null && StreamId is null && Actor is null && Action is null && Window is null && Text is null && !StaleOutputsOnly)
             throw new QueryValidationException("query", "query: give at least one criterion (stream, actor, action, time window, text or stale outputs)");
         if (Cursor is not null)
-            EntitySearch.DecodeEventCursor(Cursor);
+            EntitySearch.DecodeEventCursor(Cursor, OldestFirst);
     }
 }
 
@@ -77,6 +80,9 @@ public sealed record StreamSearchRequest
 
     public int PageSize { get; init; } = SearchRequest.DefaultPageSize;
 
+    /// <summary>Z to A (descending type, then id) instead of A to Z.</summary>
+    public bool Descending { get; init; }
+
     public string? Cursor { get; init; }
 
     public void Validate()
@@ -88,6 +94,6 @@ public sealed record StreamSearchRequest
         if (!IsPrefix && StreamId is not null && StreamType is null)
             throw new QueryValidationException("streamType", "streamType: an exact id needs its stream type");
         if (Cursor is not null)
-            EntitySearch.DecodeStreamCursor(Cursor);
+            EntitySearch.DecodeStreamCursor(Cursor, Descending);
     }
 }

@@ -156,7 +156,8 @@ public static class ReplayableQueries
         var stale = p["stale_outputs"] is JsonValue staleValue && staleValue.TryGetValue<bool>(out var b) && b;
         var criteria = new SearchCriteria(Text(p, "stream_type"), Text(p, "stream_id"), Text(p, "match") == "prefix", Text(p, "actor"), Text(p, "action"),
             Text(p, "axis") == "system" ? TimeAxis.System : TimeAxis.Business, Instant(p, "from"), Instant(p, "to"), Text(p, "text"), pageSize,
-            Text(p, "cursor") is { } cursor ? new PageTrail([cursor]) : PageTrail.First, stale);
+            Text(p, "cursor") is { } cursor ? new PageTrail([cursor]) : PageTrail.First, stale,
+            Text(p, "dir") switch { "asc" => false, "desc" => true, _ => null }); // entries before sorting have no dir: the mode's order
         // The mode is derived from the criteria; an entry whose mode disagrees was not written by the search page.
         return Text(p, "mode") == (criteria.IsEntitySearch ? "entities" : "events") ? criteria : null;
     }

@@ -7,13 +7,21 @@ namespace AuditPortal.Portal.Timeline;
 /// <summary>
 /// What <c>/timeline</c> searches for. Query parameters: <c>type</c>, <c>id</c>, <c>match</c>
 /// (exact|prefix), <c>actor</c>, <c>action</c>, <c>axis</c> (business|system), <c>from</c>, <c>to</c>,
-/// <c>q</c> (payload text), <c>size</c>, <c>pages</c> (<see cref="PageTrail"/>). With only a type and/or
-/// id it lists entities; with any other criterion it lists events (newest first).
+/// <c>q</c> (payload text), <c>size</c>, <c>pages</c> (<see cref="PageTrail"/>), <c>dir</c> (asc|desc). With only
+/// a type and/or id it lists entities (A to Z; <c>dir=desc</c> Z to A); with any other criterion it lists events
+/// (newest first; <c>dir=asc</c> oldest first).
 /// </summary>
 public sealed record SearchCriteria(
     string? StreamType, string? StreamId, bool Prefix, string? Actor, string? Action,
-    TimeAxis Axis, DateTimeOffset? From, DateTimeOffset? To, string? Text, int PageSize, PageTrail Trail, bool StaleOnly = false)
+    TimeAxis Axis, DateTimeOffset? From, DateTimeOffset? To, string? Text, int PageSize, PageTrail Trail, bool StaleOnly = false,
+    bool? Descending = null)
 {
+    /// <summary>The order shown: <see cref="Descending"/> when given, else the mode's own (events newest first, entities A to Z).</summary>
+    public bool IsDescending => Descending ?? !IsEntitySearch;
+
+    /// <summary>The same search in the other order, from its first page (a sortable header's link).</summary>
+    public SearchCriteria Reversed() => this with { Descending = !IsDescending, Trail = PageTrail.First };
+
     public static SearchCriteria Empty { get; } = new(null, null, false, null, null, TimeAxis.Business, null, null, null, SearchRequest.DefaultPageSize, PageTrail.First);
 
     public bool IsEmpty => StreamType is null && StreamId is null && Actor is null && Action is null && From is null && To is null && Text is null && !StaleOnly;
@@ -36,6 +44,7 @@ public sealed record SearchCriteria(
         Text = Text,
         StaleOutputsOnly = StaleOnly,
         PageSize = PageSize,
+        OldestFirst = !IsDescending,
         Cursor = Trail.Current,
     };
 
@@ -45,6 +54,7 @@ public sealed record SearchCriteria(
         StreamId = StreamId,
         IsPrefix = Prefix && StreamId is not null,
         PageSize = PageSize,
+        Descending = IsDescending,
         Cursor = Trail.Current,
     };
 
@@ -63,6 +73,7 @@ public sealed record SearchCriteria(
         text = Text,
         stale_outputs = StaleOnly,
         size = PageSize,
+        dir = IsDescending ? "desc" : "asc",
         page = Trail.PageNumber,
         cursor = Trail.Current,
     };
@@ -73,7 +84,7 @@ public sealed record SearchCriteria(
             q.Text("type"), q.Text("id"), q.Choice("match", ("exact", false), ("prefix", true)), q.Text("actor"), q.Text("action"),
             q.Choice("axis", ("business", TimeAxis.Business), ("system", TimeAxis.System)), q.Instant("from"), q.Instant("to"),
             q.Text("q", SearchRequest.MaxTextLength), q.Int("size", SearchRequest.DefaultPageSize, 1, SearchRequest.MaxPageSize), q.Trail("pages"),
-            q.Choice("stale", ("false", false), ("true", true)));
+            q.Choice("stale", ("false", false), ("true", true)), q.OptionalChoice("dir", ("asc", false), ("desc", true)));
         if (criteria.From is { } from && criteria.To is { } to && from >= to)
             q.Add("from: must be before 'to'");
         return criteria;

@@ -87,6 +87,10 @@ public sealed class StrictQuery(IQueryCollection query)
         return choices[0].Value;
     }
 
+    /// <summary>One of <paramref name="choices"/> as <see cref="Choice{T}"/>, or null when the parameter is not given (a default that depends on other parameters).</summary>
+    public T? OptionalChoice<T>(string name, params (string Text, T Value)[] choices) where T : struct =>
+        Single(name) is { Length: > 0 } ? Choice(name, choices) : null;
+
     /// <summary>
     /// The trail of page cursors (<see cref="PageTrail"/>): dot-separated base64url cursors, at most
     /// <see cref="PageTrail.MaxDepth"/>. The data layer checks each cursor's content.

@@ -136,6 +136,35 @@ public sealed class TimelinePagesTests(LedgerDatabasesFixture databases) : IDisp
     }
 
     [Fact]
+    public async Task Search_SortLink_ShowsTheSameEventsOldestFirst_PagedAndLogged()
+    {
+        var actor = (await ReplicaColumnAsync("SELECT actor FROM ledger.events GROUP BY actor HAVING count(*) BETWEEN 12 AND 200 ORDER BY count(*) DESC, actor LIMIT 1"))[0];
+        var expected = await ReplicaColumnAsync("SELECT seq FROM ledger.events WHERE actor = $1 ORDER BY seq", actor);
+        var user = NewUser("sort");
+        using var client = _factory.ClientFor("auditor", user);
+
+        var newest = await GetPageAsync(client, $"/timeline?actor={Uri.EscapeDataString(actor)}&size=5");
+        var sort = newest.QuerySelector("[data-testid=search-sort]")!;
+        (sort.GetAttribute("aria-sort"), sort.TextContent.Trim()).ShouldBe(("descending", "newest first"));
+
+        var seen = new List<string>();
+        string? url = sort.GetAttribute("href");
+        url!.ShouldContain("dir=asc");
+        while (url is not null)
+        {
+            var doc = await GetPageAsync(client, url);
+            doc.QuerySelector("[data-testid=search-sort]")!.GetAttribute("aria-sort").ShouldBe("ascending");
+            seen.AddRange(doc.QuerySelectorAll("[data-testid=event-results] [data-testid=hit]").Select(r => r.GetAttribute("data-seq")!));
+            url = Link(doc, "next");
+        }
+        seen.ShouldBe(expected);
+
+        var pages = (expected.Count + 4) / 5;
+        (await databases.CountAsync("SELECT count(*) FROM ledger.events WHERE stream_type = 'user' AND stream_id = $1 AND action = $2 AND payload::jsonb->'parameters'->>'dir' = $3",
+            user, AccessLogEvents.RequestedAction, "asc")).ShouldBe(pages, "each page oldest first is logged with its direction");
+    }
+
+    [Fact]
     public async Task Search_EntitiesByTypeAndIdPrefix_ListsEachEntityOnce()
     {
         var expected = await ReplicaColumnAsync("SELECT DISTINCT stream_id FROM ledger.events WHERE stream_type = 'account' AND stream_id LIKE 'acc-00001%' ORDER BY 1");

@@ -57,6 +57,29 @@ public sealed class TimelineUrlsTests
     }
 
     [Fact]
+    public void Search_Direction_DefaultsByMode_RoundTrips_AndIsLogged()
+    {
+        var events = SearchCriteria.Empty with { Actor = "ops.jdoe" };
+        var entities = SearchCriteria.Empty with { StreamType = "account" };
+        (events.IsDescending, entities.IsDescending).ShouldBe((true, false));
+
+        var oldestFirst = events.Reversed();
+        PortalUrls.Search(oldestFirst).ShouldBe("/timeline?actor=ops.jdoe&dir=asc");
+        SearchCriteria.Parse(Query(PortalUrls.Search(oldestFirst))).ShouldBe(oldestFirst);
+        oldestFirst.ToEventRequest().OldestFirst.ShouldBeTrue();
+        oldestFirst.Reversed().IsDescending.ShouldBeTrue();
+        (events with { Trail = new PageTrail(["c1"]) }).Reversed().Trail.ShouldBe(PageTrail.First);
+        entities.Reversed().ToStreamRequest().Descending.ShouldBeTrue();
+
+        System.Text.Json.JsonSerializer.Serialize(events.Canonical).ShouldContain("\"dir\":\"desc\"");
+        System.Text.Json.JsonSerializer.Serialize(entities.Canonical).ShouldContain("\"dir\":\"asc\"");
+
+        var bad = Query("/timeline?actor=ops.jdoe&dir=sideways");
+        SearchCriteria.Parse(bad);
+        bad.Problems.ShouldBe(["dir: one of asc, desc"]);
+    }
+
+    [Fact]
     public void AsOfAndDiff_ExplicitInstants()
     {
         var t = new DateTimeOffset(2024, 3, 1, 9, 30, 0, TimeSpan.FromHours(2));

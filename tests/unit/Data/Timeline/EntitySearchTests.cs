@@ -81,6 +81,34 @@ public sealed class EntitySearchTests(TimelineLedgerFixture ledger) : IClassFixt
     }
 
     [Fact]
+    public async Task Paging_OldestFirst_EveryEventOnceInAscendingOrder_AndACursorOfTheOtherOrderIsRefused()
+    {
+        var newest = await AllPages(new SearchRequest { Actor = "svc:order-router", PageSize = 5 });
+        var oldest = await AllPages(new SearchRequest { Actor = "svc:order-router", PageSize = 5, OldestFirst = true });
+
+        oldest.Select(h => h.Seq).ShouldBe(newest.Select(h => h.Seq).Reverse().ToList());
+        oldest.Select(h => h.Seq).ShouldBeInOrder(SortDirection.Ascending);
+
+        var firstNewest = await Events(new SearchRequest { Actor = "svc:order-router", PageSize = 5 });
+        var wrong = await Should.ThrowAsync<QueryValidationException>(() =>
+            Events(new SearchRequest { Actor = "svc:order-router", PageSize = 5, OldestFirst = true, Cursor = firstNewest.NextCursor }));
+        wrong.Message.ShouldContain("cursor");
+    }
+
+    [Fact]
+    public async Task Streams_ZToA_PagedInReverseIdOrder()
+    {
+        var first = await Streams(new StreamSearchRequest { StreamType = "account", StreamId = "acc-", IsPrefix = true, PageSize = 2, Descending = true });
+        var second = await Streams(new StreamSearchRequest { StreamType = "account", StreamId = "acc-", IsPrefix = true, PageSize = 2, Descending = true, Cursor = first.NextCursor });
+
+        first.Items.Select(s => s.Stream.Id).ShouldBe(["acc-000010", "acc-000002"]);
+        second.Items.Select(s => s.Stream.Id).ShouldBe(["acc-000001"]);
+        second.NextCursor.ShouldBeNull();
+        await Should.ThrowAsync<QueryValidationException>(() =>
+            Streams(new StreamSearchRequest { StreamType = "account", StreamId = "acc-", IsPrefix = true, PageSize = 2, Cursor = first.NextCursor }));
+    }
+
+    [Fact]
     public async Task Filters_Combine()
     {
         var window = new TimeWindow(TimeAxis.System, RecordedAt(5), RecordedAt(9));
