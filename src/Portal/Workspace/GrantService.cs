@@ -103,10 +103,17 @@ public sealed class GrantService(
             var subject = user.SubjectId();
             var now = time.GetUtcNow();
             // One statement: a second tab revoking the same grant changes nothing and is told so.
+            await using var transaction = await db.Database.BeginTransactionAsync(token);
             var changed = await db.UnmaskGrants
                 .Where(g => g.Id == grantId && g.CaseId == caseId && g.GranteeSubject == subject && g.RevokedAt == null && g.ExpiresAt > now)
                 .ExecuteUpdateAsync(u => u.SetProperty(g => g.RevokedAt, now).SetProperty(g => g.RevokedBy, subject), token);
-            if (changed == 0)
+            if (changed == 1)
+            {
+                // Delivered to every instance's GrantRevocationListener only if the revocation commits.
+                await db.Database.ExecuteSqlAsync($"SELECT pg_notify({GrantRevocationListener.Channel}, {grantId.ToString("D")})", token);
+                await transaction.CommitAsync(token);
+            }
+            else
             {
                 var exists = await db.UnmaskGrants.AnyAsync(g => g.Id == grantId && g.CaseId == caseId && g.GranteeSubject == subject, token);
                 throw exists

@@ -20,6 +20,8 @@ public static class WorkspaceServiceExtensions
             .ValidateOnStart();
         services.AddScoped<ActiveCase>();
         services.AddSingleton<GrantRevocations>();
+        services.AddSingleton<GrantRevocationListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<GrantRevocationListener>());
         services.AddScoped<CaseService>();
         services.AddScoped<GrantService>();
         services.AddScoped<AnnotationService>();
