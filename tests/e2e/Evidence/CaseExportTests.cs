@@ -238,6 +238,46 @@ public sealed class CaseExportTests(LedgerDatabasesFixture databases) : IDisposa
             owner, AuditPortal.Evidence.EvidencePdfExporter.Kind)).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task UnderALiveGrant_TheCoveredFieldsArePrintedAndMarked_TheRestMasked_AndTheEntryNamesTheGrant()
+    {
+        var owner = U("exp-grant");
+        var investigation = new Investigation(factory);
+        var caseId = await investigation.OpenCaseAsync(owner, "Grant case");
+        var user = Investigation.Principal(owner, PortalRoles.Investigator);
+        var stream = await StreamWithPersonalDataAsync();
+        var grant = await investigation.GrantAsync(user, caseId, stream);
+        grant.IsOk.ShouldBeTrue(grant.Message);
+        var exports = new CaseExports(factory);
+
+        var preview = (await exports.PreviewAsync(user, caseId, CaseExports.Whole(stream))).Value!;
+        var shown = preview.Fields.Select(f => ExportPreview.Show(f, ExportPreviewQuery.Revealing([grant.Value!]))).ToList();
+        shown.ShouldContain($"revealed under grant {grant.Value!.Id:D} ({grant.Value.Reason})");
+
+        var job = await exports.RunAsync(user, caseId, CaseExports.Whole(stream));
+        job.Status.ShouldBe(ExportJobStatus.Done, job.Message);
+        using var client = Client("investigator", owner, caseId);
+        var text = await Poppler.TextAsync(await client.GetByteArrayAsync(EvidenceDownloads.Path(job.ExportId!)));
+        text.ShouldContain(Poppler.Collapse($"(revealed under grant {grant.Value.Id:D} ({grant.Value.Reason}))"));
+        (await databases.CountAsync("SELECT count(*) FROM ledger.events WHERE stream_id = $1 AND payload::jsonb->>'kind' = $2 AND payload::jsonb->'parameters'->'grants' ? $3",
+            owner, AuditPortal.Evidence.EvidencePdfExporter.Kind, grant.Value.Id.ToString("D"))).ShouldBe(1);
+    }
+
+    private async Task<StreamKey> StreamWithPersonalDataAsync()
+    {
+        await using var connection = new NpgsqlConnection(databases.Primary(databases.LedgerDb));
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("""
+            SELECT e.stream_type, e.stream_id FROM ledger.events e
+            WHERE e.payload LIKE '%"enc":"A256GCM"%'
+              AND NOT EXISTS (SELECT 1 FROM keystore.erasures er WHERE e.payload LIKE '%"sub":"' || er.subject_id || '"%')
+            ORDER BY e.seq LIMIT 1
+            """, connection);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        (await reader.ReadAsync()).ShouldBeTrue("the demo ledger has streams with personal data");
+        return new StreamKey(reader.GetString(0), reader.GetString(1));
+    }
+
     private async Task<IReadOnlyList<DateTime>> OccurredAsync(StreamKey stream)
     {
         await using var connection = new NpgsqlConnection(databases.Primary(databases.LedgerDb));
