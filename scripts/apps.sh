@@ -169,6 +169,9 @@ portal_up() {
         "Portal__Ledger__WitnessDirectory=$AUDITPORTAL_WITNESS_DIR"
         # The provider's port may be moved (PORTAL_OIDC_PORT); appsettings.Development.json only knows 5090.
         "Portal__Oidc__Authority=$AUDITPORTAL_OIDC_ISSUER"
+        # The certificate evidence PDFs exported from a case are signed with (made above; docs/evidence-pdf.md).
+        "Portal__Evidence__SigningCertificatePath=$VAR_DIR/keys/evidence-signing-cert.pem"
+        "Portal__Evidence__SigningKeyPath=$VAR_DIR/keys/evidence-signing-key.pem"
     )
     if [[ -f "$AUDITPORTAL_KEYS_DIR/access-log-checkpoint-private.pem" ]]; then
         portal_env+=("Portal__AccessLog__CheckpointPrivateKeyPath=$AUDITPORTAL_KEYS_DIR/access-log-checkpoint-private.pem")

@@ -13,6 +13,9 @@ public sealed record EvidenceCustody
     /// <summary>The case reference, when the export belongs to one (portal exports); null for an operator's export.</summary>
     public string? CaseReference { get; init; }
 
+    /// <summary>Null for a whole stream; for a bundle that is not complete, what it holds (<c>partial: events from … to …</c>), printed on the cover.</summary>
+    public string? Partial { get; init; }
+
     /// <summary>The case's purpose or legal basis, or the operator's stated purpose.</summary>
     public string? Purpose { get; init; }
 

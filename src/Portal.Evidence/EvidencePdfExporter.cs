@@ -52,15 +52,24 @@ public sealed class EvidencePdfExporter(
     /// Called with the finished export after the access-log entry and before its outcome entry (the portal writes the
     /// workspace row here); if it throws, the outcome is logged as failed and the exception propagates: no file is handed out.
     /// </param>
+    /// <param name="window">Only the events that occurred in this window: a bundle that is not complete, said so on the cover; null for the whole stream.</param>
     /// <exception cref="AccessLogUnavailableException">The export could not be recorded: nothing was produced.</exception>
     /// <exception cref="InvalidOperationException">No checkpoint, or the bundle did not verify.</exception>
     /// <exception cref="InvalidDataException">The ledger disagrees with its checkpoint.</exception>
     public async Task<EvidencePdfExport> ExportStreamAsync(StreamKey stream, EvidenceRequester who, Func<IReadOnlySet<string>, IPersonalFieldPresenter>? presenter = null,
-        IProgress<double>? progress = null, Func<EvidencePdfExport, CancellationToken, Task>? record = null, CancellationToken ct = default)
+        IProgress<double>? progress = null, Func<EvidencePdfExport, CancellationToken, Task>? record = null, CancellationToken ct = default, StreamWindow? window = null)
     {
         ArgumentNullException.ThrowIfNull(who);
         var started = time.GetTimestamp();
         var exportId = "exp-" + Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+        var parameters = new JsonObject { ["export_id"] = exportId, ["format"] = "pdf", ["stream_id"] = stream.Id, ["stream_type"] = stream.Type };
+        if (window is not null)
+        {
+            parameters["from"] = LedgerTime.ToText(window.From);
+            parameters["to"] = LedgerTime.ToText(window.To);
+        }
+        if (who.Grants is { Count: > 0 } grants)
+            parameters["grants"] = new JsonArray([.. grants.Select(g => (JsonNode)g)]);
         var entry = new AccessLogEntry
         {
             RequestId = exportId,
@@ -68,7 +77,7 @@ public sealed class EvidencePdfExporter(
             DisplayName = who.DisplayName,
             Roles = who.Roles,
             Kind = Kind,
-            Parameters = new JsonObject { ["export_id"] = exportId, ["format"] = "pdf", ["stream_id"] = stream.Id, ["stream_type"] = stream.Type },
+            Parameters = parameters,
             Purpose = who.Purpose,
             CaseReference = who.CaseReference,
             ClientAddress = who.ClientAddress,
@@ -79,14 +88,15 @@ public sealed class EvidencePdfExporter(
         {
             var entryHash = await new LedgerRowReader(accessLogDatabase).StoredHashAsync(appended.Seq, ct).ConfigureAwait(false)
                 ?? throw new AccessLogUnavailableException($"the access-log entry {appended.Seq} cannot be read back");
-            var bundle = await proofs.StreamBundleAsync(stream, who.DisplayName, ct).ConfigureAwait(false);
+            var bundle = await proofs.StreamBundleAsync(stream, who.DisplayName, ct, window).ConfigureAwait(false);
             var json = JsonSerializer.SerializeToUtf8Bytes(bundle, BundleJson);
             var report = EvidenceFile.Verify(json, ledgerKey);
             var erased = await new KeyStore(ledger).ErasedAmongAsync(Subjects(bundle), ct).ConfigureAwait(false);
             var custody = new EvidenceCustody
             {
                 ExportId = exportId,
-                CaseReference = who.CaseReference,
+                CaseReference = who.CaseTitle is { } title ? $"{title} (case {who.CaseReference})" : who.CaseReference,
+                Partial = window is null ? null : $"partial: events from {LedgerTime.ToText(window.From)} to {LedgerTime.ToText(window.To)} (occurred at, UTC) only",
                 Purpose = who.Purpose,
                 ExportedBy = who.DisplayName,
                 ExportedAs = string.Join(", ", who.Roles),
@@ -99,7 +109,7 @@ public sealed class EvidencePdfExporter(
             var pdf = await EvidencePdfWriter.WriteAsync(
                 new EvidencePdfInput(json, bundle, report, custody, presenter?.Invoke(erased) ?? new MaskingPresenter(erased)), signing, progress, ct).ConfigureAwait(false);
             var export = new EvidencePdfExport(pdf, Convert.ToHexStringLower(SHA256.HashData(pdf)), Convert.ToHexStringLower(SHA256.HashData(json)),
-                bundle.Events.Count, report.CheckpointSize, appended.Seq, custody.AccessLogHash, exportId, entry.RequestedAt, "stream " + stream);
+                bundle.Events.Count, report.CheckpointSize, appended.Seq, custody.AccessLogHash, exportId, entry.RequestedAt, window is null ? "stream " + stream : $"stream {stream} {window}");
             if (record is not null)
                 await record(export, ct).ConfigureAwait(false);
             var eventIds = bundle.Events.Select(e => JsonNode.Parse(e.Canonical)!["event_id"]!.GetValue<string>());

@@ -122,9 +122,10 @@ public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKe
     /// tree — or, for a stream without events at that size, the proof that it has none. Events appended after that
     /// checkpoint are left out.
     /// </summary>
+    /// <param name="window">Only the events that occurred in this window (a bundle that is not complete, §8.1); null for all.</param>
     /// <exception cref="InvalidOperationException">No checkpoint yet, or the latest is format 1.</exception>
     /// <exception cref="InvalidDataException">The ledger does not match the checkpoint's stream-head commitment.</exception>
-    public async Task<EvidenceBundleV2> StreamBundleAsync(StreamKey stream, string? exportedBy, CancellationToken ct = default)
+    public async Task<EvidenceBundleV2> StreamBundleAsync(StreamKey stream, string? exportedBy, CancellationToken ct = default, StreamWindow? window = null)
     {
         var checkpoints = await new CheckpointStore(dataSource).ReadAllAsync(ct).ConfigureAwait(false);
         var signed = Latest(checkpoints)
@@ -136,7 +137,7 @@ public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKe
         var events = new List<LedgerEvent>();
         await foreach (var e in rows.ReadStreamAsync(stream, ct).ConfigureAwait(false))
         {
-            if (e.Seq <= size)
+            if (e.Seq <= size && (window is null || window.Contains(e.OccurredAt)))
                 events.Add(e);
         }
 
@@ -155,7 +156,7 @@ public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKe
             Format = EvidenceBundleV2.FormatName,
             ExportedAt = LedgerTime.ToText(LedgerTime.Truncate(time.GetUtcNow().UtcDateTime)),
             ExportedBy = exportedBy,
-            Stream = new EvidenceStream { Type = stream.Type, Id = stream.Id, Complete = true },
+            Stream = new EvidenceStream { Type = stream.Type, Id = stream.Id, Complete = window is null },
             Events = events.Select((e, i) => new EvidenceEvent
             {
                 Seq = e.Seq,

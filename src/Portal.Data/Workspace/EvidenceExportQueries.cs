@@ -26,4 +26,26 @@ public static class EvidenceExportQueries
             select new RecordedEvidenceExport(e.ExportId, e.ExportedAt, c.Id, c.Title, c.Reference, e.ExportedByName, e.Scope, e.PdfSha256 == sha256Hex))
             .FirstOrDefaultAsync(ct).ConfigureAwait(false);
     }
+
+    /// <summary>The case's recorded exports, newest first (without their PDFs).</summary>
+    public static async Task<IReadOnlyList<EvidenceExportRecord>> OfCaseAsync(WorkspaceDbContext db, Guid caseId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return await db.EvidenceExports.AsNoTracking().Where(e => e.CaseId == caseId).OrderByDescending(e => e.ExportedAt)
+            .ToListAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>One recorded export by its id (<c>exp-…</c>), without its PDF; null when there is none.</summary>
+    public static Task<EvidenceExportRecord?> ByExportIdAsync(WorkspaceDbContext db, string exportId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.EvidenceExports.AsNoTracking().SingleOrDefaultAsync(e => e.ExportId == exportId, ct);
+    }
+
+    /// <summary>The stored PDF of the export row <paramref name="rowId"/>; null when it has none.</summary>
+    public static async Task<byte[]?> PdfAsync(WorkspaceDbContext db, Guid rowId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return await db.EvidenceExportFiles.AsNoTracking().Where(f => f.ExportRowId == rowId).Select(f => f.Pdf).SingleOrDefaultAsync(ct).ConfigureAwait(false);
+    }
 }

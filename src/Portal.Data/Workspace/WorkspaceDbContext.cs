@@ -23,6 +23,7 @@ public sealed class WorkspaceDbContext(DbContextOptions<WorkspaceDbContext> opti
     public DbSet<SavedView> SavedViews => Set<SavedView>();
     public DbSet<ReviewAcknowledgement> ReviewAcknowledgements => Set<ReviewAcknowledgement>();
     public DbSet<EvidenceExportRecord> EvidenceExports => Set<EvidenceExportRecord>();
+    public DbSet<EvidenceExportFile> EvidenceExportFiles => Set<EvidenceExportFile>();
 
     /// <summary>The Npgsql options every user of the context shares (history table in the schema).</summary>
     public static DbContextOptionsBuilder<WorkspaceDbContext> Configure(DbContextOptionsBuilder<WorkspaceDbContext> builder, string connectionString)
@@ -124,6 +125,13 @@ public sealed class WorkspaceDbContext(DbContextOptions<WorkspaceDbContext> opti
             e.HasIndex(x => x.BundleSha256);
             e.HasIndex(x => x.ExportId).IsUnique();
             e.HasIndex(x => x.AccessLogSeq).IsUnique();
+        });
+
+        modelBuilder.Entity<EvidenceExportFile>(e =>
+        {
+            e.ToTable("evidence_export_files");
+            e.HasKey(x => x.ExportRowId);
+            e.HasOne<EvidenceExportRecord>().WithOne().HasForeignKey<EvidenceExportFile>(x => x.ExportRowId).OnDelete(DeleteBehavior.Restrict);
         });
 
         // snake_case column names, like every other table of the project.

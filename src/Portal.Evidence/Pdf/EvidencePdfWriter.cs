@@ -87,6 +87,8 @@ public static class EvidencePdfWriter
         flow.Text("Evidence report", PageFlow.Title);
         flow.Space(4);
         flow.Text($"Stream {PrintableText.Of(bundle.Stream.Type)}/{PrintableText.Of(bundle.Stream.Id)}: {Count(bundle.Events.Count, "event")} up to the signed checkpoint of size {N(checkpoint.Size)}", PageFlow.Heading);
+        if (custody.Partial is { } partial)
+            flow.Text(partial + ": the bundle is not complete (\"complete\": false); it proves these events and the stream's head, nothing about the events outside the window.", PageFlow.Heading, brush: Warning);
         flow.Space(10);
         flow.Text("Chain of custody", PageFlow.Heading);
         flow.Rule();
@@ -147,8 +149,11 @@ public static class EvidencePdfWriter
                 $"each event's audit path leads to the root {report.RootHash[..16]}… (appendix A)"),
             ("Stream chain intact", Passed("stream_chain", "prev_hash"),
                 "each event's stream_prev_hash is the previous event's leaf hash"),
-            ("Stream sequence complete", Passed("stream_seq", "event_order", "stream"),
-                head is null ? "the stream had no events at the checkpoint (proved absent)" : $"stream_seq runs 1 … {N(head.StreamSeq)} without a gap"),
+            bundle.Stream.Complete
+                ? ("Stream sequence complete", Passed("stream_seq", "event_order", "stream"),
+                    head is null ? "the stream had no events at the checkpoint (proved absent)" : $"stream_seq runs 1 … {N(head.StreamSeq)} without a gap")
+                : ("Stream sequence (partial)", Passed("stream_seq", "event_order", "stream"),
+                    "a window of the stream, not complete: the events ascend, and neighbouring ones chain; the events outside the window are not in this bundle"),
             ("Head in the checkpoint", Passed("stream_head"),
                 head is null ? "its neighbours in the stream-head tree prove it absent" : $"the stream's head (#{N(head.StreamSeq)}) is the leaf {N(head.Index)} of the checkpoint's stream-head tree of {N(bundle.StreamHead.Count)}"),
             ("Consistency with the latest", true,

@@ -1,5 +1,6 @@
 using AuditPortal.Portal.AccessLogReview;
 using AuditPortal.Portal.Auth;
+using AuditPortal.Portal.Evidence;
 using AuditPortal.Portal.Layout;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Portal.Health;
@@ -36,6 +37,7 @@ public static class PortalHostingExtensions
         services.AddPortalUi();
         services.AddPortalData(builder.Configuration);
         services.AddPortalWorkspace(builder.Configuration);
+        services.AddPortalEvidenceExport(builder.Configuration);
         services.AddAccessLogReview(builder.Configuration);
         services.AddPortalVerification(builder.Configuration);
         services.AddPortalHealthChecks();
@@ -99,6 +101,7 @@ public static class PortalHostingExtensions
         app.MapVerificationEndpoints();
         app.MapLedgerApi();
         app.MapAccessLogExport();
+        app.MapEvidenceDownloads();
         // wwwroot, MudBlazor's files and the framework's blazor.web.js: public (no ledger data), fingerprinted.
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -73,7 +73,23 @@ public sealed class LedgerDatabasesFixture : IAsyncLifetime
         ["Portal:Ledger:WitnessDirectory"] = WitnessPath,
         // Purpose limitation is on by default; the tests that need it turn it on (docs/workspace.md).
         ["Portal:Workspace:RequireCase"] = "false",
+        // The development certificate evidence PDFs are signed with (scripts/evidence-cert.sh, made in InitializeAsync).
+        ["Portal:Evidence:SigningCertificatePath"] = Path.Combine(KeyDirectory, "evidence-signing-cert.pem"),
+        ["Portal:Evidence:SigningKeyPath"] = Path.Combine(KeyDirectory, "evidence-signing-key.pem"),
     };
+
+    private async Task MakeEvidenceCertificateAsync()
+    {
+        using var script = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash")
+        {
+            ArgumentList = { Path.Combine(AuditPortal.Tests.E2e.Portal.DevOidcProcess.RepositoryRoot(), "scripts", "evidence-cert.sh"), KeyDirectory },
+            RedirectStandardError = true,
+        })!;
+        var output = await script.StandardError.ReadToEndAsync();
+        await script.WaitForExitAsync();
+        if (script.ExitCode != 0)
+            throw new InvalidOperationException("scripts/evidence-cert.sh failed: " + output);
+    }
 
     public async Task InitializeAsync()
     {
@@ -84,6 +100,7 @@ public sealed class LedgerDatabasesFixture : IAsyncLifetime
         await PortalMigrator.MigrateAsync(Primary(PortalDb), LedgerRoles.AccessLog);
         await WorkspaceMigrator.MigrateAsync(Primary(PortalDb), LedgerRoles.AccessLog);
 
+        await MakeEvidenceCertificateAsync();
         var signer = Signer = CheckpointSigner.Generate();
         await File.WriteAllTextAsync(PublicKeyPath, signer.PublicKey.ToPem());
         var generator = new DemoLedgerGenerator(7, new DemoOptions { BaseAccounts = 40, AccountCap = 60 });

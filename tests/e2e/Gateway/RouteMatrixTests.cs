@@ -28,6 +28,9 @@ public sealed class RouteMatrixTests(LedgerDatabasesFixture databases) : IDispos
         Row("/verification/proofs",     302, 403,   200, 200, 403);
         Row("/lineage/stale",           302, 403,   200, 200, 403);
         Row("/evidence",                302, 404,   404, 404, 404); // not built yet: no placeholder page
+        // An export's PDF: investigators of its case only (docs/evidence-pdf.md); unknown or malformed ids are 404s.
+        Row("/evidence/exports/exp-00000000000000000000000000000000", 302, 403, 403, 404, 403);
+        Row("/evidence/exports/not-an-export", 302, 403, 403, 404, 403);
         Row("/access-log",              302, 403,   403, 403, 200); // admins review the access log (docs/access-log-review.md)
         Row("/access-log?outcome=refused&role=auditor", 302, 403, 403, 403, 200);
         Row("/access-log/users/auditor1", 302, 403,  403, 403, 200);

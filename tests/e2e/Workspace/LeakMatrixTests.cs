@@ -88,6 +88,16 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
             using var client = investigation.ClientIn(identity.Caller, identity.User ?? TestCallers.For(identity.Caller)?.User ?? "nobody", identity.Case);
             foreach (var (surface, url) in surfaces)
             {
+                if (url == PdfSurface)
+                {
+                    var (pdfText, pdfStatus) = await ExportedPdfTextAsync(identity.Caller, identity.User, identity.Case, granted.Stream, client);
+                    cells[(identity.Name, surface)] = (
+                        Count(pdfText, secrets.Where(s => s.Subject == grantedSubject).Select(s => Evidence.Poppler.Collapse(s.Value))),
+                        Count(pdfText, secrets.Where(s => s.Subject != grantedSubject).Select(s => Evidence.Poppler.Collapse(s.Value))),
+                        Count(pdfText, ciphertexts),
+                        pdfStatus);
+                    continue;
+                }
                 var path = url == CaseSurface ? PortalUrls.Case(identity.Case ?? Guid.Empty) : url;
                 using var response = await client.GetAsync(path);
                 var body = await response.Content.ReadAsStringAsync();
@@ -105,7 +115,10 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
         Directory.CreateDirectory(resultsDirectory);
         await File.WriteAllTextAsync(Path.Combine(resultsDirectory, "leak-matrix.txt"), matrix);
 
-        var allowed = new HashSet<(string, string)> { ("live grant", "timeline"), ("live grant", "as-of"), ("live grant", "diff"), ("live grant", "json api") };
+        var allowed = new HashSet<(string, string)>
+        {
+            ("live grant", "timeline"), ("live grant", "as-of"), ("live grant", "diff"), ("live grant", "json api"), ("live grant", "evidence pdf"),
+        };
         foreach (var ((identity, surface), cell) in cells)
         {
             cell.Other.ShouldBe(0, $"{identity} × {surface}: values outside every grant");
@@ -116,6 +129,7 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
         // The detector fires: the live grant's timeline and JSON cells do hold the values.
         cells[("live grant", "timeline")].Granted.ShouldBeGreaterThan(0, matrix);
         cells[("live grant", "json api")].Granted.ShouldBeGreaterThan(0, matrix);
+        cells[("live grant", "evidence pdf")].Granted.ShouldBeGreaterThan(0, matrix);
         cells[("live grant", "as-of")].Status.ShouldBe(HttpStatusCode.OK, matrix);
         cells[("live grant", "diff")].Status.ShouldBe(HttpStatusCode.OK, matrix);
 
@@ -135,6 +149,31 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
     }
 
     private const string CaseSurface = "(case page)";
+    private const string PdfSurface = "(evidence pdf)";
+
+    /// <summary>
+    /// The "evidence pdf" cell: an investigator exports the granted stream in their case through the portal's job and
+    /// downloads it; the cell is the PDF's text (pdftotext). Every other caller is refused before anything runs (403).
+    /// </summary>
+    private async Task<(string Text, HttpStatusCode Status)> ExportedPdfTextAsync(string caller, string? user, Guid? caseId, StreamKey stream, HttpClient client)
+    {
+        var exports = new Evidence.CaseExports(Factory);
+        var who = TestCallers.For(caller);
+        var principal = who is null ? new System.Security.Claims.ClaimsPrincipal()
+            : Investigation.Principal(user ?? who.Value.User, who.Value.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries));
+        if (caller != "investigator")
+        {
+            var (refused, problem) = await exports.StartAsync(principal, caseId, Evidence.CaseExports.Whole(stream));
+            refused.ShouldBeNull();
+            problem.ShouldNotBeNull();
+            return ("", HttpStatusCode.Forbidden);
+        }
+        var job = await exports.RunAsync(principal, caseId!.Value, Evidence.CaseExports.Whole(stream));
+        job.Status.ShouldBe(AuditPortal.Portal.Evidence.ExportJobStatus.Done, job.Message);
+        using var response = await client.GetAsync(AuditPortal.Portal.Evidence.EvidenceDownloads.Path(job.ExportId!));
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        return (await Evidence.Poppler.TextAsync(await response.Content.ReadAsByteArrayAsync()), response.StatusCode);
+    }
 
     private List<(string Name, string Url)> Surfaces((StreamKey Stream, string Subject, long StreamSeq) granted, (StreamKey Stream, string Subject, long StreamSeq) other)
     {
@@ -156,6 +195,7 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
             ("proof download", PortalUrls.InclusionProofJson(1, LedgerDatabasesFixture.EventCount)),
             ("cases", PortalUrls.Cases),
             ("case page", CaseSurface),
+            ("evidence pdf", PdfSurface),
         ];
     }
 

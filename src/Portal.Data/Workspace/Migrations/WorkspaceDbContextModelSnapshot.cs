@@ -128,6 +128,22 @@ namespace AuditPortal.Data.Workspace.Migrations
                         });
                 });
 
+            modelBuilder.Entity("AuditPortal.Data.Workspace.EvidenceExportFile", b =>
+                {
+                    b.Property<Guid>("ExportRowId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("export_row_id");
+
+                    b.Property<byte[]>("Pdf")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("pdf");
+
+                    b.HasKey("ExportRowId");
+
+                    b.ToTable("evidence_export_files", "workspace");
+                });
+
             modelBuilder.Entity("AuditPortal.Data.Workspace.EvidenceExportRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -459,6 +475,15 @@ namespace AuditPortal.Data.Workspace.Migrations
                     b.HasOne("AuditPortal.Data.Workspace.InvestigationCase", null)
                         .WithMany("Members")
                         .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AuditPortal.Data.Workspace.EvidenceExportFile", b =>
+                {
+                    b.HasOne("AuditPortal.Data.Workspace.EvidenceExportRecord", null)
+                        .WithOne()
+                        .HasForeignKey("AuditPortal.Data.Workspace.EvidenceExportFile", "ExportRowId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -43,7 +43,7 @@ public sealed class WorkspaceMigrationTests(AccessLogPostgresFixture db) : IClas
             await connection.OpenAsync();
             await using var tables = new NpgsqlCommand(
                 "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'workspace'", connection);
-            ((string)(await tables.ExecuteScalarAsync())!).ShouldBe("__ef_migrations_history,annotations,case_members,cases,evidence_exports,review_acknowledgements,saved_views,unmask_grants");
+            ((string)(await tables.ExecuteScalarAsync())!).ShouldBe("__ef_migrations_history,annotations,case_members,cases,evidence_export_files,evidence_exports,review_acknowledgements,saved_views,unmask_grants");
         }
         finally
         {
@@ -92,14 +92,17 @@ public sealed class WorkspaceMigrationTests(AccessLogPostgresFixture db) : IClas
             Starred = true, Label = "suspicious", UpdatedBy = "sub-inv1", CreatedAt = T0, UpdatedAt = T0,
         });
         context.SavedViews.Add(new SavedView { Id = Guid.CreateVersion7(T0), CaseId = caseId, Name = "Account 1", Url = "/timeline/account/acc-1", CreatedBy = "sub-inv1", CreatedAt = T0 });
+        var exportRow = Guid.CreateVersion7(T0);
+        context.EvidenceExportFiles.Add(new EvidenceExportFile { ExportRowId = exportRow, Pdf = [0x25, 0x50, 0x44, 0x46] });
         context.EvidenceExports.Add(new EvidenceExportRecord
         {
-            Id = Guid.CreateVersion7(T0), ExportId = "exp-0001", CaseId = caseId, ExportedBy = "sub-inv1", ExportedByName = "Ivy Investigator",
+            Id = exportRow, ExportId = "exp-0001", CaseId = caseId, ExportedBy = "sub-inv1", ExportedByName = "Ivy Investigator",
             ExportedAt = T0, Scope = "stream account/acc-1", EventCount = 3, CheckpointSize = 1000, PdfSha256 = new string('a', 64),
             BundleSha256 = new string('b', 64), AccessLogSeq = 18,
         });
         await context.SaveChangesAsync();
         (await context.UnmaskGrants.CountAsync(g => g.CaseId == caseId)).ShouldBe(1);
+        (await context.EvidenceExportFiles.SingleAsync(f => f.ExportRowId == exportRow)).Pdf.Length.ShouldBe(4);
         (await EvidenceExportQueries.FindBySha256Async(context, new string('a', 64)))!.CaseTitle.ShouldBe("Wash trades Q3");
 
         // A hash that is not lowercase hex is refused by the table itself.

@@ -1,0 +1,66 @@
+using AuditPortal.Data.AccessLog;
+using AuditPortal.Data.Proofs;
+using AuditPortal.Evidence;
+using AuditPortal.Portal.Dashboard;
+using AuditPortal.Portal.Gateway;
+using Microsoft.Extensions.Options;
+
+namespace AuditPortal.Portal.Evidence;
+
+/// <summary>
+/// The portal's <see cref="EvidencePdfExporter"/> (the same engine as <c>auditportal evidence export --pdf</c>), built from the
+/// portal's connections: the standby for the ledger (reader role), the access-log writer, the ledger's checkpoint key and
+/// the signing certificate of <c>Portal:Evidence</c>. What is missing is said, not thrown, so the dialog can explain it.
+/// </summary>
+public sealed class EvidenceExportEngine(PortalDatabases databases, CheckpointKeySource keys, TiledProofSource tiles,
+    IOptions<EvidenceExportOptions> options, IConfiguration configuration, IHostEnvironment environment, TimeProvider time) : IDisposable
+{
+    private readonly Lazy<(EvidenceSigningCertificate? Certificate, string? Problem)> signing = new(() => LoadSigning(options.Value, environment));
+
+    /// <summary>Why no export can be made here at all, or null.</summary>
+    public string? Problem =>
+        databases.Replica is null ? "the ledger replica is not configured (ConnectionStrings:Replica)"
+        : databases.AccessLogWriter is null || databases.AccessLog is null ? "the portal database is not configured (ConnectionStrings:AccessLog)"
+        : keys.Key is null ? keys.Problem
+        : signing.Value.Problem;
+
+    /// <summary>The exporter; throws <see cref="InvalidOperationException"/> with <see cref="Problem"/> when one is missing.</summary>
+    public EvidencePdfExporter Create()
+    {
+        if (Problem is { } problem)
+            throw new InvalidOperationException(problem);
+        var ledger = databases.Replica!.DataSource;
+        var proofs = new ProofService(ledger, keys.Key!, time, tiles);
+        var deployment = configuration["Portal:AccessLog:Deployment"] is { Length: > 0 } d ? d : "demo";
+        return new EvidencePdfExporter(proofs, ledger, databases.AccessLogWriter!, databases.AccessLog!, AccessLogEvents.Origin(deployment),
+            keys.Key!, signing.Value.Certificate!, time);
+    }
+
+    /// <summary>The keys of the subjects the grants cover (erased subjects have none), read from the standby before the export.</summary>
+    public Task<IReadOnlyDictionary<string, byte[]>> GrantedKeysAsync(IEnumerable<string> subjects, CancellationToken ct) =>
+        new AuditPortal.Data.PersonalData.KeyStore(databases.Replica!.DataSource).GetKeysAsync(subjects, ct);
+
+    private static (EvidenceSigningCertificate?, string?) LoadSigning(EvidenceExportOptions o, IHostEnvironment environment)
+    {
+        if (string.IsNullOrWhiteSpace(o.SigningCertificatePath) || string.IsNullOrWhiteSpace(o.SigningKeyPath))
+            return (null, "no evidence signing certificate is configured (Portal:Evidence:SigningCertificatePath and SigningKeyPath)");
+        string Full(string p) => Path.IsPathRooted(p) ? p : Path.Combine(environment.ContentRootPath, p);
+        Uri? tsa = null;
+        if (!string.IsNullOrWhiteSpace(o.TimestampAuthority) && !Uri.TryCreate(o.TimestampAuthority, UriKind.Absolute, out tsa))
+            return (null, $"Portal:Evidence:TimestampAuthority is not an absolute URL: {o.TimestampAuthority}");
+        try
+        {
+            return (EvidenceSigningCertificate.Load(Full(o.SigningCertificatePath), Full(o.SigningKeyPath), tsa), null);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return (null, ex.Message);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (signing.IsValueCreated)
+            signing.Value.Certificate?.Dispose();
+    }
+}

@@ -1,0 +1,80 @@
+using AuditPortal.Evidence.Pdf;
+using AuditPortal.Tests.E2e.Browser;
+using AuditPortal.Tests.E2e.Timeline;
+using AuditPortal.Verification.Checkpoints;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AuditPortal.Tests.E2e.Evidence;
+
+/// <summary>
+/// The export flow in headless Chromium, signed in through the real provider: an investigator opens a case, reveals a
+/// subject under a grant, opens "Export evidence…" on the timeline, reads the preview (events, stream, the revealed
+/// fields), starts the job, watches it reach done, downloads the signed PDF from the dialog and finds it in the case's
+/// export list. Screenshots of the dialog and the list, and the PDF itself, are kept under var/test-results/screenshots.
+/// </summary>
+[Collection(nameof(SeededChromiumPortalCollection))]
+public sealed class ExportBrowserTests(SeededChromiumPortal portal)
+{
+    static ExportBrowserTests() => SetDefaultExpectTimeout(60_000);
+
+    [ChromiumFact]
+    public async Task Investigator_ExportsFromTheTimeline_WatchesTheJob_DownloadsThePdf_FindsItInTheCaseList()
+    {
+        const string account = "acc-000001";
+        var title = "Export drill " + Guid.NewGuid().ToString("N")[..6];
+        await using var session = await portal.NewSessionAsync();
+        var page = session.Page;
+
+        await page.GotoAsync(portal.Url("/cases").ToString());
+        await session.SignInAtProviderAsync("investigator1", "investigator1-dev");
+        await session.WaitForCircuitAsync();
+        await page.GetByLabel("Title").FillAsync(title);
+        await page.GetByLabel("Purpose or legal basis").FillAsync("Art. 6(1)(f) GDPR: fraud prevention on the account");
+        await page.GetByTestId("case-open").ClickAsync();
+        await Expect(page.GetByTestId("case-heading")).ToContainTextAsync(title);
+        var casePage = page.Url;
+        await Expect(page.GetByTestId("no-exports")).ToBeVisibleAsync();
+
+        // A grant first, so the preview and the PDF show a revealed field.
+        await page.GotoAsync(portal.Url($"/timeline/account/{account}?size=10&event=1").ToString());
+        await session.WaitForCircuitAsync();
+        await page.GetByTestId("reveal").ClickAsync();
+        var grantDialog = page.GetByRole(AriaRole.Dialog);
+        await grantDialog.GetByLabel("Reason").FillAsync("Suspected account takeover: check the holder");
+        await grantDialog.GetByRole(AriaRole.Button, new() { Name = "Reveal" }).ClickAsync();
+        await Expect(page.GetByTestId("grant-banner")).ToBeVisibleAsync();
+
+        // The dialog: what will be exported, before anything starts.
+        await page.GetByTestId("export-open").ClickAsync();
+        var dialog = page.GetByTestId("export-dialog");
+        await Expect(dialog.GetByTestId("preview-stream")).ToHaveTextAsync("account/" + account);
+        await Expect(dialog.GetByTestId("preview-count")).ToContainTextAsync("occurred");
+        await Expect(dialog.GetByTestId("preview-field-shown").First).ToBeVisibleAsync();
+        await Expect(dialog.GetByTestId("preview-fields")).ToContainTextAsync("revealed under grant");
+        await session.ScreenshotAsync("export-dialog-preview");
+
+        // The job: progress to done, then the download.
+        await page.GetByTestId("export-start").ClickAsync();
+        await Expect(dialog.GetByTestId("job-status")).ToContainTextAsync("Done");
+        await session.ScreenshotAsync("export-dialog-done");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("job-download").ClickAsync());
+        var saved = Path.Combine(ChromiumPortal.ScreenshotDirectory, "export-from-dialog.pdf");
+        await download.SaveAsAsync(saved);
+        var pdf = await File.ReadAllBytesAsync(saved);
+        var report = EvidencePdfVerifier.Verify(pdf, CheckpointPublicKey.FromPem(await File.ReadAllTextAsync(portal.Databases.PublicKeyPath)));
+        report.Intact.ShouldBeTrue(string.Join("; ", report.Findings.Select(f => f.Check + ": " + f.Message)));
+        (await Poppler.TextAsync(pdf)).ShouldContain("(revealed under grant");
+        await page.GetByTestId("job-close").ClickAsync();
+
+        // The case's list: done, with its hashes and a download.
+        await page.GotoAsync(casePage);
+        await session.WaitForCircuitAsync();
+        var row = page.GetByTestId("case-export").First;
+        await Expect(row).ToHaveAttributeAsync("data-status", "done");
+        await Expect(row.GetByTestId("case-export-pdf-sha")).ToHaveTextAsync(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(pdf)));
+        await Expect(row.GetByTestId("case-export-download")).ToBeVisibleAsync();
+        await session.ScreenshotAsync("case-export-list");
+        session.PortalErrors.ShouldBeEmpty(portal.ProviderOutput);
+    }
+}

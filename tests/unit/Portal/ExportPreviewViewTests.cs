@@ -1,0 +1,60 @@
+using AuditPortal.Data.Proofs;
+using AuditPortal.Evidence;
+using AuditPortal.Portal.Evidence;
+using AuditPortal.Verification.Ledger;
+using Bunit;
+
+namespace AuditPortal.Tests.Portal;
+
+/// <summary>The export dialog's preview: events, stream, scope, checkpoint, and each personal field as the PDF will print it under the grants.</summary>
+public class ExportPreviewViewTests : PortalComponentTest
+{
+    private static readonly StreamKey Stream = new("customer", "cust-000042");
+    private static readonly RevealingGrant SubjectGrant = new(Guid.Parse("0193a000-0000-7000-8000-000000000001"), "subj-a", null, "Disputed tax form");
+    private static readonly RevealingGrant FieldGrant = new(Guid.Parse("0193a000-0000-7000-8000-000000000002"), "subj-b", "email", "Confirm the contact address");
+
+    private static ExportPreview Preview(ExportScope scope, params PreviewField[] fields) =>
+        new(scope, 1_200, 17, new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), new DateTime(2026, 2, 3, 4, 5, 6, DateTimeKind.Utc), fields);
+
+    [Fact]
+    public void EachField_ShowsRevealedUnderItsGrant_MaskedOrErased()
+    {
+        var preview = Preview(new ExportScope(Stream, null),
+            new PreviewField("subj-a", "name", 3, false),
+            new PreviewField("subj-b", "email", 2, false),
+            new PreviewField("subj-b", "name", 2, false),   // a field grant covers only its field
+            new PreviewField("subj-c", "name", 1, true));   // erased: erased, grant or not
+        var view = Render<ExportPreviewView>(p => p.Add(v => v.Preview, preview).Add(v => v.Grants, [SubjectGrant, FieldGrant]));
+
+        view.Find("[data-testid=preview-stream]").TextContent.ShouldBe("customer/cust-000042");
+        view.Find("[data-testid=preview-scope]").TextContent.ShouldBe("the whole stream");
+        view.Find("[data-testid=preview-count]").TextContent.ShouldBe("17, occurred 2026-01-02 03:04:05.000 UTC … 2026-02-03 04:05:06.000 UTC");
+        view.Find("[data-testid=preview-checkpoint]").TextContent.ShouldContain("size 1,200");
+        var shown = view.FindAll("[data-testid=preview-field-shown]").Select(c => c.TextContent.Trim()).ToArray();
+        shown.ShouldBe([
+            $"revealed under grant {SubjectGrant.Id} (Disputed tax form)",
+            $"revealed under grant {FieldGrant.Id} (Confirm the contact address)",
+            "masked",
+            "erased",
+        ]);
+    }
+
+    [Fact]
+    public void WithoutGrants_EverythingIsMasked_AndAWindowSaysPartial()
+    {
+        var window = new StreamWindow(new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc));
+        var preview = Preview(new ExportScope(Stream, window), new PreviewField("subj-a", "name", 3, false));
+        var view = Render<ExportPreviewView>(p => p.Add(v => v.Preview, preview));
+
+        view.Find("[data-testid=preview-scope]").TextContent.ShouldContain("from 2026-01-01T00:00:00.000000Z to 2026-02-01T00:00:00.000000Z (UTC): a partial bundle");
+        view.FindAll("[data-testid=preview-field-shown]").Select(c => c.TextContent.Trim()).ShouldBe(["masked"]);
+    }
+
+    [Fact]
+    public void NoPersonalData_SaysSo()
+    {
+        var view = Render<ExportPreviewView>(p => p.Add(v => v.Preview, Preview(new ExportScope(Stream, null))));
+        view.Find("[data-testid=preview-no-fields]").TextContent.ShouldContain("no personal data");
+        view.FindAll("[data-testid=preview-field]").ShouldBeEmpty();
+    }
+}
