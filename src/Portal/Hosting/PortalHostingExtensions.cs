@@ -99,6 +99,7 @@ public static class PortalHostingExtensions
         app.MapVerificationEndpoints();
         app.MapLedgerApi();
         app.MapAccessLogExport();
+        app.MapAccessLogReviewPdf();
         // wwwroot, MudBlazor's files and the framework's blazor.web.js: public (no ledger data), fingerprinted.
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

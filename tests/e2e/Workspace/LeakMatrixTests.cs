@@ -156,6 +156,8 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
             ("proof download", PortalUrls.InclusionProofJson(1, LedgerDatabasesFixture.EventCount)),
             ("cases", PortalUrls.Cases),
             ("case page", CaseSurface),
+            ("access log", PortalUrls.AccessLog),
+            ("access-log csv", PortalUrls.AccessLogExportCsv),
         ];
     }
 
