@@ -7,6 +7,7 @@ public static partial class PortalUrls
 {
     public const string AccessLog = "/access-log";
     public const string AccessLogExportCsv = "/access-log/export.csv";
+    public const string AccessLogExportPdf = "/access-log/export.pdf";
     public const string AccessLogFlags = "/access-log/flags";
     public const string AccessLogVerification = "/access-log/verification";
 
@@ -27,6 +28,10 @@ public static partial class PortalUrls
     /// <summary>The review export of these filters as CSV.</summary>
     public static string AccessLogCsv(AccessLogCriteria c) =>
         WithQuery(AccessLogExportCsv, AccessLogParameters(c with { Trail = AuditPortal.Portal.Timeline.PageTrail.First, PageSize = AccessLogCriteria.DefaultPageSize }, withUser: true, withCase: true));
+
+    /// <summary>The signed review PDF of these filters (the period and the other filters; docs/access-log-review.md).</summary>
+    public static string AccessLogPdf(AccessLogCriteria c) =>
+        WithQuery(AccessLogExportPdf, AccessLogParameters(c with { Trail = AuditPortal.Portal.Timeline.PageTrail.First, PageSize = AccessLogCriteria.DefaultPageSize }, withUser: true, withCase: true));
 
     private static (string, string?)[] AccessLogParameters(AccessLogCriteria c, bool withUser, bool withCase) =>
     [

@@ -37,9 +37,16 @@ public static class AccessLogCommands
         var to = new Option<string?>("--to") { Description = "Only queries requested before this instant" };
         var user = new Option<string?>("--user") { Description = "Only this user's queries (subject id)" };
         var output = new Option<string?>("--out") { Description = "Write the CSV to this file (default: standard output)" };
-        var command = new Command("export", "Write the access log's queries of a period as CSV (the portal's review export)")
+        var pdf = new Option<string?>("--pdf")
         {
-            connection, from, to, user, output,
+            Description = "Write the period as a signed review PDF with its chain proof instead (recorded in the access log first; signs an access-log checkpoint)",
+        };
+        var keysDir = CommonOptions.KeysDir();
+        var witnessDir = WitnessDirOption();
+        var deployment = DeploymentOption();
+        var command = new Command("export", "Write the access log's queries of a period as CSV, or as a signed PDF with the period's chain proof (--pdf)")
+        {
+            connection, from, to, user, output, pdf, keysDir, witnessDir, deployment,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(console, async () =>
         {
@@ -51,6 +58,13 @@ public static class AccessLogCommands
             };
             if (filter.From is { } a && filter.To is { } b && a >= b)
                 throw new CliUsageException("--from must be before --to");
+            if (parse.GetValue(pdf) is { } pdfPath)
+            {
+                if (parse.GetValue(output) is not null)
+                    throw new CliUsageException("give --pdf or --out, not both");
+                return await AccessLogReviewPdfCommand.RunAsync(console, env, filter, pdfPath, parse.GetValue(connection), parse.GetValue(keysDir),
+                    parse.GetValue(witnessDir), parse.GetValue(deployment)!, ct);
+            }
             await using var connections = new ReplicaConnectionFactory(env.PortalDatabase(parse.GetValue(connection)));
             var reader = new AccessLogReader(connections);
             var csv = new StringBuilder();
@@ -80,11 +94,8 @@ public static class AccessLogCommands
     {
         var connection = CommonOptions.Connection();
         var keysDir = CommonOptions.KeysDir();
-        var witnessDir = new Option<string?>("--witness-dir")
-        {
-            Description = $"The access log's witness directory (default: {CliEnvironment.AccessLogWitnessDirVariable} or var/access-log-witness)",
-        };
-        var deployment = new Option<string>("--deployment") { Description = "Deployment name: the origin is access-log/<deployment>", DefaultValueFactory = _ => "demo" };
+        var witnessDir = WitnessDirOption();
+        var deployment = DeploymentOption();
         var command = new Command("checkpoint", "Sign a checkpoint of the access log at its head and record it in its witness")
         {
             connection, keysDir, witnessDir, deployment,
@@ -112,6 +123,14 @@ public static class AccessLogCommands
         }));
         return command;
     }
+
+    private static Option<string?> WitnessDirOption() => new("--witness-dir")
+    {
+        Description = $"The access log's witness directory (default: {CliEnvironment.AccessLogWitnessDirVariable} or var/access-log-witness)",
+    };
+
+    private static Option<string> DeploymentOption() =>
+        new("--deployment") { Description = "Deployment name: the origin is access-log/<deployment>", DefaultValueFactory = _ => "demo" };
 
     private static DateTime? Instant(string name, string? text)
     {

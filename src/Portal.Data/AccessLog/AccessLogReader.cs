@@ -15,10 +15,14 @@ namespace AuditPortal.Data.AccessLog;
 /// with its completion, and the head. Paging is keyset paging on the request's <c>seq</c>, newest
 /// first, so pages stay stable while new entries are appended: no duplicates, no skips.
 /// </summary>
-public sealed class AccessLogReader(ReplicaConnectionFactory connections)
+/// <param name="windowBoundsLimit">The largest window whose seq bounds are looked up first (<see cref="WindowBoundsAsync"/>); tests lower it.</param>
+public sealed class AccessLogReader(ReplicaConnectionFactory connections, int windowBoundsLimit = AccessLogReader.DefaultWindowBoundsLimit)
 {
     /// <summary>The largest page size accepted.</summary>
     public const int MaxPageSize = 500;
+
+    /// <summary>The roles with a partial index each (PortalMigrations/V003): written as a literal, which only these can be.</summary>
+    private static readonly HashSet<string> IndexedRoles = new(StringComparer.Ordinal) { "admin", "auditor", "investigator" };
 
     // A request's completion: found by its idempotency key (<request id>/outcome, unique index) and
     // accepted only if it is an outcome event of the same stream whose lineage names the request.
@@ -60,9 +64,14 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections)
 
         await using var session = await connections.BeginReadOnlyAsync(ct);
         var outcomeFloor = await OutcomeFloorAsync(session, filter, limit, beforeSeq, ct);
+        var window = await WindowBoundsAsync(session, filter, beforeSeq, ct);
+        if (window is { Count: 0 })
+            return new AccessLogPage([], null);
         await using var cmd = session.CreateCommand("");
         var sql = new StringBuilder(SelectItems);
         AppendConditions(cmd, sql, filter, beforeSeq, outcomeFloor);
+        if (window is { } bounds)
+            sql.Append(CultureInfo.InvariantCulture, $"\n  AND r.seq BETWEEN {bounds.Min} AND {bounds.Max}");
         // Within one stream stream_seq grows with seq, so a user's page walks the stream index backwards.
         var order = filter.SubjectId is null ? "r.seq" : "r.stream_seq";
         sql.Append(CultureInfo.InvariantCulture, $"\nORDER BY {order} DESC LIMIT {limit + 1}");
@@ -164,6 +173,41 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections)
         return await cmd.ExecuteScalarAsync(ct) is long floor ? floor : null;
     }
 
+    /// <summary>A window holding at most this many requests has its seq bounds looked up first.</summary>
+    public const int DefaultWindowBoundsLimit = 20_000;
+
+    /// <summary>
+    /// For a time window (<c>from</c> and/or <c>to</c>) holding at most <c>windowBoundsLimit</c> requests below
+    /// <paramref name="beforeSeq"/>: how many, and the lowest and highest seq among them, read by an index-only range scan
+    /// of <c>(occurred_at, seq)</c>; null for a larger window (or none). Exact: these are the window's requests
+    /// themselves, so <c>seq BETWEEN min AND max</c> excludes none of them; the page's walk newest first then starts at
+    /// the window's newest request instead of the log's head, however far back the window is. Request time and seq
+    /// need not grow together (docs/access-log-review.md), which is why the bounds are read, never derived from times.
+    /// A larger window is recent or wide enough that the walk from the head meets it soon (see docs/performance.md).
+    /// </summary>
+    private async Task<(long Count, long Min, long Max)?> WindowBoundsAsync(ReadOnlySession session, AccessLogFilter filter, long? beforeSeq, CancellationToken ct)
+    {
+        if (filter.From is null && filter.To is null)
+            return null;
+        await using var cmd = session.CreateCommand($"""
+            SELECT count(*), coalesce(min(seq), 0), coalesce(max(seq), 0) FROM (
+              SELECT seq FROM ledger.events
+              WHERE stream_type = '{AccessLogEvents.StreamType}' AND action = '{AccessLogEvents.RequestedAction}'
+                AND seq < $1{(filter.From is null ? "" : " AND occurred_at >= $2")}{(filter.To is null ? "" : filter.From is null ? " AND occurred_at < $2" : " AND occurred_at < $3")}
+              LIMIT {windowBoundsLimit + 1}) w
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = beforeSeq ?? long.MaxValue, NpgsqlDbType = NpgsqlDbType.Bigint });
+        foreach (var bound in new[] { filter.From, filter.To })
+        {
+            if (bound is { } value)
+                cmd.Parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        }
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var count = reader.GetInt64(0);
+        return count > windowBoundsLimit ? null : (count, reader.GetInt64(1), reader.GetInt64(2));
+    }
+
     private static void CheckFilter(AccessLogFilter filter)
     {
         ArgumentNullException.ThrowIfNull(filter);
@@ -192,8 +236,10 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections)
             Where("(r.payload::jsonb ->> 'case') = $_", caseReference, NpgsqlDbType.Text);
         if (filter.ClientAddress is { } address)
             Where("r.client_address = $_", address, NpgsqlDbType.Text);
-        if (filter.Role is { } role)
-            Where("(r.payload::jsonb -> 'roles') @> jsonb_build_array($_::text)", role, NpgsqlDbType.Text);
+        if (filter.Role is { } role && IndexedRoles.Contains(role))
+            sql.Append(CultureInfo.InvariantCulture, $"\n  AND (r.payload::jsonb -> 'roles') @> '[\"{role}\"]'::jsonb"); // the partial indexes' predicate (V003)
+        else if (filter.Role is { } other)
+            Where("(r.payload::jsonb -> 'roles') @> jsonb_build_array($_::text)", other, NpgsqlDbType.Text);
         if (filter.From is { } from)
             Where("r.occurred_at >= $_", from, NpgsqlDbType.TimestampTz);
         if (filter.To is { } to)

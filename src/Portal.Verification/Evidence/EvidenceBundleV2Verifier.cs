@@ -27,7 +27,7 @@ public static class EvidenceBundleV2Verifier
                 "exported_at is not a timestamp of the format", "$.exported_at");
 
         var key = SignedHeadChecks.ReadKey(bundle.PublicKeyPem, bundle.KeyId, trustedKey, Fail);
-        var checkpoint = ReadNote(bundle, key, Fail);
+        var checkpoint = ReadNote(bundle.Checkpoint.Note, bundle.Vkeys, key, Fail, CheckpointOrigin.Ledger, requireStreamHeads: true);
         if (checkpoint is null)
             return new EvidenceReport(findings, 0, 0, "", key?.KeyId ?? "", trustedKey is not null);
 
@@ -37,14 +37,17 @@ public static class EvidenceBundleV2Verifier
             key?.KeyId ?? "", trustedKey is not null);
     }
 
-    /// <summary>Parses the note (a format 2 checkpoint), checks its ECDSA signature by <paramref name="key"/> and every vkey.</summary>
-    private static Checkpoint? ReadNote(EvidenceBundleV2 bundle, CheckpointPublicKey? key, Fail fail)
+    /// <summary>
+    /// Parses the note (a checkpoint of the log <paramref name="log"/>; format 2 when <paramref name="requireStreamHeads"/>),
+    /// checks its ECDSA signature by <paramref name="key"/> and every vkey. Also the access-log review bundle's check.
+    /// </summary>
+    internal static Checkpoint? ReadNote(string noteText, IReadOnlyList<string> vkeys, CheckpointPublicKey? key, Fail fail, string log, bool requireStreamHeads)
     {
         SignedNote note;
         Checkpoint checkpoint;
         try
         {
-            note = SignedNote.Parse(bundle.Checkpoint.Note);
+            note = SignedNote.Parse(noteText);
             checkpoint = Checkpoint.Parse(note.Text);
         }
         catch (FormatException ex)
@@ -52,30 +55,30 @@ public static class EvidenceBundleV2Verifier
             fail("checkpoint", null, "a signed note of a format 2 checkpoint (docs/ledger-format.md §5)", "malformed", ex.Message, "$.checkpoint.note");
             return null;
         }
-        if (checkpoint.StreamHeads is null)
+        if (requireStreamHeads && checkpoint.StreamHeads is null)
         {
             fail("checkpoint", checkpoint.Size, "a format 2 checkpoint", "format 1", "a format 2 bundle's checkpoint commits to the stream heads", "$.checkpoint.note");
             return null;
         }
-        if (CheckpointOrigin.Log(checkpoint.Origin) != CheckpointOrigin.Ledger)
-            fail("origin", checkpoint.Size, $"{CheckpointOrigin.Ledger}/<deployment>", checkpoint.Origin,
-                "evidence is checked against checkpoints of the ledger log only", "$.checkpoint.note");
+        if (CheckpointOrigin.Log(checkpoint.Origin) != log)
+            fail("origin", checkpoint.Size, $"{log}/<deployment>", checkpoint.Origin,
+                $"this document is checked against checkpoints of the {log} log only", "$.checkpoint.note");
         var text = Encoding.UTF8.GetBytes(note.Text);
         var ecdsa = key?.NoteKey(checkpoint.Origin);
         if (ecdsa is null || note.SignatureBy(ecdsa) is not { } line || !ecdsa.Verifies(text, line.Signature))
             fail("checkpoint_signature", checkpoint.Size, "valid ECDSA P-256/SHA-256 signature line", "missing or invalid",
                 "the checkpoint note carries no valid signature by the public key", "$.checkpoint.note");
 
-        for (var i = 0; i < bundle.Vkeys.Count; i++)
+        for (var i = 0; i < vkeys.Count; i++)
         {
             var where = $"$.vkeys[{i}]";
-            if (bundle.Vkeys.Take(i).Contains(bundle.Vkeys[i], StringComparer.Ordinal))
-                fail("vkeys", null, "each key once", bundle.Vkeys[i], $"vkeys[{i}] repeats an earlier vkey", where);
+            if (vkeys.Take(i).Contains(vkeys[i], StringComparer.Ordinal))
+                fail("vkeys", null, "each key once", vkeys[i], $"vkeys[{i}] repeats an earlier vkey", where);
             NoteVerifierKey vkey;
-            try { vkey = NoteVerifierKey.Parse(bundle.Vkeys[i]); }
+            try { vkey = NoteVerifierKey.Parse(vkeys[i]); }
             catch (FormatException ex)
             {
-                fail("vkeys", null, "a C2SP vkey", bundle.Vkeys[i], $"vkeys[{i}]: {ex.Message}", where);
+                fail("vkeys", null, "a C2SP vkey", vkeys[i], $"vkeys[{i}]: {ex.Message}", where);
                 continue;
             }
             if (vkey.Name != checkpoint.Origin)
@@ -89,7 +92,7 @@ public static class EvidenceBundleV2Verifier
                 fail("checkpoint_signature", checkpoint.Size, $"a valid signature by {vkey.Name}+{vkey.KeyId:x8}", "invalid",
                     $"the checkpoint note's signature by vkeys[{i}] does not verify", where);
         }
-        if (ecdsa is not null && !bundle.Vkeys.Contains(ecdsa.ToString()))
+        if (ecdsa is not null && !vkeys.Contains(ecdsa.ToString()))
             fail("vkeys", null, ecdsa.ToString(), "absent", "vkeys lacks the ECDSA key of public_key", "$.vkeys");
         return checkpoint;
     }

@@ -33,8 +33,9 @@ public static class EvidenceFile
                 EvidenceBundle.FormatName => EvidenceBundleVerifier.Verify(StrictJsonReader.Read<EvidenceBundle>(utf8), trustedKey),
                 InclusionProofDocument.FormatName => ProofDocumentVerifier.Verify(StrictJsonReader.Read<InclusionProofDocument>(utf8), trustedKey),
                 ConsistencyProofDocument.FormatName => ProofDocumentVerifier.Verify(StrictJsonReader.Read<ConsistencyProofDocument>(utf8), trustedKey),
+                AccessLogReviewBundle.FormatName => AccessLogReviewVerifier.Verify(StrictJsonReader.Read<AccessLogReviewBundle>(utf8), trustedKey),
                 _ => throw new FormatException(
-                    $"unknown format '{format}': expected {EvidenceBundleV2.FormatName}, {EvidenceBundle.FormatName}, {InclusionProofDocument.FormatName} or {ConsistencyProofDocument.FormatName}"),
+                    $"unknown format '{format}': expected {EvidenceBundleV2.FormatName}, {EvidenceBundle.FormatName}, {InclusionProofDocument.FormatName}, {ConsistencyProofDocument.FormatName} or {AccessLogReviewBundle.FormatName}"),
             };
         }
         catch (StrictJsonException ex) when (ex.Rule == "json")

@@ -102,6 +102,7 @@ public static class PortalHostingExtensions
         app.MapLedgerApi();
         app.MapAccessLogExport();
         app.MapEvidenceDownloads();
+        app.MapAccessLogReviewPdf();
         // wwwroot, MudBlazor's files and the framework's blazor.web.js: public (no ledger data), fingerprinted.
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -40,6 +40,8 @@ public sealed class RouteMatrixTests(LedgerDatabasesFixture databases) : IDispos
         Row("/access-log/entries/999999999", 302, 403, 403, 403, 404);
         Row("/access-log/export.csv",   302, 403,   403, 403, 200);
         Row("/access-log/export.csv?from=nonsense", 302, 403, 403, 403, 400);
+        Row("/access-log/export.pdf",   302, 403,   403, 403, 503); // this portal has no access-log checkpoint key: no PDF can be signed (AccessLogReviewPdfTests: 200)
+        Row("/access-log/export.pdf?from=nonsense", 302, 403, 403, 403, 400);
         Row("/access-log/flags",        302, 403,   403, 403, 200);
         Row("/access-log/verification", 302, 403,   403, 403, 200);
         Row(Api,                        401, 403,   200, 200, 403);

@@ -196,6 +196,8 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
             ("cases", PortalUrls.Cases),
             ("case page", CaseSurface),
             ("evidence pdf", PdfSurface),
+            ("access log", PortalUrls.AccessLog),
+            ("access-log csv", PortalUrls.AccessLogExportCsv),
         ];
     }
 

@@ -242,4 +242,59 @@ public sealed class AccessLogReaderTests(AccessLogPostgresFixture db) : IClassFi
         var next = await reader.ForwardAsync(new AccessLogFilter(), first[^1].Seq, limit: 500);
         next.Select(i => i.Seq).ShouldBe(logged.Skip(5).Select(l => l.Request.Seq));
     }
+
+    [Fact]
+    public async Task SearchAsync_WindowAndRole_ExactWhenRequestTimesRunAgainstSeq_WithAndWithoutTheWindowBounds()
+    {
+        // 30 more queries whose request times run against their seqs (each later entry earlier in time, in a zig-zag) and
+        // whose roles vary: a window's seq range may not be derived from times, and the bounds read must still be exact.
+        var extra = new List<(long Seq, DateTime At, IReadOnlyList<string> Roles)>();
+        await using (var writer = AccessLogTestData.Writer(db))
+        {
+            for (var n = 0; n < 30; n++)
+            {
+                IReadOnlyList<string> roles = (n % 3) switch { 0 => ["admin"], 1 => ["auditor", "investigator"], _ => ["investigator"] };
+                var entry = AccessLogTestData.Entry(100 + n, Subjects[n % 3], Kinds[n % 2], secondsAfterStart: 60 * (40 - n) + (n % 2 == 0 ? 0 : 3 * 60)) with { Roles = roles };
+                var request = await writer.AppendAsync(entry);
+                extra.Add((request.Seq, entry.RequestedAt, roles));
+            }
+        }
+        var all = logged.Select(l => (l.Request.Seq, At: l.Entry.RequestedAt, l.Entry.Roles)).Concat(extra).ToList();
+        await using var smallLimit = new ReplicaConnectionFactory(db.ReaderConnectionString);
+        var readers = new[] { reader, new AccessLogReader(smallLimit, windowBoundsLimit: 3) }; // the second takes the plain walk for windows above 3
+        var start = LedgerTestData.Start.UtcDateTime;
+        foreach (var (fromMinute, toMinute) in new (int?, int?)[] { (0, 5), (10, 20), (25, 45), (null, 12), (30, null), (41, 42), (1000, 2000) })
+        {
+            var filter = new AccessLogFilter { From = fromMinute is { } f ? start.AddMinutes(f) : null, To = toMinute is { } t ? start.AddMinutes(t) : null };
+            var expected = all.Where(e => (filter.From is null || e.At >= filter.From) && (filter.To is null || e.At < filter.To))
+                .Select(e => e.Seq).OrderDescending().ToList();
+            foreach (var r in readers)
+            {
+                foreach (var limit in new[] { 1, 2, 5, 50 })
+                    (await AllSeqsAsync(r, filter, limit)).ShouldBe(expected, $"window [{fromMinute}, {toMinute}), page {limit}");
+            }
+        }
+        foreach (var role in new[] { "admin", "auditor", "investigator", "operator" })
+        {
+            var expected = all.Where(e => e.Roles.Contains(role)).Select(e => e.Seq).OrderDescending().ToList();
+            foreach (var limit in new[] { 1, 4, 50 })
+                (await AllSeqsAsync(reader, new AccessLogFilter { Role = role }, limit)).ShouldBe(expected, $"role {role}, page {limit}");
+        }
+        (await AllSeqsAsync(reader, new AccessLogFilter { Role = "admin", From = start.AddMinutes(20), To = start.AddMinutes(40) }, 2))
+            .ShouldBe(all.Where(e => e.Roles.Contains("admin") && e.At >= start.AddMinutes(20) && e.At < start.AddMinutes(40)).Select(e => e.Seq).OrderDescending());
+    }
+
+    private static async Task<List<long>> AllSeqsAsync(AccessLogReader r, AccessLogFilter filter, int limit)
+    {
+        var seqs = new List<long>();
+        long? cursor = null;
+        do
+        {
+            var page = await r.SearchAsync(filter, limit, cursor);
+            seqs.AddRange(page.Items.Select(i => i.Seq));
+            cursor = page.NextBeforeSeq;
+        }
+        while (cursor is not null);
+        return seqs;
+    }
 }
