@@ -32,6 +32,11 @@ await using (var c = s.CreateCommand("SELECT max(seq) FROM ledger.events"))
 Console.WriteLine($"ledger: {ledgerSize:N0} events; repeat {repeat}");
 
 var query = new LineageQuery();
+// Where the 50th page of the 10,000 outputs starts: the seq of the 2,450th direct output.
+long deepAfter;
+await using (var s = await replica.BeginReadOnlyAsync())
+await using (var c = s.CreateCommand($"SELECT output_seq FROM ledger.lineage_edges WHERE input_id = '{ids.Declaration}' ORDER BY output_seq OFFSET 2449 LIMIT 1"))
+    deepAfter = (long)(await c.ExecuteScalarAsync())!;
 await Measure("backward lineage, 1,000 inputs", async s =>
 {
     var b = (await query.BackwardAsync(s.Connection, s.Transaction, [ids.Form], default))[ids.Form];
@@ -40,7 +45,12 @@ await Measure("backward lineage, 1,000 inputs", async s =>
 await Measure("forward impact, first page of 10,000", async s =>
 {
     var p = (await query.ForwardAsync(s.Connection, s.Transaction, ids.Declaration, 0, 50, default))!;
-    return p.Total == 10_000 && p.Rows.Count == 50 ? "" : $"wrong answer: {p.Total}";
+    return p.Total == LineageQuery.ImpactCountCap && p.TotalCapped && p.Rows.Count == 50 ? "" : $"wrong answer: {p.Total}";
+});
+await Measure("forward impact, 50th page of 10,000 (after seq of the 2,450th output)", async s =>
+{
+    var p = (await query.ForwardAsync(s.Connection, s.Transaction, ids.Declaration, deepAfter, 50, default))!;
+    return p.Rows.Count == 50 ? "" : "wrong answer";
 });
 await Measure("stale outputs, first page", async s =>
 {

@@ -111,7 +111,7 @@ public static class LineageCommands
                 await console.Out.WriteLineAsync(JsonSerializer.Serialize(page, Json));
             else
             {
-                await console.Out.WriteLineAsync($"{Node(page.Input)}: {page.Total.ToString(CultureInfo.InvariantCulture)} output(s) derived from it");
+                await console.Out.WriteLineAsync($"{Node(page.Input)}: {page.Total.ToString(CultureInfo.InvariantCulture)}{(page.TotalCapped ? "+" : "")} output(s) derived from it");
                 foreach (var r in page.Rows)
                     await console.Out.WriteLineAsync($"  depth {r.Depth} {Node(r.Output)} {r.Output.Summary}");
                 if (page.NextAfter is { } next)

@@ -26,9 +26,10 @@ public sealed record LineageInput(int Ordinal, Guid EventId, LineageNode? Node, 
 public sealed record ImpactRow(LineageNode Output, int Depth, Guid Via);
 
 /// <summary>A page of the transitive forward impact of <see cref="Input"/>, ordered by the outputs' seq.</summary>
-/// <param name="Total">All outputs in the impact (every page).</param>
+/// <param name="Total">All outputs in the impact (every page), counted up to <see cref="LineageQuery.ImpactCountCap"/>.</param>
 /// <param name="NextAfter">The seq the next page starts after; null on the last page.</param>
-public sealed record ImpactPage(LineageNode Input, IReadOnlyList<ImpactRow> Rows, long Total, long? NextAfter);
+/// <param name="TotalCapped">There are more than <see cref="Total"/> (= the cap) outputs: show "1,000+".</param>
+public sealed record ImpactPage(LineageNode Input, IReadOnlyList<ImpactRow> Rows, long Total, long? NextAfter, bool TotalCapped = false);
 
 /// <summary>One stale output and the correction that made it stale.</summary>
 /// <param name="InputOrdinal">Which of the output's inputs the correction supersedes.</param>

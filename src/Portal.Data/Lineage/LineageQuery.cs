@@ -141,13 +141,17 @@ public sealed class LineageQuery
 
     /// <summary>
     /// Every event derived from <paramref name="input"/>, directly or through other derived events, ordered by
-    /// seq: the page after <paramref name="afterSeq"/> (0: the first) of at most <paramref name="size"/> rows.
-    /// Null when <paramref name="input"/> is not in the ledger.
+    /// seq: the page after <paramref name="afterSeq"/> (0: the first) of at most <paramref name="size"/> rows,
+    /// and how many there are, counted up to <see cref="ImpactCountCap"/>. Null when <paramref name="input"/> is not in the ledger.
     /// </summary>
     /// <remarks>
     /// A recursive walk over <c>ledger.lineage_edges</c> (index-only: the edge carries the output's id). Each step
     /// only follows edges to a later seq, so a tampered cycle cannot loop; at most <see cref="MaxImpactDepth"/> steps.
-    /// Each output is listed once, at its shortest depth.
+    /// Each output is listed once, at its shortest depth. The walk stops at a bound: the seq of the
+    /// (<paramref name="size"/>+1)-th direct output after <paramref name="afterSeq"/> (one range of V005's index).
+    /// Those direct outputs are in the impact, so the page's rows all lie at or below it; and every output at or below
+    /// it is reached through outputs with smaller seqs, all within the bound, at the same shortest depth. So a page
+    /// reads the edges up to its own last row, not the whole impact (10,000 edges for an input 10,000 outputs used).
     /// </remarks>
     public async Task<ImpactPage?> ForwardAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid input, long afterSeq, int size,
         CancellationToken ct)
@@ -157,12 +161,17 @@ public sealed class LineageQuery
         if (await NodeAsync(connection, transaction, input, ct) is not { } start)
             return null;
         await using var command = new NpgsqlCommand($"""
-            WITH RECURSIVE impact(output_id, output_seq, depth, via) AS (
-              SELECT le.output_id, le.output_seq, 1, le.input_id FROM ledger.lineage_edges le WHERE le.input_id = $1
+            WITH RECURSIVE bound(seq) AS (
+              SELECT coalesce((SELECT le.output_seq FROM ledger.lineage_edges le WHERE le.input_id = $1 AND le.output_seq > $2
+                               ORDER BY le.output_seq OFFSET $3 - 1 LIMIT 1), {long.MaxValue})
+            ),
+            impact(output_id, output_seq, depth, via) AS (
+              SELECT le.output_id, le.output_seq, 1, le.input_id
+              FROM ledger.lineage_edges le, bound WHERE le.input_id = $1 AND le.output_seq <= bound.seq
               UNION
               SELECT le.output_id, le.output_seq, impact.depth + 1, le.input_id
-              FROM impact JOIN ledger.lineage_edges le ON le.input_id = impact.output_id AND le.output_seq > impact.output_seq
-              WHERE impact.depth < {MaxImpactDepth}
+              FROM impact JOIN ledger.lineage_edges le ON le.input_id = impact.output_id AND le.output_seq > impact.output_seq, bound
+              WHERE impact.depth < {MaxImpactDepth} AND le.output_seq <= bound.seq
             ),
             closure AS (
               SELECT DISTINCT ON (output_seq) output_seq, depth, via FROM impact ORDER BY output_seq, depth, via
@@ -170,7 +179,7 @@ public sealed class LineageQuery
             page AS (
               SELECT * FROM closure WHERE output_seq > $2 ORDER BY output_seq LIMIT $3
             )
-            SELECT (SELECT count(*) FROM closure), page.depth, page.via, {LineageNodes.Columns("e")}
+            SELECT page.depth, page.via, {LineageNodes.Columns("e")}
             FROM page JOIN ledger.events e ON e.seq = page.output_seq
             ORDER BY page.output_seq
             """, connection, transaction);
@@ -178,34 +187,36 @@ public sealed class LineageQuery
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSeq });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = size + 1 });
         var rows = new List<ImpactRow>();
-        long total = 0;
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
-            {
-                total = reader.GetInt64(0);
-                rows.Add(new ImpactRow(LineageNodes.Read(reader, 3)!, reader.GetInt32(1), reader.GetGuid(2)));
-            }
+                rows.Add(new ImpactRow(LineageNodes.Read(reader, 2)!, reader.GetInt32(0), reader.GetGuid(1)));
         }
-        if (rows.Count == 0 && afterSeq > 0)
-            total = await CountImpactAsync(connection, transaction, input, ct);
+        var total = await CountImpactAsync(connection, transaction, input, ct);
         var more = rows.Count > size;
         if (more)
             rows.RemoveAt(rows.Count - 1);
-        return new ImpactPage(start, rows, total, more ? rows[^1].Output.Seq : null);
+        return new ImpactPage(start, rows, Math.Min(total, ImpactCountCap), more ? rows[^1].Output.Seq : null, total > ImpactCountCap);
     }
 
+    /// <summary>The forward impact is counted up to this many outputs; beyond, pages say "1,000+" (like text search's capped count).</summary>
+    public const int ImpactCountCap = 1_000;
+
+    /// <summary>
+    /// The outputs in <paramref name="input"/>'s impact, up to <see cref="ImpactCountCap"/> + 1. Each output is visited
+    /// once (the walk keeps no depth), and PostgreSQL evaluates a recursive query only as far as the LIMIT asks, so an
+    /// input with 10,000 outputs costs 1,001 index entries, not 10,000 and their own outputs' probes.
+    /// </summary>
     private static async Task<long> CountImpactAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid input, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand($"""
-            WITH RECURSIVE impact(output_id, output_seq, depth) AS (
-              SELECT le.output_id, le.output_seq, 1 FROM ledger.lineage_edges le WHERE le.input_id = $1
+            WITH RECURSIVE impact(output_id, output_seq) AS (
+              SELECT le.output_id, le.output_seq FROM ledger.lineage_edges le WHERE le.input_id = $1
               UNION
-              SELECT le.output_id, le.output_seq, impact.depth + 1
+              SELECT le.output_id, le.output_seq
               FROM impact JOIN ledger.lineage_edges le ON le.input_id = impact.output_id AND le.output_seq > impact.output_seq
-              WHERE impact.depth < {MaxImpactDepth}
             )
-            SELECT count(DISTINCT output_seq) FROM impact
+            SELECT count(*) FROM (SELECT 1 FROM impact LIMIT {ImpactCountCap + 1}) capped
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = input });
         return (long)(await command.ExecuteScalarAsync(ct))!;

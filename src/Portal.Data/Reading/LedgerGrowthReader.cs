@@ -7,8 +7,9 @@ public sealed record LedgerGrowthPoint(long Seq, DateTimeOffset RecordedAt);
 
 /// <summary>
 /// The ledger's growth over time for the dashboard's chart: the recording time of <c>points</c> events
-/// spread evenly over 1..head. Each is one primary-key lookup, so the cost does not grow with the ledger
-/// (a histogram over <c>recorded_at</c> would scan it). A deleted row (a tamper) simply leaves a point out.
+/// spread evenly over 1..<c>upTo</c> (the head, or the latest checkpoint's size). Each is one primary-key lookup,
+/// so the cost does not grow with the ledger (a histogram over <c>recorded_at</c> would scan it). A deleted row
+/// (a tamper) simply leaves a point out.
 /// </summary>
 public static class LedgerGrowthReader
 {
@@ -16,7 +17,7 @@ public static class LedgerGrowthReader
 
     private const string Sql = """
         SELECT e.seq, e.recorded_at
-        FROM (SELECT max(seq) AS head FROM ledger.events) h
+        FROM (SELECT least($2, max(seq)) AS head FROM ledger.events) h
         CROSS JOIN LATERAL generate_series(1, least($1, h.head)) i
         JOIN ledger.events e ON e.seq = greatest(1, h.head * i / least($1, h.head))
         ORDER BY e.seq
@@ -24,12 +25,13 @@ public static class LedgerGrowthReader
 
     /// <summary>Reads in the caller's connection and transaction (the gateway's read-only snapshot).</summary>
     public static async Task<IReadOnlyList<LedgerGrowthPoint>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, int points,
-        CancellationToken ct = default)
+        long upTo = long.MaxValue, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(points, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(points, MaxPoints);
         await using var cmd = new NpgsqlCommand(Sql, connection, transaction);
         cmd.Parameters.Add(new NpgsqlParameter { Value = (long)points });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = upTo });
         var list = new List<LedgerGrowthPoint>(points);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

@@ -14,11 +14,11 @@ public sealed record DashboardModel(GatewayResult<DashboardView> Ledger, IReadOn
 
 /// <summary>The home dashboard's query (<see cref="QueryKinds.DashboardRead"/>), through the gateway.</summary>
 public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databases, CheckpointKeySource keys,
-    CheckpointSignatureMemo signatures, ILogger<DashboardQuery> logger)
+    CheckpointSignatureMemo signatures, GrowthSampleCache growthSamples, ILogger<DashboardQuery> logger)
 {
     public const int RecentQueryCount = 10;
 
-    /// <summary>Points of the ledger-growth chart (each one primary-key lookup).</summary>
+    /// <summary>Points of the ledger-growth chart up to the latest checkpoint (each one primary-key lookup, read once per checkpoint); the head is added.</summary>
     public const int GrowthPoints = 48;
 
     public async Task<DashboardModel> LoadAsync(ClaimsPrincipal user, CancellationToken ct)
@@ -48,15 +48,17 @@ public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databas
         SELECT h.seq, h.hash, h.event_id,
                pg_is_in_recovery(),
                pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint,
-               now() - pg_last_xact_replay_timestamp()
+               now() - pg_last_xact_replay_timestamp(),
+               h.recorded_at
         FROM (SELECT 1) one
-        LEFT JOIN LATERAL (SELECT seq, hash, event_id FROM ledger.events ORDER BY seq DESC LIMIT 1) h ON true
+        LEFT JOIN LATERAL (SELECT seq, hash, event_id, recorded_at FROM ledger.events ORDER BY seq DESC LIMIT 1) h ON true
         """;
 
     private async Task<QueryAnswer<DashboardView>> ReadAsync(ReplicaSession session, CancellationToken ct)
     {
         var ids = new List<string>(2);
         LedgerHead? head = null;
+        LedgerGrowthPoint? headPoint = null;
         ReplicaLag lag;
         await using (var cmd = session.CreateCommand(DashboardSql))
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
@@ -66,6 +68,7 @@ public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databas
             {
                 head = new LedgerHead(reader.GetInt64(0), HashHex.ToHex(reader.GetFieldValue<byte[]>(1)));
                 ids.Add(reader.GetGuid(2).ToString("D"));
+                headPoint = new LedgerGrowthPoint(head.Size, new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(6), DateTimeKind.Utc)));
             }
             lag = new ReplicaLag(
                 reader.GetBoolean(3),
@@ -78,9 +81,24 @@ public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databas
             checkpoint = Verify(row);
             ids.Add(FormattableString.Invariant($"checkpoint:{row.Size}"));
         }
-        // Same transaction, same snapshot: the growth chart ends at the head shown above it.
-        var growth = await LedgerGrowthReader.ReadAsync(session.Connection, session.Transaction, GrowthPoints, ct);
+        var growth = await GrowthAsync(session, head, checkpoint, headPoint, ct);
         return QueryAnswer.Of(new DashboardView(head, checkpoint, lag, growth), ids);
+    }
+
+    /// <summary>
+    /// The chart's samples: up to the latest checkpoint from <see cref="GrowthSampleCache"/> (read once per
+    /// checkpoint), then the head read in this view, so the chart ends at the head shown above it. Without a
+    /// checkpoint the samples run to the head (and are cached until it moves).
+    /// </summary>
+    private async Task<IReadOnlyList<LedgerGrowthPoint>> GrowthAsync(ReplicaSession session, LedgerHead? head, CheckpointStatus? checkpoint,
+        LedgerGrowthPoint? headPoint, CancellationToken ct)
+    {
+        if (head is null || headPoint is null)
+            return [];
+        var key = checkpoint is { } c && c.Size <= head.Size ? new GrowthSampleCache.Key(c.Size, c.RootHash) : new GrowthSampleCache.Key(head.Size, head.HeadHash);
+        var samples = await growthSamples.GetAsync(key,
+            () => LedgerGrowthReader.ReadAsync(session.Connection, session.Transaction, GrowthPoints, key.Size, ct));
+        return samples.Count > 0 && samples[^1].Seq >= head.Size ? samples : [.. samples, headPoint];
     }
 
     private CheckpointStatus Verify(StoredCheckpoint row)

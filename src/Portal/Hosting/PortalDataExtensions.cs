@@ -19,6 +19,7 @@ public static class PortalDataExtensions
         services.AddSingleton<PortalDatabases>();
         services.AddSingleton<CheckpointKeySource>();
         services.AddSingleton<CheckpointSignatureMemo>();
+        services.AddSingleton<GrowthSampleCache>();
         services.AddScoped<ClientConnection>();
         services.AddScoped<QueryGateway>();
         services.AddScoped<DashboardQuery>();

@@ -14,7 +14,10 @@ namespace AuditPortal.Portal.Shared;
 /// DESIGN §3). A value is kept for <see cref="Lifetime"/> at most and only for the user who loaded it;
 /// a circuit that comes later (or never: a client without JavaScript, a benchmark) finds nothing and the
 /// page simply queries again, which the access log records as the second view it is. At most
-/// <see cref="Capacity"/> values are held, so prerenders that never get a circuit cannot exhaust memory.
+/// <see cref="Capacity"/> values are held, so prerenders that never get a circuit cannot exhaust memory, and
+/// expired values are swept at most once per <see cref="Lifetime"/> as new ones come in: a burst of prerenders
+/// without circuits (a load test, a crawler) used to leave up to <see cref="Capacity"/> whole views (a timeline page
+/// each) on the heap until the store filled up.
 /// </remarks>
 public sealed class PrerenderedViews(TimeProvider time)
 {
@@ -28,6 +31,9 @@ public sealed class PrerenderedViews(TimeProvider time)
 
     private sealed record Entry(string Owner, object Value, DateTimeOffset Expires);
 
+    /// <summary>When <see cref="Keep"/> next sweeps out expired values (UTC ticks; concurrent sweeps are harmless).</summary>
+    private long nextSweepTicks;
+
     /// <summary>Number of values waiting for their circuit.</summary>
     public int Count => entries.Count;
 
@@ -36,8 +42,9 @@ public sealed class PrerenderedViews(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(value);
         var now = time.GetUtcNow();
-        if (entries.Count >= Capacity)
+        if (entries.Count >= Capacity || now.UtcTicks >= Interlocked.Read(ref nextSweepTicks))
         {
+            Interlocked.Exchange(ref nextSweepTicks, (now + Lifetime).UtcTicks);
             foreach (var (token, entry) in entries)
             {
                 if (entry.Expires <= now)

@@ -6,8 +6,9 @@ namespace AuditPortal.Portal.Verification;
 /// <param name="OpenFindings">Findings of the last full pass plus those found since it (by incremental passes and other runs), each distinct finding once.</param>
 /// <param name="Listed">The first <see cref="ListedFindings"/> of the open findings by seq: what and where, not only how many.</param>
 /// <param name="Passes">The latest verified heads (one per verification pass that advanced it), oldest first: the dashboard's chart.</param>
+/// <param name="LatestAccessLogRun">The access log's latest verification run, if any (the dashboard's access-log card).</param>
 public sealed record VerificationStatus(VerifiedHead? Head, VerificationRun? LastFullPass, long OpenFindings, IReadOnlyList<RecordedFinding> Listed,
-    string? Problem, IReadOnlyList<VerifiedHead> Passes)
+    string? Problem, IReadOnlyList<VerifiedHead> Passes, VerificationRun? LatestAccessLogRun = null)
 {
     public const int ListedFindings = 5;
 
@@ -31,7 +32,8 @@ public sealed record VerificationStatus(VerifiedHead? Head, VerificationRun? Las
             var open = unstored + await store.OpenFindingCountAsync(full?.Id, since, ct);
             IReadOnlyList<RecordedFinding> listed = open == 0 ? [] : await store.OpenFindingsAsync(full?.Id, since, ListedFindings, ct);
             var passes = await store.VerifiedHeadsAsync(ChartedPasses, ct);
-            return new VerificationStatus(head, full, open, listed, null, passes);
+            var accessLog = await store.LatestOfKindAsync(RunScopeKind.AccessLog, ct);
+            return new VerificationStatus(head, full, open, listed, null, passes, accessLog);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -43,6 +43,23 @@ public class PrerenderedViewsTests
     }
 
     [Fact]
+    public void Keep_AfterALifetime_SweepsOutExpiredValuesThatNoCircuitTook()
+    {
+        var views = new PrerenderedViews(time);
+        views.Keep(new View("never taken 1"), "ada");
+        views.Keep(new View("never taken 2"), "ada");
+        time.Advance(TimeSpan.FromSeconds(10));
+        var young = views.Keep(new View("taken later"), "ada")!;
+        views.Count.ShouldBe(3, "nothing has expired yet, so nothing is swept");
+
+        time.Advance(PrerenderedViews.Lifetime - TimeSpan.FromSeconds(5));
+        views.Keep(new View("next request"), "ada");
+
+        views.Count.ShouldBe(2, "the two values no circuit took within their lifetime are dropped, not held until the store is full");
+        views.Take<View>(young, "ada").ShouldNotBeNull("a value still within its lifetime stays");
+    }
+
+    [Fact]
     public void Take_JustBeforeLifetime_GivesTheValue()
     {
         var views = new PrerenderedViews(time);
