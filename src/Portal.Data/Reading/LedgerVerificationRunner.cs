@@ -34,6 +34,7 @@ public sealed class LedgerVerificationRunner(
     TimeProvider? timeProvider = null)
 {
     private readonly LedgerRowReader reader = new(dataSource);
+    private readonly LedgerCopyFeed feed = new(dataSource);
     private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
 
     /// <summary>
@@ -129,11 +130,11 @@ public sealed class LedgerVerificationRunner(
     {
         if (from == 1 && request.Parallelism > 1 && request.MaxRowsPerSecond <= 0)
         {
-            return await ParallelLedgerVerification.VerifyAsync(reader.ReadRangeAsync, to, request.Parallelism, options, progress,
+            return await ParallelLedgerVerification.VerifyAsync(feed.ReadRange, to, request.Parallelism, options, progress,
                 cancellationToken).ConfigureAwait(false);
         }
-        return await LedgerVerifier.VerifyAsync(Throttle(reader.ReadRangeAsync(from, to, cancellationToken), request.MaxRowsPerSecond, cancellationToken),
-            options, progress, cancellationToken).ConfigureAwait(false);
+        return await LedgerVerifier.VerifyAsync(Paced(feed.ReadRange, request.MaxRowsPerSecond), from, to, options, progress,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Cancels the reference queries of a run that ended early and waits for them, so nothing runs on unobserved.</summary>
@@ -156,17 +157,39 @@ public sealed class LedgerVerificationRunner(
     private async IAsyncEnumerable<LedgerEvent> Throttle(IAsyncEnumerable<LedgerEvent> rows, double maxRowsPerSecond,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
-        long n = 0;
+        var pacer = new RowPacer(maxRowsPerSecond, time);
         await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             yield return row;
-            if (maxRowsPerSecond > 0 && (++n & 63) == 0)
-            {
-                var due = TimeSpan.FromSeconds(n / maxRowsPerSecond) - time.GetElapsedTime(started);
-                if (due > TimeSpan.Zero)
-                    await Task.Delay(due, time, cancellationToken).ConfigureAwait(false);
-            }
+            if (pacer.Wait() is { } due)
+                await Task.Delay(due, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Paces the rows of <paramref name="source"/> (as <see cref="Throttle"/>); the reading thread waits, it is the run's own.</summary>
+    private LedgerRowFeed Paced(LedgerRowFeed source, double maxRowsPerSecond) => maxRowsPerSecond <= 0 ? source : (from, to, sink, ct) =>
+    {
+        var pacer = new RowPacer(maxRowsPerSecond, time);
+        source(from, to, (in EventFields row) =>
+        {
+            sink(in row);
+            if (pacer.Wait() is { } due)
+                Task.Delay(due, time, ct).GetAwaiter().GetResult();
+        }, ct);
+    };
+
+    /// <summary>How long to wait after each row so that rows go at most at the given rate (checked every 64 rows).</summary>
+    private sealed class RowPacer(double maxRowsPerSecond, TimeProvider time)
+    {
+        private readonly long started = time.GetTimestamp();
+        private long rows;
+
+        public TimeSpan? Wait()
+        {
+            if (maxRowsPerSecond <= 0 || (++rows & 63) != 0)
+                return null;
+            var due = TimeSpan.FromSeconds(rows / maxRowsPerSecond) - time.GetElapsedTime(started);
+            return due > TimeSpan.Zero ? due : null;
         }
     }
 }

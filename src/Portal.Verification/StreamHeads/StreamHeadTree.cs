@@ -18,9 +18,13 @@ namespace AuditPortal.Verification.StreamHeads;
 /// </remarks>
 public sealed class StreamHeadTree
 {
-    private readonly Dictionary<StreamKey, Entry> entries = [];
+    // Keyed by StreamKeyBytes, so that the verifier looks a row up by the bytes it was read with (no string per row).
+    private readonly Dictionary<byte[], Entry> entries = new(StreamKeyBytes.Comparer.Instance);
+    private readonly Dictionary<byte[], Entry>.AlternateLookup<ReadOnlySpan<byte>> bySpan;
     private List<Entry> sorted = [];
     private readonly List<Entry> appeared = [];
+
+    public StreamHeadTree() => bySpan = entries.GetAlternateLookup<ReadOnlySpan<byte>>();
 
     /// <summary>Number of streams (the tree's size).</summary>
     public int Count => entries.Count;
@@ -28,10 +32,18 @@ public sealed class StreamHeadTree
     /// <summary>Records that the head of <paramref name="stream"/> is now <paramref name="streamSeq"/> with leaf hash <paramref name="leafHash"/>.</summary>
     public void Set(StreamKey stream, long streamSeq, ReadOnlySpan<byte> leafHash)
     {
-        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(entries, stream, out var exists);
+        var max = StreamKeyBytes.MaxLength(stream);
+        Span<byte> key = max <= 256 ? stackalloc byte[max] : new byte[max];
+        Set(key[..StreamKeyBytes.Write(stream, key)], streamSeq, leafHash);
+    }
+
+    /// <summary>As <see cref="Set(StreamKey, long, ReadOnlySpan{byte})"/>, the stream given by its key bytes (<see cref="StreamKeyBytes"/>).</summary>
+    internal void Set(ReadOnlySpan<byte> streamKey, long streamSeq, ReadOnlySpan<byte> leafHash)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(bySpan, streamKey, out var exists);
         if (!exists)
         {
-            entry = new Entry(stream);
+            entry = new Entry(StreamKeyBytes.Stream(streamKey));
             appeared.Add(entry);
         }
         entry!.StreamSeq = streamSeq;

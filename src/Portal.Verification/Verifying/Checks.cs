@@ -14,7 +14,7 @@ internal static class Checks
 
     /// <summary>Checks that <paramref name="seq"/> directly follows <paramref name="lastSeq"/> and links its stored hash.</summary>
     /// <returns>False when the row must be skipped (a duplicate or a backwards seq).</returns>
-    public static bool GlobalLink(long lastSeq, ReadOnlySpan<byte> lastHash, long seq, byte[] prevHash, Action<Finding> report)
+    public static bool GlobalLink(long lastSeq, ReadOnlySpan<byte> lastHash, long seq, ReadOnlySpan<byte> prevHash, Action<Finding> report)
     {
         if (seq == lastSeq)
         {
@@ -35,7 +35,7 @@ internal static class Checks
                 $"seq {N(lastSeq + 1)}..{N(seq - 1)} missing ({N(seq - lastSeq - 1)} rows)"));
             return true;
         }
-        if (!prevHash.AsSpan().SequenceEqual(lastHash))
+        if (!prevHash.SequenceEqual(lastHash))
         {
             report(new Finding(FindingKind.GlobalChainBroken, seq, null, null, HashHex.ToHex(lastHash), HashHex.ToHex(prevHash),
                 $"prev_hash of seq {N(seq)} is not the stored hash of seq {N(lastSeq)}"));

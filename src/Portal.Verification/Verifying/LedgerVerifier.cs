@@ -49,7 +49,11 @@ public sealed class LedgerVerifier
     private long lastSeq;
     private long rows;
     private long headSeq;
-    private byte[]? headHash;
+    private byte[]? headHash; // reused: the stored hash of the last row (null: it had none)
+    private byte[] streamKey = new byte[256]; // the current row's StreamKeyBytes
+    private readonly LedgerEventFields eventFields = new();
+    private LedgerEvent? currentEvent; // the row being added, when it came as a LedgerEvent (single-stream runs)
+    private readonly byte[]? wantedStream;
 
     private readonly StreamTails streams = new();
     private readonly bool streamsAnchored;
@@ -72,6 +76,7 @@ public sealed class LedgerVerifier
     private readonly List<(Target Target, CompactRange Tree, long LeafCount)> snapshots = [];
 
     private LedgerEvent? streamHead;
+    private readonly LedgerRowSink sink;
 
     public LedgerVerifier(LedgerVerifierOptions options, IProgress<VerificationProgress>? progress = null)
         : this(options, progress, upperBound: null)
@@ -90,6 +95,8 @@ public sealed class LedgerVerifier
         time = options.TimeProvider;
         started = lastReport = time.GetTimestamp();
         report = Report;
+        sink = Add;
+        wantedStream = options.Stream is { } wanted ? StreamKeyBytes.Of(wanted) : null;
 
         var fromStart = options.FirstSeq == 1;
         streamsAnchored = fromStart;
@@ -120,101 +127,137 @@ public sealed class LedgerVerifier
     /// <summary>Feeds the next row (rows in seq order; in single-stream mode, in stream_seq order).</summary>
     public void Add(LedgerEvent e)
     {
+        currentEvent = e;
+        var fields = eventFields.Of(e);
+        Add(in fields);
+        currentEvent = null;
+    }
+
+    /// <summary>Feeds the next row as its fields (rows in seq order). Single-stream runs feed <see cref="LedgerEvent"/>s
+    /// (<see cref="Add(LedgerEvent)"/>): the head proof needs the event.</summary>
+    public void Add(in EventFields e)
+    {
         rows++;
         if (options.Mode == VerificationMode.SingleStream)
-            AddStreamEvent(e);
+            AddStreamEvent(in e);
         else
-            AddLedgerRow(e);
+            AddLedgerRow(in e);
         if ((rows & ProgressCheckMask) == 0 && progress is not null)
             MaybeReport(e.Seq, force: false);
     }
 
-    private void AddLedgerRow(LedgerEvent e)
+    private void AddLedgerRow(in EventFields e)
     {
         if (hasLast && e.Seq <= lastSeq)
         {
             // Duplicate or backwards: reported, and kept out of the global chain and the tree.
             Checks.GlobalLink(lastSeq, lastHash, e.Seq, e.PrevHash, report);
             if (e.Seq < lastSeq)
-                CheckStream(e);
+                CheckStream(in e);
             return;
         }
-        EventRecord.ComputeLeafHash(e, leaf);
-        CheckStoredHash(e);
+        EventRecord.ComputeLeafHash(in e, leaf);
+        CheckStoredHash(in e);
         if (hasLast)
             Checks.GlobalLink(lastSeq, lastHash, e.Seq, e.PrevHash, report);
         else
-            firstLink = (e.Seq, e.PrevHash);
+            firstLink = (e.Seq, e.PrevHash.ToArray());
 
         while (nextTarget < targets.Length && targets[nextTarget].Size < e.Seq)
             ReachTarget(targets[nextTarget++]);
         tree.Append(leaf);
-        headTree?.Set(e.Stream, e.StreamSeq, leaf);
+        headTree?.Set(StreamKeyOf(in e), e.StreamSeq, leaf);
         leafCount++;
         while (nextTarget < targets.Length && targets[nextTarget].Size == e.Seq)
             ReachTarget(targets[nextTarget++]);
 
         hasLast = true;
         lastSeq = e.Seq;
-        (e.Hash ?? leaf).CopyTo(lastHash, 0);
-        headSeq = e.Seq;
-        headHash = e.Hash;
-        CheckStream(e);
+        (e.HasHash ? e.Hash : leaf).CopyTo(lastHash);
+        SetHead(in e);
+        CheckStream(in e);
     }
 
-    private void AddStreamEvent(LedgerEvent e)
+    private void AddStreamEvent(in EventFields e)
     {
-        if (options.Stream is { } wanted && e.Stream != wanted)
+        if (wantedStream is not null && !StreamKeyOf(in e).SequenceEqual(wantedStream))
         {
-            Report(new Finding(FindingKind.Reordered, e.Seq, e.Stream, e.StreamSeq, $"an event of stream {wanted}",
-                $"an event of stream {e.Stream}", $"seq {N(e.Seq)} belongs to another stream"));
+            var actual = StreamKeyBytes.Stream(StreamKeyOf(in e));
+            Report(new Finding(FindingKind.Reordered, e.Seq, actual, e.StreamSeq, $"an event of stream {options.Stream}",
+                $"an event of stream {actual}", $"seq {N(e.Seq)} belongs to another stream"));
             return;
         }
-        EventRecord.ComputeLeafHash(e, leaf);
-        CheckStoredHash(e);
+        EventRecord.ComputeLeafHash(in e, leaf);
+        CheckStoredHash(in e);
         if (hasLast && e.Seq <= lastSeq)
         {
-            Report(new Finding(e.Seq == lastSeq ? FindingKind.Duplicate : FindingKind.Reordered, e.Seq, e.Stream, e.StreamSeq,
-                $"seq > {N(lastSeq)}", $"seq {N(e.Seq)}", $"stream order and global order disagree at seq {N(e.Seq)}"));
+            Report(new Finding(e.Seq == lastSeq ? FindingKind.Duplicate : FindingKind.Reordered, e.Seq, StreamKeyBytes.Stream(StreamKeyOf(in e)),
+                e.StreamSeq, $"seq > {N(lastSeq)}", $"seq {N(e.Seq)}", $"stream order and global order disagree at seq {N(e.Seq)}"));
         }
         hasLast = true;
         lastSeq = Math.Max(lastSeq, e.Seq);
-        headSeq = e.Seq;
-        headHash = e.Hash;
-        streamHead = e;
-        CheckStream(e);
+        SetHead(in e);
+        streamHead = currentEvent;
+        CheckStream(in e);
     }
 
-    private void CheckStoredHash(LedgerEvent e)
+    private void SetHead(in EventFields e)
     {
-        if (e.Hash is null || !e.Hash.AsSpan().SequenceEqual(leaf))
+        headSeq = e.Seq;
+        if (!e.HasHash)
         {
-            Report(new Finding(FindingKind.HashMismatch, e.Seq, e.Stream, e.StreamSeq, HashHex.ToHex(leaf),
-                e.Hash is null ? "null" : HashHex.ToHex(e.Hash),
+            headHash = null;
+            return;
+        }
+        if (headHash is null || headHash.Length != e.Hash.Length)
+            headHash = new byte[e.Hash.Length];
+        e.Hash.CopyTo(headHash);
+    }
+
+    /// <summary>The row's <see cref="StreamKeyBytes"/>, in a buffer reused for every row.</summary>
+    private ReadOnlySpan<byte> StreamKeyOf(in EventFields e)
+    {
+        var max = StreamKeyBytes.MaxLength(e.StreamType.Length, e.StreamId.Length);
+        if (streamKey.Length < max)
+            streamKey = new byte[Math.Max(max, 2 * streamKey.Length)];
+        return streamKey.AsSpan(0, StreamKeyBytes.Write(e.StreamType, e.StreamId, streamKey));
+    }
+
+    private void CheckStoredHash(in EventFields e)
+    {
+        if (!e.HasHash || !e.Hash.SequenceEqual(leaf))
+        {
+            Report(new Finding(FindingKind.HashMismatch, e.Seq, StreamKeyBytes.Stream(StreamKeyOf(in e)), e.StreamSeq, HashHex.ToHex(leaf),
+                e.HasHash ? HashHex.ToHex(e.Hash) : "null",
                 $"stored hash of seq {N(e.Seq)} is not the leaf hash of its fields"));
         }
     }
 
-    private void CheckStream(LedgerEvent e)
+    private void CheckStream(in EventFields e)
     {
-        var key = e.Stream;
+        var key = StreamKeyOf(in e);
+        var eventId = e.EventGuid;
         ref var tail = ref streams.Find(key);
         if (Unsafe.IsNullRef(ref tail))
         {
             if (streamsAnchored || options.Mode == VerificationMode.SingleStream)
-                Checks.StreamStart(key, e.Seq, e.StreamSeq, e.StreamPrevHash, report);
+            {
+                // The checks are repeated there; the stream key (strings) is only made for a finding.
+                if (e.StreamSeq != 1 || !e.StreamPrevHash.SequenceEqual(HashHex.Zero))
+                    Checks.StreamStart(StreamKeyBytes.Stream(key), e.Seq, e.StreamSeq, e.StreamPrevHash, report);
+            }
             else
-                streamFirsts.Add(new StreamFirst(key, e.Seq, e.StreamSeq, e.EventId, Hash32.From(e.StreamPrevHash)));
+                streamFirsts.Add(new StreamFirst(StreamKeyBytes.Stream(key), e.Seq, e.StreamSeq, eventId, Hash32.From(e.StreamPrevHash)));
             tail = ref streams.Add(key);
         }
-        else
+        else if (e.StreamSeq != tail.StreamSeq + 1 || !e.StreamPrevHash.SequenceEqual((ReadOnlySpan<byte>)tail.Hash) || eventId == tail.EventId)
         {
-            Checks.StreamLink(key, e.Seq, e.StreamSeq, e.EventId, e.StreamPrevHash, ref tail, report);
+            Checks.StreamLink(StreamKeyBytes.Stream(key), e.Seq, e.StreamSeq, eventId, e.StreamPrevHash, ref tail, report);
         }
         tail.Seq = e.Seq;
         tail.StreamSeq = e.StreamSeq;
-        tail.EventId = e.EventId;
-        (e.Hash ?? leaf).CopyTo((Span<byte>)tail.Hash);
+        tail.EventId = eventId;
+        (e.HasHash ? e.Hash : leaf).CopyTo((Span<byte>)tail.Hash);
     }
 
     private void ReachTarget(Target target)
@@ -276,7 +319,7 @@ public sealed class LedgerVerifier
         if (progress is not null)
             MaybeReport(headSeq, force: true);
         return new VerificationResult(rows, Finding.InReportOrder(findings), totalFindings, Rate(rows, elapsed), headSeq,
-            headHash, RootOfLedger(), elapsed, cancelled,
+            (byte[]?)headHash?.Clone(), RootOfLedger(), elapsed, cancelled,
             streamFirsts.Count);
     }
 
@@ -314,6 +357,35 @@ public sealed class LedgerVerifier
             verifier.Add(row);
         return verifier.Complete();
     }
+
+    /// <summary>Verifies the rows <paramref name="feed"/> reads for [<paramref name="from"/>, <paramref name="to"/>] to the end or until cancelled.</summary>
+    public static async Task<VerificationResult> VerifyAsync(LedgerRowFeed feed, long from, long to, LedgerVerifierOptions options,
+        IProgress<VerificationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var verifier = new LedgerVerifier(options, progress);
+        var cancelled = await verifier.FeedAsync(feed, from, to, cancellationToken).ConfigureAwait(false);
+        return verifier.Complete(cancelled);
+    }
+
+    /// <summary>
+    /// Feeds the rows <paramref name="feed"/> reads to this verifier, on one dedicated thread at
+    /// <see cref="LedgerVerifierOptions.ThreadNice"/>: the feed decodes each row from its read buffer and this verifier
+    /// hashes it in the same call, so nothing is handed between threads (on two cores shared with the database server,
+    /// a second client thread bought less than the hand-over cost; docs/performance.md).
+    /// </summary>
+    /// <returns>True when cancelled.</returns>
+    internal Task<bool> FeedAsync(LedgerRowFeed feed, long from, long to, CancellationToken cancellationToken) => OnOwnThread(() =>
+    {
+        try
+        {
+            feed(from, to, sink, cancellationToken);
+            return cancellationToken.IsCancellationRequested;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return true;
+        }
+    });
 
     /// <summary>
     /// Feeds <paramref name="source"/> to this verifier. Reading and hashing each run on a thread of

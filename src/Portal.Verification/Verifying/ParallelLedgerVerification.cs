@@ -3,9 +3,6 @@ using AuditPortal.Verification.Merkle;
 
 namespace AuditPortal.Verification.Verifying;
 
-/// <summary>Reads the rows with <c>from ≤ seq ≤ to</c> in seq order.</summary>
-public delegate IAsyncEnumerable<LedgerEvent> LedgerRangeSource(long from, long to, CancellationToken cancellationToken);
-
 /// <summary>
 /// Verifies [1, head] as k disjoint seq ranges concurrently, then merges them in order: the first
 /// row of each range is linked to the last row of the ranges before it, each stream's first event
@@ -31,7 +28,7 @@ public static class ParallelLedgerVerification
 
     /// <param name="head">Last seq to verify (normally the ledger's max seq): commitments beyond it are truncation findings.</param>
     /// <param name="options">As for one verifier; <see cref="LedgerVerifierOptions.FirstSeq"/> must be 1.</param>
-    public static async Task<VerificationResult> VerifyAsync(LedgerRangeSource source, long head, int parallelism,
+    public static async Task<VerificationResult> VerifyAsync(LedgerRowFeed feed, long head, int parallelism,
         LedgerVerifierOptions options, IProgress<VerificationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (options.FirstSeq != 1 || options.Mode != VerificationMode.Ledger)
@@ -45,7 +42,7 @@ public static class ParallelLedgerVerification
         {
             var rangeOptions = options with { FirstSeq = range.From, PredecessorHash = null };
             var verifier = new LedgerVerifier(rangeOptions, aggregate?.For(i), range.To);
-            var cancelled = await verifier.FeedAsync(source(range.From, range.To, cancellationToken), cancellationToken)
+            var cancelled = await verifier.FeedAsync(feed, range.From, range.To, cancellationToken)
                 .ConfigureAwait(false);
             return (Outcome: verifier.CompleteRange(), Cancelled: cancelled);
         }, cancellationToken)).ToArray();
