@@ -38,6 +38,9 @@ public sealed class AccessLogWriter : IAsyncDisposable
     private Exception? lastCheckpointError;
 
     /// <param name="writerDataSource">The <c>portal</c> database as <c>accesslog_writer</c>; not disposed by the writer.</param>
+    /// <summary>The origin of the chain this writer appends to (<c>access-log/&lt;deployment&gt;</c>), as evidence covers name it.</summary>
+    public string Origin => AccessLogEvents.Origin(options.Deployment);
+
     public AccessLogWriter(NpgsqlDataSource writerDataSource, TimeProvider time, AccessLogWriterOptions options)
     {
         ArgumentNullException.ThrowIfNull(writerDataSource);

@@ -1,4 +1,3 @@
-using AuditPortal.Data.AccessLog;
 using AuditPortal.Data.Proofs;
 using AuditPortal.Evidence;
 using AuditPortal.Portal.Dashboard;
@@ -13,7 +12,7 @@ namespace AuditPortal.Portal.Evidence;
 /// the signing certificate of <c>Portal:Evidence</c>. What is missing is said, not thrown, so the dialog can explain it.
 /// </summary>
 public sealed class EvidenceExportEngine(PortalDatabases databases, CheckpointKeySource keys, TiledProofSource tiles,
-    IOptions<EvidenceExportOptions> options, IConfiguration configuration, IHostEnvironment environment, TimeProvider time) : IDisposable
+    IOptions<EvidenceExportOptions> options, IHostEnvironment environment, TimeProvider time) : IDisposable
 {
     private readonly Lazy<(EvidenceSigningCertificate? Certificate, string? Problem)> signing = new(() => LoadSigning(options.Value, environment));
 
@@ -31,8 +30,7 @@ public sealed class EvidenceExportEngine(PortalDatabases databases, CheckpointKe
             throw new InvalidOperationException(problem);
         var ledger = databases.Replica!.DataSource;
         var proofs = new ProofService(ledger, keys.Key!, time, tiles);
-        var deployment = configuration["Portal:AccessLog:Deployment"] is { Length: > 0 } d ? d : "demo";
-        return new EvidencePdfExporter(proofs, ledger, databases.AccessLogWriter!, databases.AccessLog!, AccessLogEvents.Origin(deployment),
+        return new EvidencePdfExporter(proofs, ledger, databases.AccessLogWriter!, databases.AccessLog!, databases.AccessLogWriter!.Origin,
             keys.Key!, signing.Value.Certificate!, time);
     }
 
