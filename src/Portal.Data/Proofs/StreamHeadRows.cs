@@ -43,7 +43,16 @@ public static class StreamHeadRows
     /// scan of the (stream_type, stream_id, stream_seq) index: two index probes per stream instead of a pass over every
     /// event. Returns false, reading nothing, when that index is missing (a bulk load drops it).
     /// </summary>
-    public static async Task<bool> ReadCurrentHeadsAsync(NpgsqlConnection connection, Action<StreamKey, long, byte[]> head, CancellationToken ct)
+    public static Task<bool> ReadCurrentHeadsAsync(NpgsqlConnection connection, Action<StreamKey, long, byte[]> head, CancellationToken ct) =>
+        ReadHeadsAtAsync(connection, long.MaxValue, head, ct);
+
+    /// <summary>
+    /// The head of every stream among the first <paramref name="size"/> events (its largest stream_seq with seq ≤ size and
+    /// that event's stored hash: docs/ledger-format.md §4.1), by the same skip scan; each stream's probe walks back over
+    /// its events after <paramref name="size"/>, so the cost is O(streams + events after size). Returns false, reading
+    /// nothing, when the index is missing.
+    /// </summary>
+    public static async Task<bool> ReadHeadsAtAsync(NpgsqlConnection connection, long size, Action<StreamKey, long, byte[]> head, CancellationToken ct)
     {
         await using (var probe = new NpgsqlCommand(
             "SELECT 1 FROM pg_indexes WHERE schemaname = 'ledger' AND indexname = 'events_stream_type_stream_id_stream_seq_key'", connection))
@@ -61,9 +70,10 @@ public static class StreamHeadRows
                 ORDER BY e.stream_type, e.stream_id LIMIT 1) n)
             SELECT s.stream_type, s.stream_id, h.stream_seq, h.hash FROM s CROSS JOIN LATERAL (
               SELECT stream_seq, hash FROM ledger.events e
-              WHERE e.stream_type = s.stream_type AND e.stream_id = s.stream_id
+              WHERE e.stream_type = s.stream_type AND e.stream_id = s.stream_id AND e.seq <= $1
               ORDER BY stream_seq DESC LIMIT 1) h
             """, connection) { CommandTimeout = 0 };
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = size });
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
             head(new StreamKey(reader.GetString(0), reader.GetString(1)), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));

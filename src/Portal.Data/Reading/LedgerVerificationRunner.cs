@@ -1,6 +1,7 @@
 using AuditPortal.Data.Checkpoints;
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Ledger;
+using AuditPortal.Verification.StreamHeads;
 using AuditPortal.Verification.Verifying;
 using Npgsql;
 
@@ -85,6 +86,7 @@ public sealed class LedgerVerificationRunner(
             PublicKey = publicKey,
             Ed25519PublicKey = Ed25519PublicKey,
             Witness = witnessEntries,
+            StreamHeadsBefore = StreamHeadsBeforeAsync,
             OnFinding = OnFinding,
             TimeProvider = time,
             ThreadNice = request.ThreadNice,
@@ -135,6 +137,20 @@ public sealed class LedgerVerificationRunner(
         }
         return await LedgerVerifier.VerifyAsync(Paced(feed.ReadRange, request.MaxRowsPerSecond), from, to, options, progress,
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The heads of every stream among the rows before <paramref name="seq"/>, as stored (their hashes are not recomputed:
+    /// those rows are outside the run), for a run or a parallel range that starts there; null when the stream index is
+    /// missing.
+    /// </summary>
+    private async Task<IReadOnlyList<StreamHeadLeaf>?> StreamHeadsBeforeAsync(long seq, CancellationToken cancellationToken)
+    {
+        var heads = new List<StreamHeadLeaf>();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var read = await Proofs.StreamHeadRows.ReadHeadsAtAsync(connection, seq - 1,
+            (stream, streamSeq, hash) => heads.Add(new StreamHeadLeaf(stream.Type, stream.Id, streamSeq, hash)), cancellationToken).ConfigureAwait(false);
+        return read ? heads : null;
     }
 
     /// <summary>Cancels the reference queries of a run that ended early and waits for them, so nothing runs on unobserved.</summary>

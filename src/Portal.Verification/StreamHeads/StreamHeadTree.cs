@@ -23,6 +23,7 @@ public sealed class StreamHeadTree
     private readonly Dictionary<byte[], Entry>.AlternateLookup<ReadOnlySpan<byte>> bySpan;
     private List<Entry> sorted = [];
     private readonly List<Entry> appeared = [];
+    private readonly List<Entry?> byHandle = [null]; // handle 0: none
 
     public StreamHeadTree() => bySpan = entries.GetAlternateLookup<ReadOnlySpan<byte>>();
 
@@ -38,15 +39,30 @@ public sealed class StreamHeadTree
     }
 
     /// <summary>As <see cref="Set(StreamKey, long, ReadOnlySpan{byte})"/>, the stream given by its key bytes (<see cref="StreamKeyBytes"/>).</summary>
-    internal void Set(ReadOnlySpan<byte> streamKey, long streamSeq, ReadOnlySpan<byte> leafHash)
+    internal void Set(ReadOnlySpan<byte> streamKey, long streamSeq, ReadOnlySpan<byte> leafHash) => Set(Handle(streamKey), streamSeq, leafHash);
+
+    /// <summary>
+    /// A handle (≥ 1) for the stream with key bytes <paramref name="streamKey"/>, for <see cref="Set(int, long, ReadOnlySpan{byte})"/>:
+    /// the verifier keeps it with its own per-stream state, so that a row costs one table lookup, not two. Adds the stream;
+    /// call <see cref="Set(int, long, ReadOnlySpan{byte})"/> before the next <see cref="Commit"/>.
+    /// </summary>
+    internal int Handle(ReadOnlySpan<byte> streamKey)
     {
         ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(bySpan, streamKey, out var exists);
         if (!exists)
         {
-            entry = new Entry(StreamKeyBytes.Stream(streamKey));
+            entry = new Entry(StreamKeyBytes.Stream(streamKey), byHandle.Count);
+            byHandle.Add(entry);
             appeared.Add(entry);
         }
-        entry!.StreamSeq = streamSeq;
+        return entry!.Handle;
+    }
+
+    /// <summary>Records the head of the stream of <paramref name="handle"/> (from <see cref="Handle"/>).</summary>
+    internal void Set(int handle, long streamSeq, ReadOnlySpan<byte> leafHash)
+    {
+        var entry = byHandle[handle]!;
+        entry.StreamSeq = streamSeq;
         leafHash.CopyTo(entry.HeadHash);
         entry.Dirty = true;
     }
@@ -55,6 +71,7 @@ public sealed class StreamHeadTree
     public void Clear()
     {
         entries.Clear();
+        byHandle.RemoveRange(1, byHandle.Count - 1);
         sorted = [];
         appeared.Clear();
     }
@@ -99,9 +116,10 @@ public sealed class StreamHeadTree
         private readonly byte[] leafPrefix; // u32(len T) ‖ T ‖ u32(len I) ‖ I
         private readonly byte[] leafHash = new byte[HashHex.HashSize];
 
-        public Entry(StreamKey key)
+        public Entry(StreamKey key, int handle)
         {
             Key = key;
+            Handle = handle;
             var type = Encoding.UTF8.GetBytes(key.Type);
             var id = Encoding.UTF8.GetBytes(key.Id);
             leafPrefix = new byte[8 + type.Length + id.Length];
@@ -112,6 +130,8 @@ public sealed class StreamHeadTree
         }
 
         public StreamKey Key { get; }
+
+        public int Handle { get; }
 
         public long StreamSeq;
         public readonly byte[] HeadHash = new byte[HashHex.HashSize];

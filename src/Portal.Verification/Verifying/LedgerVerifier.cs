@@ -65,9 +65,9 @@ public sealed class LedgerVerifier
     private int nextTarget;
     private readonly long? upperBound;
 
-    // The stream-head tree of the rows so far, kept only when a commitment carries stream heads and the run
-    // starts at seq 1 in one range (a range of a parallel run does not know the heads before it).
-    private readonly StreamHeadTree? headTree;
+    // The stream-head tree of the rows so far, kept only when a commitment in the run carries stream heads, and the run
+    // starts at seq 1 or was given the heads before its first row (LedgerVerifierOptions.StreamHeadsBefore).
+    private StreamHeadTree? headTree;
     private (long Size, StreamHeadCommitment Commitment)? lastHeads;
 
     // Parallel ranges: what the merge needs to link this range to the ranges before it.
@@ -111,7 +111,7 @@ public sealed class LedgerVerifier
         targets = options.Mode == VerificationMode.Ledger
             ? Commitments.Targets(options).Where(t => t.Size >= options.FirstSeq && (upperBound is null || t.Size <= upperBound)).ToArray()
             : [];
-        if (treeAnchored && targets.Any(t => t.Heads is not null))
+        if (fromStart && targets.Any(t => t.Heads is not null))
             headTree = new StreamHeadTree();
         if (upperBound is null && options.Mode == VerificationMode.Ledger)
         {
@@ -166,7 +166,14 @@ public sealed class LedgerVerifier
         while (nextTarget < targets.Length && targets[nextTarget].Size < e.Seq)
             ReachTarget(targets[nextTarget++]);
         tree.Append(leaf);
-        headTree?.Set(StreamKeyOf(in e), e.StreamSeq, leaf);
+        var key = StreamKeyOf(in e);
+        ref var tail = ref FindStream(key, out var seen);
+        if (headTree is not null)
+        {
+            if (tail.HeadHandle == 0)
+                tail.HeadHandle = headTree.Handle(key);
+            headTree.Set(tail.HeadHandle, e.StreamSeq, leaf);
+        }
         leafCount++;
         while (nextTarget < targets.Length && targets[nextTarget].Size == e.Seq)
             ReachTarget(targets[nextTarget++]);
@@ -175,7 +182,7 @@ public sealed class LedgerVerifier
         lastSeq = e.Seq;
         (e.HasHash ? e.Hash : leaf).CopyTo(lastHash);
         SetHead(in e);
-        CheckStream(in e);
+        CheckStream(in e, key, ref tail, seen);
     }
 
     private void AddStreamEvent(in EventFields e)
@@ -233,12 +240,25 @@ public sealed class LedgerVerifier
         }
     }
 
+    /// <summary>The tail of the stream with key bytes <paramref name="key"/>, added (zeroed) when the stream is new.</summary>
+    private ref StreamTail FindStream(ReadOnlySpan<byte> key, out bool seen)
+    {
+        ref var tail = ref streams.Find(key);
+        seen = !Unsafe.IsNullRef(ref tail);
+        return ref seen ? ref tail : ref streams.Add(key);
+    }
+
     private void CheckStream(in EventFields e)
     {
         var key = StreamKeyOf(in e);
+        ref var tail = ref FindStream(key, out var seen);
+        CheckStream(in e, key, ref tail, seen);
+    }
+
+    private void CheckStream(in EventFields e, ReadOnlySpan<byte> key, ref StreamTail tail, bool seen)
+    {
         var eventId = e.EventGuid;
-        ref var tail = ref streams.Find(key);
-        if (Unsafe.IsNullRef(ref tail))
+        if (!seen)
         {
             if (streamsAnchored || options.Mode == VerificationMode.SingleStream)
             {
@@ -248,7 +268,6 @@ public sealed class LedgerVerifier
             }
             else
                 streamFirsts.Add(new StreamFirst(StreamKeyBytes.Stream(key), e.Seq, e.StreamSeq, eventId, Hash32.From(e.StreamPrevHash)));
-            tail = ref streams.Add(key);
         }
         else if (e.StreamSeq != tail.StreamSeq + 1 || !e.StreamPrevHash.SequenceEqual((ReadOnlySpan<byte>)tail.Hash) || eventId == tail.EventId)
         {
@@ -263,18 +282,19 @@ public sealed class LedgerVerifier
     private void ReachTarget(Target target)
     {
         if (treeAnchored)
-        {
             Checks.TargetRoot(target, leafCount, tree.RootHash, report);
-            if (headTree is not null && target.Heads is not null && leafCount == target.Size)
-            {
-                if (lastHeads is not { } last || last.Size != leafCount)
-                    lastHeads = last = (leafCount, headTree.Commit());
-                Checks.TargetStreamHeads(target, last.Commitment, report);
-            }
-        }
         else if (upperBound is not null)
             snapshots.Add((target, tree.Clone(), leafCount));
         // else: a run that starts after seq 1 has no tree prefix; the root cannot be judged.
+
+        // The heads are judged wherever the run knows them: every row of the run up to the size is there (a gap is its
+        // own finding) and the tree holds the heads before the run's first row.
+        if (headTree is not null && target.Heads is not null && leafCount == target.Size - (options.FirstSeq - 1))
+        {
+            if (lastHeads is not { } last || last.Size != target.Size)
+                lastHeads = last = (target.Size, headTree.Commit());
+            Checks.TargetStreamHeads(target, last.Commitment, report);
+        }
     }
 
     private void Report(Finding finding)
@@ -374,7 +394,32 @@ public sealed class LedgerVerifier
     /// a second client thread bought less than the hand-over cost; docs/performance.md).
     /// </summary>
     /// <returns>True when cancelled.</returns>
-    internal Task<bool> FeedAsync(LedgerRowFeed feed, long from, long to, CancellationToken cancellationToken) => OnOwnThread(() =>
+    internal async Task<bool> FeedAsync(LedgerRowFeed feed, long from, long to, CancellationToken cancellationToken)
+    {
+        await SeedStreamHeadsAsync(cancellationToken).ConfigureAwait(false);
+        return await OnOwnThread(() => FeedOnThisThread(feed, from, to, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A run that starts after seq 1 and reaches a commitment with stream heads: the heads before its first row, from
+    /// <see cref="LedgerVerifierOptions.StreamHeadsBefore"/>, so that the run can judge that commitment.
+    /// </summary>
+    private async Task SeedStreamHeadsAsync(CancellationToken cancellationToken)
+    {
+        if (headTree is not null || options.FirstSeq == 1 || options.StreamHeadsBefore is not { } before
+            || !targets.Any(t => t.Heads is not null))
+        {
+            return;
+        }
+        if (await before(options.FirstSeq, cancellationToken).ConfigureAwait(false) is not { } heads)
+            return;
+        var seeded = new StreamHeadTree();
+        foreach (var head in heads)
+            seeded.Set(head.Key, head.StreamSeq, head.LeafHash);
+        headTree = seeded;
+    }
+
+    private bool FeedOnThisThread(LedgerRowFeed feed, long from, long to, CancellationToken cancellationToken)
     {
         try
         {
@@ -385,7 +430,7 @@ public sealed class LedgerVerifier
         {
             return true;
         }
-    });
+    }
 
     /// <summary>
     /// Feeds <paramref name="source"/> to this verifier. Reading and hashing each run on a thread of

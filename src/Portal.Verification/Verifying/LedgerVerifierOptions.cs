@@ -1,5 +1,6 @@
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Ledger;
+using AuditPortal.Verification.StreamHeads;
 
 namespace AuditPortal.Verification.Verifying;
 
@@ -41,6 +42,14 @@ public sealed record LedgerVerifierOptions
     /// finding (<see cref="FindingKind.StreamHeadNotIncluded"/>) or null.
     /// </summary>
     public Func<LedgerEvent, byte[], Finding?>? StreamHeadInclusion { get; init; }
+
+    /// <summary>
+    /// For a run or a parallel range that starts after seq 1: the head of every stream among the rows before the given seq,
+    /// as stored (stream, stream_seq, stored hash); null when they cannot be read. With them the run checks the stream-head
+    /// commitment of every checkpoint it reaches (docs/verification.md, "What a partial run proves"); without them it
+    /// cannot (it does not know the heads before its first row).
+    /// </summary>
+    public Func<long, CancellationToken, Task<IReadOnlyList<StreamHeadLeaf>?>>? StreamHeadsBefore { get; init; }
 
     /// <summary>Findings kept in the result; further ones are only counted (<see cref="VerificationResult.TotalFindings"/>).</summary>
     public int MaxFindings { get; init; } = 10_000;

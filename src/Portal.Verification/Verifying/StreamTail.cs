@@ -4,9 +4,10 @@ namespace AuditPortal.Verification.Verifying;
 
 /// <summary>
 /// The last event seen of a stream: what its next event must link to, and all the verifier keeps per
-/// distinct stream. 64 bytes, stored inline in the verifier's dictionary (no object per stream):
+/// distinct stream. 72 bytes, stored inline in the verifier's dictionary (no object per stream):
 /// the stream's chain needs the hash, its sequence check the stream_seq, the duplicate check the
-/// event_id, and the messages the global seq.
+/// event_id, the messages the global seq, and the stream-head tree its handle there (0: none), so that a row
+/// costs one table lookup.
 /// </summary>
 internal struct StreamTail
 {
@@ -14,6 +15,7 @@ internal struct StreamTail
     public long StreamSeq;
     public Guid EventId;
     public Hash32 Hash;
+    public int HeadHandle;
 
     public StreamTail(long seq, long streamSeq, Guid eventId, ReadOnlySpan<byte> hash)
     {

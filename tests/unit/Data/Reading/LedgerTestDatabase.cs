@@ -75,13 +75,18 @@ public sealed class LedgerTestDatabase : IAsyncLifetime
     public async Task InsertCheckpointAsync(SignedCheckpoint c)
     {
         await using var command = Superuser.CreateCommand(
-            "INSERT INTO ledger.checkpoints VALUES ($1, $2, $3, $4, $5, $6, 'test')");
+            "INSERT INTO ledger.checkpoints (size, origin, root_hash, checkpoint_time, text, signature, key_id, stream_heads_count, stream_heads_root, note) " +
+            "VALUES ($1, $2, $3, $4, $5, $6, 'test', $7, $8, $9)");
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = c.Checkpoint.Size });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = c.Checkpoint.Origin });
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = c.Checkpoint.RootHash });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = c.Checkpoint.Time });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = c.Checkpoint.ToText() });
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = c.Signature });
+        // Format 2 (docs/ledger-format.md §5): the stream-head commitment and the signed note; NULL for format 1.
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)c.Checkpoint.StreamHeads?.Count ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)c.Checkpoint.StreamHeads?.Root ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)c.Note ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync();
     }
 

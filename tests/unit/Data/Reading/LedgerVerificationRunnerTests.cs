@@ -34,6 +34,8 @@ public sealed class LedgerVerificationRunnerTests(LedgerTestDatabase db) : IClas
 
     private static SignedCheckpoint Cp(long size, IReadOnlyList<LedgerEvent>? rows = null) => TestChain.Checkpoint(Signer, rows ?? Clean, size);
 
+    private static SignedCheckpoint V2(long size) => TestChain.CheckpointV2(Signer, Clean, size);
+
     private static long NextInStream(long seq)
     {
         var stream = Clean.Single(e => e.Seq == seq).Stream;
@@ -311,6 +313,68 @@ public sealed class LedgerVerificationRunnerTests(LedgerTestDatabase db) : IClas
         await Tamper("UPDATE ledger.events SET hash = sha256('x'::bytea) WHERE seq = 10");
         var broken = await Runner().RunAsync(new VerificationRequest(From: 11, To: 30), null, CancellationToken.None);
         broken.Findings.Select(f => (f.Kind, f.Seq)).ShouldBe([(FindingKind.GlobalChainBroken, (long?)11)]);
+    }
+
+    /// <summary>
+    /// The COPY feed decodes each column from the binary COPY bytes and the record is written from those bytes: a change
+    /// to any one column of one row is found at that row (its stored hash no longer matches), and nothing before it.
+    /// </summary>
+    [Theory]
+    [InlineData(12, "event_id = '0190a000-0000-7000-8000-999999999998'")]
+    [InlineData(12, "stream_type = 'accounts'")]
+    [InlineData(12, "stream_id = stream_id || 'x'")]
+    [InlineData(12, "occurred_at = occurred_at + interval '1 microsecond'")]
+    [InlineData(12, "recorded_at = recorded_at - interval '1 microsecond'")]
+    [InlineData(12, "actor = 'svc-ledgeR'")]
+    [InlineData(12, "action = 'trade.executeD'")]
+    [InlineData(12, "schema_version = 2")]
+    [InlineData(12, "payload = replace(payload, '120', '121')")]
+    [InlineData(12, "payload = replace(payload, 'EUR', 'E\\u0022R')")]
+    [InlineData(12, "payload = replace(payload, 'EUR', 'EÜR')")]
+    [InlineData(5, "client_address = '10.0.0.6'")]
+    [InlineData(6, "idempotency_key = 'k-7'")]
+    [InlineData(26, "supersedes = '0190a000-0000-7000-8000-000000000004'")]
+    [InlineData(30, "lineage_inputs = array[lineage_inputs[2], lineage_inputs[1]]")]
+    [InlineData(30, "rule_id = 'rule-8'")]
+    [InlineData(30, "rule_version = '1.0.1'")]
+    [InlineData(12, "prev_hash = stream_prev_hash")]
+    [InlineData(12, "stream_prev_hash = prev_hash")]
+    public async Task AnyColumnChanged_FoundAtItsSeq(long seq, string set)
+    {
+        await db.ResetAsync(Clean);
+        await Tamper($"UPDATE ledger.events SET {set} WHERE seq = {seq}");
+
+        var single = await Runner().RunAsync(new VerificationRequest(CheckReferences: false), null, CancellationToken.None);
+
+        single.Findings.ShouldContain(f => f.Kind == FindingKind.HashMismatch && f.Seq == seq, string.Join("\n", single.Findings));
+        single.Findings.ShouldAllBe(f => f.Seq >= seq, string.Join("\n", single.Findings));
+        var parallel = await Runner().RunAsync(new VerificationRequest(Parallelism: 3, CheckReferences: false), null, CancellationToken.None);
+        parallel.Findings.ShouldBe(single.Findings);
+    }
+
+    /// <summary>
+    /// A checkpoint whose stream-head commitment is forged (right root, right signature, heads of the size before) is
+    /// found by every run that reaches its size: the whole run, parallel ranges (each starts from the heads stored
+    /// before it), and a run from a later seq; a run that ends before it, or starts after it, does not judge it.
+    /// </summary>
+    [Fact]
+    public async Task ForgedStreamHeads_FoundByEveryRunThatCoversThem()
+    {
+        var forged = Signer.Sign(new Checkpoint("ledger/test", 32, TestChain.Root(Clean, 32), TestChain.Epoch.AddDays(1),
+            TestChain.StreamHeadsReference(Clean, 31)));
+        await db.ResetAsync(Clean, [V2(8), V2(16), forged, V2(40)]);
+
+        await VerifyBothWays([(FindingKind.StreamHeadsMismatch, 32)]);
+        foreach (var from in new long[] { 2, 17, 20, 32 })
+        {
+            var partial = await Runner().RunAsync(new VerificationRequest(From: from), null, CancellationToken.None);
+            partial.Findings.Select(f => (f.Kind, f.Seq)).ShouldBe([(FindingKind.StreamHeadsMismatch, (long?)32)], $"from {from}");
+        }
+        (await Runner().RunAsync(new VerificationRequest(From: 33), null, CancellationToken.None)).Findings.ShouldBeEmpty();
+        (await Runner().RunAsync(new VerificationRequest(From: 20, To: 31), null, CancellationToken.None)).Findings.ShouldBeEmpty();
+        // The honest commitments are judged the same way: a run from seq 20 finds nothing wrong with them.
+        await db.ResetAsync(Clean, [V2(8), V2(16), V2(32), V2(40)]);
+        (await Runner().RunAsync(new VerificationRequest(From: 20), null, CancellationToken.None)).Findings.ShouldBeEmpty();
     }
 
     public void Dispose()
