@@ -43,7 +43,15 @@ public static class StreamHeadRows
     /// scan of the (stream_type, stream_id, stream_seq) index: two index probes per stream instead of a pass over every
     /// event. Returns false, reading nothing, when that index is missing (a bulk load drops it).
     /// </summary>
-    public static async Task<bool> ReadCurrentHeadsAsync(NpgsqlConnection connection, Action<StreamKey, long, byte[]> head, CancellationToken ct)
+    public static Task<bool> ReadCurrentHeadsAsync(NpgsqlConnection connection, Action<StreamKey, long, byte[]> head, CancellationToken ct) =>
+        ReadHeadsAsync(connection, null, head, ct);
+
+    /// <summary>
+    /// As <see cref="ReadCurrentHeadsAsync"/>, the heads among the first <paramref name="size"/> events when a size is
+    /// given (a stream whose events all came later has none): from each stream's newest event back to the last one
+    /// within the size, usually a step or two for a recent checkpoint.
+    /// </summary>
+    private static async Task<bool> ReadHeadsAsync(NpgsqlConnection connection, long? size, Action<StreamKey, long, byte[]> head, CancellationToken ct)
     {
         await using (var probe = new NpgsqlCommand(
             "SELECT 1 FROM pg_indexes WHERE schemaname = 'ledger' AND indexname = 'events_stream_type_stream_id_stream_seq_key'", connection))
@@ -51,7 +59,7 @@ public static class StreamHeadRows
             if (await probe.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
                 return false;
         }
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($"""
             WITH RECURSIVE s AS (
               (SELECT stream_type, stream_id FROM ledger.events ORDER BY stream_type, stream_id LIMIT 1)
               UNION ALL
@@ -61,21 +69,28 @@ public static class StreamHeadRows
                 ORDER BY e.stream_type, e.stream_id LIMIT 1) n)
             SELECT s.stream_type, s.stream_id, h.stream_seq, h.hash FROM s CROSS JOIN LATERAL (
               SELECT stream_seq, hash FROM ledger.events e
-              WHERE e.stream_type = s.stream_type AND e.stream_id = s.stream_id
+              WHERE e.stream_type = s.stream_type AND e.stream_id = s.stream_id{(size is null ? "" : " AND e.seq <= $1")}
               ORDER BY stream_seq DESC LIMIT 1) h
             """, connection) { CommandTimeout = 0 };
+        if (size is { } bound)
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = bound });
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
             head(new StreamKey(reader.GetString(0), reader.GetString(1)), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
         return true;
     }
 
-    /// <summary>The stream-head tree of the first <paramref name="size"/> events.</summary>
+    /// <summary>
+    /// The stream-head tree of the first <paramref name="size"/> events: from the heads alone (the index skip scan),
+    /// or, without that index, from one pass over every event. Either is checked by its caller against the
+    /// checkpoint's signed commitment.
+    /// </summary>
     public static async Task<StreamHeadTree> TreeAtAsync(NpgsqlDataSource dataSource, long size, CancellationToken ct)
     {
         var tree = new StreamHeadTree();
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await ReadAsync(connection, 0, size, (_, hash, stream, streamSeq) => tree.Set(stream, streamSeq, hash), ct).ConfigureAwait(false);
+        if (!await ReadHeadsAsync(connection, size, (stream, streamSeq, hash) => tree.Set(stream, streamSeq, hash), ct).ConfigureAwait(false))
+            await ReadAsync(connection, 0, size, (_, hash, stream, streamSeq) => tree.Set(stream, streamSeq, hash), ct).ConfigureAwait(false);
         return tree;
     }
 }
