@@ -88,10 +88,12 @@ public sealed class EvidencePdfExporter(
         {
             var entryHash = await new LedgerRowReader(accessLogDatabase).StoredHashAsync(appended.Seq, ct).ConfigureAwait(false)
                 ?? throw new AccessLogUnavailableException($"the access-log entry {appended.Seq} cannot be read back");
-            var bundle = await proofs.StreamBundleAsync(stream, who.DisplayName, ct, window).ConfigureAwait(false);
-            var json = JsonSerializer.SerializeToUtf8Bytes(bundle, BundleJson);
-            var report = EvidenceFile.Verify(json, ledgerKey);
-            var erased = await new KeyStore(ledger).ErasedAmongAsync(Subjects(bundle), ct).ConfigureAwait(false);
+            var json = await BundleJsonAsync(stream, who.DisplayName, window, ct).ConfigureAwait(false);
+            // The PDF presents the bundle read back from the bytes it embeds, as checked: held once as bytes, once as
+            // records. Task.Run moves the work off the stack of the ledger read, which runs this continuation inline and
+            // would otherwise keep every row it read (and the bundle built from them) alive until the PDF is made.
+            var (report, bundle, subjects, eventIds) = await Task.Run(() => CheckAndRead(json), ct).ConfigureAwait(false);
+            var erased = await new KeyStore(ledger).ErasedAmongAsync(subjects, ct).ConfigureAwait(false);
             var custody = new EvidenceCustody
             {
                 ExportId = exportId,
@@ -112,7 +114,6 @@ public sealed class EvidencePdfExporter(
                 bundle.Events.Count, report.CheckpointSize, appended.Seq, custody.AccessLogHash, exportId, entry.RequestedAt, window is null ? "stream " + stream : $"stream {stream} {window}");
             if (record is not null)
                 await record(export, ct).ConfigureAwait(false);
-            var eventIds = bundle.Events.Select(e => JsonNode.Parse(e.Canonical)!["event_id"]!.GetValue<string>());
             await accessLog.AppendCompletionAsync(AccessLogCompletion.For(entry, appended.EventId, AccessLogOutcome.Completed,
                 bundle.Events.Count, RecordDigest.Compute(eventIds), time.GetElapsedTime(started), time.GetUtcNow().UtcDateTime), ct).ConfigureAwait(false);
             return export;
@@ -132,18 +133,41 @@ public sealed class EvidencePdfExporter(
         }
     }
 
-    private static IEnumerable<string> Subjects(EvidenceBundleV2 bundle)
+    /// <summary>The stream's bundle as the bytes the PDF embeds; the objects it was built from are garbage once this returns.</summary>
+    private async Task<byte[]> BundleJsonAsync(StreamKey stream, string exportedBy, StreamWindow? window, CancellationToken ct) =>
+        Serialize(await proofs.StreamBundleAsync(stream, exportedBy, ct, window).ConfigureAwait(false));
+
+    /// <summary>The bundle as indented UTF-8 JSON: the bytes an evidence PDF embeds and hashes.</summary>
+    public static byte[] Serialize(EvidenceBundleV2 bundle)
     {
+        // Not SerializeToUtf8Bytes: its growing buffers are rented from the shared array pool, which would then keep
+        // tens of megabytes of a large bundle (every doubling of the buffer) for the life of the process.
+        using var buffer = new MemoryStream();
+        JsonSerializer.Serialize(buffer, bundle, BundleJson);
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// Verifies the bundle's bytes offline against the ledger's key and reads back what was checked, with, in one pass
+    /// over its records, the subjects of their personal fields and their event ids (the outcome's digest).
+    /// </summary>
+    private (EvidenceReport Report, EvidenceBundleV2 Bundle, HashSet<string> Subjects, List<string> EventIds) CheckAndRead(byte[] json)
+    {
+        var report = EvidenceFile.VerifyBundleV2(json, ledgerKey, out var bundle);
+        if (bundle is null)
+            throw EvidencePdfWriter.Refusal(report);
         var subjects = new HashSet<string>(StringComparer.Ordinal);
+        var eventIds = new List<string>(bundle.Events.Count);
         foreach (var e in bundle.Events)
         {
             using var record = JsonDocument.Parse(e.Canonical);
+            eventIds.Add(record.RootElement.GetProperty("event_id").GetString()!);
             PersonalDataEnvelope.FindAll(record.RootElement.GetProperty("payload"), "$", (_, envelope) =>
             {
                 if (envelope.TryGetProperty("sub", out var sub) && sub.ValueKind == JsonValueKind.String)
                     subjects.Add(sub.GetString()!);
             });
         }
-        return subjects;
+        return (report, bundle, subjects, eventIds);
     }
 }

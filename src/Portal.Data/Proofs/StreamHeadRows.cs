@@ -60,7 +60,7 @@ public static class StreamHeadRows
             if (await probe.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
                 return false;
         }
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($"""
             WITH RECURSIVE s AS (
               (SELECT stream_type, stream_id FROM ledger.events ORDER BY stream_type, stream_id LIMIT 1)
               UNION ALL
@@ -80,12 +80,17 @@ public static class StreamHeadRows
         return true;
     }
 
-    /// <summary>The stream-head tree of the first <paramref name="size"/> events.</summary>
+    /// <summary>
+    /// The stream-head tree of the first <paramref name="size"/> events: from the heads alone (the index skip scan),
+    /// or, without that index, from one pass over every event. Either is checked by its caller against the
+    /// checkpoint's signed commitment.
+    /// </summary>
     public static async Task<StreamHeadTree> TreeAtAsync(NpgsqlDataSource dataSource, long size, CancellationToken ct)
     {
         var tree = new StreamHeadTree();
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await ReadAsync(connection, 0, size, (_, hash, stream, streamSeq) => tree.Set(stream, streamSeq, hash), ct).ConfigureAwait(false);
+        if (!await ReadHeadsAtAsync(connection, size, (stream, streamSeq, hash) => tree.Set(stream, streamSeq, hash), ct).ConfigureAwait(false))
+            await ReadAsync(connection, 0, size, (_, hash, stream, streamSeq) => tree.Set(stream, streamSeq, hash), ct).ConfigureAwait(false);
         return tree;
     }
 }

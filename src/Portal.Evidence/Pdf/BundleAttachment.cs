@@ -16,7 +16,9 @@ internal static class BundleAttachment
 
     public static void Attach(PdfDocument document, byte[] bundleJson, DateTime exportedAt)
     {
-        document.AddEmbeddedFile(FileName, new MemoryStream(bundleJson, writable: false));
+        // Compressed before PDFsharp copies it (and keeps that copy until the document is gone): the document holds the
+        // bundle once, a third of its size, besides the caller's bytes.
+        document.AddEmbeddedFile(FileName, new MemoryStream(StreamCompression.Deflate(bundleJson), writable: false));
         var names = document.Internals.Catalog.Elements.GetDictionary("/Names")!.Elements.GetDictionary("/EmbeddedFiles")!.Elements.GetArray("/Names")!;
         var reference = (PdfReference)names.Elements[^1];
         var spec = (PdfDictionary)reference.Value;
@@ -24,6 +26,7 @@ internal static class BundleAttachment
         spec.Elements.SetString("/Desc", "AuditPortal evidence bundle (docs/ledger-format.md §8.7): verify with 'auditportal evidence verify'");
         spec.Elements.SetName("/AFRelationship", "/Data");
         var file = (PdfDictionary)((PdfReference)spec.Elements.GetDictionary("/EF")!.Elements["/F"]!).Value;
+        file.Elements.SetName("/Filter", "/FlateDecode");
         file.Elements.SetName("/Subtype", "/" + MimeType.Replace("/", "#2F", StringComparison.Ordinal));
         var parameters = file.Elements.GetDictionary("/Params") ?? new PdfDictionary(document);
         parameters.Elements.SetInteger("/Size", bundleJson.Length);

@@ -34,7 +34,7 @@ public static class EvidencePdfWriter
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(signing);
         if (!input.Report.Intact)
-            throw new InvalidOperationException($"the bundle does not verify ({input.Report.Findings.Count} finding(s), first: {input.Report.Findings[0].Check}): no evidence PDF is made of it");
+            throw Refusal(input.Report);
         EvidenceFonts.EnsureRegistered();
 
         var bundleHash = Convert.ToHexStringLower(SHA256.HashData(input.BundleJson));
@@ -75,6 +75,10 @@ public static class EvidencePdfWriter
         await document.SaveAsync(output, closeStream: false);
         return output.ToArray();
     }
+
+    /// <summary>Why no PDF is made of a bundle that did not verify.</summary>
+    internal static InvalidOperationException Refusal(EvidenceReport report) =>
+        new($"the bundle does not verify ({report.Findings.Count} finding(s), first: {(report.Findings.Count > 0 ? report.Findings[0].Check : "none")}): no evidence PDF is made of it");
 
     private static void Cover(PageFlow flow, EvidencePdfInput input, string bundleHash, EvidenceSigningCertificate signing)
     {
@@ -274,24 +278,31 @@ public static class EvidencePdfWriter
         }
     }
 
-    /// <summary>Header and footer on every page, drawn once the page count is known.</summary>
+    /// <summary>Header and footer on every page, drawn once the page count is known (each page's second content stream).</summary>
     private static void Furnish(PdfDocument document, string exportId, string stream)
     {
         var total = document.PageCount;
+        var rule = new XPen(XColors.LightGray, 0.5);
         for (var i = 0; i < total; i++)
         {
             var page = document.Pages[i];
-            using var gfx = XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Append);
-            var width = page.Width.Point;
-            var bottom = page.Height.Point - 30;
-            gfx.DrawString($"AuditPortal evidence · {PrintableText.Of(stream)}", PageFlow.Small, Muted, new XPoint(PageFlow.Margin, 32));
-            gfx.DrawLine(new XPen(XColors.LightGray, 0.5), PageFlow.Margin, 38, width - PageFlow.Margin, 38);
-            gfx.DrawLine(new XPen(XColors.LightGray, 0.5), PageFlow.Margin, bottom - 10, width - PageFlow.Margin, bottom - 10);
-            gfx.DrawString($"Export {exportId}", PageFlow.Small, Muted, new XPoint(PageFlow.Margin, bottom));
-            var number = string.Create(CultureInfo.InvariantCulture, $"Page {i + 1} of {total}");
-            var size = gfx.MeasureString(number, PageFlow.Small);
-            gfx.DrawString(number, PageFlow.Small, Muted, new XPoint(width - PageFlow.Margin - size.Width, bottom));
+            FurnishPage(page, i + 1, total, exportId, stream, rule);
+            StreamCompression.CompressPage(page);
         }
+    }
+
+    private static void FurnishPage(PdfPage page, int number, int total, string exportId, string stream, XPen rule)
+    {
+        using var gfx = XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Append);
+        var width = page.Width.Point;
+        var bottom = page.Height.Point - 30;
+        gfx.DrawString($"AuditPortal evidence · {PrintableText.Of(stream)}", PageFlow.Small, Muted, new XPoint(PageFlow.Margin, 32));
+        gfx.DrawLine(rule, PageFlow.Margin, 38, width - PageFlow.Margin, 38);
+        gfx.DrawLine(rule, PageFlow.Margin, bottom - 10, width - PageFlow.Margin, bottom - 10);
+        gfx.DrawString($"Export {exportId}", PageFlow.Small, Muted, new XPoint(PageFlow.Margin, bottom));
+        var pageNumber = string.Create(CultureInfo.InvariantCulture, $"Page {number} of {total}");
+        var size = gfx.MeasureString(pageNumber, PageFlow.Small);
+        gfx.DrawString(pageNumber, PageFlow.Small, Muted, new XPoint(width - PageFlow.Margin - size.Width, bottom));
     }
 
     private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);

@@ -21,6 +21,7 @@ internal sealed class PageFlow(PdfDocument document) : IDisposable
     public static readonly XFont Mono = new(EvidenceFonts.Mono, 7);
     public static readonly XFont MonoSmall = new(EvidenceFonts.Mono, 5.5); // two 64-digit hashes with their indices fit one line
 
+    private readonly Dictionary<XFont, double> widestAscii = [];
     private XGraphics? gfx;
     private double y;
 
@@ -31,7 +32,7 @@ internal sealed class PageFlow(PdfDocument document) : IDisposable
     /// <summary>Starts a new page (the first call starts the first).</summary>
     public void NewPage()
     {
-        gfx?.Dispose();
+        FinishPage();
         Page = document.AddPage();
         Page.Size = PdfSharp.PageSize.A4;
         gfx = XGraphics.FromPdfPage(Page);
@@ -101,7 +102,7 @@ internal sealed class PageFlow(PdfDocument document) : IDisposable
     {
         foreach (var paragraph in text.Split('\n').Select(PrintableText.Of))
         {
-            if (Measure(paragraph, font) <= width)
+            if (SurelyFits(paragraph, font, width) || Measure(paragraph, font) <= width)
             {
                 yield return paragraph;
                 continue;
@@ -145,6 +146,24 @@ internal sealed class PageFlow(PdfDocument document) : IDisposable
         return low > 1 && char.IsHighSurrogate(text[low - 1]) ? low - 1 : low;
     }
 
+    /// <summary>
+    /// True when <paramref name="text"/> is printable ASCII short enough that even the font's widest ASCII glyph,
+    /// repeated, fits: most lines of a report (every proof line) are drawn without being measured first.
+    /// </summary>
+    private bool SurelyFits(string text, XFont font, double width) =>
+        text.Length * WidestAscii(font) <= width && !text.AsSpan().ContainsAnyExceptInRange(' ', '~');
+
+    private double WidestAscii(XFont font)
+    {
+        if (!widestAscii.TryGetValue(font, out var widest))
+        {
+            for (var c = ' '; c <= '~'; c++)
+                widest = Math.Max(widest, Measure(c.ToString(), font));
+            widestAscii[font] = widest;
+        }
+        return widest;
+    }
+
     private double Measure(string text, XFont font)
     {
         if (gfx is null)
@@ -152,5 +171,15 @@ internal sealed class PageFlow(PdfDocument document) : IDisposable
         return gfx!.MeasureString(text, font).Width;
     }
 
-    public void Dispose() => gfx?.Dispose();
+    /// <summary>Ends the current page's drawing and compresses what was drawn (thousands of pages stay small in memory).</summary>
+    private void FinishPage()
+    {
+        if (gfx is null)
+            return;
+        gfx.Dispose();
+        gfx = null;
+        StreamCompression.CompressPage(Page!);
+    }
+
+    public void Dispose() => FinishPage();
 }

@@ -21,15 +21,39 @@ public static class EvidenceFile
         Verify(Encoding.UTF8.GetBytes(json), trustedKey);
 
     /// <exception cref="FormatException">Not UTF-8 JSON, or not one of the four formats: nothing was checked.</exception>
-    public static EvidenceReport Verify(ReadOnlySpan<byte> utf8, CheckpointPublicKey? trustedKey = null)
+    public static EvidenceReport Verify(ReadOnlySpan<byte> utf8, CheckpointPublicKey? trustedKey = null) => Verify(utf8, trustedKey, out _);
+
+    /// <summary>
+    /// Checks a format 2 bundle as <see cref="Verify(ReadOnlySpan{byte}, CheckpointPublicKey?)"/> does and hands back the
+    /// bundle it read and checked, so that what is presented from it (an evidence PDF) is exactly what was checked, and
+    /// the bytes are read once.
+    /// </summary>
+    /// <param name="bundle">The bundle as read; null when the document breaks a strict reading rule (the report's finding says which).</param>
+    /// <exception cref="FormatException">Not UTF-8 JSON, or not a format 2 bundle: nothing was checked.</exception>
+    public static EvidenceReport VerifyBundleV2(ReadOnlySpan<byte> utf8, CheckpointPublicKey? trustedKey, out EvidenceBundleV2? bundle)
     {
+        var report = Verify(utf8, trustedKey, out var document);
+        bundle = document as EvidenceBundleV2;
+        if (bundle is null && report.Intact)
+            throw new FormatException($"not a {EvidenceBundleV2.FormatName} bundle");
+        return report;
+    }
+
+    private static EvidenceReport Verify(ReadOnlySpan<byte> utf8, CheckpointPublicKey? trustedKey, out object? document)
+    {
+        document = null;
         try
         {
             StrictJsonReader.CheckDocument(utf8);
             var format = Format(utf8);
+            if (format == EvidenceBundleV2.FormatName)
+            {
+                var bundle = StrictJsonReader.Read<EvidenceBundleV2>(utf8);
+                document = bundle;
+                return EvidenceBundleV2Verifier.Verify(bundle, trustedKey);
+            }
             return format switch
             {
-                EvidenceBundleV2.FormatName => EvidenceBundleV2Verifier.Verify(StrictJsonReader.Read<EvidenceBundleV2>(utf8), trustedKey),
                 EvidenceBundle.FormatName => EvidenceBundleVerifier.Verify(StrictJsonReader.Read<EvidenceBundle>(utf8), trustedKey),
                 InclusionProofDocument.FormatName => ProofDocumentVerifier.Verify(StrictJsonReader.Read<InclusionProofDocument>(utf8), trustedKey),
                 ConsistencyProofDocument.FormatName => ProofDocumentVerifier.Verify(StrictJsonReader.Read<ConsistencyProofDocument>(utf8), trustedKey),

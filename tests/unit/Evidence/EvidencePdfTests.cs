@@ -49,6 +49,28 @@ public sealed class EvidencePdfTests : IDisposable
     }
 
     [Fact]
+    public async Task EveryPageContentAndTheBundle_AreCompressed()
+    {
+        var (path, json) = await WriteAsync();
+        using var document = PdfSharp.Pdf.IO.PdfReader.Open(path, PdfSharp.Pdf.IO.PdfDocumentOpenMode.Import);
+        document.PageCount.ShouldBeGreaterThan(3);
+        foreach (var page in document.Pages)
+        {
+            // The body (compressed as the page was finished) and the header and footer (compressed after them). Read
+            // as stored: PDFsharp's page.Contents would decode them.
+            var contents = page.Elements.GetArray("/Contents")!.Elements.Select(e => (PdfSharp.Pdf.PdfDictionary)((PdfSharp.Pdf.Advanced.PdfReference)e).Value).ToList();
+            contents.Count.ShouldBe(2);
+            contents.ShouldAllBe(c => c.Elements.GetName("/Filter") == "/FlateDecode");
+        }
+        var files = document.Internals.GetAllObjects().OfType<PdfSharp.Pdf.PdfDictionary>()
+            .Where(d => d.Elements.GetName("/Type") == "/EmbeddedFile").ToList();
+        files.Count.ShouldBe(1);
+        files[0].Elements.GetName("/Filter").ShouldBe("/FlateDecode");
+        files[0].Stream!.Length.ShouldBeLessThan(json.Length / 2);
+        files[0].Stream!.UnfilteredValue.ShouldBe(json);
+    }
+
+    [Fact]
     public async Task EveryByteOfTheSignatureItself_Changed_IsInvalid()
     {
         var (path, _) = await WriteAsync();

@@ -80,6 +80,30 @@ public sealed class EvidenceBundleV2VerifierTests
         EvidenceFile.Verify(System.Text.Json.JsonSerializer.Serialize(t.Bundle()), t.Signer.PublicKey).Intact.ShouldBeTrue();
     }
 
+    [Fact]
+    public void EvidenceFile_VerifyBundleV2_HandsBackTheBundleItChecked()
+    {
+        using var t = new TestBundles();
+        var bundle = t.BundleV2();
+        var report = EvidenceFile.VerifyBundleV2(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(bundle), t.Signer.PublicKey, out var read);
+        report.Intact.ShouldBeTrue(string.Join("\n", report.Findings));
+        read.ShouldNotBeNull();
+        read.Events.Select(e => (e.Seq, e.Canonical, e.LeafHash, string.Join(",", e.InclusionProof)))
+            .ShouldBe(bundle.Events.Select(e => (e.Seq, e.Canonical, e.LeafHash, string.Join(",", e.InclusionProof))));
+        read.Checkpoint.Note.ShouldBe(bundle.Checkpoint.Note);
+
+        // A tampered bundle is handed back with its findings (the caller refuses it); one that breaks a strict
+        // reading rule is not handed back at all; another format is not a format 2 bundle.
+        var tampered = EvidenceFile.VerifyBundleV2(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Tamper(t, bundle, "last event dropped")),
+            t.Signer.PublicKey, out var tamperedRead);
+        tampered.Findings.Select(f => f.Check).ShouldContain("stream_head");
+        tamperedRead.ShouldNotBeNull();
+        var repeated = System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(bundle).Replace("\"format\":", "\"format\":\"x\",\"format\":", StringComparison.Ordinal));
+        EvidenceFile.VerifyBundleV2(repeated, t.Signer.PublicKey, out var rejected).Findings.Select(f => f.Check).ShouldContain("duplicate_member");
+        rejected.ShouldBeNull();
+        Should.Throw<FormatException>(() => EvidenceFile.VerifyBundleV2(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(t.Bundle()), t.Signer.PublicKey, out _));
+    }
+
     internal static EvidenceBundleV2 Tamper(TestBundles t, EvidenceBundleV2 b, string tamper)
     {
         var note = b.Checkpoint.Note;
