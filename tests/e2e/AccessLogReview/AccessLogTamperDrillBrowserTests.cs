@@ -119,31 +119,18 @@ public sealed class AccessLogTamperDrillBrowserTests(AccessLogDrillBrowserPortal
     }
 
     [ChromiumFact]
-    public async Task Drill_EditedDeletedAndTruncatedReforgedHead_EachFoundAtItsSeqInTheBrowser()
+    public async Task Drill_TruncatedReforgedHead_ThenEditedAndDeletedEntries_EachFoundAtItsSeqInTheBrowser()
     {
         var (early, firstCheckpoint) = await LogAndCheckpointAsync(0, 30);
         var (_, secondCheckpoint) = await LogAndCheckpointAsync(30, 30);
-        var edited = early[4];
-        var deleted = early[9];
-        firstCheckpoint.ShouldBeGreaterThan(deleted);
-        await TamperAsync($"UPDATE ledger.events SET payload = replace(payload, 'acc-000004', 'acc-999999') WHERE seq = {edited}");
-        await TamperAsync($"DELETE FROM ledger.events WHERE seq = {deleted}");
-
         await using var session = await portal.NewSessionAsync();
         await session.Page.GotoAsync(portal.Url(PortalUrls.AccessLogVerification).ToString());
         await session.SignInAtProviderAsync("admin1", "admin1-dev");
-        var page = await VerifyAccessLogAsync(session);
 
-        // The edited entry at its seq and nowhere else; the deleted one as the gap at the next seq.
-        await Expect(Finding(page, "HashMismatch", edited)).ToHaveCountAsync(1);
-        await Expect(page.Locator("[data-testid=findings] td[data-kind='HashMismatch']")).ToHaveCountAsync(1);
-        await Expect(Finding(page, "GlobalSequenceGap", deleted + 1)).ToHaveCountAsync(1);
-        await Expect(page.Locator($"[data-testid=findings] a[href='{PortalUrls.AccessLogEntry(edited)}']").First).ToBeVisibleAsync();
-        await session.ScreenshotAsync("access-log-drill-edited-deleted");
-
-        // The head truncated between the two checkpoints (rows and checkpoint rows), new entries chained correctly
-        // after the cut and past the second checkpoint's size: the database alone looks whole; the witness still holds the second
-        // checkpoint, whose root the reforged rows do not give (a head shorter than it would be HeadTruncated instead).
+        // First, on an untouched log: the head truncated between the two checkpoints (rows and checkpoint rows), new
+        // entries chained correctly after the cut and past the second checkpoint's size. The database alone looks whole;
+        // the witness still holds the second checkpoint, whose root the reforged rows do not give (a head shorter than it
+        // would be HeadTruncated instead).
         var cut = firstCheckpoint + 10;
         await TamperAsync($"DELETE FROM ledger.checkpoints WHERE size > {cut}; DELETE FROM ledger.events WHERE seq > {cut}");
         await using (var forger = new LedgerAppender(portal.AccessLogPrimary(LedgerRoles.AccessLog.Writer), TimeProvider.System,
@@ -161,12 +148,33 @@ public sealed class AccessLogTamperDrillBrowserTests(AccessLogDrillBrowserPortal
         }
         await portal.Ledger.WaitForStandbyAsync();
 
+        var page = await VerifyAccessLogAsync(session);
+
+        var reforged = await FindingsAsync(page);
+        reforged.ShouldContain($"WitnessMismatch@{secondCheckpoint}", string.Join(", ", reforged));
+        reforged.ShouldNotContain(f => f.StartsWith("HashMismatch@", StringComparison.Ordinal) || f.StartsWith("GlobalChainBroken@", StringComparison.Ordinal),
+            string.Join(", ", reforged));
+        await session.ScreenshotAsync("access-log-drill-reforged-head");
+
+        // Then an edited entry and a deleted one, both before the cut: the edit at its seq and nowhere else, the deletion
+        // as the gap at the next seq; a finding links to its entry.
+        var edited = early[4];
+        var deleted = early[9];
+        cut.ShouldBeGreaterThan(deleted);
+        await TamperAsync($"UPDATE ledger.events SET payload = replace(payload, 'acc-000004', 'acc-999999') WHERE seq = {edited}");
+        await TamperAsync($"DELETE FROM ledger.events WHERE seq = {deleted}");
+
         page = await VerifyAccessLogAsync(session);
 
-        var found = await page.Locator("[data-testid=findings] td[data-kind]").EvaluateAllAsync<string[]>(
-            "cells => cells.map(c => c.getAttribute('data-kind') + '@' + c.getAttribute('data-seq'))");
-        found.ShouldContain($"WitnessMismatch@{secondCheckpoint}", string.Join(", ", found));
-        await session.ScreenshotAsync("access-log-drill-reforged-head");
+        await Expect(Finding(page, "HashMismatch", edited)).ToHaveCountAsync(1);
+        await Expect(page.Locator("[data-testid=findings] td[data-kind='HashMismatch']")).ToHaveCountAsync(1);
+        await Expect(Finding(page, "GlobalSequenceGap", deleted + 1)).ToHaveCountAsync(1);
+        await Expect(page.Locator($"[data-testid=findings] a[href='{PortalUrls.AccessLogEntry(edited)}']").First).ToBeVisibleAsync();
+        await session.ScreenshotAsync("access-log-drill-edited-deleted");
         session.PortalErrors.ShouldBeEmpty(portal.ProviderOutput);
     }
+
+    private static async Task<string[]> FindingsAsync(IPage page) =>
+        await page.Locator("[data-testid=findings] td[data-kind]").EvaluateAllAsync<string[]>(
+            "cells => cells.map(c => c.getAttribute('data-kind') + '@' + c.getAttribute('data-seq'))");
 }
