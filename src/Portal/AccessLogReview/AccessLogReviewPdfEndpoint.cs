@@ -3,6 +3,7 @@ using AuditPortal.Data.AccessLog;
 using AuditPortal.Data.Replica;
 using AuditPortal.Evidence;
 using AuditPortal.Portal.Auth;
+using AuditPortal.Portal.Evidence;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Portal.Timeline;
 
@@ -80,15 +81,15 @@ public static class AccessLogReviewPdfEndpoint
 
 /// <summary>
 /// What the review PDF needs in the portal: the access log's primary (read there, never from a lagging standby), its
-/// writer with its checkpoint key, and the evidence signing certificate (<c>AUDITPORTAL_EVIDENCE_CERT</c>/<c>_KEY</c>, or
-/// the development files in <c>AUDITPORTAL_KEYS_DIR</c>; docs/evidence-pdf.md), loaded once on first use.
+/// writer with its checkpoint key, and the portal's evidence signing certificate (<see cref="EvidenceSigning"/>,
+/// <c>Portal:Evidence</c>; docs/evidence-pdf.md), put together once on first use.
 /// </summary>
-public sealed class AccessLogReviewPdfSource(IConfiguration configuration, PortalDatabases databases, ILogger<AccessLogReviewPdfSource> logger) : IAsyncDisposable
+public sealed class AccessLogReviewPdfSource(IConfiguration configuration, PortalDatabases databases, EvidenceSigning signing,
+    ILogger<AccessLogReviewPdfSource> logger) : IAsyncDisposable
 {
     private readonly Lock gate = new();
     private AccessLogReviewExporter? exporter;
     private ReplicaConnectionFactory? primary;
-    private EvidenceSigningCertificate? signing;
 
     /// <summary>The exporter, or null when the portal lacks the access log, its checkpoint key or a signing certificate.</summary>
     public AccessLogReviewExporter? Exporter()
@@ -100,18 +101,13 @@ public sealed class AccessLogReviewPdfSource(IConfiguration configuration, Porta
             if (databases.AccessLog is not { } data || databases.AccessLogWriter is not { } writer || databases.AccessLogPublicKey is not { } key
                 || configuration.GetConnectionString("AccessLog") is not { Length: > 0 } connection)
                 return null;
-            try
+            if (signing.Certificate is not { } certificate)
             {
-                signing = EvidenceSigningCertificate.FromEnvironment(name => configuration[name],
-                    configuration["AUDITPORTAL_KEYS_DIR"] is { Length: > 0 } keys ? keys : "var/keys");
-            }
-            catch (InvalidOperationException ex)
-            {
-                logger.LogWarning("Review PDFs cannot be signed: {Problem}", ex.Message);
+                logger.LogWarning("Review PDFs cannot be signed: {Problem}", signing.Problem);
                 return null;
             }
             primary = new ReplicaConnectionFactory(connection);
-            exporter = new AccessLogReviewExporter(data, new AccessLogReader(primary), writer, key, databases.AccessLogEd25519PublicKey, signing);
+            exporter = new AccessLogReviewExporter(data, new AccessLogReader(primary), writer, key, databases.AccessLogEd25519PublicKey, certificate);
             return exporter;
         }
     }
@@ -120,6 +116,5 @@ public sealed class AccessLogReviewPdfSource(IConfiguration configuration, Porta
     {
         if (primary is not null)
             await primary.DisposeAsync();
-        signing?.Dispose();
     }
 }

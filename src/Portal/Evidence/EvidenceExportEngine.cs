@@ -2,26 +2,22 @@ using AuditPortal.Data.Proofs;
 using AuditPortal.Evidence;
 using AuditPortal.Portal.Dashboard;
 using AuditPortal.Portal.Gateway;
-using Microsoft.Extensions.Options;
 
 namespace AuditPortal.Portal.Evidence;
 
 /// <summary>
 /// The portal's <see cref="EvidencePdfExporter"/> (the same engine as <c>auditportal evidence export --pdf</c>), built from the
 /// portal's connections: the standby for the ledger (reader role), the access-log writer, the ledger's checkpoint key and
-/// the signing certificate of <c>Portal:Evidence</c>. What is missing is said, not thrown, so the dialog can explain it.
+/// the portal's <see cref="EvidenceSigning"/> certificate. What is missing is said, not thrown, so the dialog can explain it.
 /// </summary>
-public sealed class EvidenceExportEngine(PortalDatabases databases, CheckpointKeySource keys, TiledProofSource tiles,
-    IOptions<EvidenceExportOptions> options, IHostEnvironment environment, TimeProvider time) : IDisposable
+public sealed class EvidenceExportEngine(PortalDatabases databases, CheckpointKeySource keys, TiledProofSource tiles, EvidenceSigning signing, TimeProvider time)
 {
-    private readonly Lazy<(EvidenceSigningCertificate? Certificate, string? Problem)> signing = new(() => LoadSigning(options.Value, environment));
-
     /// <summary>Why no export can be made here at all, or null.</summary>
     public string? Problem =>
         databases.Replica is null ? "the ledger replica is not configured (ConnectionStrings:Replica)"
         : databases.AccessLogWriter is null || databases.AccessLog is null ? "the portal database is not configured (ConnectionStrings:AccessLog)"
         : keys.Key is null ? keys.Problem
-        : signing.Value.Problem;
+        : signing.Problem;
 
     /// <summary>The exporter; throws <see cref="InvalidOperationException"/> with <see cref="Problem"/> when one is missing.</summary>
     public EvidencePdfExporter Create()
@@ -31,34 +27,10 @@ public sealed class EvidenceExportEngine(PortalDatabases databases, CheckpointKe
         var ledger = databases.Replica!.DataSource;
         var proofs = new ProofService(ledger, keys.Key!, time, tiles);
         return new EvidencePdfExporter(proofs, ledger, databases.AccessLogWriter!, databases.AccessLog!, databases.AccessLogWriter!.Origin,
-            keys.Key!, signing.Value.Certificate!, time);
+            keys.Key!, signing.Certificate!, time);
     }
 
     /// <summary>The keys of the subjects the grants cover (erased subjects have none), read from the standby before the export.</summary>
     public Task<IReadOnlyDictionary<string, byte[]>> GrantedKeysAsync(IEnumerable<string> subjects, CancellationToken ct) =>
         new AuditPortal.Data.PersonalData.KeyStore(databases.Replica!.DataSource).GetKeysAsync(subjects, ct);
-
-    private static (EvidenceSigningCertificate?, string?) LoadSigning(EvidenceExportOptions o, IHostEnvironment environment)
-    {
-        if (string.IsNullOrWhiteSpace(o.SigningCertificatePath) || string.IsNullOrWhiteSpace(o.SigningKeyPath))
-            return (null, "no evidence signing certificate is configured (Portal:Evidence:SigningCertificatePath and SigningKeyPath)");
-        string Full(string p) => Path.IsPathRooted(p) ? p : Path.Combine(environment.ContentRootPath, p);
-        Uri? tsa = null;
-        if (!string.IsNullOrWhiteSpace(o.TimestampAuthority) && !Uri.TryCreate(o.TimestampAuthority, UriKind.Absolute, out tsa))
-            return (null, $"Portal:Evidence:TimestampAuthority is not an absolute URL: {o.TimestampAuthority}");
-        try
-        {
-            return (EvidenceSigningCertificate.Load(Full(o.SigningCertificatePath), Full(o.SigningKeyPath), tsa), null);
-        }
-        catch (InvalidOperationException ex)
-        {
-            return (null, ex.Message);
-        }
-    }
-
-    public void Dispose()
-    {
-        if (signing.IsValueCreated)
-            signing.Value.Certificate?.Dispose();
-    }
 }

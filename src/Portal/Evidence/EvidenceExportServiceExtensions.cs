@@ -11,6 +11,7 @@ public static class EvidenceExportServiceExtensions
         services.AddOptions<EvidenceExportOptions>().Bind(configuration.GetSection(EvidenceExportOptions.Section))
             .Validate(o => o.MaxConcurrentExports is >= 1 and <= 16, "Portal:Evidence:MaxConcurrentExports: want 1 to 16")
             .ValidateOnStart();
+        services.AddSingleton<EvidenceSigning>();
         services.AddSingleton<EvidenceExportEngine>();
         services.AddSingleton<EvidenceExportJobs>();
         services.AddScoped<ExportPreviewQuery>();

@@ -35,8 +35,8 @@ public sealed class AccessLogReviewPdfTests : IAsyncLifetime
             ["Portal:AccessLog:CheckpointPrivateKeyPath"] = Path.Combine(keys.FullName, "access-log-checkpoint-private.pem"),
             ["Portal:AccessLog:CheckpointEd25519PrivateKeyPath"] = Path.Combine(keys.FullName, "access-log-checkpoint-ed25519-private.pem"),
             ["Portal:AccessLog:WitnessDirectory"] = Path.Combine(keys.FullName, "witness"),
-            [EvidenceSigningCertificate.CertificateVariable] = Path.Combine(keys.FullName, EvidenceSigningCertificate.DevelopmentCertificateFile),
-            [EvidenceSigningCertificate.KeyVariable] = Path.Combine(keys.FullName, EvidenceSigningCertificate.DevelopmentKeyFile),
+            ["Portal:Evidence:SigningCertificatePath"] = Path.Combine(keys.FullName, EvidenceSigningCertificate.DevelopmentCertificateFile),
+            ["Portal:Evidence:SigningKeyPath"] = Path.Combine(keys.FullName, EvidenceSigningCertificate.DevelopmentKeyFile),
         };
     }
 
