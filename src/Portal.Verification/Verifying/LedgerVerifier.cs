@@ -16,11 +16,11 @@ namespace AuditPortal.Verification.Verifying;
 /// </summary>
 /// <remarks>
 /// <para>Memory is constant in the ledger's length except for one entry per distinct stream
-/// (<see cref="StreamTails"/>: the stream id and a 64-byte tail with the last seq, stream_seq, event
-/// id and stored hash): O(distinct streams), plus
+/// (<see cref="StreamTails"/>: the stream's key bytes and a 72-byte tail with the last seq, stream_seq, event
+/// id, stored hash and stream-head handle; the stream-head tree's entry): O(distinct streams), plus
 /// O(log N) per checkpoint inside a parallel range and the kept findings (at most
-/// <see cref="LedgerVerifierOptions.MaxFindings"/>). The hot loop allocates nothing beyond the row
-/// itself; hex strings are only built for findings.</para>
+/// <see cref="LedgerVerifierOptions.MaxFindings"/>). Rows fed as <see cref="EventFields"/> (the COPY feed) cost no
+/// allocation; stream keys and hex strings are only built for findings.</para>
 /// <para>Each row is checked against the previous row of its stream in global order (whatever that
 /// row was), so a run split into ranges and merged (<see cref="ParallelLedgerVerification"/>) reaches
 /// exactly the findings of one run.</para>
