@@ -88,9 +88,13 @@ public sealed class AccessLogReviewPdfTests : IAsyncLifetime
         export.GetProperty("payload").GetProperty("kind").GetString().ShouldBe("accesslog.export");
         bundle.GetProperty("filters").GetProperty("user").GetString().ShouldBe("inv-review");
 
-        // The export's gateway entry got its outcome, naming every proved event.
-        using var entry = await admin.GetAsync(AuditPortal.Portal.PortalUrls.AccessLogEntry(export.GetProperty("seq").GetInt64()));
-        var page = await entry.Content.ReadAsStringAsync();
+        // The export's gateway entry got its outcome, naming every proved event. The entry page reads the portal
+        // database's standby, which may not have replayed the outcome yet: reload until it has (or the deadline).
+        var entryUrl = AuditPortal.Portal.PortalUrls.AccessLogEntry(export.GetProperty("seq").GetInt64());
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        string page;
+        while (!(page = await admin.GetStringAsync(entryUrl)).Contains("completed", StringComparison.OrdinalIgnoreCase) && deadline.Elapsed < TimeSpan.FromSeconds(30))
+            await Task.Delay(100);
         page.ShouldContain("accesslog.export");
         page.ShouldContain("completed", Case.Insensitive);
     }
