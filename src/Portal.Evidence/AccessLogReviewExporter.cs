@@ -180,15 +180,7 @@ public sealed class AccessLogReviewExporter(
         }
         catch (Exception ex) when (ex is not AccessLogUnavailableException)
         {
-            try
-            {
-                await writer.AppendCompletionAsync(AccessLogCompletion.For(entry, appended.EventId, AccessLogOutcome.Failed, null, null,
-                    time.GetElapsedTime(started), time.GetUtcNow().UtcDateTime), CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (AccessLogUnavailableException)
-            {
-                // The request entry stands; the failure is reported either way.
-            }
+            await writer.TryAppendFailureAsync(entry, appended.EventId, time.GetElapsedTime(started), time.GetUtcNow().UtcDateTime).ConfigureAwait(false);
             throw;
         }
     }

@@ -120,15 +120,7 @@ public sealed class EvidencePdfExporter(
         }
         catch (Exception ex) when (ex is not AccessLogUnavailableException)
         {
-            try
-            {
-                await accessLog.AppendCompletionAsync(AccessLogCompletion.For(entry, appended.EventId, AccessLogOutcome.Failed, null, null,
-                    time.GetElapsedTime(started), time.GetUtcNow().UtcDateTime), CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (AccessLogUnavailableException)
-            {
-                // The request entry stands; the failure is reported to the caller either way.
-            }
+            await accessLog.TryAppendFailureAsync(entry, appended.EventId, time.GetElapsedTime(started), time.GetUtcNow().UtcDateTime).ConfigureAwait(false);
             throw;
         }
     }

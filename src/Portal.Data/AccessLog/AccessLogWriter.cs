@@ -85,6 +85,24 @@ public sealed class AccessLogWriter : IAsyncDisposable
     public Task<AppendedEvent> AppendCompletionAsync(AccessLogCompletion completion, CancellationToken ct = default) =>
         EnqueueAsync(AccessLogEvents.ToNewEvent(completion), ct);
 
+    /// <summary>
+    /// Records that a logged request failed, if the access log takes it (not cancellable: the failure must be told): the
+    /// request entry stands either way, and the caller reports the failure it is handling. False when it was not recorded.
+    /// </summary>
+    public async Task<bool> TryAppendFailureAsync(AccessLogEntry entry, Guid requestEventId, TimeSpan elapsed, DateTime at)
+    {
+        try
+        {
+            await AppendCompletionAsync(AccessLogCompletion.For(entry, requestEventId, AccessLogOutcome.Failed, null, null, elapsed, at), CancellationToken.None)
+                .ConfigureAwait(false);
+            return true;
+        }
+        catch (AccessLogUnavailableException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Makes a signed checkpoint of the access log now (see <see cref="LedgerAppender.CreateCheckpointAsync"/>).</summary>
     public Task<SignedCheckpoint?> CreateCheckpointAsync(CancellationToken ct = default) => appender.CreateCheckpointAsync(ct);
 

@@ -102,24 +102,14 @@ public static class AccessLogReviewPdfWriter
         flow.Labelled("Access-log entry", $"seq {N(input.ExportEntrySeq)} of {checkpoint.Origin} (kind accesslog.export), recorded before this file was made; it is in the chain proof");
         flow.Labelled("Access-log entry hash", input.ExportEntryHash, valueFont: PageFlow.Mono);
         flow.Labelled("Chain proof", $"{Count(bundle.Entries.Count, "access-log event", "access-log events")} (requests, their outcomes, this export's entry) and {Count(bundle.Proof.Count, "proof hash", "proof hashes")}: one multi-leaf proof against the checkpoint's root");
-        flow.Labelled(EvidencePdfWriter.BundleHashLabel, bundleHash, valueFont: PageFlow.Mono);
-        flow.Labelled("Signed with", signing.Describe());
-        flow.Labelled("Timestamp", signing.TimestampAuthority is { } tsa ? $"RFC 3161 token from {tsa}" : "none (no time-stamping authority configured)");
-        flow.Space(12);
-        flow.Text("How to verify this document offline", PageFlow.Heading);
-        flow.Rule();
-        foreach (var step in new[]
-        {
+        EvidencePdfWriter.SigningAndHowToVerify(flow, bundleHash, signing,
+        [
             "1. auditportal evidence verify review.pdf [--public-key access-log-checkpoint-public.pem] — checks the PDF signature, extracts the embedded bundle, checks that its SHA-256 is the one printed above and verifies the chain proof with no database.",
             "2. By hand: pdfsig review.pdf reports the signature valid (a self-signed development certificate is reported as untrusted, not invalid).",
             $"3. pdfdetach -save 1 -o review.json review.pdf extracts the bundle ({BundleAttachment.FileName}, application/json); sha256sum review.json must print the hash above.",
             "4. The bundle (format auditportal-access-log-review/v1, docs/access-log-review.md) holds every listed query's access-log records and the proof that they are in the signed checkpoint at their positions; this report only presents it: where they differ, the bundle is the record.",
             "Only the access log's checkpoint key obtained from its operator (not from this file) makes the result more than self-consistent. The access log holds no ledger personal data: parameters are what the portal logged.",
-        })
-        {
-            flow.Text(step, PageFlow.Body);
-            flow.Space(2);
-        }
+        ]);
     }
 
     private static void Queries(PageFlow flow, AccessLogReviewPdfInput input, CancellationToken ct)

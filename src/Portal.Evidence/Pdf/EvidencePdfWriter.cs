@@ -112,20 +112,29 @@ public static class EvidencePdfWriter
             : $"valid: every note signature verified at export{(report.KeyPinned ? " against the ledger's own key" : "")}");
         flow.Labelled("Access-log entry", $"seq {N(custody.AccessLogSeq)} of {custody.AccessLogOrigin}, recorded before this file was made");
         flow.Labelled("Access-log entry hash", custody.AccessLogHash, valueFont: PageFlow.Mono);
+        SigningAndHowToVerify(flow, bundleHash, signing,
+        [
+            "1. auditportal evidence verify report.pdf [--public-key ledger-checkpoint-public.pem] — checks the PDF signature, extracts the embedded bundle, checks that its SHA-256 is the one printed above and verifies it with no database.",
+            "2. By hand: pdfsig report.pdf reports the signature valid (a self-signed development certificate is reported as untrusted, not invalid).",
+            $"3. pdfdetach -save 1 -o bundle.json report.pdf extracts the bundle ({BundleAttachment.FileName}, application/json); sha256sum bundle.json must print the hash above.",
+            "4. The bundle is the machine-readable evidence (docs/ledger-format.md §8.7); it verifies with auditportal evidence verify bundle.json or with the independent verifier (tools/independent-verifier). This report only presents it: where they differ, the bundle is the evidence.",
+            "Only a checkpoint key obtained from the ledger's operator (not from this file) makes the result more than self-consistent.",
+        ]);
+    }
+
+    /// <summary>
+    /// The end of every signed cover (evidence and access-log review): the embedded bundle's hash, the signer and the
+    /// timestamp, then how to verify the document offline in <paramref name="steps"/>.
+    /// </summary>
+    internal static void SigningAndHowToVerify(PageFlow flow, string bundleHash, EvidenceSigningCertificate signing, IEnumerable<string> steps)
+    {
         flow.Labelled(BundleHashLabel, bundleHash, valueFont: PageFlow.Mono);
         flow.Labelled("Signed with", signing.Describe());
         flow.Labelled("Timestamp", signing.TimestampAuthority is { } tsa ? $"RFC 3161 token from {tsa}" : "none (no time-stamping authority configured)");
         flow.Space(12);
         flow.Text("How to verify this document offline", PageFlow.Heading);
         flow.Rule();
-        foreach (var step in new[]
-        {
-            "1. auditportal evidence verify report.pdf [--public-key ledger-checkpoint-public.pem] — checks the PDF signature, extracts the embedded bundle, checks that its SHA-256 is the one printed above and verifies it with no database.",
-            "2. By hand: pdfsig report.pdf reports the signature valid (a self-signed development certificate is reported as untrusted, not invalid).",
-            $"3. pdfdetach -save 1 -o bundle.json report.pdf extracts the bundle ({BundleAttachment.FileName}, application/json); sha256sum bundle.json must print the hash above.",
-            "4. The bundle is the machine-readable evidence (docs/ledger-format.md §8.7); it verifies with auditportal evidence verify bundle.json or with the independent verifier (tools/independent-verifier). This report only presents it: where they differ, the bundle is the evidence.",
-            "Only a checkpoint key obtained from the ledger's operator (not from this file) makes the result more than self-consistent.",
-        })
+        foreach (var step in steps)
         {
             flow.Text(step, PageFlow.Body);
             flow.Space(2);

@@ -32,7 +32,7 @@ public sealed class CrossInstanceRevocationTests(LedgerDatabasesFixture database
         var user = "xrevoke-" + Guid.NewGuid().ToString("N")[..8];
         var principal = Investigation.Principal(user, PortalRoles.Investigator);
         var caseId = await investigation.OpenCaseAsync(user);
-        var stream = await EncryptedStreamAsync();
+        var stream = await Investigation.EncryptedStreamAsync(databases);
         var grant = await investigation.GrantAsync(principal, caseId, stream);
         grant.IsOk.ShouldBeTrue(grant.Message);
 
@@ -55,19 +55,5 @@ public sealed class CrossInstanceRevocationTests(LedgerDatabasesFixture database
         (await toldSecond.Task.WaitAsync(Patience)).ShouldBe(grant.Value.Id);
         lock (toldAny)
             toldAny.ShouldBe([grant.Value.Id], "the refused revocation sent nothing, and the one that committed was told once");
-    }
-
-    private async Task<StreamKey> EncryptedStreamAsync()
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(databases.Primary(databases.LedgerDb));
-        await connection.OpenAsync();
-        await using var cmd = new Npgsql.NpgsqlCommand("""
-            SELECT stream_type, stream_id FROM ledger.events e WHERE payload LIKE '%"enc":"A256GCM"%'
-              AND NOT EXISTS (SELECT 1 FROM keystore.erasures er WHERE e.payload LIKE '%"sub":"' || er.subject_id || '"%')
-            ORDER BY seq LIMIT 1
-            """, connection);
-        await using var reader = await cmd.ExecuteReaderAsync();
-        (await reader.ReadAsync()).ShouldBeTrue();
-        return new StreamKey(reader.GetString(0), reader.GetString(1));
     }
 }

@@ -30,19 +30,7 @@ public sealed class GrantBadInputTests(LedgerDatabasesFixture databases) : IDisp
         databases.CountAsync("SELECT count(*) FROM ledger.events WHERE stream_type = 'user' AND stream_id = $1 AND action = $2 AND payload::jsonb ->> 'kind' = 'unmask.grant'",
             user, AccessLogEvents.RequestedAction);
 
-    private async Task<StreamKey> StreamAsync()
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(databases.Primary(databases.LedgerDb));
-        await connection.OpenAsync();
-        await using var cmd = new Npgsql.NpgsqlCommand("""
-            SELECT stream_type, stream_id FROM ledger.events e WHERE payload LIKE '%"enc":"A256GCM"%'
-              AND NOT EXISTS (SELECT 1 FROM keystore.erasures er WHERE e.payload LIKE '%"sub":"' || er.subject_id || '"%')
-            ORDER BY seq LIMIT 1
-            """, connection);
-        await using var reader = await cmd.ExecuteReaderAsync();
-        (await reader.ReadAsync()).ShouldBeTrue();
-        return new StreamKey(reader.GetString(0), reader.GetString(1));
-    }
+    private Task<StreamKey> StreamAsync() => Investigation.EncryptedStreamAsync(databases);
 
     private async Task<(Investigation Investigation, string User, ClaimsPrincipal Principal, Guid Case, AuditPortal.Portal.Redaction.RedactionSummary Page)> SetUpAsync()
     {

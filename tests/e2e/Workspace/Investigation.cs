@@ -79,4 +79,19 @@ public sealed class Investigation(GatewayPortalFactory factory)
             client.DefaultRequestHeaders.Add("Cookie", $"{ActiveCase.CookieName}={id:D}");
         return client;
     }
+
+    /// <summary>The first stream with a personal field of a subject that is not erased (something a grant can reveal).</summary>
+    public static async Task<StreamKey> EncryptedStreamAsync(LedgerDatabasesFixture databases)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(databases.Primary(databases.LedgerDb));
+        await connection.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("""
+            SELECT stream_type, stream_id FROM ledger.events e WHERE payload LIKE '%"enc":"A256GCM"%'
+              AND NOT EXISTS (SELECT 1 FROM keystore.erasures er WHERE e.payload LIKE '%"sub":"' || er.subject_id || '"%')
+            ORDER BY seq LIMIT 1
+            """, connection);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        (await reader.ReadAsync()).ShouldBeTrue();
+        return new StreamKey(reader.GetString(0), reader.GetString(1));
+    }
 }
