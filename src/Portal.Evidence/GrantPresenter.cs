@@ -6,8 +6,7 @@ namespace AuditPortal.Evidence;
 /// <summary>One live unmask grant as an export reveals under it: the data subject, the field (null: every field) and the stated reason.</summary>
 public sealed record RevealingGrant(Guid Id, string Subject, string? Field, string Reason)
 {
-    public bool Covers(string subject, string field) =>
-        string.Equals(subject, Subject, StringComparison.Ordinal) && (Field is null || string.Equals(Field, field, StringComparison.Ordinal));
+    public bool Covers(string subject, string field) => GrantCoverage.Covers(Subject, Field, subject, field);
 
     /// <summary>How the page names it: <c>&lt;id&gt; (reason)</c>, after "revealed under grant".</summary>
     public string Label => $"{Id:D} ({Reason})";

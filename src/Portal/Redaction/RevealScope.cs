@@ -1,3 +1,5 @@
+using AuditPortal.Data.PersonalData;
+
 namespace AuditPortal.Portal.Redaction;
 
 /// <summary>
@@ -7,7 +9,8 @@ namespace AuditPortal.Portal.Redaction;
 /// </summary>
 public sealed class RevealScope
 {
-    private readonly Dictionary<string, HashSet<string>?> bySubject = new(StringComparer.Ordinal);
+    // The grants by data subject, so a field's check looks at its own subject's grants only.
+    private readonly Dictionary<string, List<string?>> bySubject = new(StringComparer.Ordinal);
 
     public static RevealScope None { get; } = new([]);
 
@@ -17,12 +20,9 @@ public sealed class RevealScope
         ArgumentNullException.ThrowIfNull(grants);
         foreach (var (subject, field) in grants)
         {
-            if (field is null)
-                bySubject[subject] = null;
-            else if (!bySubject.TryGetValue(subject, out var fields))
-                bySubject[subject] = [field];
-            else
-                fields?.Add(field);
+            if (!bySubject.TryGetValue(subject, out var fields))
+                bySubject[subject] = fields = [];
+            fields.Add(field);
         }
     }
 
@@ -31,5 +31,5 @@ public sealed class RevealScope
     public bool IsEmpty => bySubject.Count == 0;
 
     public bool Covers(string subject, string field) =>
-        bySubject.TryGetValue(subject, out var fields) && (fields is null || fields.Contains(field));
+        bySubject.TryGetValue(subject, out var fields) && fields.Exists(f => GrantCoverage.Covers(subject, f, subject, field));
 }
