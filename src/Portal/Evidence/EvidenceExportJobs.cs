@@ -45,9 +45,12 @@ public sealed class EvidenceExportJobs(EvidenceExportEngine engine, IDbContextFa
         Prune();
         var job = new ExportJob(Guid.CreateVersion7(time.GetUtcNow()), request, time.GetUtcNow());
         job.Changed += j => Changed?.Invoke(j);
+        // Listed and announced as queued before it can run: a listener never sees "running" before "queued".
+        var run = new Task<Task>(() => RunAsync(job));
         lock (jobs)
-            jobs[job.Id] = (job, Task.Run(() => RunAsync(job), CancellationToken.None));
+            jobs[job.Id] = (job, run.Unwrap());
         Changed?.Invoke(job);
+        run.Start(TaskScheduler.Default);
         return job;
     }
 

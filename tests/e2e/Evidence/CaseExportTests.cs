@@ -154,7 +154,8 @@ public sealed class CaseExportTests(LedgerDatabasesFixture databases) : IDisposa
         var caseId = await new Investigation(factory).OpenCaseAsync(owner, "Cancel case");
         var user = Investigation.Principal(owner, PortalRoles.Investigator);
         var exports = new CaseExports(factory);
-        // Cancel from the job's first progress report (the engine is drawing events): as the dialog's button does.
+        // Cancel from the job's first progress report (the engine is drawing events): as the dialog's button does. The
+        // registry announces a job as queued before it runs, so the second "running" change is that report.
         var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var reports = 0;
         void OnChanged(ExportJob job)
