@@ -175,14 +175,7 @@ public static class AccessLogReviewPdfWriter
             flow.Text($"{N(bundle.Proof.Count)} proof hashes: too many to print; they are in the embedded bundle.", PageFlow.Body);
         }
         flow.Space(6);
-        flow.Text("The checkpoint as a C2SP signed note:", PageFlow.Body);
-        flow.Text(bundle.Checkpoint.Note, PageFlow.Mono, indent: 12);
-        flow.Space(4);
-        flow.Text("Verifier keys:", PageFlow.Body);
-        foreach (var vkey in bundle.Vkeys)
-            flow.Text(vkey, PageFlow.Mono, indent: 12);
-        flow.Text("ECDSA public key:", PageFlow.Body);
-        flow.Text(bundle.PublicKeyPem, PageFlow.Mono, indent: 12);
+        EvidencePdfWriter.SignedCheckpoint(flow, "The checkpoint as a C2SP signed note:", bundle.Checkpoint.Note, bundle.Vkeys, bundle.PublicKeyPem);
     }
 
     /// <summary>1–3, 7, 9–12: the proved seqs as runs.</summary>

@@ -122,6 +122,19 @@ public static class EvidencePdfWriter
         ]);
     }
 
+    /// <summary>The signed checkpoint a bundle is proved against, as every appendix prints it: the note, its verifier keys and the ECDSA key.</summary>
+    internal static void SignedCheckpoint(PageFlow flow, string heading, string note, IEnumerable<string> vkeys, string publicKeyPem)
+    {
+        flow.Text(heading, PageFlow.Body);
+        flow.Text(note, PageFlow.Mono, indent: 12);
+        flow.Space(4);
+        flow.Text("Verifier keys:", PageFlow.Body);
+        foreach (var vkey in vkeys)
+            flow.Text(vkey, PageFlow.Mono, indent: 12);
+        flow.Text("ECDSA public key:", PageFlow.Body);
+        flow.Text(publicKeyPem, PageFlow.Mono, indent: 12);
+    }
+
     /// <summary>
     /// The end of every signed cover (evidence and access-log review): the embedded bundle's hash, the signer and the
     /// timestamp, then how to verify the document offline in <paramref name="steps"/>.
@@ -266,14 +279,7 @@ public static class EvidencePdfWriter
         flow.NewPage();
         flow.Text("Appendix B: the signed checkpoint and the stream head", PageFlow.Title);
         flow.Space(4);
-        flow.Text("The checkpoint as a C2SP signed note (docs/ledger-format.md §5.2):", PageFlow.Body);
-        flow.Text(bundle.Checkpoint.Note, PageFlow.Mono, indent: 12);
-        flow.Space(4);
-        flow.Text("Verifier keys:", PageFlow.Body);
-        foreach (var vkey in bundle.Vkeys)
-            flow.Text(vkey, PageFlow.Mono, indent: 12);
-        flow.Text("ECDSA public key:", PageFlow.Body);
-        flow.Text(bundle.PublicKeyPem, PageFlow.Mono, indent: 12);
+        SignedCheckpoint(flow, "The checkpoint as a C2SP signed note (docs/ledger-format.md §5.2):", bundle.Checkpoint.Note, bundle.Vkeys, bundle.PublicKeyPem);
         flow.Space(4);
         var sh = bundle.StreamHead;
         flow.Text($"Stream-head tree of {N(sh.Count)} streams (§4.1, §8.7):", PageFlow.Body);

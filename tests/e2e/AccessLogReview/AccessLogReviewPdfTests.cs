@@ -24,12 +24,8 @@ public sealed class AccessLogReviewPdfTests : IAsyncLifetime
     private readonly CheckpointSigner signer = CheckpointSigner.Generate();
     private GatewayPortalFactory portal = null!;
 
-    private Dictionary<string, string?> Settings()
-    {
-        File.WriteAllText(Path.Combine(keys.FullName, "access-log-checkpoint-private.pem"), signer.ExportPrivateKeyPem());
-        File.WriteAllText(Path.Combine(keys.FullName, "access-log-checkpoint-ed25519-private.pem"), signer.Ed25519!.ExportPrivateKeyPem());
-        Run("bash", Path.Combine(DevOidcProcess.RepositoryRoot(), "scripts", "evidence-cert.sh"), keys.FullName).Code.ShouldBe(0);
-        return new()
+    /// <summary>The portal's settings: the access log's keys and the signing certificate <see cref="InitializeAsync"/> wrote to <c>keys</c>.</summary>
+    private Dictionary<string, string?> Settings() => new()
         {
             ["Portal:Verification:Continuous"] = "false",
             ["Portal:AccessLog:CheckpointPrivateKeyPath"] = Path.Combine(keys.FullName, "access-log-checkpoint-private.pem"),
@@ -38,10 +34,12 @@ public sealed class AccessLogReviewPdfTests : IAsyncLifetime
             ["Portal:Evidence:SigningCertificatePath"] = Path.Combine(keys.FullName, EvidenceSigningCertificate.DevelopmentCertificateFile),
             ["Portal:Evidence:SigningKeyPath"] = Path.Combine(keys.FullName, EvidenceSigningCertificate.DevelopmentKeyFile),
         };
-    }
 
     public async Task InitializeAsync()
     {
+        await File.WriteAllTextAsync(Path.Combine(keys.FullName, "access-log-checkpoint-private.pem"), signer.ExportPrivateKeyPem());
+        await File.WriteAllTextAsync(Path.Combine(keys.FullName, "access-log-checkpoint-ed25519-private.pem"), signer.Ed25519!.ExportPrivateKeyPem());
+        (await AuditPortal.Tests.E2e.Evidence.Poppler.RunAsync("bash", Path.Combine(DevOidcProcess.RepositoryRoot(), "scripts", "evidence-cert.sh"), keys.FullName)).Code.ShouldBe(0);
         await ledger.InitializeAsync();
         portal = new GatewayPortalFactory(ledger.Databases, Settings());
     }
@@ -71,13 +69,13 @@ public sealed class AccessLogReviewPdfTests : IAsyncLifetime
         var pdf = await response.Content.ReadAsByteArrayAsync();
         var path = Path.Combine(keys.FullName, "review.pdf");
         await File.WriteAllBytesAsync(path, pdf);
-        Run("pdfsig", path).Output.ShouldContain("Signature Validation: Signature is Valid.");
+        (await AuditPortal.Tests.E2e.Evidence.Poppler.RunAsync("pdfsig", path)).Output.ShouldContain("Signature Validation: Signature is Valid.");
         var report = EvidencePdfVerifier.Verify(pdf, signer.PublicKey);
         report.Findings.ShouldBeEmpty();
         report.Intact.ShouldBeTrue();
 
         var bundlePath = Path.Combine(keys.FullName, "review.json");
-        Run("pdfdetach", "-save", "1", "-o", bundlePath, path).Code.ShouldBe(0);
+        (await AuditPortal.Tests.E2e.Evidence.Poppler.RunAsync("pdfdetach", "-save", "1", "-o", bundlePath, path)).Code.ShouldBe(0);
         var bundle = JsonDocument.Parse(await File.ReadAllBytesAsync(bundlePath)).RootElement;
         var records = bundle.GetProperty("entries").EnumerateArray().Select(e => JsonDocument.Parse(e.GetProperty("canonical").GetString()!).RootElement).ToList();
         // The investigator's 3 queries (request + outcome) and the admin's export request: access-log records only, never a ledger record.
@@ -113,15 +111,5 @@ public sealed class AccessLogReviewPdfTests : IAsyncLifetime
         response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         response.Content.Headers.ContentType?.MediaType.ShouldNotBe("application/pdf");
         (await response.Content.ReadAsStringAsync()).ShouldContain("access log", Case.Insensitive);
-    }
-
-    private static (int Code, string Output) Run(string tool, params string[] args)
-    {
-        var psi = new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(psi)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output + error.Result);
     }
 }

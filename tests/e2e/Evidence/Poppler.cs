@@ -57,7 +57,8 @@ internal static class Poppler
         return file;
     }
 
-    private static async Task<(int, string)> RunAsync(string program, params string[] arguments)
+    /// <summary>Runs a tool (poppler, node, bash) and returns its exit code and its output and error text together.</summary>
+    public static async Task<(int Code, string Output)> RunAsync(string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in arguments)

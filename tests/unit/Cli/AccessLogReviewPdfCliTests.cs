@@ -100,7 +100,7 @@ public sealed class AccessLogReviewPdfCliTests(AccessLogPostgresFixture db) : IC
             text.ShouldContain($"seq {r.GetProperty("seq").GetInt64():N0}");
         text.ShouldContain("Name of sub-2");
         Directory.CreateDirectory(Path.Combine(PdfTools.RepoRoot(), "var"));
-        PdfTools.Run("pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", path, Path.Combine(PdfTools.RepoRoot(), "var", "access-log-review")).Code.ShouldBe(0);
+        PdfTools.Run("pdftoppm", "-png", "-r", "60", "-f", "1", path, Path.Combine(PdfTools.RepoRoot(), "var", "access-log-review")).Code.ShouldBe(0);
 
         // One flipped byte in a page: the signature no longer holds.
         var pdf = await File.ReadAllBytesAsync(path);
