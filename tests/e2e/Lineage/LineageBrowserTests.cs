@@ -49,6 +49,47 @@ public sealed class LineageBrowserTests(SeededChromiumPortal portal)
         session.PortalErrors.ShouldBeEmpty();
     }
 
+    [ChromiumFact]
+    public async Task LineageGraph_TakesTheKeyboard_HomeArrowsAndEnterOpenTheFocusedTimeline()
+    {
+        var (id, inputs, _) = await FormAsync();
+        await using var session = await portal.NewSessionAsync();
+        var page = session.Page;
+        await page.GotoAsync(portal.Url(PortalUrls.Lineage(id)).ToString());
+        await session.SignInAtProviderAsync("auditor1", "auditor1-dev");
+        await session.WaitForCircuitAsync();
+        var graph = page.GetByTestId("lineage-graph");
+        var focus = page.GetByTestId("lineage-graph-focus");
+        await Expect(graph).ToHaveAttributeAsync("data-ready", "true");
+
+        await graph.FocusAsync();
+        await page.Keyboard.PressAsync("Home");
+        await Expect(focus).ToHaveAttributeAsync("data-node", id.ToString("D"));
+        await Expect(focus).ToContainTextAsync($"(output; {inputs} inputs; 1 of 1 in its column)");
+
+        // ← goes to the topmost input; ↓ walks that column, one event at a time, and stops at its end.
+        await page.Keyboard.PressAsync("ArrowLeft");
+        await Expect(focus).ToContainTextAsync($"1 of {inputs} in its column");
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Expect(focus).ToContainTextAsync($"2 of {inputs} in its column");
+        for (var i = 2; i < inputs + 2; i++)
+            await page.Keyboard.PressAsync("ArrowDown");
+        await Expect(focus).ToContainTextAsync($"{inputs} of {inputs} in its column");
+        await session.ScreenshotAsync("lineage-graph-keyboard");
+
+        // → from an input goes back to the output it feeds; ← and Enter open the focused input's timeline.
+        await page.Keyboard.PressAsync("ArrowRight");
+        await Expect(focus).ToHaveAttributeAsync("data-node", id.ToString("D"));
+        await page.Keyboard.PressAsync("ArrowLeft");
+        var url = await focus.GetAttributeAsync("data-url");
+        url.ShouldNotBeNullOrEmpty();
+        url.ShouldStartWith("/timeline/");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(url) + "$"));
+        await Expect(page.GetByTestId("event-details")).ToBeVisibleAsync();
+        session.PortalErrors.ShouldBeEmpty();
+    }
+
     /// <summary>A tax form of the seeded ledger, its input count, and its first input (id, account, stream_seq).</summary>
     private async Task<(Guid Id, int Inputs, (Guid Id, string Stream, long StreamSeq) First)> FormAsync()
     {
