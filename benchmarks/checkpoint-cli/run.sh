@@ -3,7 +3,7 @@
 # Copies a seeded ledger (benchmarks/seed-cli/run.sh) to a scratch database DB_ckbench, removes its last
 # checkpoint row there (as the superuser, triggers disabled: this copy exists only to be measured) so that the
 # head has none, and times the command that signs it, RUNS times (the row is removed again before each run).
-# Usage: benchmarks/checkpoint-cli/run.sh [DB=seedbench] [RUNS=3]
+# Usage: [REUSE=1] benchmarks/checkpoint-cli/run.sh [DB=seedbench] [RUNS=3]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 db="${1:-seedbench}"; runs="${2:-3}"; scratch="${db}_ckbench"
@@ -11,7 +11,8 @@ cli="${CLI:-$root/var/cli/auditportal}"
 eval "$("$root/portal" env)"
 port="$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$AUDITPORTAL_PRIMARY")"
 sql() { psql -h 127.0.0.1 -p "$port" -U postgres -qAt "$@"; }
-sql -d postgres -c "DROP DATABASE IF EXISTS $scratch WITH (FORCE)" -c "CREATE DATABASE $scratch TEMPLATE $db"
+# REUSE=1 keeps the scratch copy of an earlier run (a 10M copy takes minutes); FILE_COPY: no WAL for the copy.
+[[ -n "${REUSE:-}" ]] || sql -d postgres -c "DROP DATABASE IF EXISTS $scratch WITH (FORCE)" -c "CREATE DATABASE $scratch TEMPLATE $db STRATEGY FILE_COPY"
 head="$(sql -d "$scratch" -c "SELECT max(size) FROM ledger.checkpoints")"
 witness="$(mktemp -d)"; trap 'rm -rf "$witness"' EXIT
 for i in $(seq "$runs"); do

@@ -40,11 +40,30 @@ public static class StreamHeadRows
 
     /// <summary>
     /// The head of every stream (its largest stream_seq and that event's hash) at the ledger's current head, by a skip
-    /// scan of the (stream_type, stream_id, stream_seq) index: two index probes per stream instead of a pass over every
-    /// event. Returns false, reading nothing, when that index is missing (a bulk load drops it).
+    /// scan of the (stream_type, stream_id, stream_seq) index read backwards: each probe lands on the previous stream's
+    /// last event, so one probe per stream instead of a pass over every event (and instead of the two of
+    /// <see cref="ReadHeadsAtAsync"/>, whose heads may lie before a stream's last event: 1.5 s against 1.9 s of server
+    /// time for the 59,910 streams of the 10M demo ledger, loaded host). Returns false, reading nothing, when that index is
+    /// missing (a bulk load drops it).
     /// </summary>
-    public static Task<bool> ReadCurrentHeadsAsync(NpgsqlConnection connection, Action<StreamKey, long, byte[]> head, CancellationToken ct) =>
-        ReadHeadsAtAsync(connection, long.MaxValue, head, ct);
+    public static async Task<bool> ReadCurrentHeadsAsync(NpgsqlConnection connection, Action<StreamKey, long, byte[]> head, CancellationToken ct)
+    {
+        if (!await HasStreamIndexAsync(connection, ct).ConfigureAwait(false))
+            return false;
+        await using var command = new NpgsqlCommand("""
+            WITH RECURSIVE h AS (
+              (SELECT stream_type, stream_id, stream_seq, hash FROM ledger.events
+               ORDER BY stream_type DESC, stream_id DESC, stream_seq DESC LIMIT 1)
+              UNION ALL
+              SELECT n.stream_type, n.stream_id, n.stream_seq, n.hash FROM h CROSS JOIN LATERAL (
+                SELECT e.stream_type, e.stream_id, e.stream_seq, e.hash FROM ledger.events e
+                WHERE (e.stream_type, e.stream_id) < (h.stream_type, h.stream_id)
+                ORDER BY e.stream_type DESC, e.stream_id DESC, e.stream_seq DESC LIMIT 1) n)
+            SELECT stream_type, stream_id, stream_seq, hash FROM h
+            """, connection) { CommandTimeout = 0 };
+        await ReadHeadsAsync(command, head, ct).ConfigureAwait(false);
+        return true;
+    }
 
     /// <summary>
     /// The head of every stream among the first <paramref name="size"/> events (its largest stream_seq with seq ≤ size and
@@ -54,12 +73,8 @@ public static class StreamHeadRows
     /// </summary>
     public static async Task<bool> ReadHeadsAtAsync(NpgsqlConnection connection, long size, Action<StreamKey, long, byte[]> head, CancellationToken ct)
     {
-        await using (var probe = new NpgsqlCommand(
-            "SELECT 1 FROM pg_indexes WHERE schemaname = 'ledger' AND indexname = 'events_stream_type_stream_id_stream_seq_key'", connection))
-        {
-            if (await probe.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
-                return false;
-        }
+        if (!await HasStreamIndexAsync(connection, ct).ConfigureAwait(false))
+            return false;
         await using var command = new NpgsqlCommand($"""
             WITH RECURSIVE s AS (
               (SELECT stream_type, stream_id FROM ledger.events ORDER BY stream_type, stream_id LIMIT 1)
@@ -74,10 +89,23 @@ public static class StreamHeadRows
               ORDER BY stream_seq DESC LIMIT 1) h
             """, connection) { CommandTimeout = 0 };
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = size });
+        await ReadHeadsAsync(command, head, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    private static async Task<bool> HasStreamIndexAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var probe = new NpgsqlCommand(
+            "SELECT 1 FROM pg_indexes WHERE schemaname = 'ledger' AND indexname = 'events_stream_type_stream_id_stream_seq_key'", connection);
+        return await probe.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null;
+    }
+
+    /// <summary>Rows of (stream_type, stream_id, stream_seq, hash), each to <paramref name="head"/>.</summary>
+    private static async Task ReadHeadsAsync(NpgsqlCommand command, Action<StreamKey, long, byte[]> head, CancellationToken ct)
+    {
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
             head(new StreamKey(reader.GetString(0), reader.GetString(1)), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
-        return true;
     }
 
     /// <summary>
