@@ -30,7 +30,7 @@ public static class LedgerBulkLoad
 {
     /// <summary>
     /// Name and definition of every non-unique secondary index of <c>ledger.events</c>, exactly as in the
-    /// migrations (V001__ledger.sql, V002__timeline_indexes.sql, V003__payload_text_search.sql). A test compares this list with the migrated schema.
+    /// migrations (V001__ledger.sql, V002__timeline_indexes.sql, V003__payload_text_search.sql, V006__corrections_index.sql). A test compares this list with the migrated schema.
     /// </summary>
     public static IReadOnlyList<(string Name, string Definition)> SecondaryIndexes { get; } =
     [
@@ -39,6 +39,7 @@ public static class LedgerBulkLoad
         ("events_occurred_at_idx", "ON ledger.events (occurred_at)"),
         ("events_recorded_at_idx", "ON ledger.events (recorded_at)"),
         ("events_supersedes_idx", "ON ledger.events (supersedes) WHERE supersedes IS NOT NULL"),
+        ("events_corrections_idx", "ON ledger.events (seq) INCLUDE (supersedes) WHERE supersedes IS NOT NULL"),
         ("events_lineage_inputs_idx", "ON ledger.events USING gin (lineage_inputs) WHERE lineage_inputs IS NOT NULL"),
         ("events_stream_occurred_idx", "ON ledger.events (stream_type, stream_id, occurred_at, stream_seq)"),
         ("events_stream_recorded_idx", "ON ledger.events (stream_type, stream_id, recorded_at, stream_seq)"),
