@@ -44,11 +44,15 @@ public sealed class LineageQuery
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var output = LineageNodes.Read(reader, 0)!;
-                if (nodes.TryAdd(output.EventId, output))
-                    inputs[output.EventId] = [];
+                // Each input's row repeats its output's columns: the output is read (and its payload summarised) once.
+                var outputId = reader.GetGuid(1);
+                if (!nodes.ContainsKey(outputId))
+                {
+                    nodes[outputId] = LineageNodes.Read(reader, 0)!;
+                    inputs[outputId] = [];
+                }
                 if (!reader.IsDBNull(LineageNodes.Count))
-                    inputs[output.EventId].Add(((int)reader.GetInt64(LineageNodes.Count), reader.GetGuid(LineageNodes.Count + 1),
+                    inputs[outputId].Add(((int)reader.GetInt64(LineageNodes.Count), reader.GetGuid(LineageNodes.Count + 1),
                         LineageNodes.Read(reader, LineageNodes.Count + 2)));
             }
         }
