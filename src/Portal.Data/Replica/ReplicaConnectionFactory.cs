@@ -5,8 +5,8 @@ namespace AuditPortal.Data.Replica;
 
 /// <summary>
 /// Opens connections for reading the ledger: every transaction is read-only
-/// (<c>default_transaction_read_only=on</c> is set at connection start-up), so a portal bug cannot
-/// write even through a role that could. Use the SELECT-only reader role against the standby.
+/// (<c>default_transaction_read_only=on</c> is set at connection start-up, with <see cref="ReadSettings"/>), so a portal
+/// bug cannot write even through a role that could. Use the SELECT-only reader role against the standby.
 /// Multi-host connection strings (several standbys, <c>Load Balance Hosts=true</c>) work unchanged.
 /// Statements are prepared automatically unless the connection string says otherwise (<see cref="AutoPrepare"/>).
 /// </summary>
@@ -16,11 +16,17 @@ public sealed class ReplicaConnectionFactory : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         var builder = new NpgsqlConnectionStringBuilder(AutoPrepare.Apply(connectionString));
-        builder.Options = string.IsNullOrWhiteSpace(builder.Options)
-            ? "-c default_transaction_read_only=on"
-            : builder.Options + " -c default_transaction_read_only=on";
+        builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? ReadSettings : builder.Options + " " + ReadSettings;
         DataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
+
+    /// <summary>
+    /// Set at connection start-up: read-only transactions, and no JIT compilation of queries. The portal's reads are
+    /// index-driven pages whose planner costs are often far above what they do (a recursive lineage walk estimated at
+    /// 260,000 rows reads 51); past <c>jit_above_cost</c> PostgreSQL then compiled each one, 38 ms of a 0.4 ms forward-impact
+    /// page on the 10M ledger (EXPLAIN ANALYZE, docs/performance.md).
+    /// </summary>
+    public const string ReadSettings = "-c default_transaction_read_only=on -c jit=off";
 
     /// <summary>The underlying data source; its connections start with read-only transactions.</summary>
     public NpgsqlDataSource DataSource { get; }

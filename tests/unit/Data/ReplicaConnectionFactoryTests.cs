@@ -36,4 +36,21 @@ public sealed class ReplicaConnectionFactoryTests(PostgresFixture db) : IClassFi
         reader.GetString(0).ShouldBe("on");
         reader.GetInt64(1).ShouldBeGreaterThanOrEqualTo(1);
     }
+
+    [Fact]
+    public async Task Sessions_NeverJitCompileQueries_AlsoWithOptionsOfTheirOwn()
+    {
+        foreach (var connectionString in new[] { db.ReaderConnectionString, db.ReaderConnectionString + ";Options=-c statement_timeout=5000" })
+        {
+            await using var factory = new ReplicaConnectionFactory(connectionString);
+            await using var session = await factory.BeginReadOnlyAsync();
+            await using var cmd = session.CreateCommand("SELECT current_setting('jit'), current_setting('statement_timeout')");
+            await using var reader = await cmd.ExecuteReaderAsync();
+            await reader.ReadAsync();
+
+            reader.GetString(0).ShouldBe("off");
+            if (connectionString.Contains("Options", StringComparison.Ordinal))
+                reader.GetString(1).ShouldBe("5s");
+        }
+    }
 }
