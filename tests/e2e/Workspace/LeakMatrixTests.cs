@@ -136,7 +136,8 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
               (SELECT string_agg(row_to_json(m)::text, E'\n') FROM workspace.case_members m),
               (SELECT string_agg(row_to_json(g)::text, E'\n') FROM workspace.unmask_grants g),
               (SELECT string_agg(row_to_json(a)::text, E'\n') FROM workspace.annotations a),
-              (SELECT string_agg(row_to_json(v)::text, E'\n') FROM workspace.saved_views v))
+              (SELECT string_agg(row_to_json(v)::text, E'\n') FROM workspace.saved_views v),
+              (SELECT string_agg(row_to_json(k)::text, E'\n') FROM workspace.known_users k))
             """);
         LeakSearch.Count(accessLog, secrets.Select(s => s.Value)).ShouldBe(0, "clear personal values in the access log");
         LeakSearch.Count(workspace, secrets.Select(s => s.Value)).ShouldBe(0, "clear personal values in the workspace");
