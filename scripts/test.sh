@@ -105,8 +105,9 @@ run_tests() {
     test_cluster_down
     trap - EXIT INT TERM
 
-    # The leak matrix test (tests/e2e/Workspace/LeakMatrixTests.cs) leaves its matrix here: show it.
+    # The leak matrix tests (tests/e2e/Workspace/LeakMatrixTests.cs, CircuitLeakMatrixTests.cs) leave their matrices here: show them.
     [[ -f "$results/leak-matrix.txt" ]] && cat "$results/leak-matrix.txt"
+    [[ -f "$results/circuit-leak-matrix.txt" ]] && cat "$results/circuit-leak-matrix.txt"
 
     summary="$passed passed, $failed failed"
     [[ "$skipped" -gt 0 ]] && summary+=", $skipped skipped"

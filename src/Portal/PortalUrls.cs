@@ -96,6 +96,7 @@ public static partial class PortalUrls
             ("action", c.Action), ("actor", c.Actor),
             ("axis", c.Window is not null && c.Axis == Data.Timeline.TimeAxis.System ? "system" : null),
             ("from", c.From is { } f ? Instant(f) : null), ("to", c.To is { } t ? Instant(t) : null),
+            ("mark", c.Mark), ("label", c.Label),
             ("order", c.Order == Data.Timeline.TimelineOrder.StreamSeq ? null : TimelineCriteria.OrderText(c.Order)),
             ("dir", c.Descending ? "desc" : null),
             ("size", c.PageSize == TimelineCriteria.DefaultPageSize ? null : Number(c.PageSize)),

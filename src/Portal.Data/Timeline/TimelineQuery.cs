@@ -69,13 +69,15 @@ public sealed class TimelineQuery
         var sql = new SqlBuilder();
         sql.Where($"e.stream_type = {sql.Add(request.Stream.Type)}");
         sql.Where($"e.stream_id = {sql.Add(request.Stream.Id)}");
-        var filtered = request.Action is not null || request.Actor is not null || request.Window is not null;
+        var filtered = request.Action is not null || request.Actor is not null || request.Window is not null || request.EventIds is not null;
         if (request.Action is { } action)
             sql.Where($"e.action = {sql.Add(action)}");
         if (request.Actor is { } actor)
             sql.Where($"e.actor = {sql.Add(actor)}");
         if (request.Window is { } window)
             sql.Window("e", window);
+        if (request.EventIds is { } eventIds)
+            sql.Where($"e.event_id = ANY({sql.Add(eventIds.ToArray())})");
 
         long head;
         await using (var headCommand = new NpgsqlCommand(

@@ -21,6 +21,9 @@ public sealed record TimelineRequest
 {
     public const int MaxPageSize = 200;
 
+    /// <summary>At most this many <see cref="EventIds"/> (a case's annotated events of one stream).</summary>
+    public const int MaxEventIds = 100_000;
+
     public required StreamKey Stream { get; init; }
     public string? Action { get; init; }
     public string? Actor { get; init; }
@@ -28,6 +31,9 @@ public sealed record TimelineRequest
     public TimelineOrder Order { get; init; } = TimelineOrder.StreamSeq;
     public bool Descending { get; init; }
     public int PageSize { get; init; } = 50;
+
+    /// <summary>Only these events (by event id), e.g. the ones a case annotated; null: every event. A filter like the others.</summary>
+    public IReadOnlyList<Guid>? EventIds { get; init; }
 
     /// <summary>The <see cref="TimelinePage.NextCursor"/> of the previous page (same order and direction).</summary>
     public string? Cursor { get; init; }
@@ -46,6 +52,8 @@ public sealed record TimelineRequest
         Window?.Validate("window");
         if (!Enum.IsDefined(Order))
             throw new QueryValidationException("order", "order: one of StreamSeq, OccurredAt, RecordedAt");
+        if (EventIds is { Count: > MaxEventIds })
+            throw new QueryValidationException("eventIds", $"eventIds: at most {MaxEventIds}, got {EventIds.Count}");
         if (PageSize is < 1 or > MaxPageSize)
             throw new QueryValidationException("pageSize", $"pageSize: must be between 1 and {MaxPageSize}, got {PageSize}");
         if (LateArrivalThreshold <= TimeSpan.Zero || LateArrivalThreshold > TimeSpan.FromDays(3650))

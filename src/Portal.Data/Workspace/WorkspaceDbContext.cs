@@ -18,6 +18,7 @@ public sealed class WorkspaceDbContext(DbContextOptions<WorkspaceDbContext> opti
 
     public DbSet<InvestigationCase> Cases => Set<InvestigationCase>();
     public DbSet<CaseMember> CaseMembers => Set<CaseMember>();
+    public DbSet<KnownUser> KnownUsers => Set<KnownUser>();
     public DbSet<UnmaskGrant> UnmaskGrants => Set<UnmaskGrant>();
     public DbSet<Annotation> Annotations => Set<Annotation>();
     public DbSet<SavedView> SavedViews => Set<SavedView>();
@@ -62,6 +63,14 @@ public sealed class WorkspaceDbContext(DbContextOptions<WorkspaceDbContext> opti
             e.ToTable("case_members", t => t.HasCheckConstraint("case_members_role", "role IN ('investigator', 'auditor')"));
             e.HasKey(m => new { m.CaseId, m.SubjectId });
             e.HasIndex(m => m.SubjectId);
+        });
+
+        modelBuilder.Entity<KnownUser>(e =>
+        {
+            e.ToTable("known_users", t => t.HasCheckConstraint("known_users_case_roles", "roles <@ ARRAY['investigator', 'auditor']::text[] AND cardinality(roles) > 0"));
+            e.HasKey(u => u.SubjectId);
+            e.Property(u => u.SubjectId).HasMaxLength(WorkspaceLimits.TitleLength);
+            e.Property(u => u.DisplayName).HasMaxLength(WorkspaceLimits.TitleLength);
         });
 
         modelBuilder.Entity<UnmaskGrant>(e =>

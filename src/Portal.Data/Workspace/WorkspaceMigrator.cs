@@ -16,9 +16,10 @@ public static class WorkspaceMigrator
 {
     /// <summary>
     /// Tables whose rows users may delete (an annotation cleared, a saved view removed, a member taken off a
-    /// case). Everything else is only inserted and updated: grants are revoked, cases closed, never deleted.
+    /// case, a known user who signed in without any case role). Everything else is only inserted and updated: grants
+    /// are revoked, cases closed, never deleted.
     /// </summary>
-    public static IReadOnlyList<string> DeletableTables { get; } = ["annotations", "saved_views", "case_members"];
+    public static IReadOnlyList<string> DeletableTables { get; } = ["annotations", "saved_views", "case_members", "known_users"];
 
     /// <summary>Every migration of the workspace, oldest first (EF Core ids, <c>yyyyMMddHHmmss_Name</c>).</summary>
     public static IReadOnlyList<string> Migrations

@@ -15,7 +15,7 @@ internal sealed class OidcEvents : OpenIdConnectEvents
     /// from the configured roles claim (<see cref="RoleMapper"/>), and a fresh portal session id (the key
     /// of the server-side session, <see cref="SessionStore"/>).
     /// </summary>
-    public override Task TokenValidated(TokenValidatedContext context)
+    public override async Task TokenValidated(TokenValidatedContext context)
     {
         var claims = context.Principal?.Claims.ToList() ?? [];
         var roles = context.HttpContext.RequestServices.GetRequiredService<RoleMapper>().Map(claims);
@@ -23,7 +23,24 @@ internal sealed class OidcEvents : OpenIdConnectEvents
         var sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SessionStore.SessionIdClaim, sessionId));
         context.Principal = principal;
-        return Task.CompletedTask;
+        await RecordKnownUserAsync(context.HttpContext, principal);
+    }
+
+    /// <summary>
+    /// The user joins the case page's member picker (<see cref="Workspace.KnownUsers"/>). A convenience: when the
+    /// portal database is down the sign-in goes on (logged), and the user is offered after their next sign-in.
+    /// </summary>
+    private static async Task RecordKnownUserAsync(HttpContext http, ClaimsPrincipal principal)
+    {
+        try
+        {
+            await http.RequestServices.GetRequiredService<Workspace.KnownUsers>().RecordSignInAsync(principal, http.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<OidcEvents>()
+                .LogWarning(ex, "Could not record the signed-in user for the member picker");
+        }
     }
 
     /// <summary>Only the id_token is kept (for <c>id_token_hint</c> at logout); the portal calls no API with the access token.</summary>

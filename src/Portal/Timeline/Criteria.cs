@@ -97,6 +97,8 @@ public sealed record SearchCriteria(
 /// <c>dir</c> (asc|desc), <c>size</c>, <c>pages</c>, and <c>event</c>: the stream_seq of the selected
 /// event (highlighted and expanded). In plain order without <c>pages</c>, <c>event</c> is a link to that
 /// event (<see cref="PortalUrls.TimelineEvent"/>): the page that holds it is computed (<see cref="TrailToEvent"/>).
+/// <c>mark</c> (starred|annotated) and <c>label</c> narrow the timeline to the active case's annotated events
+/// (<see cref="IsAnnotationFilter"/>; the event ids come from the workspace, the events from the replica).
 /// </summary>
 public sealed record TimelineCriteria(
     StreamKey Stream, string? Action, string? Actor, TimeAxis Axis, DateTimeOffset? From, DateTimeOffset? To,
@@ -110,7 +112,19 @@ public sealed record TimelineCriteria(
     /// <summary>The selected event's stream_seq: view state, not part of the query (selecting a row queries nothing).</summary>
     public long? Event { get; init; }
 
-    public bool IsFiltered => Action is not null || Actor is not null || From is not null || To is not null;
+    /// <summary>Only the active case's starred events (<c>mark=starred</c>) or annotated events (<c>mark=annotated</c>); null: no such filter.</summary>
+    public string? Mark { get; init; }
+
+    /// <summary>Only the active case's events with this label (<c>label=</c>).</summary>
+    public string? Label { get; init; }
+
+    public bool IsAnnotationFilter => Mark is not null || Label is not null;
+
+    public bool IsFiltered => Action is not null || Actor is not null || From is not null || To is not null || IsAnnotationFilter;
+
+    public const string Starred = "starred";
+
+    public const string Annotated = "annotated";
 
     /// <summary>Stream order, ascending, no filter: stream_seq is dense, so a page's position follows from its first event.</summary>
     public bool IsPlainOrder => !IsFiltered && Order == TimelineOrder.StreamSeq && !Descending;
@@ -137,9 +151,11 @@ public sealed record TimelineCriteria(
 
     public TimelineCriteria WithTrail(PageTrail trail) => this with { Trail = trail };
 
-    public TimelineRequest ToRequest() => new()
+    /// <param name="annotated">The active case's event ids that match <see cref="Mark"/> / <see cref="Label"/> (read from the workspace); ignored without that filter.</param>
+    public TimelineRequest ToRequest(IReadOnlyList<Guid>? annotated = null) => new()
     {
         Stream = Stream,
+        EventIds = IsAnnotationFilter ? annotated ?? [] : null,
         Action = Action,
         Actor = Actor,
         Window = Window,
@@ -158,6 +174,8 @@ public sealed record TimelineCriteria(
         axis = Window is null ? null : AxisText(Axis),
         from = From is { } f ? PortalUrls.Instant(f) : null,
         to = To is { } t ? PortalUrls.Instant(t) : null,
+        mark = Mark,
+        label = Label,
         order = OrderText(Order),
         dir = Descending ? "desc" : "asc",
         size = PageSize,
@@ -184,6 +202,15 @@ public sealed record TimelineCriteria(
             q.Int("size", DefaultPageSize, 1, TimelineRequest.MaxPageSize), q.Trail("pages"));
         if (criteria.From is { } from && criteria.To is { } to && from >= to)
             q.Add("from: must be before 'to'");
+        criteria = criteria with
+        {
+            Mark = q.Text("mark", 16),
+            Label = q.Text("label", AuditPortal.Data.Workspace.WorkspaceLimits.LabelLength),
+        };
+        if (criteria.Mark is not (null or Starred or Annotated))
+            q.Add("mark: want starred or annotated");
+        if (criteria.Mark is not null && criteria.Label is not null)
+            q.Add("mark, label: filter by one of them");
         var selected = q.Int(EventParameter, 0, 1, int.MaxValue);
         if (selected == 0)
             return criteria;

@@ -21,7 +21,7 @@ namespace AuditPortal.Portal.Timeline;
 /// anything is logged or queried.
 /// </summary>
 public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proofs, TiledProofSource tiles, CheckpointKeySource keys, TimeProvider time,
-    IConfiguration configuration)
+    IConfiguration configuration, AuditPortal.Portal.Workspace.ActiveCase activeCase, AuditPortal.Portal.Workspace.AnnotationService annotations)
 {
     /// <summary>
     /// How long a timeline page may spend building the proof badge (<c>Portal:Timeline:ProofBudget</c>, default 2 s).
@@ -68,10 +68,22 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
             return QueryAnswer.Of(new SearchView(criteria, null, events), events.Items.Select(e => EventRecordId(e.EventId)).ToList());
         };
 
-    public Task<GatewayResult<TimelineView>> TimelineAsync(ClaimsPrincipal user, TimelineCriteria criteria, CancellationToken ct) =>
-        gateway.RunAsync(QueryKinds.TimelineRead, user, criteria.Canonical, purpose: null, async (session, token) =>
+    /// <summary>
+    /// One timeline page. With an annotation filter (<see cref="TimelineCriteria.IsAnnotationFilter"/>) it needs an active
+    /// case (400 otherwise, before anything is logged): after the gateway has checked the caller's membership, the case's
+    /// matching event ids are read from the workspace and the page reads those events from the replica, keyset-paged
+    /// like any filter (the count is theirs).
+    /// </summary>
+    public Task<GatewayResult<TimelineView>> TimelineAsync(ClaimsPrincipal user, TimelineCriteria criteria, CancellationToken ct)
+    {
+        if (criteria.IsAnnotationFilter && activeCase.Id is null)
+            return Task.FromResult(GatewayResult<TimelineView>.Fail(GatewayStatus.BadRequest, AnnotationFilterNeedsCase));
+        return gateway.RunAsync(QueryKinds.TimelineRead, user, criteria.Canonical, purpose: null, async (session, token) =>
         {
-            var request = criteria.ToRequest();
+            var annotated = criteria.IsAnnotationFilter
+                ? await annotations.EventIdsAsync(user, activeCase.Id!.Value, criteria.Stream, criteria.Mark, criteria.Label, token)
+                : null;
+            var request = criteria.ToRequest(annotated);
             var page = await new TimelineQuery().ReadAsync(session.Connection, session.Transaction, request, token);
             var rows = page.Items.Select(i => new TimelineRow(i, ParseObject(i.PayloadJson))).ToList();
             // The rows this page's rows correct or are corrected by, by the timeline's own item query (lineage included).
@@ -89,6 +101,9 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
                 ids.Add(CheckpointRecordId(checkpoint.Checkpoint.Size));
             return QueryAnswer.Of(new TimelineView(criteria, page, rows, related, badge, stale), ids);
         }, ct);
+    }
+
+    public const string AnnotationFilterNeedsCase = "mark, label: annotations belong to a case; choose one at the top to filter by them";
 
     public Task<GatewayResult<AsOfView>> AsOfAsync(ClaimsPrincipal user, StreamKey stream, AsOfPoint point, CancellationToken ct) =>
         gateway.RunAsync(QueryKinds.AsOfRead, user, new

@@ -1,9 +1,11 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using AuditPortal.Data.Timeline;
 using AuditPortal.Data.Workspace;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Gateway;
+using AuditPortal.Verification.Ledger;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Portal.Workspace;
@@ -87,6 +89,25 @@ public sealed class AnnotationService(QueryGateway gateway, IDbContextFactory<Wo
         return await db.Annotations.AsNoTracking()
             .Where(a => a.CaseId == caseId && eventIds.Contains(a.EventId) && db.CaseMembers.Any(m => m.CaseId == caseId && m.SubjectId == subject))
             .ToDictionaryAsync(a => a.EventId, ct);
+    }
+
+    /// <summary>
+    /// The case's annotated events of <paramref name="stream"/> that match a timeline's annotation filter (one query):
+    /// <c>starred</c>, any annotation (<c>annotated</c>) or <paramref name="label"/>; empty when the caller is not a member.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> EventIdsAsync(ClaimsPrincipal user, Guid caseId, StreamKey stream, string? mark, string? label, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var subject = user.SubjectId();
+        await using var db = await workspace.CreateDbContextAsync(ct);
+        var annotations = db.Annotations.AsNoTracking()
+            .Where(a => a.CaseId == caseId && a.StreamType == stream.Type && a.StreamId == stream.Id
+                        && db.CaseMembers.Any(m => m.CaseId == caseId && m.SubjectId == subject));
+        if (mark == AuditPortal.Portal.Timeline.TimelineCriteria.Starred)
+            annotations = annotations.Where(a => a.Starred);
+        if (label is not null)
+            annotations = annotations.Where(a => a.Label == label);
+        return await annotations.Select(a => a.EventId).Take(TimelineRequest.MaxEventIds).ToListAsync(ct);
     }
 
     /// <summary>The labels used in the case, for autocompletion.</summary>

@@ -66,6 +66,9 @@ public sealed class CaseService(QueryGateway gateway, IDbContextFactory<Workspac
             await OwnOpenCaseAsync(db, user, caseId, token);
             if (await db.CaseMembers.AnyAsync(m => m.CaseId == caseId && m.SubjectId == subjectId.Trim(), token))
                 throw WorkspaceRefusal.BadRequest("That user is already a member of the case.");
+            // Someone who signed in without this role cannot work as it (a user not seen yet may be added by id).
+            if (await KnownUsers.FindAsync(db, subjectId.Trim(), token) is { } known && !known.Roles.Contains(role, StringComparer.Ordinal))
+                throw WorkspaceRefusal.BadRequest($"{known.DisplayName} signed in as {string.Join(" and ", known.Roles)}, not as {role}.");
             var member = new CaseMember { CaseId = caseId, SubjectId = subjectId.Trim(), DisplayName = displayName.Trim(), Role = role, AddedAt = now, AddedBy = user.SubjectId() };
             db.CaseMembers.Add(member);
             await db.SaveChangesAsync(token);

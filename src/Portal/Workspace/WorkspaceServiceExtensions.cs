@@ -25,6 +25,7 @@ public static class WorkspaceServiceExtensions
         services.AddScoped<CaseService>();
         services.AddScoped<GrantService>();
         services.AddScoped<AnnotationService>();
+        services.AddScoped<KnownUsers>();
         services.AddScoped<SavedViewService>();
         services.AddScoped<AuditPortal.Portal.Evidence.RecordedExportLookup>();
         services.AddDbContextFactory<WorkspaceDbContext>((sp, options) =>

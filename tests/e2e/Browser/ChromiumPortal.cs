@@ -36,6 +36,9 @@ public class ChromiumPortal : IAsyncLifetime
 
     public Uri Url(string path) => new(Origin, path);
 
+    /// <summary>The running portal's services (the workspace's services, for setting up what a test starts from).</summary>
+    public IServiceProvider Services => _portal!.Services;
+
     public async Task InitializeAsync()
     {
         if (Chromium.ExecutablePath is not { } chromium)

@@ -75,6 +75,67 @@ public sealed class AnnotationAndSavedViewTests(LedgerDatabasesFixture databases
         (await databases.CountAsync("SELECT count(*) FROM workspace.annotations WHERE case_id = $1", caseId)).ShouldBe(1);
     }
 
+    /// <summary>
+    /// The annotation filter is a query of its own (issue 14): the case's matching event ids from the workspace, those
+    /// events from the replica, keyset-paged and counted, logged with the filter. A star beyond the first page shows on
+    /// the filtered first page; the filtered pages follow one another.
+    /// </summary>
+    [Fact]
+    public async Task AnnotationFilter_ReadsTheCasesEventsAcrossPages_PagedCountedAndLogged()
+    {
+        var investigation = new Investigation(factory);
+        var owner = "annfilter-" + Guid.NewGuid().ToString("N")[..8];
+        var caseId = await investigation.OpenCaseAsync(owner);
+        var user = Investigation.Principal(owner, PortalRoles.Investigator);
+        foreach (var (seq, starred, label) in new[] { (5L, true, (string?)null), (9L, true, "follow-up"), (2L, false, "follow-up") })
+        {
+            var (id, _) = await EventAsync("acc-000001", seq);
+            (await AnnotateAsync(user, caseId, new AnnotationInput(id, "account", "acc-000001", seq, starred, label, null))).IsOk.ShouldBeTrue();
+        }
+        using var client = investigation.ClientIn("investigator", owner, caseId);
+        async Task<AngleSharp.Html.Dom.IHtmlDocument> PageAsync(string url)
+        {
+            using var response = await client.GetAsync(url);
+            response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, url);
+            return new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+        }
+        static long[] Seqs(AngleSharp.Html.Dom.IHtmlDocument page) =>
+            page.QuerySelectorAll("[data-testid=event]").Select(e => long.Parse(e.GetAttribute("data-stream-seq")!, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+        // Two rows a page: event 5 is on the third plain page, yet the first filtered page.
+        (await PageAsync("/timeline/account/acc-000001?size=2")).QuerySelectorAll("[data-testid=event]").Length.ShouldBe(2);
+        var first = await PageAsync("/timeline/account/acc-000001?mark=starred&size=1");
+        Seqs(first).ShouldBe([5L]);
+        first.QuerySelector("[data-testid=result-count]")!.TextContent.ShouldStartWith("2 of ");
+        var next = first.QuerySelector("a[rel=next]")!.GetAttribute("href")!;
+        next.ShouldContain("mark=starred");
+        var second = await PageAsync(next);
+        Seqs(second).ShouldBe([9L]);
+        second.QuerySelector("a[rel=next]").ShouldBeNull();
+        second.QuerySelector("[data-testid=page-label]")!.TextContent.ShouldContain("page 2");
+
+        var labelled = await PageAsync("/timeline/account/acc-000001?label=follow-up");
+        Seqs(labelled).ShouldBe([2L, 9L]);
+        Seqs(await PageAsync("/timeline/account/acc-000001?mark=annotated&order=system&dir=desc")).ShouldBe([9L, 5L, 2L]);
+        labelled.QuerySelectorAll("[data-testid=filter-label]").Select(a => a.TextContent.Trim()).ShouldBe(["follow-up"]);
+
+        // Audited: each filtered page is a timeline.read with its filter.
+        (await databases.CountAsync("""
+            SELECT count(*) FROM ledger.events WHERE stream_type = 'user' AND stream_id = $1 AND action = $2
+              AND payload::jsonb ->> 'kind' = 'timeline.read' AND payload::jsonb -> 'parameters' ->> 'mark' = 'starred'
+              AND payload::jsonb ->> 'case' = $3
+            """, owner, AccessLogEvents.RequestedAction, caseId.ToString("D"))).ShouldBe(2);
+
+        // Without a case there are no annotations to filter by: a 400 that says so, nothing queried.
+        using var noCase = investigation.ClientIn("investigator", owner, null);
+        using var refused = await noCase.GetAsync("/timeline/account/acc-000001?mark=starred");
+        refused.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
+        (await refused.Content.ReadAsStringAsync()).ShouldContain("choose one at the top");
+        // Someone else's case: refused by the gateway, no annotation read.
+        using var stranger = investigation.ClientIn("investigator", "stranger-" + Guid.NewGuid().ToString("N")[..6], caseId);
+        (await stranger.GetAsync("/timeline/account/acc-000001?mark=starred")).StatusCode.ShouldBe(System.Net.HttpStatusCode.Forbidden);
+    }
+
     [Theory]
     [InlineData("two words", null, "A label is one word")]
     [InlineData("label\u202E", null, "invisible text-direction characters")]

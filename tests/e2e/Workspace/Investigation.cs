@@ -14,15 +14,19 @@ namespace AuditPortal.Tests.E2e.Workspace;
 /// Drives the workspace of a running portal the way its pages do (the portal's own scoped services: case,
 /// grant; the page's gateway query for what a grant may cover), for users signed in by the test scheme.
 /// </summary>
-public sealed class Investigation(GatewayPortalFactory factory)
+public sealed class Investigation(IServiceProvider services, GatewayPortalFactory? factory = null)
 {
+    public Investigation(GatewayPortalFactory factory) : this(factory.Services, factory)
+    {
+    }
+
     /// <summary>The principal the test scheme builds for (<paramref name="user"/>, <paramref name="roles"/>).</summary>
     public static ClaimsPrincipal Principal(string user, params string[] roles) =>
         PortalPrincipal.Create([new Claim("sub", user), new Claim("preferred_username", user), new Claim("name", user)], roles);
 
     public async Task<Guid> OpenCaseAsync(string owner, string title = "Leak matrix", string purpose = "Art. 6(1)(c) GDPR: check a disputed tax form")
     {
-        using var scope = factory.Services.CreateScope();
+        using var scope = services.CreateScope();
         var result = await scope.ServiceProvider.GetRequiredService<CaseService>()
             .OpenAsync(Principal(owner, PortalRoles.Investigator), title, purpose, "T-1", CancellationToken.None);
         result.IsOk.ShouldBeTrue(result.Message);
@@ -31,7 +35,7 @@ public sealed class Investigation(GatewayPortalFactory factory)
 
     public async Task AddMemberAsync(string owner, Guid caseId, string member, string role)
     {
-        using var scope = factory.Services.CreateScope();
+        using var scope = services.CreateScope();
         var result = await scope.ServiceProvider.GetRequiredService<CaseService>()
             .AddMemberAsync(Principal(owner, PortalRoles.Investigator), caseId, member, member, role, CancellationToken.None);
         result.IsOk.ShouldBeTrue(result.Message);
@@ -53,7 +57,7 @@ public sealed class Investigation(GatewayPortalFactory factory)
     /// <summary>The timeline page of <paramref name="stream"/> as <paramref name="user"/> sees it in <paramref name="caseId"/> (one gateway query).</summary>
     public async Task<GatewayResult<TimelineView>> PageAsync(ClaimsPrincipal user, Guid? caseId, StreamKey stream)
     {
-        using var scope = factory.Services.CreateScope();
+        using var scope = services.CreateScope();
         scope.ServiceProvider.GetRequiredService<ActiveCase>().CaptureForCircuit(caseId?.ToString("D"));
         return await scope.ServiceProvider.GetRequiredService<TimelineQueries>().TimelineAsync(user, TimelineCriteria.For(stream), CancellationToken.None);
     }
@@ -61,20 +65,20 @@ public sealed class Investigation(GatewayPortalFactory factory)
     /// <summary>The grant dialog's request, as the page hands it to the grant service with what it shows.</summary>
     public async Task<GatewayResult<UnmaskGrant>> GrantOnPageAsync(ClaimsPrincipal user, Guid caseId, GrantRequest request, AuditPortal.Portal.Redaction.RedactionSummary page)
     {
-        using var scope = factory.Services.CreateScope();
+        using var scope = services.CreateScope();
         return await scope.ServiceProvider.GetRequiredService<GrantService>().GrantAsync(user, caseId, request, page, CancellationToken.None);
     }
 
     public async Task<GatewayResult<bool>> RevokeAsync(ClaimsPrincipal user, Guid caseId, Guid grantId)
     {
-        using var scope = factory.Services.CreateScope();
+        using var scope = services.CreateScope();
         return await scope.ServiceProvider.GetRequiredService<GrantService>().RevokeAsync(user, caseId, grantId, CancellationToken.None);
     }
 
     /// <summary>A client for the test caller (<c>anonymous</c>, <c>auditor</c>, …) working in <paramref name="caseId"/> (the portal-case cookie).</summary>
     public HttpClient ClientIn(string caller, string user, Guid? caseId)
     {
-        var client = factory.ClientFor(caller, user);
+        var client = (factory ?? throw new InvalidOperationException("HTTP clients need the test-scheme portal")).ClientFor(caller, user);
         if (caseId is { } id)
             client.DefaultRequestHeaders.Add("Cookie", $"{ActiveCase.CookieName}={id:D}");
         return client;

@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json.Nodes;
-using AuditPortal.Data.PersonalData;
 using AuditPortal.Portal;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Timeline;
@@ -34,14 +31,12 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
 
     public void Dispose() => factory?.Dispose();
 
-    private sealed record Secret(string Subject, string Field, string Value);
-
     [Fact]
     public async Task EveryPageDownloadAndEndpoint_ForEveryCaller_LeaksNothingButTheLiveGrantsCells()
     {
-        var (granted, other) = await TwoStreamsAsync();
-        var secrets = await SecretsAsync([granted.Stream, other.Stream]);
-        var ciphertexts = await CiphertextsAsync([granted.Stream, other.Stream]);
+        var (granted, other) = await LeakSearch.TwoStreamsAsync(databases);
+        var secrets = await LeakSearch.SecretsAsync(databases, [granted.Stream, other.Stream]);
+        var ciphertexts = await LeakSearch.CiphertextsAsync(databases, [granted.Stream, other.Stream]);
         var grantedSubject = granted.Subject;
         secrets.ShouldContain(s => s.Subject == grantedSubject, "the granted stream has decryptable personal values");
         secrets.ShouldContain(s => s.Subject != grantedSubject, "values outside the grant exist");
@@ -92,9 +87,9 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
                 {
                     var (pdfText, pdfStatus) = await ExportedPdfTextAsync(identity.Caller, identity.User, identity.Case, granted.Stream, client);
                     cells[(identity.Name, surface)] = (
-                        Count(pdfText, secrets.Where(s => s.Subject == grantedSubject).Select(s => Evidence.Poppler.Collapse(s.Value))),
-                        Count(pdfText, secrets.Where(s => s.Subject != grantedSubject).Select(s => Evidence.Poppler.Collapse(s.Value))),
-                        Count(pdfText, ciphertexts),
+                        LeakSearch.Count(pdfText, secrets.Where(s => s.Subject == grantedSubject).Select(s => Evidence.Poppler.Collapse(s.Value))),
+                        LeakSearch.Count(pdfText, secrets.Where(s => s.Subject != grantedSubject).Select(s => Evidence.Poppler.Collapse(s.Value))),
+                        LeakSearch.Count(pdfText, ciphertexts),
                         pdfStatus);
                     continue;
                 }
@@ -102,9 +97,9 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
                 using var response = await client.GetAsync(path);
                 var body = await response.Content.ReadAsStringAsync();
                 cells[(identity.Name, surface)] = (
-                    Count(body, secrets.Where(s => s.Subject == grantedSubject).Select(s => s.Value)),
-                    Count(body, secrets.Where(s => s.Subject != grantedSubject).Select(s => s.Value)),
-                    Count(body, ciphertexts),
+                    LeakSearch.Count(body, secrets.Where(s => s.Subject == grantedSubject).Select(s => s.Value)),
+                    LeakSearch.Count(body, secrets.Where(s => s.Subject != grantedSubject).Select(s => s.Value)),
+                    LeakSearch.Count(body, ciphertexts),
                     response.StatusCode);
             }
         }
@@ -141,10 +136,11 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
               (SELECT string_agg(row_to_json(m)::text, E'\n') FROM workspace.case_members m),
               (SELECT string_agg(row_to_json(g)::text, E'\n') FROM workspace.unmask_grants g),
               (SELECT string_agg(row_to_json(a)::text, E'\n') FROM workspace.annotations a),
-              (SELECT string_agg(row_to_json(v)::text, E'\n') FROM workspace.saved_views v))
+              (SELECT string_agg(row_to_json(v)::text, E'\n') FROM workspace.saved_views v),
+              (SELECT string_agg(row_to_json(k)::text, E'\n') FROM workspace.known_users k))
             """);
-        Count(accessLog, secrets.Select(s => s.Value)).ShouldBe(0, "clear personal values in the access log");
-        Count(workspace, secrets.Select(s => s.Value)).ShouldBe(0, "clear personal values in the workspace");
+        LeakSearch.Count(accessLog, secrets.Select(s => s.Value)).ShouldBe(0, "clear personal values in the access log");
+        LeakSearch.Count(workspace, secrets.Select(s => s.Value)).ShouldBe(0, "clear personal values in the workspace");
         workspace.ShouldContain(grantedSubject, customMessage: "the dump holds the grant rows (the search looked at them)");
     }
 
@@ -175,7 +171,7 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
         return (await Evidence.Poppler.TextAsync(await response.Content.ReadAsByteArrayAsync()), response.StatusCode);
     }
 
-    private List<(string Name, string Url)> Surfaces((StreamKey Stream, string Subject, long StreamSeq) granted, (StreamKey Stream, string Subject, long StreamSeq) other)
+    private List<(string Name, string Url)> Surfaces(StreamRef granted, StreamRef other)
     {
         var (t, i) = (granted.Stream.Type, granted.Stream.Id);
         // Whole seconds, a second ago: the pages refuse points after their own "now".
@@ -199,139 +195,6 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
             ("access log", PortalUrls.AccessLog),
             ("access-log csv", PortalUrls.AccessLogExportCsv),
         ];
-    }
-
-    /// <summary>Occurrences of every value, raw and as HTML and JSON would escape it.</summary>
-    private static int Count(string body, IEnumerable<string> values)
-    {
-        var count = 0;
-        foreach (var value in values.Distinct(StringComparer.Ordinal))
-        {
-            foreach (var form in new[] { value, HtmlEncoder.Default.Encode(value), JavaScriptEncoder.Default.Encode(value) }.Distinct(StringComparer.Ordinal))
-            {
-                for (var at = body.IndexOf(form, StringComparison.Ordinal); at >= 0; at = body.IndexOf(form, at + form.Length, StringComparison.Ordinal))
-                    count++;
-            }
-        }
-        return count;
-    }
-
-    /// <summary>Two streams with personal data of subjects that are not erased: the second holds none of the first's subject.</summary>
-    private async Task<((StreamKey Stream, string Subject, long StreamSeq) Granted, (StreamKey Stream, string Subject, long StreamSeq) Other)> TwoStreamsAsync()
-    {
-        await using var connection = new NpgsqlConnection(databases.Primary(databases.LedgerDb));
-        await connection.OpenAsync();
-        async Task<(StreamKey, string, long)> FindAsync(string? notSubject)
-        {
-            await using var cmd = new NpgsqlCommand("""
-                SELECT e.stream_type, e.stream_id, e.stream_seq, substring(e.payload from '"sub":"([^"]+)"') AS subject
-                FROM ledger.events e
-                WHERE e.payload LIKE '%"enc":"A256GCM"%'
-                  AND NOT EXISTS (SELECT 1 FROM keystore.erasures er WHERE e.payload LIKE '%"sub":"' || er.subject_id || '"%')
-                  AND ($1::text IS NULL OR NOT EXISTS (SELECT 1 FROM ledger.events o WHERE o.stream_type = e.stream_type AND o.stream_id = e.stream_id
-                                                      AND o.payload LIKE '%"sub":"' || $1 || '"%'))
-                ORDER BY e.seq LIMIT 1
-                """, connection);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)notSubject ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            await using var reader = await cmd.ExecuteReaderAsync();
-            (await reader.ReadAsync()).ShouldBeTrue("the demo ledger has streams with personal data");
-            return (new StreamKey(reader.GetString(0), reader.GetString(1)), reader.GetString(3), reader.GetInt64(2));
-        }
-        var first = await FindAsync(null);
-        var second = await FindAsync(first.Item2);
-        return (first, second);
-    }
-
-    /// <summary>Every personal value of <paramref name="streams"/> in the clear (leaf strings of 6+ characters: shorter ones occur by chance).</summary>
-    private async Task<IReadOnlyList<Secret>> SecretsAsync(IReadOnlyList<StreamKey> streams)
-    {
-        await using var connection = new NpgsqlConnection(databases.Primary(databases.LedgerDb));
-        await connection.OpenAsync();
-        var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        await using (var cmd = new NpgsqlCommand("SELECT subject_id, key FROM keystore.subject_keys", connection))
-        await using (var reader = await cmd.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-                keys[reader.GetString(0)] = reader.GetFieldValue<byte[]>(1);
-        }
-        var secrets = new List<Secret>();
-        foreach (var payload in await PayloadsAsync(connection, streams))
-            Collect(JsonNode.Parse(payload), null, keys, secrets);
-        return secrets.DistinctBy(s => (s.Subject, s.Value)).ToList();
-    }
-
-    private static void Collect(JsonNode? node, string? field, Dictionary<string, byte[]> keys, List<Secret> secrets)
-    {
-        switch (node)
-        {
-            case JsonObject o when PersonalDataCipher.SubjectOf(o) is { } subject:
-                var value = PersonalDataCipher.Decrypt(o, field!, keys.GetValueOrDefault(subject));
-                if (value.Status == PersonalValueStatus.Decrypted)
-                    foreach (var leaf in Leaves(value.Value).Where(l => l.Length >= 6))
-                        secrets.Add(new Secret(subject, field!, leaf));
-                break;
-            case JsonObject o:
-                foreach (var (name, child) in o)
-                    Collect(child, name, keys, secrets);
-                break;
-            case JsonArray a:
-                foreach (var child in a)
-                    Collect(child, field, keys, secrets);
-                break;
-        }
-    }
-
-    private static IEnumerable<string> Leaves(JsonNode? node) => node switch
-    {
-        JsonObject o => o.SelectMany(p => Leaves(p.Value)),
-        JsonArray a => a.SelectMany(Leaves),
-        JsonValue v when v.TryGetValue<string>(out var s) => [s],
-        JsonValue v => [v.ToJsonString()],
-        _ => [],
-    };
-
-    private async Task<IReadOnlyList<string>> CiphertextsAsync(IReadOnlyList<StreamKey> streams)
-    {
-        await using var connection = new NpgsqlConnection(databases.Primary(databases.LedgerDb));
-        await connection.OpenAsync();
-        var cts = new List<string>();
-        foreach (var payload in await PayloadsAsync(connection, streams))
-            CollectCiphertexts(JsonNode.Parse(payload), cts);
-        cts.ShouldNotBeEmpty();
-        return cts;
-    }
-
-    private static void CollectCiphertexts(JsonNode? node, List<string> cts)
-    {
-        switch (node)
-        {
-            case JsonObject o when PersonalDataCipher.SubjectOf(o) is not null:
-                cts.Add(o["ct"]!.GetValue<string>());
-                break;
-            case JsonObject o:
-                foreach (var (_, child) in o)
-                    CollectCiphertexts(child, cts);
-                break;
-            case JsonArray a:
-                foreach (var child in a)
-                    CollectCiphertexts(child, cts);
-                break;
-        }
-    }
-
-    private static async Task<IReadOnlyList<string>> PayloadsAsync(NpgsqlConnection connection, IReadOnlyList<StreamKey> streams)
-    {
-        var payloads = new List<string>();
-        foreach (var stream in streams)
-        {
-            await using var cmd = new NpgsqlCommand("SELECT payload FROM ledger.events WHERE stream_type = $1 AND stream_id = $2", connection);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = stream.Type });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = stream.Id });
-            await using var reader = await cmd.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-                payloads.Add(reader.GetString(0));
-        }
-        return payloads;
     }
 
     private static async Task<string> DumpAsync(string connectionString, string sql)

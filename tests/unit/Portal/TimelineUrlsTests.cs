@@ -36,6 +36,36 @@ public sealed class TimelineUrlsTests
         parsed.ShouldBe(criteria);
     }
 
+    [Theory]
+    [InlineData("starred", null, "/timeline/account/acc-000001?mark=starred&size=10&pages=abc")]
+    [InlineData(null, "follow-up", "/timeline/account/acc-000001?label=follow-up&size=10&pages=abc")]
+    public void EntityTimeline_AnnotationFilter_RoundTrips_IsAFilter_AndIsLogged(string? mark, string? label, string expected)
+    {
+        var criteria = TimelineCriteria.For(new StreamKey("account", "acc-000001")) with { Mark = mark, Label = label, PageSize = 10, Trail = new PageTrail(["abc"]) };
+
+        var url = PortalUrls.EntityTimeline(criteria);
+        url.ShouldBe(expected);
+        var q = Query(url);
+        TimelineCriteria.Parse(q, "account", "acc-000001").ShouldBe(criteria);
+        q.Problems.ShouldBeEmpty();
+        criteria.IsFiltered.ShouldBeTrue("the page is counted and labelled as a filtered one");
+        System.Text.Json.JsonSerializer.Serialize(criteria.Canonical).ShouldContain(mark is null ? "\"label\":\"follow-up\"" : "\"mark\":\"starred\"");
+        criteria.ToRequest([Guid.Empty]).EventIds.ShouldBe([Guid.Empty]);
+        criteria.ToRequest().EventIds.ShouldBeEmpty("no annotated event: nothing matches, not everything");
+        TimelineCriteria.For(new StreamKey("account", "acc-000001")).ToRequest([Guid.Empty]).EventIds.ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("?mark=stars", "mark: want starred or annotated")]
+    [InlineData("?mark=starred&label=x", "mark, label: filter by one of them")]
+    [InlineData("?label=a%01b", "label")]
+    public void EntityTimeline_BadAnnotationFilter_IsAProblem(string query, string problem)
+    {
+        var q = Query(query);
+        TimelineCriteria.Parse(q, "account", "acc-000001");
+        q.Problems.ShouldContain(p => p.Contains(problem, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void EntityTimeline_Defaults_AreOmitted()
     {

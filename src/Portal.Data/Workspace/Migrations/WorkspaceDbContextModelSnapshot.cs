@@ -288,6 +288,40 @@ namespace AuditPortal.Data.Workspace.Migrations
                         });
                 });
 
+            modelBuilder.Entity("AuditPortal.Data.Workspace.KnownUser", b =>
+                {
+                    b.Property<string>("SubjectId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("subject_id");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("display_name");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.PrimitiveCollection<string[]>("Roles")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("roles");
+
+                    b.HasKey("SubjectId");
+
+                    b.ToTable("known_users", "workspace", t =>
+                        {
+                            t.HasCheckConstraint("known_users_case_roles", "roles <@ ARRAY['investigator', 'auditor']::text[] AND cardinality(roles) > 0");
+                        });
+                });
+
             modelBuilder.Entity("AuditPortal.Data.Workspace.ReviewAcknowledgement", b =>
                 {
                     b.Property<Guid>("Id")

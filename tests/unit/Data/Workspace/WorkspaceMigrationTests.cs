@@ -43,7 +43,7 @@ public sealed class WorkspaceMigrationTests(AccessLogPostgresFixture db) : IClas
             await connection.OpenAsync();
             await using var tables = new NpgsqlCommand(
                 "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'workspace'", connection);
-            ((string)(await tables.ExecuteScalarAsync())!).ShouldBe("__ef_migrations_history,annotations,case_members,cases,evidence_export_files,evidence_exports,review_acknowledgements,saved_views,unmask_grants");
+            ((string)(await tables.ExecuteScalarAsync())!).ShouldBe("__ef_migrations_history,annotations,case_members,cases,evidence_export_files,evidence_exports,known_users,review_acknowledgements,saved_views,unmask_grants");
         }
         finally
         {

@@ -23,6 +23,7 @@ public sealed class WorkspacePrivilegeTests(WorkspaceDatabaseFixture fixture) : 
     [Theory]
     [InlineData("DELETE FROM workspace.annotations")]
     [InlineData("DELETE FROM workspace.saved_views")]
+    [InlineData("DELETE FROM workspace.known_users WHERE false")]
     [InlineData("UPDATE workspace.unmask_grants SET revoked_at = now() WHERE false")]
     public async Task PortalRole_AllowedStatement_Runs(string sql)
     {
