@@ -196,20 +196,20 @@ public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKe
         events.Count == 0 ? [] : await (tiles ?? new TiledProofSource()).VerifiedInclusionProofsAsync(dataSource,
             events.Select(e => (e.Seq - 1, EventRecord.LeafHash(e))).ToList(), signed.Checkpoint.Size, signed.Checkpoint.RootHash, ct).ConfigureAwait(false);
 
-    /// <summary>The stream-head tree's leaves at the checkpoint, checked against what it signs.</summary>
-    private async Task<IReadOnlyList<StreamHeadLeaf>> HeadsAsync(SignedCheckpoint signed, CancellationToken ct)
+    /// <summary>The prover of stream heads in the checkpoint's stream-head tree, its leaves checked against what the checkpoint signs.</summary>
+    private async Task<Func<StreamKey, EvidenceStreamHead>> HeadsAsync(SignedCheckpoint signed, CancellationToken ct)
     {
         var size = signed.Checkpoint.Size;
         var heads = await StreamHeadRows.TreeAtAsync(dataSource, size, ct).ConfigureAwait(false);
         if (heads.Commit() is var actual && !actual.Matches(signed.Checkpoint.StreamHeads!))
             throw new InvalidDataException($"the ledger's stream heads at size {size} ({actual}) are not those its checkpoint signs ({signed.Checkpoint.StreamHeads}): run 'auditportal ledger verify'");
-        return heads.Leaves();
+        return StreamHeadProofs.Prover(heads.Leaves());
     }
 
     private string ExportedAt() => LedgerTime.ToText(LedgerTime.Truncate(time.GetUtcNow().UtcDateTime));
 
     private EvidenceBundleV2 Bundle(StreamKey stream, bool complete, IReadOnlyList<LedgerEvent> events, IReadOnlyList<IReadOnlyList<byte[]>> proofs,
-        SignedCheckpoint signed, IReadOnlyList<StreamHeadLeaf> heads, string? exportedBy, string exportedAt)
+        SignedCheckpoint signed, Func<StreamKey, EvidenceStreamHead> heads, string? exportedBy, string exportedAt)
     {
         string[] vkeys = Ed25519PublicKey is { } ed25519
             ? [publicKey.NoteKey(signed.Checkpoint.Origin).ToString(), NoteVerifierKey.ForEd25519(signed.Checkpoint.Origin, ed25519).ToString()]
@@ -232,7 +232,7 @@ public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKe
             PublicKeyPem = publicKey.ToPem(),
             KeyId = publicKey.KeyId,
             Vkeys = vkeys,
-            StreamHead = StreamHeadProofs.Build(heads, stream),
+            StreamHead = heads(stream),
         };
     }
 

@@ -339,13 +339,7 @@ public static class EvidencePdfWriter
                 flow.Need(20);
                 flow.Text($"#{N(views[b][i].StreamSeq)}   seq {N(e.Seq)}   leaf index {N(e.LeafIndex)}   {e.InclusionProof.Count} proof hashes", PageFlow.Mono);
                 flow.Text($"leaf: {e.LeafHash}", PageFlow.MonoSmall, indent: 12);
-                for (var k = 0; k < e.InclusionProof.Count; k += 2)
-                {
-                    var pair = k + 1 < e.InclusionProof.Count
-                        ? $"{k,2}: {e.InclusionProof[k]}  {k + 1,2}: {e.InclusionProof[k + 1]}"
-                        : $"{k,2}: {e.InclusionProof[k]}";
-                    flow.Text(pair, PageFlow.MonoSmall, indent: 12);
-                }
+                ProofLines(flow, e.InclusionProof, indent: 12);
                 flow.Space(3);
             }
         }
@@ -366,9 +360,20 @@ public static class EvidencePdfWriter
                 if (entry is null)
                     continue;
                 flow.Text($"{name}: index {N(entry.Index)}, {PrintableText.Of(entry.StreamType)}/{PrintableText.Of(entry.StreamId)}, stream_seq {N(entry.StreamSeq)}, leaf hash {entry.LeafHash}", PageFlow.Mono, indent: 12);
-                for (var k = 0; k < entry.Proof.Count; k++)
-                    flow.Text($"{k,2}: {entry.Proof[k]}", PageFlow.MonoSmall, indent: 24);
+                ProofLines(flow, entry.Proof, indent: 24);
             }
+        }
+    }
+
+    /// <summary>An audit path, two hashes per line with their indices, from the leaf upward.</summary>
+    private static void ProofLines(PageFlow flow, IReadOnlyList<string> proof, double indent)
+    {
+        for (var k = 0; k < proof.Count; k += 2)
+        {
+            var pair = k + 1 < proof.Count
+                ? $"{k,2}: {proof[k]}  {k + 1,2}: {proof[k + 1]}"
+                : $"{k,2}: {proof[k]}";
+            flow.Text(pair, PageFlow.MonoSmall, indent: indent);
         }
     }
 
