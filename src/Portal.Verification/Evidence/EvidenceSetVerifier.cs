@@ -36,13 +36,14 @@ public static class EvidenceSetVerifier
         }
 
         EvidenceReport? first = null;
+        var signedHead = new EvidenceBundleV2Verifier.SignedHeadCache();
         var events = 0;
         var streams = new HashSet<(string, string)>();
         for (var i = 0; i < set.Bundles.Count; i++)
         {
             var bundle = set.Bundles[i];
             var name = Name(i, bundle);
-            var report = EvidenceBundleV2Verifier.Verify(bundle, trustedKey);
+            var report = EvidenceBundleV2Verifier.Verify(bundle, trustedKey, signedHead);
             first ??= report;
             events += report.EventsChecked;
             foreach (var f in report.Findings)

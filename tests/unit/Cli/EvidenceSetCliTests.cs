@@ -75,6 +75,18 @@ public sealed class EvidenceSetCliTests(PostgresFixture db, AccessLogPostgresFix
         code.ShouldBe(1);
         outText.ShouldContain("lineage_closure");
 
+        // Every bundle with the same wrong key id: each bundle reports it under its own path (the signed-head checks are
+        // done once per set and replayed for the bundles that carry the same key and note, never skipped).
+        var wrongKeyIds = Edit(set, s =>
+        {
+            foreach (var b in s["bundles"]!.AsArray())
+                b!["key_id"] = new string('0', 64);
+        });
+        (code, outText) = await BothAsync(wrongKeyIds);
+        code.ShouldBe(1);
+        AuditPortal.Verification.Evidence.EvidenceFile.Verify(wrongKeyIds).Findings.Where(f => f.Check == "key_id").Select(f => f.Where)
+            .ShouldBe(Enumerable.Range(0, bundles.Count).Select(i => $"$.bundles[{i}].key_id"));
+
         // A stream twice, and an empty set.
         (code, outText) = await BothAsync(Edit(set, s => s["bundles"]!.AsArray().Add(s["bundles"]![0]!.DeepClone())));
         code.ShouldBe(1);
