@@ -3,6 +3,10 @@
 //
 //   dotnet run -c Release --project benchmarks/EvidencePdfBenchmark -- prepare --events 10000   # once: appends the stream
 //   dotnet run -c Release --project benchmarks/EvidencePdfBenchmark -- measure --events 10000 [--repeat 2]   # cold, then warm
+//   dotnet run -c Release --project benchmarks/EvidencePdfBenchmark -- measure --events 1000 --set   # an evidence set instead
+//
+// --set exports the ledger's first N events (seq 1…N: the demo's many streams) as a set of "starred" events — one partial
+// bundle per stream at one checkpoint (docs/ledger-format.md §8.8), the multi-stream scopes' path — instead of the stream.
 //
 // prepare appends N events (a payment stream whose every event carries a personal field, a correction every 50th and
 // a late arrival every 40th) to the stream bench/evidence-N of the dev ledger and signs a checkpoint. measure runs the
@@ -94,6 +98,16 @@ var proofs = new ProofService(ledger, ledgerKey, TimeProvider.System)
     Ed25519PublicKey = Ed25519CheckpointKey.PublicKeyFromPem(File.ReadAllText(Path.Combine(keys, "ledger-checkpoint-ed25519-public.pem"))),
 };
 var exporter = new EvidencePdfExporter(proofs, ledger, writer, accessLogData, AccessLogEvents.Origin("demo"), ledgerKey, signing, TimeProvider.System);
+StarredEvents? set = null;
+if (args.Contains("--set"))
+{
+    await using var read = ledger.CreateCommand($"SELECT event_id FROM ledger.events WHERE seq <= {events.ToString(CultureInfo.InvariantCulture)} ORDER BY seq");
+    await using var reader = await read.ExecuteReaderAsync();
+    var ids = new List<Guid>();
+    while (await reader.ReadAsync())
+        ids.Add(reader.GetGuid(0));
+    set = new StarredEvents("benchmark", ids);
+}
 
 if (args.Contains("--phases"))
 {
@@ -133,7 +147,8 @@ for (var r = 0; r < repeat; r++)
         return Math.Max(highest, Environment.WorkingSet);
     });
     var watch = Stopwatch.StartNew();
-    export = await exporter.ExportStreamAsync(stream, new EvidenceRequester("bench", "benchmark", ["operator"], "benchmark"));
+    var who = new EvidenceRequester("bench", "benchmark", ["operator"], "benchmark");
+    export = set is null ? await exporter.ExportStreamAsync(stream, who) : await exporter.ExportSetAsync(set, who);
     times.Add(watch.Elapsed.TotalSeconds);
     await sampling.CancelAsync();
     growths.Add(await sampler - start);
@@ -151,7 +166,7 @@ if (!report.Intact)
 var output = Path.Combine(Path.GetTempPath(), $"evidence-{events}.pdf");
 await File.WriteAllBytesAsync(output, export.Pdf);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"events {export.EventCount:N0}: export {string.Join(" / ", times.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))} s (cold / warm), PDF {export.Pdf.Length / 1_048_576.0:F2} MB, peak working set growth {string.Join(" / ", growths.Select(g => (g / 1_048_576.0).ToString("F0", CultureInfo.InvariantCulture)))} MB (each export over its start), {(peak - baseline) / 1_048_576.0:F0} MB (the process over its start); verify {verifyTime.TotalSeconds:F2} s ({output})"));
+    $"{(set is null ? "" : "evidence set, ")}events {export.EventCount:N0}: export {string.Join(" / ", times.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))} s (cold / warm), PDF {export.Pdf.Length / 1_048_576.0:F2} MB, peak working set growth {string.Join(" / ", growths.Select(g => (g / 1_048_576.0).ToString("F0", CultureInfo.InvariantCulture)))} MB (each export over its start), {(peak - baseline) / 1_048_576.0:F0} MB (the process over its start); verify {verifyTime.TotalSeconds:F2} s ({output})"));
 return 0;
 
 string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();

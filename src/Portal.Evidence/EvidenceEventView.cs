@@ -33,6 +33,9 @@ public sealed record EvidenceEventView
     public required IReadOnlyList<EvidenceField> Fields { get; init; }
     public Guid? Supersedes { get; init; }
     public string? Lineage { get; init; }
+
+    /// <summary>A derived event's input event ids, in recorded order (empty when not derived).</summary>
+    public IReadOnlyList<Guid> LineageInputs { get; init; } = [];
     public required bool LateArrival { get; init; }
 
     /// <summary>The stream sequences of the exported events that correct this one (filled in by <see cref="ReadAll"/>).</summary>
@@ -80,8 +83,9 @@ public sealed record EvidenceEventView
             Fields = fields,
             Supersedes = record["supersedes"] is JsonValue s ? Guid.Parse(s.GetValue<string>()) : null,
             Lineage = record["lineage"] is JsonObject l
-                ? PrintableText.Of($"rule {l["rule_id"]} v{l["rule_version"]} from {l["inputs"]!.AsArray().Count} input event(s)")
+                ? PrintableText.Of($"rule {l["rule_id"]} version {l["rule_version"]} from {l["inputs"]!.AsArray().Count} input event(s)")
                 : null,
+            LineageInputs = record["lineage"] is JsonObject li ? [.. li["inputs"]!.AsArray().Select(x => Guid.Parse(x!.GetValue<string>()))] : [],
             LateArrival = recorded - occurred >= TimelineQuery.DefaultLateArrivalThreshold,
         };
     }

@@ -56,17 +56,56 @@ public sealed class EvidencePdfExporter(
     /// <exception cref="AccessLogUnavailableException">The export could not be recorded: nothing was produced.</exception>
     /// <exception cref="InvalidOperationException">No checkpoint, or the bundle did not verify.</exception>
     /// <exception cref="InvalidDataException">The ledger disagrees with its checkpoint.</exception>
-    public async Task<EvidencePdfExport> ExportStreamAsync(StreamKey stream, EvidenceRequester who, Func<IReadOnlySet<string>, IPersonalFieldPresenter>? presenter = null,
+    public Task<EvidencePdfExport> ExportStreamAsync(StreamKey stream, EvidenceRequester who, Func<IReadOnlySet<string>, IPersonalFieldPresenter>? presenter = null,
         IProgress<double>? progress = null, Func<EvidencePdfExport, CancellationToken, Task>? record = null, CancellationToken ct = default, StreamWindow? window = null)
     {
-        ArgumentNullException.ThrowIfNull(who);
-        var started = time.GetTimestamp();
-        var exportId = "exp-" + Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
-        var parameters = new JsonObject { ["export_id"] = exportId, ["format"] = "pdf", ["stream_id"] = stream.Id, ["stream_type"] = stream.Type };
+        var parameters = new JsonObject { ["stream_id"] = stream.Id, ["stream_type"] = stream.Type };
         if (window is not null)
         {
             parameters["from"] = LedgerTime.ToText(window.From);
             parameters["to"] = LedgerTime.ToText(window.To);
+        }
+        return ExportAsync(parameters, who, window is null ? "stream " + stream : $"stream {stream} {window}",
+            window is null ? null : $"partial: events from {LedgerTime.ToText(window.From)} to {LedgerTime.ToText(window.To)} (occurred at, UTC) only",
+            async token => Serialize(await proofs.StreamBundleAsync(stream, who.DisplayName, token, window).ConfigureAwait(false)),
+            presenter, progress, record, ct);
+    }
+
+    /// <summary>
+    /// As <see cref="ExportStreamAsync"/>, for a scope that spans several streams — a case's starred events or an output with
+    /// its lineage closure: the PDF embeds an evidence set (docs/ledger-format.md §8.8), one bundle per stream at one checkpoint.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No checkpoint, nothing selected, too many events, or the set did not verify.</exception>
+    public Task<EvidencePdfExport> ExportSetAsync(EventSelection selection, EvidenceRequester who, Func<IReadOnlySet<string>, IPersonalFieldPresenter>? presenter = null,
+        IProgress<double>? progress = null, Func<EvidencePdfExport, CancellationToken, Task>? record = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        var parameters = new JsonObject { ["scope"] = selection.Scope.Kind };
+        if (selection.Scope.Output is { } output)
+            parameters["output"] = output;
+        return ExportAsync(parameters, who, ScopeText(selection), null,
+            async token => Serialize(await proofs.EventSetAsync(selection, who.DisplayName, token).ConfigureAwait(false)),
+            presenter, progress, record, ct);
+    }
+
+    /// <summary>How the case's export list and the workspace row name a set's scope.</summary>
+    public static string ScopeText(EventSelection selection) => selection switch
+    {
+        LineageClosure l => $"lineage of {l.Output:D}",
+        _ => "starred events",
+    };
+
+    private async Task<EvidencePdfExport> ExportAsync(JsonObject scope, EvidenceRequester who, string scopeText, string? partial, Func<CancellationToken, Task<byte[]>> document,
+        Func<IReadOnlySet<string>, IPersonalFieldPresenter>? presenter, IProgress<double>? progress, Func<EvidencePdfExport, CancellationToken, Task>? record, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(who);
+        var started = time.GetTimestamp();
+        var exportId = "exp-" + Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+        var parameters = new JsonObject { ["export_id"] = exportId, ["format"] = "pdf" };
+        foreach (var (name, value) in scope.ToArray())
+        {
+            scope.Remove(name);
+            parameters[name] = value;
         }
         if (who.Grants is { Count: > 0 } grants)
             parameters["grants"] = new JsonArray([.. grants.Select(g => (JsonNode)g)]);
@@ -88,17 +127,17 @@ public sealed class EvidencePdfExporter(
         {
             var entryHash = await new LedgerRowReader(accessLogDatabase).StoredHashAsync(appended.Seq, ct).ConfigureAwait(false)
                 ?? throw new AccessLogUnavailableException($"the access-log entry {appended.Seq} cannot be read back");
-            var json = await BundleJsonAsync(stream, who.DisplayName, window, ct).ConfigureAwait(false);
-            // The PDF presents the bundle read back from the bytes it embeds, as checked: held once as bytes, once as
+            var json = await document(ct).ConfigureAwait(false);
+            // The PDF presents the document read back from the bytes it embeds, as checked: held once as bytes, once as
             // records. Task.Run moves the work off the stack of the ledger read, which runs this continuation inline and
             // would otherwise keep every row it read (and the bundle built from them) alive until the PDF is made.
-            var (report, bundle, subjects, eventIds) = await Task.Run(() => CheckAndRead(json), ct).ConfigureAwait(false);
+            var (report, bundles, set, subjects, eventIds) = await Task.Run(() => CheckAndRead(json), ct).ConfigureAwait(false);
             var erased = await new KeyStore(ledger).ErasedAmongAsync(subjects, ct).ConfigureAwait(false);
             var custody = new EvidenceCustody
             {
                 ExportId = exportId,
                 CaseReference = who.CaseTitle is { } title ? $"{title} (case {who.CaseReference})" : who.CaseReference,
-                Partial = window is null ? null : $"partial: events from {LedgerTime.ToText(window.From)} to {LedgerTime.ToText(window.To)} (occurred at, UTC) only",
+                Partial = partial,
                 Purpose = who.Purpose,
                 ExportedBy = who.DisplayName,
                 ExportedAs = string.Join(", ", who.Roles),
@@ -109,13 +148,13 @@ public sealed class EvidencePdfExporter(
                 AccessLogOrigin = accessLogOrigin,
             };
             var pdf = await EvidencePdfWriter.WriteAsync(
-                new EvidencePdfInput(json, bundle, report, custody, presenter?.Invoke(erased) ?? new MaskingPresenter(erased)), signing, progress, ct).ConfigureAwait(false);
+                new EvidencePdfInput(json, bundles, set?.Scope, report, custody, presenter?.Invoke(erased) ?? new MaskingPresenter(erased)), signing, progress, ct).ConfigureAwait(false);
             var export = new EvidencePdfExport(pdf, Convert.ToHexStringLower(SHA256.HashData(pdf)), Convert.ToHexStringLower(SHA256.HashData(json)),
-                bundle.Events.Count, report.CheckpointSize, appended.Seq, custody.AccessLogHash, exportId, entry.RequestedAt, window is null ? "stream " + stream : $"stream {stream} {window}");
+                eventIds.Count, report.CheckpointSize, appended.Seq, custody.AccessLogHash, exportId, entry.RequestedAt, scopeText);
             if (record is not null)
                 await record(export, ct).ConfigureAwait(false);
             await accessLog.AppendCompletionAsync(AccessLogCompletion.For(entry, appended.EventId, AccessLogOutcome.Completed,
-                bundle.Events.Count, RecordDigest.Compute(eventIds), time.GetElapsedTime(started), time.GetUtcNow().UtcDateTime), ct).ConfigureAwait(false);
+                eventIds.Count, RecordDigest.Compute(eventIds), time.GetElapsedTime(started), time.GetUtcNow().UtcDateTime), ct).ConfigureAwait(false);
             return export;
         }
         catch (Exception ex) when (ex is not AccessLogUnavailableException)
@@ -125,32 +164,40 @@ public sealed class EvidencePdfExporter(
         }
     }
 
-    /// <summary>The stream's bundle as the bytes the PDF embeds; the objects it was built from are garbage once this returns.</summary>
-    private async Task<byte[]> BundleJsonAsync(StreamKey stream, string exportedBy, StreamWindow? window, CancellationToken ct) =>
-        Serialize(await proofs.StreamBundleAsync(stream, exportedBy, ct, window).ConfigureAwait(false));
-
     /// <summary>The bundle as indented UTF-8 JSON: the bytes an evidence PDF embeds and hashes.</summary>
-    public static byte[] Serialize(EvidenceBundleV2 bundle)
+    public static byte[] Serialize<T>(T document)
     {
         // Not SerializeToUtf8Bytes: its growing buffers are rented from the shared array pool, which would then keep
         // tens of megabytes of a large bundle (every doubling of the buffer) for the life of the process.
         using var buffer = new MemoryStream();
-        JsonSerializer.Serialize(buffer, bundle, BundleJson);
+        JsonSerializer.Serialize(buffer, document, BundleJson);
         return buffer.ToArray();
     }
 
     /// <summary>
-    /// Verifies the bundle's bytes offline against the ledger's key and reads back what was checked, with, in one pass
-    /// over its records, the subjects of their personal fields and their event ids (the outcome's digest).
+    /// Verifies the document's bytes (a bundle or an evidence set) offline against the ledger's key and reads back what was
+    /// checked, with, in one pass over its records, the subjects of their personal fields and their event ids (the outcome's digest).
     /// </summary>
-    private (EvidenceReport Report, EvidenceBundleV2 Bundle, HashSet<string> Subjects, List<string> EventIds) CheckAndRead(byte[] json)
+    private (EvidenceReport Report, IReadOnlyList<EvidenceBundleV2> Bundles, EvidenceSet? Set, HashSet<string> Subjects, List<string> EventIds) CheckAndRead(byte[] json)
     {
-        var report = EvidenceFile.VerifyBundleV2(json, ledgerKey, out var bundle);
-        if (bundle is null)
+        EvidenceReport report;
+        IReadOnlyList<EvidenceBundleV2>? bundles;
+        EvidenceSet? set = null;
+        if (EvidenceFile.FormatOf(json) == EvidenceSet.FormatName)
+        {
+            report = EvidenceFile.VerifySet(json, ledgerKey, out set);
+            bundles = set?.Bundles;
+        }
+        else
+        {
+            report = EvidenceFile.VerifyBundleV2(json, ledgerKey, out var bundle);
+            bundles = bundle is null ? null : [bundle];
+        }
+        if (bundles is null)
             throw EvidencePdfWriter.Refusal(report);
         var subjects = new HashSet<string>(StringComparer.Ordinal);
-        var eventIds = new List<string>(bundle.Events.Count);
-        foreach (var e in bundle.Events)
+        var eventIds = new List<string>(bundles.Sum(b => b.Events.Count));
+        foreach (var e in bundles.SelectMany(b => b.Events))
         {
             using var record = JsonDocument.Parse(e.Canonical);
             eventIds.Add(record.RootElement.GetProperty("event_id").GetString()!);
@@ -160,6 +207,6 @@ public sealed class EvidencePdfExporter(
                     subjects.Add(sub.GetString()!);
             });
         }
-        return (report, bundle, subjects, eventIds);
+        return (report, bundles, set, subjects, eventIds);
     }
 }

@@ -17,6 +17,7 @@ const FORMATS = {
   bundle: 'auditportal-evidence/v1',
   inclusion: 'auditportal-inclusion-proof/v1',
   consistency: 'auditportal-consistency-proof/v1',
+  set: 'auditportal-evidence-set/v1',
 };
 
 // A document that breaks a rule of §1.1 (or has the wrong members, §8): rejected as a whole.
@@ -156,6 +157,18 @@ function members(obj, path, schema) {
 const CHECKPOINT = { text: 'string', signature: 'string' };
 const HEAD_ENTRY = { index: 'integer', stream_type: 'string', stream_id: 'string', stream_seq: 'integer', leaf_hash: 'string', proof: 'string[]' };
 function checkShape(doc, format) {
+  if (format === FORMATS.set) {
+    // §8.8: the set's members, then each bundle's as a format 2 bundle (its paths under $.bundles[i])
+    members(doc, '$', { format: 'string', exported_at: 'string', exported_by: 'string?', scope: 'object', bundles: 'array' });
+    members(doc.scope, '$.scope', { kind: 'string', case: 'string?', output: 'string?' });
+    doc.bundles.forEach((b, i) => {
+      try { checkShape(b, FORMATS.bundle2); } catch (e) {
+        if (e instanceof Rejected) e.path = `$.bundles[${i}]` + e.path.slice(1);
+        throw e;
+      }
+    });
+    return;
+  }
   if (format === FORMATS.bundle || format === FORMATS.bundle2) {
     const v2 = format === FORMATS.bundle2;
     members(doc, '$', { format: 'string', exported_at: 'string', exported_by: 'string?', stream: 'object', events: 'array', checkpoint: 'object', public_key: 'string', key_id: 'string',
@@ -382,6 +395,7 @@ function main(argv) {
   const findings = [];
   const fail = (check, seq, at, expected, actual) => findings.push({ check, seq, at, expected, actual });
   let doc, format;
+  // (the shape of an evidence set's bundles is checked with the set's, §8.8)
   try {
     doc = readDocument(bytes);
     if (kind(doc) !== 'object') throw new Unreadable('the top level is not a JSON object');
@@ -394,7 +408,55 @@ function main(argv) {
     fail(e.rule, null, e.path, e.want, e.got);
     return report(findings, null);
   }
+  const result = format === FORMATS.set ? verifySet(doc, trusted, findings) : verifyParsed(doc, format, trusted, findings);
+  return report(findings, result);
+}
 
+// §8.8: an evidence set — every bundle by all the rules of §8.7 (its findings under $.bundles[i]), one checkpoint and one
+// key for all, no stream twice; for a lineage closure the output and every derived event's inputs among the events.
+function verifySet(doc, trusted, findings) {
+  const fail = (check, seq, at, expected, actual) => findings.push({ check, seq, at, expected, actual });
+  if (!isTimestamp(doc.exported_at)) fail('timestamp', null, '$.exported_at', 'YYYY-MM-DDTHH:MM:SS.ffffffZ', doc.exported_at);
+  if (doc.bundles.length === 0) { fail('evidence_set', null, '$.bundles', 'at least one bundle', 'none'); return { checked: 0, size: null, root: null }; }
+  let first = null, checked = 0;
+  const streams = new Set();
+  doc.bundles.forEach((b, i) => {
+    const at = `$.bundles[${i}]`;
+    const own = [];
+    if (b.format !== FORMATS.bundle2) own.push({ check: 'format', seq: null, at: '$.format', expected: FORMATS.bundle2, actual: b.format });
+    const r = verifyParsed(b, FORMATS.bundle2, trusted, own);
+    for (const f of own) findings.push({ ...f, at: at + (f.at ?? '$').slice(1) });
+    first ??= r;
+    checked += r.checked;
+    const key = JSON.stringify([b.stream.type, b.stream.id]);
+    if (streams.has(key)) fail('evidence_set', null, `${at}.stream`, 'each stream in one bundle', `${b.stream.type}/${b.stream.id} again`);
+    streams.add(key);
+    if (i > 0 && b.checkpoint.note !== doc.bundles[0].checkpoint.note) fail('evidence_set', null, `${at}.checkpoint.note`, 'the note of bundles[0]', 'another note');
+    if (i > 0 && b.public_key !== doc.bundles[0].public_key) fail('evidence_set', null, `${at}.public_key`, 'the public_key of bundles[0]', 'another key');
+  });
+  const scope = doc.scope;
+  if (scope.kind === 'starred') {
+    if (scope.output !== null) fail('evidence_set', null, '$.scope.output', 'null', scope.output);
+  } else if (scope.kind !== 'lineage') {
+    fail('evidence_set', null, '$.scope.kind', 'starred or lineage', scope.kind);
+  } else {
+    const ids = new Set(), derived = [];
+    doc.bundles.forEach((b, i) => b.events.forEach((e, k) => {
+      let r;
+      try { r = parseStrict(e.canonical, { signedIntegers: true }); } catch { return; } // a finding of its bundle already
+      if (kind(r) !== 'object') return;
+      if (typeof r.event_id === 'string') ids.add(r.event_id);
+      if (kind(r.lineage) === 'object' && Array.isArray(r.lineage.inputs)) derived.push({ at: `$.bundles[${i}].events[${k}].canonical/lineage.inputs`, seq: e.seq, inputs: r.lineage.inputs });
+    }));
+    if (scope.output === null || !ids.has(scope.output)) fail('lineage_closure', null, '$.scope.output', `the output ${scope.output} among the events`, 'absent');
+    for (const d of derived) for (const input of d.inputs) if (!ids.has(input)) fail('lineage_closure', d.seq, d.at, `input ${input} among the events`, 'absent');
+  }
+  return { checked, size: first.size, root: first.root };
+}
+
+// §8.4–§8.7: one parsed document of the four formats; its findings into `findings`.
+function verifyParsed(doc, format, trusted, findings) {
+  const fail = (check, seq, at, expected, actual) => findings.push({ check, seq, at, expected, actual });
   // §8.4 rule 2: the key
   let key = null, der = null;
   try {
@@ -555,7 +617,7 @@ function main(argv) {
     if (linked && expected && f.stream_prev_hash !== expected) fail('stream_chain', f.seq, `${at}.canonical/stream_prev_hash`, expected, f.stream_prev_hash);
   }
 
-  return report(findings, { checked, size, root });
+  return { checked, size, root };
 }
 
 // ---- §2: every rule one record can be checked against on its own (and §7's envelope rule)

@@ -28,7 +28,11 @@ public static class EvidenceCommands
     {
         var connection = CommonOptions.Connection();
         var keysDir = CommonOptions.KeysDir();
-        var stream = new Option<string>("--stream") { Description = "The stream, written TYPE/ID", Required = true };
+        var stream = new Option<string?>("--stream") { Description = "The stream, written TYPE/ID" };
+        var lineageOf = new Option<string?>("--lineage-of")
+        {
+            Description = "Instead of a stream: this output (an event id) with its lineage closure, every input recursively, as an evidence set (docs/ledger-format.md §8.8)",
+        };
         var output = new Option<string?>("--out") { Description = "Write the bundle to this file (default: standard output)" };
         var pdf = new Option<string?>("--pdf")
         {
@@ -37,13 +41,20 @@ public static class EvidenceCommands
         var purpose = new Option<string?>("--purpose") { Description = "The purpose of a PDF export, recorded in the access log and printed on the cover" };
         var accessLog = new Option<string?>("--access-log-connection") { Description = "The portal database holding the access log (default: AUDITPORTAL_PORTAL_DB), written as accesslog_writer" };
         var origin = CommonOptions.Origin();
-        var command = new Command("export", "Export every event of a stream up to the latest checkpoint, with inclusion proofs and the proof of the stream's head (or of its absence)")
+        var command = new Command("export", "Export every event of a stream up to the latest checkpoint, with inclusion proofs and the proof of the stream's head (or of its absence); or an output with its lineage closure")
         {
-            connection, keysDir, stream, output, pdf, purpose, accessLog, origin,
+            connection, keysDir, stream, lineageOf, output, pdf, purpose, accessLog, origin,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(console, async () =>
         {
-            var key = StreamArgument.Parse(parse.GetValue(stream)!);
+            if ((parse.GetValue(stream) is null) == (parse.GetValue(lineageOf) is null))
+                throw new CliUsageException("give --stream TYPE/ID or --lineage-of EVENT_ID (one of them)");
+            var key = parse.GetValue(stream) is { } streamText ? StreamArgument.Parse(streamText) : (StreamKey?)null;
+            var closure = parse.GetValue(lineageOf) is { } outputText
+                ? new LineageClosure(Guid.TryParseExact(outputText, "D", out var outputId) && outputText == outputId.ToString("D")
+                    ? outputId
+                    : throw new CliUsageException($"--lineage-of: an event id (a lowercase UUID such as 018df3a0-5c00-7000-8000-000000000004), not '{AuditPortal.Data.Requests.LedgerName.ForDisplay(outputText, 40)}'"), null)
+                : null;
             if (parse.GetValue(pdf) is not null && parse.GetValue(output) is not null)
                 throw new CliUsageException("give --pdf or --out, not both");
             await using var dataSource = NpgsqlDataSource.Create(env.ReadOnly(parse.GetValue(connection)));
@@ -54,16 +65,32 @@ public static class EvidenceCommands
                 Ed25519PublicKey = File.Exists(ed25519) ? Ed25519CheckpointKey.PublicKeyFromPem(await File.ReadAllTextAsync(ed25519, ct)) : null,
             };
             if (parse.GetValue(pdf) is { } pdfPath)
-                return await ExportPdfAsync(console, env, service, dataSource, ProofCommands.PublicKey(env, parse.GetValue(keysDir)), keys, key,
-                    pdfPath, parse.GetValue(purpose), parse.GetValue(accessLog), LedgerCommands.Deployment(parse.GetValue(origin)!), ct);
-            EvidenceBundleV2 bundle;
-            try { bundle = await service.StreamBundleAsync(key, Environment.UserName, ct); }
-            catch (InvalidDataException ex) { throw new CliUsageException(ex.Message); }
-            var json = JsonSerializer.Serialize(bundle, ProofCommands.Indented);
+                return await ExportPdfAsync(console, env, service, dataSource, ProofCommands.PublicKey(env, parse.GetValue(keysDir)), keys,
+                    key is { } one ? (exporter, who) => exporter.ExportStreamAsync(one, who, ct: ct) : (exporter, who) => exporter.ExportSetAsync(closure!, who, ct: ct),
+                    key?.ToString() ?? closure!.ToString(), pdfPath, parse.GetValue(purpose), parse.GetValue(accessLog), LedgerCommands.Deployment(parse.GetValue(origin)!), ct);
+            string json;
+            int count;
+            try
+            {
+                if (key is { } one)
+                {
+                    var bundle = await service.StreamBundleAsync(one, Environment.UserName, ct);
+                    (json, count) = (JsonSerializer.Serialize(bundle, ProofCommands.Indented), bundle.Events.Count);
+                }
+                else
+                {
+                    var set = await service.EventSetAsync(closure!, Environment.UserName, ct);
+                    (json, count) = (JsonSerializer.Serialize(set, ProofCommands.Indented), set.Bundles.Sum(b => b.Events.Count));
+                }
+            }
+            catch (Exception ex) when (ex is InvalidDataException || (ex is InvalidOperationException && closure is not null))
+            {
+                throw new CliUsageException(ex.Message);
+            }
             if (parse.GetValue(output) is { } path)
             {
                 await File.WriteAllTextAsync(path, json + "\n", ct);
-                await console.Error.WriteLineAsync($"wrote {bundle.Events.Count} events of {key} to {path}");
+                await console.Error.WriteLineAsync($"wrote {count} events of {key?.ToString() ?? closure!.ToString()} to {path}");
             }
             else
             {
@@ -79,7 +106,8 @@ public static class EvidenceCommands
     /// beside the target and moved into place only when complete, so a failure leaves no file.
     /// </summary>
     private static async Task<int> ExportPdfAsync(CliConsole console, CliEnvironment env, ProofService service, NpgsqlDataSource ledger,
-        CheckpointPublicKey ledgerKey, string keysDir, StreamKey stream, string pdfPath, string? purpose, string? accessLogOption, string deployment, CancellationToken ct)
+        CheckpointPublicKey ledgerKey, string keysDir, Func<EvidencePdfExporter, EvidenceRequester, Task<EvidencePdfExport>> export, string scope, string pdfPath,
+        string? purpose, string? accessLogOption, string deployment, CancellationToken ct)
     {
         var portalDb = accessLogOption ?? env.PortalDb
             ?? throw new CliUsageException($"a PDF export is recorded in the access log first: pass --access-log-connection or set {CliEnvironment.PortalDbVariable}");
@@ -88,24 +116,24 @@ public static class EvidenceCommands
         await using var writer = new AccessLogWriter(accessLogData, TimeProvider.System, new AccessLogWriterOptions { Deployment = deployment });
         var exporter = new EvidencePdfExporter(service, ledger, writer, accessLogData, AccessLogEvents.Origin(deployment), ledgerKey, signing, TimeProvider.System);
         var operatorName = Environment.UserName;
-        EvidencePdfExport export;
+        EvidencePdfExport done;
         try
         {
-            export = await exporter.ExportStreamAsync(stream, new EvidenceRequester("cli:" + operatorName, operatorName, ["operator"], purpose), ct: ct);
+            done = await export(exporter, new EvidenceRequester("cli:" + operatorName, operatorName, ["operator"], purpose));
         }
         catch (AccessLogUnavailableException ex)
         {
             throw new CliUsageException($"the export could not be recorded in the access log, so no PDF was made: {ex.Message}");
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException)
         {
             throw new CliUsageException(ex.Message);
         }
         var temporary = pdfPath + ".partial";
-        await File.WriteAllBytesAsync(temporary, export.Pdf, ct);
+        await File.WriteAllBytesAsync(temporary, done.Pdf, ct);
         File.Move(temporary, pdfPath, overwrite: true);
         await console.Error.WriteLineAsync(
-            $"wrote {export.EventCount} events of {stream} to {pdfPath} (export {export.ExportId}, access-log entry {export.AccessLogSeq}, PDF SHA-256 {export.PdfSha256}, bundle SHA-256 {export.BundleSha256})");
+            $"wrote {done.EventCount} events of {scope} to {pdfPath} (export {done.ExportId}, access-log entry {done.AccessLogSeq}, PDF SHA-256 {done.PdfSha256}, bundle SHA-256 {done.BundleSha256})");
         return ExitCodes.Ok;
     }
 

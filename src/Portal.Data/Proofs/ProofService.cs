@@ -127,36 +127,99 @@ public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKe
     /// <exception cref="InvalidDataException">The ledger does not match the checkpoint's stream-head commitment.</exception>
     public async Task<EvidenceBundleV2> StreamBundleAsync(StreamKey stream, string? exportedBy, CancellationToken ct = default, StreamWindow? window = null)
     {
-        var checkpoints = await new CheckpointStore(dataSource).ReadAllAsync(ct).ConfigureAwait(false);
-        var signed = Latest(checkpoints)
-            ?? throw new InvalidOperationException("the ledger has no checkpoint yet: run 'auditportal ledger checkpoint'");
+        var signed = await LatestFormat2Async(ct).ConfigureAwait(false);
         var size = signed.Checkpoint.Size;
-        if (signed.Checkpoint.StreamHeads is not { } committed || signed.Note is null)
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"the latest checkpoint (size {size}) is format 1, without stream heads: run 'auditportal ledger checkpoint' to sign a format 2 one"));
         var events = new List<LedgerEvent>();
         await foreach (var e in rows.ReadStreamAsync(stream, ct).ConfigureAwait(false))
         {
             if (e.Seq <= size && (window is null || window.Contains(e.OccurredAt)))
                 events.Add(e);
         }
+        var proofs = await ProofsAsync(events, signed, ct).ConfigureAwait(false);
+        var heads = await HeadsAsync(signed, ct).ConfigureAwait(false);
+        return Bundle(stream, window is null, events, proofs, signed, heads, exportedBy, ExportedAt());
+    }
 
-        // Every event's proof from one subtree-hash cache of the checkpoint's tree: built by streaming the leaf
-        // hashes once (memory O(n / 2^height) instead of O(n)), then ≤ 2 tiles of leaf hashes read per event.
-        var proofs = events.Count == 0 ? [] : await (tiles ?? new TiledProofSource()).VerifiedInclusionProofsAsync(dataSource,
-            events.Select(e => (e.Seq - 1, EventRecord.LeafHash(e))).ToList(), size, signed.Checkpoint.RootHash, ct).ConfigureAwait(false);
+    /// <summary>Most events an evidence set holds (docs/evidence-pdf.md): a larger selection is refused before anything is proved.</summary>
+    public const int MaxSetEvents = 10_000;
+
+    /// <summary>
+    /// An evidence set (docs/ledger-format.md §8.8): the selected events up to the latest checkpoint — a case's starred
+    /// events, or an output with its lineage closure — as one bundle per stream (streams in ordinal order, each bundle
+    /// <c>"complete": false</c> holding exactly the selected events of its stream), all proved against that one checkpoint.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No checkpoint yet, the latest is format 1, nothing selected, or more than <see cref="MaxSetEvents"/>.</exception>
+    /// <exception cref="InvalidDataException">The ledger does not match the checkpoint's stream-head commitment.</exception>
+    public async Task<EvidenceSet> EventSetAsync(EventSelection selection, string? exportedBy, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        var signed = await LatestFormat2Async(ct).ConfigureAwait(false);
+        IReadOnlyList<long> seqs;
+        await using (var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false))
+            seqs = await selection.SeqsAsync(connection, null, signed.Checkpoint.Size, ct).ConfigureAwait(false);
+        if (seqs.Count == 0)
+            throw new InvalidOperationException($"{selection} holds no event up to the latest signed checkpoint (size {signed.Checkpoint.Size})");
+        var events = new List<LedgerEvent>(seqs.Count);
+        await foreach (var e in rows.ReadSeqsAsync(seqs, ct).ConfigureAwait(false))
+            events.Add(e);
+        var proofs = await ProofsAsync(events, signed, ct).ConfigureAwait(false);
+        var heads = await HeadsAsync(signed, ct).ConfigureAwait(false);
+        var exportedAt = ExportedAt();
+        var byStream = events.Select((e, i) => (Event: e, Proof: proofs[i]))
+            .GroupBy(x => new StreamKey(x.Event.StreamType, x.Event.StreamId))
+            .OrderBy(g => g.Key.Type, StringComparer.Ordinal).ThenBy(g => g.Key.Id, StringComparer.Ordinal);
+        return new EvidenceSet
+        {
+            Format = EvidenceSet.FormatName,
+            ExportedAt = exportedAt,
+            ExportedBy = exportedBy,
+            Scope = selection.Scope,
+            Bundles = byStream.Select(g => Bundle(g.Key, complete: false, [.. g.Select(x => x.Event)], [.. g.Select(x => x.Proof)], signed, heads, exportedBy, exportedAt)).ToArray(),
+        };
+    }
+
+    /// <summary>The latest signed checkpoint, which must be format 2 (it commits to the stream heads a bundle proves).</summary>
+    private async Task<SignedCheckpoint> LatestFormat2Async(CancellationToken ct)
+    {
+        var checkpoints = await new CheckpointStore(dataSource).ReadAllAsync(ct).ConfigureAwait(false);
+        var signed = Latest(checkpoints)
+            ?? throw new InvalidOperationException("the ledger has no checkpoint yet: run 'auditportal ledger checkpoint'");
+        if (signed.Checkpoint.StreamHeads is null || signed.Note is null)
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"the latest checkpoint (size {signed.Checkpoint.Size}) is format 1, without stream heads: run 'auditportal ledger checkpoint' to sign a format 2 one"));
+        return signed;
+    }
+
+    // Every event's proof from one subtree-hash cache of the checkpoint's tree: built by streaming the leaf
+    // hashes once (memory O(n / 2^height) instead of O(n)), then ≤ 2 tiles of leaf hashes read per event.
+    private async Task<IReadOnlyList<IReadOnlyList<byte[]>>> ProofsAsync(List<LedgerEvent> events, SignedCheckpoint signed, CancellationToken ct) =>
+        events.Count == 0 ? [] : await (tiles ?? new TiledProofSource()).VerifiedInclusionProofsAsync(dataSource,
+            events.Select(e => (e.Seq - 1, EventRecord.LeafHash(e))).ToList(), signed.Checkpoint.Size, signed.Checkpoint.RootHash, ct).ConfigureAwait(false);
+
+    /// <summary>The prover of stream heads in the checkpoint's stream-head tree, its leaves checked against what the checkpoint signs.</summary>
+    private async Task<Func<StreamKey, EvidenceStreamHead>> HeadsAsync(SignedCheckpoint signed, CancellationToken ct)
+    {
+        var size = signed.Checkpoint.Size;
         var heads = await StreamHeadRows.TreeAtAsync(dataSource, size, ct).ConfigureAwait(false);
-        if (heads.Commit() is var actual && !actual.Matches(committed))
-            throw new InvalidDataException($"the ledger's stream heads at size {size} ({actual}) are not those its checkpoint signs ({committed}): run 'auditportal ledger verify'");
+        if (heads.Commit() is var actual && !actual.Matches(signed.Checkpoint.StreamHeads!))
+            throw new InvalidDataException($"the ledger's stream heads at size {size} ({actual}) are not those its checkpoint signs ({signed.Checkpoint.StreamHeads}): run 'auditportal ledger verify'");
+        return StreamHeadProofs.Prover(heads.Leaves());
+    }
+
+    private string ExportedAt() => LedgerTime.ToText(LedgerTime.Truncate(time.GetUtcNow().UtcDateTime));
+
+    private EvidenceBundleV2 Bundle(StreamKey stream, bool complete, IReadOnlyList<LedgerEvent> events, IReadOnlyList<IReadOnlyList<byte[]>> proofs,
+        SignedCheckpoint signed, Func<StreamKey, EvidenceStreamHead> heads, string? exportedBy, string exportedAt)
+    {
         string[] vkeys = Ed25519PublicKey is { } ed25519
             ? [publicKey.NoteKey(signed.Checkpoint.Origin).ToString(), NoteVerifierKey.ForEd25519(signed.Checkpoint.Origin, ed25519).ToString()]
             : [publicKey.NoteKey(signed.Checkpoint.Origin).ToString()];
         return new EvidenceBundleV2
         {
             Format = EvidenceBundleV2.FormatName,
-            ExportedAt = LedgerTime.ToText(LedgerTime.Truncate(time.GetUtcNow().UtcDateTime)),
+            ExportedAt = exportedAt,
             ExportedBy = exportedBy,
-            Stream = new EvidenceStream { Type = stream.Type, Id = stream.Id, Complete = window is null },
+            Stream = new EvidenceStream { Type = stream.Type, Id = stream.Id, Complete = complete },
             Events = events.Select((e, i) => new EvidenceEvent
             {
                 Seq = e.Seq,
@@ -165,11 +228,11 @@ public sealed class ProofService(NpgsqlDataSource dataSource, CheckpointPublicKe
                 LeafHash = HashHex.ToHex(EventRecord.LeafHash(e)),
                 InclusionProof = proofs[i].Select(h => HashHex.ToHex(h)).ToArray(),
             }).ToArray(),
-            Checkpoint = new EvidenceNote { Note = signed.Note },
+            Checkpoint = new EvidenceNote { Note = signed.Note! },
             PublicKeyPem = publicKey.ToPem(),
             KeyId = publicKey.KeyId,
             Vkeys = vkeys,
-            StreamHead = StreamHeadProofs.Build(heads.Leaves(), stream),
+            StreamHead = heads(stream),
         };
     }
 

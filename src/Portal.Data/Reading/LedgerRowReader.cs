@@ -40,6 +40,15 @@ public sealed class LedgerRowReader(NpgsqlDataSource dataSource)
         Copy($"SELECT {Columns} FROM ledger.events WHERE stream_type = {SqlLiteral.Text(stream.Type)} " +
              $"AND stream_id = {SqlLiteral.Text(stream.Id)} ORDER BY stream_seq, seq", cancellationToken);
 
+    /// <summary>The rows of <paramref name="seqs"/> (at most a few thousand), in seq order.</summary>
+    public IAsyncEnumerable<LedgerEvent> ReadSeqsAsync(IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(seqs);
+        return seqs.Count == 0
+            ? AsyncEnumerable.Empty<LedgerEvent>()
+            : Copy($"SELECT {Columns} FROM ledger.events WHERE seq IN ({string.Join(',', seqs.Select(SqlLiteral.Int64))}) ORDER BY seq", cancellationToken);
+    }
+
     /// <summary>The highest seq in the ledger; 0 when it is empty.</summary>
     public async Task<long> HeadSeqAsync(CancellationToken cancellationToken = default)
     {

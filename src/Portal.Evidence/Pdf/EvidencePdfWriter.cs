@@ -9,8 +9,29 @@ using PdfSharp.Pdf.Signatures;
 
 namespace AuditPortal.Evidence.Pdf;
 
-/// <summary>What one evidence PDF presents: the bundle (its exact bytes are embedded), its offline verification, the chain of custody and how personal fields appear.</summary>
-public sealed record EvidencePdfInput(byte[] BundleJson, EvidenceBundleV2 Bundle, EvidenceReport Report, EvidenceCustody Custody, IPersonalFieldPresenter Presenter);
+/// <summary>
+/// What one evidence PDF presents: the embedded document (its exact bytes are embedded) — one stream's bundle, or an
+/// evidence set (<paramref name="Set"/>, docs/ledger-format.md §8.8) of one bundle per stream — its offline verification,
+/// the chain of custody and how personal fields appear.
+/// </summary>
+public sealed record EvidencePdfInput(byte[] BundleJson, IReadOnlyList<EvidenceBundleV2> Bundles, EvidenceSetScope? Set, EvidenceReport Report,
+    EvidenceCustody Custody, IPersonalFieldPresenter Presenter)
+{
+    /// <summary>One stream's bundle.</summary>
+    public EvidencePdfInput(byte[] bundleJson, EvidenceBundleV2 bundle, EvidenceReport report, EvidenceCustody custody, IPersonalFieldPresenter presenter)
+        : this(bundleJson, [bundle], null, report, custody, presenter)
+    {
+    }
+
+    /// <summary>What the PDF is of, as its title and every page's header say: the stream, or the set's scope.</summary>
+    public string Subject => Set switch
+    {
+        null => $"{Bundles[0].Stream.Type}/{Bundles[0].Stream.Id}",
+        { Kind: EvidenceSet.Lineage } lineage => $"output {lineage.Output} with its lineage",
+        { Case: { } c } => $"starred events of {c}",
+        _ => "starred events",
+    };
+}
 
 /// <summary>
 /// Draws and signs an evidence PDF (docs/evidence-pdf.md): cover with the chain of custody, verification summary,
@@ -38,11 +59,11 @@ public static class EvidencePdfWriter
         EvidenceFonts.EnsureRegistered();
 
         var bundleHash = Convert.ToHexStringLower(SHA256.HashData(input.BundleJson));
-        var views = EvidenceEventView.ReadAll(input.Bundle, input.Presenter);
+        var views = input.Bundles.Select(b => EvidenceEventView.ReadAll(b, input.Presenter)).ToArray();
         var document = new PdfDocument();
         document.Options.NoCompression = true;
         document.Options.CompressContentStreams = false;
-        var stream = $"{input.Bundle.Stream.Type}/{input.Bundle.Stream.Id}";
+        var stream = input.Subject;
         document.Info.Title = $"Evidence: {stream}";
         document.Info.Subject = $"AuditPortal evidence export {input.Custody.ExportId}";
         document.Info.Author = input.Custody.ExportedBy;
@@ -52,9 +73,9 @@ public static class EvidencePdfWriter
 
         using (var flow = new PageFlow(document))
         {
-            Cover(flow, input, bundleHash, signing);
+            Cover(flow, input, views, bundleHash, signing);
             Summary(flow, input);
-            Events(flow, views, progress, ct);
+            Events(flow, input, views, progress, ct);
             Appendix(flow, input, views, ct);
         }
         Furnish(document, input.Custody.ExportId, stream);
@@ -80,9 +101,9 @@ public static class EvidencePdfWriter
     internal static InvalidOperationException Refusal(EvidenceReport report) =>
         new($"the bundle does not verify ({report.Findings.Count} finding(s), first: {(report.Findings.Count > 0 ? report.Findings[0].Check : "none")}): no evidence PDF is made of it");
 
-    private static void Cover(PageFlow flow, EvidencePdfInput input, string bundleHash, EvidenceSigningCertificate signing)
+    private static void Cover(PageFlow flow, EvidencePdfInput input, IReadOnlyList<IReadOnlyList<EvidenceEventView>> views, string bundleHash, EvidenceSigningCertificate signing)
     {
-        var bundle = input.Bundle;
+        var bundle = input.Bundles[0];
         var custody = input.Custody;
         var report = input.Report;
         var note = SignedNote.Parse(bundle.Checkpoint.Note);
@@ -90,9 +111,16 @@ public static class EvidencePdfWriter
         flow.NewPage();
         flow.Text("Evidence report", PageFlow.Title);
         flow.Space(4);
-        flow.Text($"Stream {PrintableText.Of(bundle.Stream.Type)}/{PrintableText.Of(bundle.Stream.Id)}: {Count(bundle.Events.Count, "event")} up to the signed checkpoint of size {N(checkpoint.Size)}", PageFlow.Heading);
+        var events = input.Bundles.Sum(b => b.Events.Count);
+        if (input.Set is null)
+            flow.Text($"Stream {PrintableText.Of(bundle.Stream.Type)}/{PrintableText.Of(bundle.Stream.Id)}: {Count(events, "event")} up to the signed checkpoint of size {N(checkpoint.Size)}", PageFlow.Heading);
+        else
+            flow.Text($"Scope: {PrintableText.Of(input.Subject)}: {Count(events, "event")} in {Count(input.Bundles.Count, "stream")} (listed after how to verify), up to the signed checkpoint of size {N(checkpoint.Size)}", PageFlow.Heading);
         if (custody.Partial is { } partial)
             flow.Text(partial + ": the bundle is not complete (\"complete\": false); it proves these events and the stream's head, nothing about the events outside the window.", PageFlow.Heading, brush: Warning);
+        if (input.Set is not null)
+            flow.Text("An evidence set (docs/ledger-format.md §8.8): one bundle per stream, each not complete (\"complete\": false) — it proves the exported events and each stream's head, nothing about the streams' other events"
+                + (input.Set.Kind == EvidenceSet.Lineage ? "; the set is closed under lineage: every derived event's inputs are in it (checked)." : "."), PageFlow.Heading, brush: Warning);
         flow.Space(10);
         flow.Text("Chain of custody", PageFlow.Heading);
         flow.Rule();
@@ -117,9 +145,22 @@ public static class EvidencePdfWriter
             "1. auditportal evidence verify report.pdf [--public-key ledger-checkpoint-public.pem] — checks the PDF signature, extracts the embedded bundle, checks that its SHA-256 is the one printed above and verifies it with no database.",
             "2. By hand: pdfsig report.pdf reports the signature valid (a self-signed development certificate is reported as untrusted, not invalid).",
             $"3. pdfdetach -save 1 -o bundle.json report.pdf extracts the bundle ({BundleAttachment.FileName}, application/json); sha256sum bundle.json must print the hash above.",
-            "4. The bundle is the machine-readable evidence (docs/ledger-format.md §8.7); it verifies with auditportal evidence verify bundle.json or with the independent verifier (tools/independent-verifier). This report only presents it: where they differ, the bundle is the evidence.",
+            input.Set is null
+                ? "4. The bundle is the machine-readable evidence (docs/ledger-format.md §8.7); it verifies with auditportal evidence verify bundle.json or with the independent verifier (tools/independent-verifier). This report only presents it: where they differ, the bundle is the evidence."
+                : "4. The embedded file is an evidence set (docs/ledger-format.md §8.8): one bundle per stream, all against one signed checkpoint; it verifies with auditportal evidence verify bundle.json or with the independent verifier (tools/independent-verifier), which name a failing bundle. This report only presents it: where they differ, the set is the evidence.",
             "Only a checkpoint key obtained from the ledger's operator (not from this file) makes the result more than self-consistent.",
         ]);
+        if (input.Set is null)
+            return;
+        flow.Space(12);
+        flow.Text($"Streams in this export ({N(input.Bundles.Count)})", PageFlow.Heading);
+        flow.Rule();
+        for (var i = 0; i < input.Bundles.Count; i++)
+        {
+            var b = input.Bundles[i];
+            var head = b.StreamHead.Head is { } h ? $"head #{N(h.StreamSeq)}" : "no head";
+            flow.Text($"bundle {i}: {PrintableText.Of(b.Stream.Type)}/{PrintableText.Of(b.Stream.Id)} — {Count(b.Events.Count, "event")} (stream_seq {string.Join(", ", views[i].Take(12).Select(v => "#" + N(v.StreamSeq)))}{(b.Events.Count > 12 ? ", …" : "")}), stream {head}", PageFlow.Body);
+        }
     }
 
     /// <summary>The signed checkpoint a bundle is proved against, as every appendix prints it: the note, its verifier keys and the ECDSA key.</summary>
@@ -157,9 +198,10 @@ public static class EvidencePdfWriter
     private static void Summary(PageFlow flow, EvidencePdfInput input)
     {
         var report = input.Report;
-        var bundle = input.Bundle;
+        var bundle = input.Bundles[0];
         bool Passed(params string[] checks) => !report.Findings.Any(f => checks.Contains(f.Check, StringComparer.Ordinal));
         var head = bundle.StreamHead.Head;
+        var set = input.Set is not null;
         flow.NewPage();
         flow.Text("Verification summary", PageFlow.Title);
         flow.Space(4);
@@ -167,24 +209,30 @@ public static class EvidencePdfWriter
         flow.Space(6);
         (string Check, bool Ok, string Detail)[] rows =
         [
-            ("Checkpoint signatures", Passed("checkpoint_signature", "vkeys", "public_key", "key_id", "origin", "checkpoint", "trusted_key"),
-                $"the signed note of size {N(report.CheckpointSize)} verifies under every listed key{(report.KeyPinned ? ", the ECDSA key being the ledger's own" : "")}"),
+            ("Checkpoint signatures", Passed("checkpoint_signature", "vkeys", "public_key", "key_id", "origin", "checkpoint", "trusted_key", "evidence_set"),
+                $"the signed note of size {N(report.CheckpointSize)} verifies under every listed key{(report.KeyPinned ? ", the ECDSA key being the ledger's own" : "")}{(set ? $"; all {N(input.Bundles.Count)} bundles are proved against this one checkpoint" : "")}"),
             ("Records and leaf hashes", Passed("canonical", "leaf_hash", "leaf_index", "record_json", "record_member", "record_type", "record_version", "uuid", "timestamp", "lineage", "hex", "zero_hash", "envelope"),
                 "every record is canonical JSON obeying the record rules; each leaf hash is recomputed from it"),
             ("Inclusion in the checkpoint", Passed("inclusion_proof", "checkpoint_root"),
                 $"each event's audit path leads to the root {report.RootHash[..16]}… (appendix A)"),
             ("Stream chain intact", Passed("stream_chain", "prev_hash"),
                 "each event's stream_prev_hash is the previous event's leaf hash"),
-            bundle.Stream.Complete
+            set
+                ? ("Stream sequence (partial)", Passed("stream_seq", "event_order", "stream"),
+                    "each stream's bundle holds the exported events only (not complete): they ascend, and neighbouring ones chain; the streams' other events are not in this set")
+                : bundle.Stream.Complete
                 ? ("Stream sequence complete", Passed("stream_seq", "event_order", "stream"),
                     head is null ? "the stream had no events at the checkpoint (proved absent)" : $"stream_seq runs 1 … {N(head.StreamSeq)} without a gap")
                 : ("Stream sequence (partial)", Passed("stream_seq", "event_order", "stream"),
                     "a window of the stream, not complete: the events ascend, and neighbouring ones chain; the events outside the window are not in this bundle"),
             ("Head in the checkpoint", Passed("stream_head"),
-                head is null ? "its neighbours in the stream-head tree prove it absent" : $"the stream's head (#{N(head.StreamSeq)}) is the leaf {N(head.Index)} of the checkpoint's stream-head tree of {N(bundle.StreamHead.Count)}"),
+                set ? $"each of the {N(input.Bundles.Count)} streams' heads is a leaf of the checkpoint's stream-head tree of {N(bundle.StreamHead.Count)}, and no exported event is beyond it (appendix B)"
+                : head is null ? "its neighbours in the stream-head tree prove it absent" : $"the stream's head (#{N(head.StreamSeq)}) is the leaf {N(head.Index)} of the checkpoint's stream-head tree of {N(bundle.StreamHead.Count)}"),
             ("Consistency with the latest", true,
                 $"the checkpoint used is the latest the ledger had signed at export time; a later one is checked against it with auditportal proof consistency --from {N(report.CheckpointSize)} --to <size>"),
         ];
+        if (input.Set?.Kind == EvidenceSet.Lineage)
+            rows = [.. rows, ("Lineage closure", Passed("lineage_closure"), $"the output {input.Set.Output} is in the set, and so is every input of every derived event in it, recursively")];
         foreach (var (check, ok, detail) in rows)
         {
             flow.Labelled(check, (ok ? "passed — " : "FAILED — ") + detail, labelWidth: 160);
@@ -198,35 +246,51 @@ public static class EvidencePdfWriter
         flow.Text("Each event shows its stream sequence (#) and ledger sequence, business time (occurred) and system time (recorded), actor, action, a one-line summary and every payload field. A correction (orange bar) names the event it supersedes and stands next to it; a superseded event (grey bar) names its correction — both stay in the ledger. A late arrival was recorded 24 hours or more after it occurred. Personal fields are encrypted in the ledger: they read \"[personal data: masked]\", their value with the grant that revealed it, or \"[erased]\" when the subject was crypto-shredded — the bundle keeps the encrypted envelopes, so every hash still verifies.", PageFlow.Body);
     }
 
-    private static void Events(PageFlow flow, IReadOnlyList<EvidenceEventView> views, IProgress<double>? progress, CancellationToken ct)
+    private static void Events(PageFlow flow, EvidencePdfInput input, IReadOnlyList<IReadOnlyList<EvidenceEventView>> views, IProgress<double>? progress, CancellationToken ct)
     {
+        var total = views.Sum(v => v.Count);
+        // A derived event names its inputs by where they are in this export (stream and #), else by event id.
+        var placed = views.SelectMany((list, b) => list.Select(v => (v.EventId, Place: $"{input.Bundles[b].Stream.Type}/{input.Bundles[b].Stream.Id} #{N(v.StreamSeq)} (seq {N(v.Seq)})")))
+            .ToDictionary(x => x.EventId, x => PrintableText.Of(x.Place));
         flow.NewPage();
-        flow.Text($"Events ({N(views.Count)})", PageFlow.Title);
+        flow.Text($"Events ({N(total)})", PageFlow.Title);
         flow.Space(6);
-        if (views.Count == 0)
+        if (total == 0)
             flow.Text("The stream has no events up to the checkpoint: the verification summary shows it is absent from the checkpoint's stream-head tree.", PageFlow.Body);
-        var byStreamSeq = views.ToDictionary(v => v.StreamSeq);
-        for (var i = 0; i < views.Count; i++)
+        var drawn = 0;
+        for (var b = 0; b < views.Count; b++)
         {
-            if (i % 64 == 0)
+            var list = views[b];
+            if (input.Set is not null)
             {
-                ct.ThrowIfCancellationRequested();
-                progress?.Report((double)i / views.Count);
+                flow.Need(60);
+                flow.Space(4);
+                flow.Text($"Stream {PrintableText.Of(input.Bundles[b].Stream.Type)}/{PrintableText.Of(input.Bundles[b].Stream.Id)} (bundle {b}, {Count(list.Count, "event")})", PageFlow.Heading);
+                flow.Rule();
             }
-            var v = views[i];
-            Event(flow, v, v.Supersedes is not null ? CorrectionColor : v.SupersededBy.Count > 0 ? SupersededColor : (XColor?)null);
-            // A correction stands beside what it supersedes: right after the superseded event, its correction(s) in brief.
-            foreach (var later in v.SupersededBy)
+            var byStreamSeq = list.ToDictionary(v => v.StreamSeq);
+            for (var i = 0; i < list.Count; i++, drawn++)
             {
-                var c = byStreamSeq[later];
-                flow.Text($"→ corrected by #{N(c.StreamSeq)} (recorded {LedgerTime.ToText(c.RecordedAt)}): {c.Summary}", PageFlow.Small, indent: 12, brush: Warning);
+                if (drawn % 64 == 0)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    progress?.Report((double)drawn / total);
+                }
+                var v = list[i];
+                Event(flow, v, v.Supersedes is not null ? CorrectionColor : v.SupersededBy.Count > 0 ? SupersededColor : (XColor?)null, placed);
+                // A correction stands beside what it supersedes: right after the superseded event, its correction(s) in brief.
+                foreach (var later in v.SupersededBy)
+                {
+                    var c = byStreamSeq[later];
+                    flow.Text($"→ corrected by #{N(c.StreamSeq)} (recorded {LedgerTime.ToText(c.RecordedAt)}): {c.Summary}", PageFlow.Small, indent: 12, brush: Warning);
+                }
+                flow.Rule();
             }
-            flow.Rule();
         }
         progress?.Report(1);
     }
 
-    private static void Event(PageFlow flow, EvidenceEventView v, XColor? bar)
+    private static void Event(PageFlow flow, EvidenceEventView v, XColor? bar, IReadOnlyDictionary<Guid, string> placed)
     {
         flow.Need(40); // keep an event's first lines together
         var top = flow.Top;
@@ -243,7 +307,11 @@ public static class EvidencePdfWriter
         flow.Text($"occurred {LedgerTime.ToText(v.OccurredAt)}   recorded {LedgerTime.ToText(v.RecordedAt)}   actor {v.Actor}", PageFlow.Small, brush: Muted);
         flow.Text(v.Summary, PageFlow.Body);
         if (v.Lineage is { } lineage)
+        {
             flow.Text("derived: " + lineage, PageFlow.Small, brush: Muted);
+            for (var k = 0; k < v.LineageInputs.Count; k++)
+                flow.Text($"input {k + 1}: {(placed.TryGetValue(v.LineageInputs[k], out var place) ? place : $"event {v.LineageInputs[k]} (not in this export)")}", PageFlow.Small, indent: 12, brush: Muted);
+        }
         foreach (var field in v.Fields)
             flow.Text($"{field.Path}: {field.Text}", PageFlow.Small, indent: 12);
         flow.Text($"event id {v.EventId}", PageFlow.Small, indent: 12, brush: Muted);
@@ -251,45 +319,61 @@ public static class EvidencePdfWriter
             flow.MarginBar(top, color);
     }
 
-    private static void Appendix(PageFlow flow, EvidencePdfInput input, IReadOnlyList<EvidenceEventView> views, CancellationToken ct)
+    private static void Appendix(PageFlow flow, EvidencePdfInput input, IReadOnlyList<IReadOnlyList<EvidenceEventView>> views, CancellationToken ct)
     {
-        var bundle = input.Bundle;
         flow.NewPage();
         flow.Text("Appendix A: inclusion proofs", PageFlow.Title);
         flow.Space(4);
         flow.Text($"For each event: its leaf index (seq − 1), its leaf hash H(0x00 ‖ canonical record) and its RFC 9162 audit path in the tree of size {N(input.Report.CheckpointSize)}, from the leaf upward. Hashing the leaf with the path gives the checkpoint's root {input.Report.RootHash}.", PageFlow.Body);
         flow.Space(6);
-        for (var i = 0; i < bundle.Events.Count; i++)
+        for (var b = 0; b < input.Bundles.Count; b++)
         {
-            if (i % 256 == 0)
-                ct.ThrowIfCancellationRequested();
-            var e = bundle.Events[i];
-            flow.Need(20);
-            flow.Text($"#{N(views[i].StreamSeq)}   seq {N(e.Seq)}   leaf index {N(e.LeafIndex)}   {e.InclusionProof.Count} proof hashes", PageFlow.Mono);
-            flow.Text($"leaf: {e.LeafHash}", PageFlow.MonoSmall, indent: 12);
-            for (var k = 0; k < e.InclusionProof.Count; k += 2)
+            var bundle = input.Bundles[b];
+            if (input.Set is not null)
+                flow.Text($"Stream {PrintableText.Of(bundle.Stream.Type)}/{PrintableText.Of(bundle.Stream.Id)} (bundle {b})", PageFlow.Heading);
+            for (var i = 0; i < bundle.Events.Count; i++)
             {
-                var pair = k + 1 < e.InclusionProof.Count
-                    ? $"{k,2}: {e.InclusionProof[k]}  {k + 1,2}: {e.InclusionProof[k + 1]}"
-                    : $"{k,2}: {e.InclusionProof[k]}";
-                flow.Text(pair, PageFlow.MonoSmall, indent: 12);
+                if (i % 256 == 0)
+                    ct.ThrowIfCancellationRequested();
+                var e = bundle.Events[i];
+                flow.Need(20);
+                flow.Text($"#{N(views[b][i].StreamSeq)}   seq {N(e.Seq)}   leaf index {N(e.LeafIndex)}   {e.InclusionProof.Count} proof hashes", PageFlow.Mono);
+                flow.Text($"leaf: {e.LeafHash}", PageFlow.MonoSmall, indent: 12);
+                ProofLines(flow, e.InclusionProof, indent: 12);
+                flow.Space(3);
             }
-            flow.Space(3);
         }
+        var first = input.Bundles[0];
         flow.NewPage();
-        flow.Text("Appendix B: the signed checkpoint and the stream head", PageFlow.Title);
+        flow.Text(input.Set is null ? "Appendix B: the signed checkpoint and the stream head" : "Appendix B: the signed checkpoint and the streams' heads", PageFlow.Title);
         flow.Space(4);
-        SignedCheckpoint(flow, "The checkpoint as a C2SP signed note (docs/ledger-format.md §5.2):", bundle.Checkpoint.Note, bundle.Vkeys, bundle.PublicKeyPem);
+        SignedCheckpoint(flow, "The checkpoint as a C2SP signed note (docs/ledger-format.md §5.2):", first.Checkpoint.Note, first.Vkeys, first.PublicKeyPem);
         flow.Space(4);
-        var sh = bundle.StreamHead;
-        flow.Text($"Stream-head tree of {N(sh.Count)} streams (§4.1, §8.7):", PageFlow.Body);
-        foreach (var (name, entry) in new[] { ("head", sh.Head), ("left neighbour", sh.Left), ("right neighbour", sh.Right) })
+        flow.Text($"Stream-head tree of {N(first.StreamHead.Count)} streams (§4.1, §8.7):", PageFlow.Body);
+        foreach (var bundle in input.Bundles)
         {
-            if (entry is null)
-                continue;
-            flow.Text($"{name}: index {N(entry.Index)}, {PrintableText.Of(entry.StreamType)}/{PrintableText.Of(entry.StreamId)}, stream_seq {N(entry.StreamSeq)}, leaf hash {entry.LeafHash}", PageFlow.Mono, indent: 12);
-            for (var k = 0; k < entry.Proof.Count; k++)
-                flow.Text($"{k,2}: {entry.Proof[k]}", PageFlow.MonoSmall, indent: 24);
+            var sh = bundle.StreamHead;
+            if (input.Set is not null)
+                flow.Text($"{PrintableText.Of(bundle.Stream.Type)}/{PrintableText.Of(bundle.Stream.Id)}:", PageFlow.Body, indent: 6);
+            foreach (var (name, entry) in new[] { ("head", sh.Head), ("left neighbour", sh.Left), ("right neighbour", sh.Right) })
+            {
+                if (entry is null)
+                    continue;
+                flow.Text($"{name}: index {N(entry.Index)}, {PrintableText.Of(entry.StreamType)}/{PrintableText.Of(entry.StreamId)}, stream_seq {N(entry.StreamSeq)}, leaf hash {entry.LeafHash}", PageFlow.Mono, indent: 12);
+                ProofLines(flow, entry.Proof, indent: 24);
+            }
+        }
+    }
+
+    /// <summary>An audit path, two hashes per line with their indices, from the leaf upward.</summary>
+    private static void ProofLines(PageFlow flow, IReadOnlyList<string> proof, double indent)
+    {
+        for (var k = 0; k < proof.Count; k += 2)
+        {
+            var pair = k + 1 < proof.Count
+                ? $"{k,2}: {proof[k]}  {k + 1,2}: {proof[k + 1]}"
+                : $"{k,2}: {proof[k]}";
+            flow.Text(pair, PageFlow.MonoSmall, indent: indent);
         }
     }
 

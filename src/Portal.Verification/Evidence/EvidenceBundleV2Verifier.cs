@@ -13,7 +13,22 @@ namespace AuditPortal.Verification.Evidence;
 /// </summary>
 public static class EvidenceBundleV2Verifier
 {
-    public static EvidenceReport Verify(EvidenceBundleV2 bundle, CheckpointPublicKey? trustedKey = null)
+    public static EvidenceReport Verify(EvidenceBundleV2 bundle, CheckpointPublicKey? trustedKey = null) => Verify(bundle, trustedKey, null);
+
+    /// <summary>
+    /// The key and signed-note checks of a bundle, kept to be replayed for a bundle that carries exactly the same key, key id,
+    /// note and vkeys (an evidence set's bundles all do): their outcome depends on nothing else, so checking them again
+    /// would only repeat the same findings.
+    /// </summary>
+    internal sealed class SignedHeadCache
+    {
+        internal (string Pem, string KeyId, string Note, string Vkeys)? Of;
+        internal CheckpointPublicKey? Key;
+        internal Checkpoint? Checkpoint;
+        internal List<EvidenceFinding> Findings = [];
+    }
+
+    internal static EvidenceReport Verify(EvidenceBundleV2 bundle, CheckpointPublicKey? trustedKey, SignedHeadCache? cache)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         var findings = new List<EvidenceFinding>();
@@ -26,8 +41,22 @@ public static class EvidenceBundleV2Verifier
             Fail("timestamp", null, "YYYY-MM-DDTHH:MM:SS.ffffffZ (§1)", SignedHeadChecks.Truncated(bundle.ExportedAt),
                 "exported_at is not a timestamp of the format", "$.exported_at");
 
-        var key = SignedHeadChecks.ReadKey(bundle.PublicKeyPem, bundle.KeyId, trustedKey, Fail);
-        var checkpoint = ReadNote(bundle.Checkpoint.Note, bundle.Vkeys, key, Fail, CheckpointOrigin.Ledger, requireStreamHeads: true);
+        var signedHead = (bundle.PublicKeyPem, bundle.KeyId, bundle.Checkpoint.Note, string.Join('\n', bundle.Vkeys));
+        CheckpointPublicKey? key;
+        Checkpoint? checkpoint;
+        if (cache?.Of is { } cached && cached == signedHead)
+        {
+            (key, checkpoint) = (cache.Key, cache.Checkpoint);
+            findings.AddRange(cache.Findings);
+        }
+        else
+        {
+            var before = findings.Count;
+            key = SignedHeadChecks.ReadKey(bundle.PublicKeyPem, bundle.KeyId, trustedKey, Fail);
+            checkpoint = ReadNote(bundle.Checkpoint.Note, bundle.Vkeys, key, Fail, CheckpointOrigin.Ledger, requireStreamHeads: true);
+            if (cache is not null)
+                (cache.Of, cache.Key, cache.Checkpoint, cache.Findings) = (signedHead, key, checkpoint, findings.GetRange(before, findings.Count - before));
+        }
         if (checkpoint is null)
             return new EvidenceReport(findings, 0, 0, "", key?.KeyId ?? "", trustedKey is not null);
 

@@ -39,6 +39,17 @@ public static class EvidenceFile
         return report;
     }
 
+    /// <summary>As <see cref="VerifyBundleV2"/>, for an evidence set (§8.8).</summary>
+    /// <exception cref="FormatException">Not UTF-8 JSON, or not an evidence set: nothing was checked.</exception>
+    public static EvidenceReport VerifySet(ReadOnlySpan<byte> utf8, CheckpointPublicKey? trustedKey, out EvidenceSet? set)
+    {
+        var report = Verify(utf8, trustedKey, out var document);
+        set = document as EvidenceSet;
+        if (set is null && report.Intact)
+            throw new FormatException($"not an {EvidenceSet.FormatName} document");
+        return report;
+    }
+
     private static EvidenceReport Verify(ReadOnlySpan<byte> utf8, CheckpointPublicKey? trustedKey, out object? document)
     {
         document = null;
@@ -52,6 +63,12 @@ public static class EvidenceFile
                 document = bundle;
                 return EvidenceBundleV2Verifier.Verify(bundle, trustedKey);
             }
+            if (format == EvidenceSet.FormatName)
+            {
+                var set = StrictJsonReader.Read<EvidenceSet>(utf8);
+                document = set;
+                return EvidenceSetVerifier.Verify(set, trustedKey);
+            }
             return format switch
             {
                 EvidenceBundle.FormatName => EvidenceBundleVerifier.Verify(StrictJsonReader.Read<EvidenceBundle>(utf8), trustedKey),
@@ -59,7 +76,7 @@ public static class EvidenceFile
                 ConsistencyProofDocument.FormatName => ProofDocumentVerifier.Verify(StrictJsonReader.Read<ConsistencyProofDocument>(utf8), trustedKey),
                 AccessLogReviewBundle.FormatName => AccessLogReviewVerifier.Verify(StrictJsonReader.Read<AccessLogReviewBundle>(utf8), trustedKey),
                 _ => throw new FormatException(
-                    $"unknown format '{format}': expected {EvidenceBundleV2.FormatName}, {EvidenceBundle.FormatName}, {InclusionProofDocument.FormatName}, {ConsistencyProofDocument.FormatName} or {AccessLogReviewBundle.FormatName}"),
+                    $"unknown format '{format}': expected {EvidenceBundleV2.FormatName}, {EvidenceSet.FormatName}, {EvidenceBundle.FormatName}, {InclusionProofDocument.FormatName}, {ConsistencyProofDocument.FormatName} or {AccessLogReviewBundle.FormatName}"),
             };
         }
         catch (StrictJsonException ex) when (ex.Rule == "json")
@@ -76,6 +93,20 @@ public static class EvidenceFile
     private static EvidenceReport Rejected(StrictJsonException ex, CheckpointPublicKey? trustedKey) =>
         new([new EvidenceFinding(ex.Rule, null, ex.Want, ex.Got, "the document breaks a strict reading rule (docs/ledger-format.md §1.1) and is rejected", ex.Path)],
             0, 0, "", trustedKey?.KeyId ?? "", trustedKey is not null);
+
+    /// <summary>The document's <c>format</c> member, or null; without checking anything else.</summary>
+    /// <exception cref="FormatException">Not JSON, or the top level not an object.</exception>
+    public static string? FormatOf(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            return Format(utf8);
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"not a JSON document: {ex.Message}", ex);
+        }
+    }
 
     // Runs after CheckDocument, so the text is JSON and "format" appears at most once.
     private static string? Format(ReadOnlySpan<byte> utf8)

@@ -9,11 +9,23 @@ namespace AuditPortal.Verification.StreamHeads;
 public static class StreamHeadProofs
 {
     /// <summary>The proof for <paramref name="stream"/> in the tree over <paramref name="leaves"/> (sorted, §4.1).</summary>
-    public static EvidenceStreamHead Build(IReadOnlyList<StreamHeadLeaf> leaves, StreamKey stream)
+    public static EvidenceStreamHead Build(IReadOnlyList<StreamHeadLeaf> leaves, StreamKey stream) => Prover(leaves)(stream);
+
+    /// <summary>
+    /// <see cref="Build"/> for many streams of one tree (an evidence set's bundles): the tree of <paramref name="leaves"/> is
+    /// built once, not once per stream.
+    /// </summary>
+    public static Func<StreamKey, EvidenceStreamHead> Prover(IReadOnlyList<StreamHeadLeaf> leaves)
     {
+        ArgumentNullException.ThrowIfNull(leaves);
         var tree = new MerkleTree();
         foreach (var leaf in leaves)
             tree.AppendLeafHash(leaf.Hash());
+        return stream => Prove(leaves, tree, stream);
+    }
+
+    private static EvidenceStreamHead Prove(IReadOnlyList<StreamHeadLeaf> leaves, MerkleTree tree, StreamKey stream)
+    {
         EvidenceHeadEntry Entry(int index)
         {
             var leaf = leaves[index];

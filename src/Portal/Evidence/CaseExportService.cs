@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AuditPortal.Data.Proofs;
 using AuditPortal.Data.Workspace;
 using AuditPortal.Evidence;
 using AuditPortal.Portal.Auth;
@@ -23,10 +24,43 @@ public sealed class CaseExportService(ActiveCase activeCase, ClientConnection cl
 {
     public Guid? CaseId => activeCase.Id;
 
-    public Task<GatewayResult<ExportPreview>> PreviewAsync(ClaimsPrincipal user, ExportScope scope, CancellationToken ct) =>
-        activeCase.Id is null
-            ? Task.FromResult(GatewayResult<ExportPreview>.Fail(GatewayStatus.BadRequest, CaseExportAccess.NoCaseMessage))
-            : previews.RunAsync(user, scope, ct);
+    public async Task<GatewayResult<ExportPreview>> PreviewAsync(ClaimsPrincipal user, ExportScope scope, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        if (activeCase.Id is not { } caseId)
+            return GatewayResult<ExportPreview>.Fail(GatewayStatus.BadRequest, CaseExportAccess.NoCaseMessage);
+        EventSelection? selection;
+        try
+        {
+            selection = await SelectionAsync(scope, caseId, null, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return GatewayResult<ExportPreview>.Fail(GatewayStatus.WorkspaceUnavailable, QueryGateway.WorkspaceUnavailableMessage);
+        }
+        return await previews.RunAsync(user, scope, selection, ct);
+    }
+
+    /// <summary>
+    /// The events of a scope that spans several streams: the case's starred events (read from the workspace now, so the
+    /// job exports what is starred when it starts) or an output's lineage closure; null for a stream.
+    /// </summary>
+    private async Task<EventSelection?> SelectionAsync(ExportScope scope, Guid caseId, string? caseName, CancellationToken ct)
+    {
+        switch (scope.Kind)
+        {
+            case ExportScopeKind.Starred:
+                await using (var db = await workspace.CreateDbContextAsync(ct))
+                {
+                    var starred = await db.Annotations.Where(a => a.CaseId == caseId && a.Starred).Select(a => a.EventId).ToArrayAsync(ct);
+                    return new StarredEvents(caseName ?? caseId.ToString("D"), starred);
+                }
+            case ExportScopeKind.Lineage:
+                return new LineageClosure(scope.Output!.Value, caseName);
+            default:
+                return null;
+        }
+    }
 
     /// <summary>Starts the export in the active case; null and why not when the caller may not (nothing is logged or run then).</summary>
     public async Task<(ExportJob? Job, string? Problem)> StartAsync(ClaimsPrincipal user, ExportScope scope, CancellationToken ct)
@@ -36,10 +70,13 @@ public sealed class CaseExportService(ActiveCase activeCase, ClientConnection cl
         if (activeCase.Id is not { } caseId)
             return (null, CaseExportAccess.NoCaseMessage);
         CaseAccess? access;
+        EventSelection? selection;
         try
         {
             await using var db = await workspace.CreateDbContextAsync(ct);
             access = await CaseAccess.LoadAsync(db, caseId, user.SubjectId(), time.GetUtcNow(), ct);
+            selection = access is null ? null
+                : await SelectionAsync(scope, caseId, access.Case.Reference is { } reference ? $"{access.Case.Title} ({reference})" : access.Case.Title, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -52,7 +89,7 @@ public sealed class CaseExportService(ActiveCase activeCase, ClientConnection cl
         var who = new EvidenceRequester(user.SubjectId(), user.DisplayName(), [PortalRoles.Investigator], access!.Case.Purpose,
             caseId.ToString("D"), client.Address, access.Case.Reference is { } r ? $"{access.Case.Title} ({r})" : access.Case.Title,
             grants.Select(g => g.Id.ToString("D")).ToArray());
-        return (jobs.Start(new ExportJobRequest(caseId, scope, who, grants)), null);
+        return (jobs.Start(new ExportJobRequest(caseId, scope, who, grants, selection)), null);
     }
 
     /// <summary>Cancels a job of the caller's (only the investigator who started it may).</summary>

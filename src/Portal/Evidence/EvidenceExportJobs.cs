@@ -77,14 +77,16 @@ public sealed class EvidenceExportJobs(EvidenceExportEngine engine, IDbContextFa
             var exporter = engine.Create();
             var subjects = request.Grants.Select(g => g.Subject).Distinct(StringComparer.Ordinal).ToArray();
             var keys = subjects.Length == 0 ? new Dictionary<string, byte[]>() : await engine.GrantedKeysAsync(subjects, ct);
-            var export = await exporter.ExportStreamAsync(request.Scope.Stream, request.Who,
-                erased => new GrantPresenter(erased, request.Grants, keys), new JobProgress(job),
-                async (finished, _) =>
-                {
-                    job.BeginStoring();
-                    await StoreAsync(request, finished);
-                    stored = true;
-                }, ct, request.Scope.Window);
+            Func<IReadOnlySet<string>, IPersonalFieldPresenter> presenter = erased => new GrantPresenter(erased, request.Grants, keys);
+            async Task Record(EvidencePdfExport finished, CancellationToken _)
+            {
+                job.BeginStoring();
+                await StoreAsync(request, finished);
+                stored = true;
+            }
+            var export = request.Selection is { } selection
+                ? await exporter.ExportSetAsync(selection, request.Who, presenter, new JobProgress(job), Record, ct)
+                : await exporter.ExportStreamAsync(request.Scope.Stream, request.Who, presenter, new JobProgress(job), Record, ct, request.Scope.Window);
             job.Set(ExportJobStatus.Done, exportId: export.ExportId);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -1,3 +1,4 @@
+using AuditPortal.Data.Proofs;
 using AuditPortal.Evidence;
 
 namespace AuditPortal.Portal.Evidence;
@@ -15,7 +16,8 @@ public enum ExportJobStatus
 }
 
 /// <summary>Who asked for an export job, captured in the circuit when it starts (the job outlives the circuit).</summary>
-public sealed record ExportJobRequest(Guid CaseId, ExportScope Scope, EvidenceRequester Who, IReadOnlyList<RevealingGrant> Grants);
+/// <param name="Selection">For a scope that spans several streams, its events as resolved when the job started; null for a stream.</param>
+public sealed record ExportJobRequest(Guid CaseId, ExportScope Scope, EvidenceRequester Who, IReadOnlyList<RevealingGrant> Grants, EventSelection? Selection = null);
 
 /// <summary>
 /// One export running in the background (<see cref="EvidenceExportJobs"/>): its progress (the share of events drawn), its

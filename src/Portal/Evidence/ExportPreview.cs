@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.PersonalData;
+using AuditPortal.Data.Proofs;
+using AuditPortal.Verification.Ledger;
 using AuditPortal.Data.Workspace;
 using AuditPortal.Evidence;
 using AuditPortal.Portal.Gateway;
@@ -12,12 +14,17 @@ namespace AuditPortal.Portal.Evidence;
 /// <summary>One personal field the export would print: the data subject (pseudonym), the payload member, how often, and whether the subject is erased.</summary>
 public sealed record PreviewField(string Subject, string Field, int Occurrences, bool Erased);
 
+/// <summary>One stream of a scope that spans several (an evidence set's bundle) and how many of its events it exports.</summary>
+public sealed record PreviewStream(StreamKey Stream, int EventCount);
+
 /// <summary>
 /// What an export would hold, shown before it starts: the events of the scope up to the latest signed checkpoint, the
-/// stream, and every personal field with how it will appear under the caller's live grants in the case (<see cref="Show"/>).
+/// stream(s), and every personal field with how it will appear under the caller's live grants in the case (<see cref="Show"/>).
 /// </summary>
+/// <param name="Streams">For a scope that spans several streams, each with its count (in the evidence set's order); empty otherwise.</param>
+/// <param name="Problem">Why the scope cannot be exported as it is (more events than an evidence set holds), or null.</param>
 public sealed record ExportPreview(ExportScope Scope, long CheckpointSize, int EventCount, DateTime? FirstOccurred, DateTime? LastOccurred,
-    IReadOnlyList<PreviewField> Fields) : IRedactable
+    IReadOnlyList<PreviewField> Fields, IReadOnlyList<PreviewStream>? Streams = null, string? Problem = null) : IRedactable
 {
     /// <summary>No payload leaves the query: only subject ids and member names.</summary>
     public IEnumerable<JsonObject> Payloads => [];
@@ -33,15 +40,23 @@ public sealed record ExportPreview(ExportScope Scope, long CheckpointSize, int E
 public sealed class ExportPreviewQuery(QueryGateway gateway)
 {
     private const string Sql = """
-        SELECT event_id, occurred_at, payload FROM ledger.events
+        SELECT event_id, occurred_at, payload, stream_type, stream_id FROM ledger.events
         WHERE stream_type = $1 AND stream_id = $2 AND seq <= $3
         ORDER BY stream_seq
         """;
 
-    public async Task<GatewayResult<ExportPreview>> RunAsync(ClaimsPrincipal user, ExportScope scope, CancellationToken ct)
+    // The events of a scope that spans several streams (their seqs from EventSelection, the rule the evidence set uses).
+    private const string SetSql = "SELECT event_id, occurred_at, payload, stream_type, stream_id FROM ledger.events WHERE seq = ANY($1) ORDER BY seq";
+
+    /// <param name="selection">For a scope that spans several streams, its events (<see cref="CaseExportService"/> resolves it); null for a stream.</param>
+    public async Task<GatewayResult<ExportPreview>> RunAsync(ClaimsPrincipal user, ExportScope scope, EventSelection? selection, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        var parameters = new JsonObject { ["stream_type"] = scope.Stream.Type, ["stream_id"] = scope.Stream.Id };
+        if (scope.IsSet != selection is not null)
+            throw new ArgumentException("a scope that spans several streams is previewed with its selection, and only it", nameof(selection));
+        var parameters = scope.IsSet ? new JsonObject { ["scope"] = selection!.Scope.Kind } : new JsonObject { ["stream_type"] = scope.Stream.Type, ["stream_id"] = scope.Stream.Id };
+        if (scope.Output is { } output)
+            parameters["output"] = output.ToString("D");
         if (scope.Window is { } w)
         {
             parameters["from"] = AuditPortal.Verification.Ledger.LedgerTime.ToText(w.From);
@@ -53,12 +68,32 @@ public sealed class ExportPreviewQuery(QueryGateway gateway)
             var size = (long)(await latest.ExecuteScalarAsync(token))!;
             var ids = new List<string>();
             var fields = new Dictionary<(string Subject, string Field), int>();
+            var streams = new Dictionary<StreamKey, int>();
             DateTime? first = null, last = null;
-            await using (var read = session.CreateCommand(Sql))
+            long[] seqs = [];
+            if (selection is not null)
             {
-                read.Parameters.Add(new NpgsqlParameter { Value = scope.Stream.Type });
-                read.Parameters.Add(new NpgsqlParameter { Value = scope.Stream.Id });
-                read.Parameters.Add(new NpgsqlParameter { Value = size });
+                try
+                {
+                    seqs = [.. await selection.SeqsAsync(session.Connection, session.Transaction, size, token)];
+                }
+                catch (InvalidOperationException ex)
+                {
+                    return QueryAnswer.Of(new ExportPreview(scope, size, 0, null, null, [], [], ex.Message), ids);
+                }
+            }
+            await using (var read = session.CreateCommand(selection is null ? Sql : SetSql))
+            {
+                if (selection is null)
+                {
+                    read.Parameters.Add(new NpgsqlParameter { Value = scope.Stream.Type });
+                    read.Parameters.Add(new NpgsqlParameter { Value = scope.Stream.Id });
+                    read.Parameters.Add(new NpgsqlParameter { Value = size });
+                }
+                else
+                {
+                    read.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = seqs });
+                }
                 await using var reader = await read.ExecuteReaderAsync(token);
                 while (await reader.ReadAsync(token))
                 {
@@ -66,16 +101,20 @@ public sealed class ExportPreviewQuery(QueryGateway gateway)
                     if (scope.Window is { } window && !window.Contains(occurred))
                         continue;
                     ids.Add(reader.GetGuid(0).ToString("D"));
-                    first ??= occurred;
-                    last = occurred;
+                    first = first is null || occurred < first ? occurred : first;
+                    last = last is null || occurred > last ? occurred : last;
                     Collect(JsonNode.Parse(reader.GetString(2)), "", fields);
+                    var stream = new StreamKey(reader.GetString(3), reader.GetString(4));
+                    streams[stream] = streams.GetValueOrDefault(stream) + 1;
                 }
             }
             var subjects = fields.Keys.Select(k => k.Subject).Distinct(StringComparer.Ordinal).ToArray();
             var erased = subjects.Length == 0 ? [] : await KeyStore.ErasuresAsync(session.Connection, session.Transaction, subjects, token);
             var listed = fields.OrderBy(f => f.Key.Subject, StringComparer.Ordinal).ThenBy(f => f.Key.Field, StringComparer.Ordinal)
                 .Select(f => new PreviewField(f.Key.Subject, f.Key.Field, f.Value, erased.ContainsKey(f.Key.Subject))).ToArray();
-            return QueryAnswer.Of(new ExportPreview(scope, size, ids.Count, first, last, listed), ids);
+            var perStream = selection is null ? [] : streams.OrderBy(s => s.Key.Type, StringComparer.Ordinal).ThenBy(s => s.Key.Id, StringComparer.Ordinal)
+                .Select(s => new PreviewStream(s.Key, s.Value)).ToArray();
+            return QueryAnswer.Of(new ExportPreview(scope, size, ids.Count, first, last, listed, perStream), ids);
         }, ct);
     }
 

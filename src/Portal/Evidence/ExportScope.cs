@@ -4,14 +4,47 @@ using AuditPortal.Verification.Ledger;
 
 namespace AuditPortal.Portal.Evidence;
 
+/// <summary>What an export spans: one stream (whole or a window), or events of several streams (an evidence set).</summary>
+public enum ExportScopeKind
+{
+    Stream,
+
+    /// <summary>The active case's starred events, as they are when the preview or the job runs.</summary>
+    Starred,
+
+    /// <summary>An output and every input it was derived from, recursively.</summary>
+    Lineage,
+}
+
 /// <summary>
-/// What an export from a case covers: a whole stream, or a time window of it on business time (occurred at, UTC,
-/// from inclusive, to exclusive). The dialog, the preview, the job and the access log all use this one value.
+/// What an export from a case covers: a whole stream, a time window of it on business time (occurred at, UTC,
+/// from inclusive, to exclusive), the case's starred events, or an output with its lineage closure (the last two span
+/// several streams: docs/evidence-pdf.md, "Scopes"). The dialog, the preview, the job and the access log all use this one value.
 /// </summary>
+/// <param name="Stream">The stream of a <see cref="ExportScopeKind.Stream"/> scope; the default (empty) key otherwise.</param>
 public sealed record ExportScope(StreamKey Stream, StreamWindow? Window)
 {
+    public ExportScopeKind Kind { get; private init; } = ExportScopeKind.Stream;
+
+    /// <summary>The output of a <see cref="ExportScopeKind.Lineage"/> scope.</summary>
+    public Guid? Output { get; private init; }
+
+    /// <summary>The active case's starred events.</summary>
+    public static ExportScope Starred { get; } = new(default, null) { Kind = ExportScopeKind.Starred };
+
+    /// <summary><paramref name="output"/> (an event id) with its lineage closure.</summary>
+    public static ExportScope LineageOf(Guid output) => new(default, null) { Kind = ExportScopeKind.Lineage, Output = output };
+
+    /// <summary>True for the scopes that span several streams: the PDF embeds an evidence set (docs/ledger-format.md §8.8).</summary>
+    public bool IsSet => Kind != ExportScopeKind.Stream;
+
     /// <summary>As the case's export list and the access log's scope name it (the engine's <c>Scope</c> text).</summary>
-    public override string ToString() => Window is null ? $"stream {Stream}" : $"stream {Stream} {Window}";
+    public override string ToString() => Kind switch
+    {
+        ExportScopeKind.Starred => "starred events",
+        ExportScopeKind.Lineage => $"lineage of {Output:D}",
+        _ => Window is null ? $"stream {Stream}" : $"stream {Stream} {Window}",
+    };
 
     /// <summary>
     /// Reads the dialog's window fields (ISO 8601 instants; a time without an offset is UTC). Both empty: the whole stream.

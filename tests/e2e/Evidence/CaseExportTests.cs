@@ -148,6 +148,119 @@ public sealed class CaseExportTests(LedgerDatabasesFixture databases) : IDisposa
     }
 
     [Fact]
+    public async Task LineageClosure_IsAnEvidenceSetOfPartialBundles_AtOneCheckpoint_AndAnAlteredBundleIsNamed()
+    {
+        var owner = U("exp-lineage");
+        var caseId = await new Investigation(factory).OpenCaseAsync(owner, "Lineage case");
+        var user = Investigation.Principal(owner, PortalRoles.Investigator);
+        Guid output;
+        await using (var connection = new NpgsqlConnection(databases.Primary(databases.LedgerDb)))
+        {
+            await connection.OpenAsync();
+            await using var cmd = new NpgsqlCommand("""
+                SELECT o.event_id FROM ledger.events o JOIN ledger.events i ON i.event_id = o.lineage_inputs[1]
+                WHERE o.rule_id IS NOT NULL AND (i.stream_type, i.stream_id) <> (o.stream_type, o.stream_id)
+                  AND o.seq <= (SELECT max(size) FROM ledger.checkpoints)
+                ORDER BY o.seq LIMIT 1
+                """, connection);
+            output = (Guid)(await cmd.ExecuteScalarAsync()).ShouldNotBeNull("the demo ledger has an output derived from another stream");
+        }
+        var scope = ExportScope.LineageOf(output);
+        var exports = new CaseExports(factory);
+
+        var preview = (await exports.PreviewAsync(user, caseId, scope)).Value.ShouldNotBeNull();
+        preview.Problem.ShouldBeNull();
+        preview.Streams!.Count.ShouldBeGreaterThan(1);
+        preview.EventCount.ShouldBe(preview.Streams.Sum(s => s.EventCount));
+
+        var job = await exports.RunAsync(user, caseId, scope);
+        job.Status.ShouldBe(ExportJobStatus.Done, job.Message);
+        using (var services = factory.Services.CreateScope())
+        {
+            var line = (await services.ServiceProvider.GetRequiredService<CaseExportService>().ListAsync(caseId, CancellationToken.None)).ShouldHaveSingleItem();
+            line.Scope.ShouldBe($"lineage of {output:D}");
+            line.EventCount.ShouldBe(preview.EventCount);
+        }
+        using var client = Client("investigator", owner, caseId);
+        var pdf = await client.GetByteArrayAsync(EvidenceDownloads.Path(job.ExportId!));
+        var key = CheckpointPublicKey.FromPem(await File.ReadAllTextAsync(databases.PublicKeyPath));
+        var report = EvidencePdfVerifier.Verify(pdf, key);
+        report.Intact.ShouldBeTrue(string.Join("; ", report.Findings.Select(f => f.Check + ": " + f.Message)));
+
+        var setBytes = await Poppler.BundleAsync(pdf);
+        var set = JsonSerializer.Deserialize<EvidenceSet>(setBytes)!;
+        set.Scope.Kind.ShouldBe(EvidenceSet.Lineage);
+        set.Scope.Output.ShouldBe(output.ToString("D"));
+        set.Bundles.Select(b => $"{b.Stream.Type}/{b.Stream.Id}").ShouldBe(preview.Streams.Select(s => s.Stream.ToString()));
+        set.Bundles.ShouldAllBe(b => !b.Stream.Complete && b.Checkpoint.Note == set.Bundles[0].Checkpoint.Note);
+        var (jsCode, jsOutput) = await Poppler.JsVerifyAsync(setBytes, databases.PublicKeyPath);
+        jsCode.ShouldBe(0, jsOutput);
+        var (cliCode, cliOutput) = await OfflineEvidenceCheck.RunAsync(System.Text.Encoding.UTF8.GetString(setBytes), databases.PublicKeyPath);
+        cliCode.ShouldBe(OfflineEvidenceCheck.Intact, cliOutput);
+        var text = await Poppler.TextAsync(pdf);
+        text.ShouldContain($"output {output:D} with its lineage");
+        text.ShouldContain("Lineage closure passed");
+        text.ShouldContain("derived: rule ");
+
+        // The last bundle altered (its first event's leaf hash): both verifiers fail and name that bundle.
+        var last = set.Bundles.Count - 1;
+        var altered = System.Text.Json.Nodes.JsonNode.Parse(setBytes)!;
+        altered["bundles"]![last]!["events"]![0]!["leaf_hash"] = new string('0', 64);
+        var tampered = altered.ToJsonString();
+        (cliCode, cliOutput) = await OfflineEvidenceCheck.RunAsync(tampered, databases.PublicKeyPath);
+        cliCode.ShouldBe(OfflineEvidenceCheck.Findings, cliOutput);
+        cliOutput.ShouldContain($"$.bundles[{last}].events[0].leaf_hash");
+        cliOutput.ShouldContain($"bundle {last} ({set.Bundles[last].Stream.Type}/{set.Bundles[last].Stream.Id})");
+        (jsCode, jsOutput) = await Poppler.JsVerifyAsync(System.Text.Encoding.UTF8.GetBytes(tampered), databases.PublicKeyPath);
+        jsCode.ShouldBe(1, jsOutput);
+        jsOutput.ShouldContain($"at=$.bundles[{last}].events[0].leaf_hash");
+    }
+
+    [Fact]
+    public async Task StarredEvents_NoneStarred_CannotStart_AndTheStarredOnesAreExported()
+    {
+        var owner = U("exp-starred");
+        var caseId = await new Investigation(factory).OpenCaseAsync(owner, "Starred case");
+        var user = Investigation.Principal(owner, PortalRoles.Investigator);
+        var exports = new CaseExports(factory);
+        var empty = (await exports.PreviewAsync(user, caseId, ExportScope.Starred)).Value.ShouldNotBeNull();
+        empty.EventCount.ShouldBe(0);
+        empty.Streams.ShouldBeEmpty();
+
+        // Star two events of two streams, then export: one bundle per stream, exactly those events.
+        var starred = new List<long>();
+        foreach (var stream in new[] { Stream, new StreamKey("account", "acc-000002") })
+        {
+            await using var connection = new NpgsqlConnection(databases.Primary(databases.LedgerDb));
+            await connection.OpenAsync();
+            await using var cmd = new NpgsqlCommand("SELECT event_id, seq FROM ledger.events WHERE stream_type = $1 AND stream_id = $2 AND stream_seq = 2", connection);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = stream.Type });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = stream.Id });
+            await using var reader = await cmd.ExecuteReaderAsync();
+            (await reader.ReadAsync()).ShouldBeTrue();
+            var (eventId, seq) = (reader.GetGuid(0), reader.GetInt64(1));
+            starred.Add(seq);
+            using var services = factory.Services.CreateScope();
+            (await services.ServiceProvider.GetRequiredService<AuditPortal.Portal.Workspace.AnnotationService>().SetAsync(user, caseId,
+                new AuditPortal.Portal.Workspace.AnnotationInput(eventId, stream.Type, stream.Id, 2, true, null, null), CancellationToken.None)).IsOk.ShouldBeTrue();
+        }
+        var preview = (await exports.PreviewAsync(user, caseId, ExportScope.Starred)).Value.ShouldNotBeNull();
+        preview.EventCount.ShouldBe(2);
+        preview.Streams!.Count.ShouldBe(2);
+        var job = await exports.RunAsync(user, caseId, ExportScope.Starred);
+        job.Status.ShouldBe(ExportJobStatus.Done, job.Message);
+        using var client = Client("investigator", owner, caseId);
+        var pdf = await client.GetByteArrayAsync(EvidenceDownloads.Path(job.ExportId!));
+        var set = JsonSerializer.Deserialize<EvidenceSet>(await Poppler.BundleAsync(pdf))!;
+        set.Scope.Kind.ShouldBe(EvidenceSet.Starred);
+        set.Bundles.SelectMany(b => b.Events.Select(e => e.Seq)).Order().ShouldBe(starred.Order());
+        EvidencePdfVerifier.Verify(pdf, CheckpointPublicKey.FromPem(await File.ReadAllTextAsync(databases.PublicKeyPath))).Intact.ShouldBeTrue();
+        // The access log names the scope.
+        (await databases.CountAsync("SELECT count(*) FROM ledger.events WHERE stream_id = $1 AND payload::jsonb->>'kind' = $2 AND payload::jsonb->'parameters'->>'scope' = 'starred'",
+            owner, AuditPortal.Evidence.EvidencePdfExporter.Kind)).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Cancel_WhileTheJobRuns_LeavesNoFileAndNoRow_AndTheAccessLogSaysFailed()
     {
         var owner = U("exp-cancel");

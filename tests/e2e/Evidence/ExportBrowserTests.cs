@@ -77,4 +77,76 @@ public sealed class ExportBrowserTests(SeededChromiumPortal portal)
         await session.ScreenshotAsync("case-export-list");
         session.PortalErrors.ShouldBeEmpty(portal.ProviderOutput);
     }
+
+    /// <summary>
+    /// The case's starred events, from two streams: starred on two timelines, exported from the case page's "Export starred
+    /// events…", the preview naming both streams; the downloaded PDF passes `auditportal evidence verify` and its embedded
+    /// evidence set the independent JavaScript verifier.
+    /// </summary>
+    [ChromiumFact]
+    public async Task Investigator_ExportsTheCasesStarredEvents_FromTheCasePage_AndBothVerifiersAcceptThePdf()
+    {
+        string[] accounts = ["acc-000001", "acc-000002"];
+        var title = "Starred drill " + Guid.NewGuid().ToString("N")[..6];
+        await using var session = await portal.NewSessionAsync();
+        var page = session.Page;
+
+        await page.GotoAsync(portal.Url("/cases").ToString());
+        await session.SignInAtProviderAsync("investigator1", "investigator1-dev");
+        await session.WaitForCircuitAsync();
+        await page.GetByLabel("Title").FillAsync(title);
+        await page.GetByLabel("Purpose or legal basis").FillAsync("Art. 6(1)(f) GDPR: fraud prevention across two accounts");
+        await page.GetByTestId("case-open").ClickAsync();
+        await Expect(page.GetByTestId("case-heading")).ToContainTextAsync(title);
+        var casePage = page.Url;
+
+        // Star the first event of each account's timeline.
+        foreach (var account in accounts)
+        {
+            await page.GotoAsync(portal.Url($"/timeline/account/{account}?size=10").ToString());
+            await session.WaitForCircuitAsync();
+            await page.GetByTestId("annotate").First.ClickAsync();
+            var annotation = page.GetByTestId("annotation-dialog");
+            await annotation.GetByLabel("Starred").CheckAsync();
+            await page.GetByTestId("annotation-save").ClickAsync();
+            await Expect(page.GetByTestId("annotation-star").First).ToBeVisibleAsync();
+        }
+
+        // The case page's button: the preview lists both streams, one event each.
+        await page.GotoAsync(casePage);
+        await session.WaitForCircuitAsync();
+        await page.GetByTestId("export-starred-open").ClickAsync();
+        var dialog = page.GetByTestId("export-dialog");
+        await Expect(dialog.GetByTestId("preview-scope")).ToContainTextAsync("starred events");
+        await Expect(dialog.GetByTestId("preview-stream")).ToHaveCountAsync(2);
+        foreach (var account in accounts)
+            await Expect(dialog.GetByTestId("preview-streams")).ToContainTextAsync("account/" + account);
+        await Expect(dialog.GetByTestId("preview-count")).ToContainTextAsync("2");
+        await session.ScreenshotAsync("export-starred-preview");
+
+        await page.GetByTestId("export-start").ClickAsync();
+        await Expect(dialog.GetByTestId("job-status")).ToContainTextAsync("Done");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("job-download").ClickAsync());
+        var saved = Path.Combine(ChromiumPortal.ScreenshotDirectory, "export-starred.pdf");
+        await download.SaveAsAsync(saved);
+        await page.GetByTestId("job-close").ClickAsync();
+        var row = page.GetByTestId("case-export").First;
+        await Expect(row).ToHaveAttributeAsync("data-status", "done");
+        await Expect(row).ToContainTextAsync("starred events");
+        await session.ScreenshotAsync("export-starred-list");
+
+        var pdf = await File.ReadAllBytesAsync(saved);
+        var (code, output) = await AuditPortal.Tests.E2e.Verification.OfflineEvidenceCheck.RunFileAsync(saved, portal.Databases.PublicKeyPath);
+        code.ShouldBe(AuditPortal.Tests.E2e.Verification.OfflineEvidenceCheck.Intact, output);
+        output.ShouldContain("2 events checked");
+        var set = await Poppler.BundleAsync(pdf);
+        System.Text.Encoding.UTF8.GetString(set).ShouldContain("\"format\": \"auditportal-evidence-set/v1\"");
+        var (jsCode, jsOutput) = await Poppler.JsVerifyAsync(set, portal.Databases.PublicKeyPath);
+        jsCode.ShouldBe(0, jsOutput);
+        var text = await Poppler.TextAsync(pdf);
+        text.ShouldContain("Streams in this export (2)");
+        foreach (var account in accounts)
+            text.ShouldContain("account/" + account);
+        session.PortalErrors.ShouldBeEmpty(portal.ProviderOutput);
+    }
 }

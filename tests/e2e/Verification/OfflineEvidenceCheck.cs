@@ -12,6 +12,15 @@ internal static class OfflineEvidenceCheck
     public const int Intact = ExitCodes.Ok;
     public const int Findings = ExitCodes.Findings;
 
+    /// <summary>The command on a file as it is (an evidence PDF, or a JSON document).</summary>
+    public static async Task<(int Code, string Out)> RunFileAsync(string file, string publicKeyPath)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await CliApplication.RunAsync(["evidence", "verify", file, "--public-key", publicKeyPath], output, error, new CliEnvironment(_ => null));
+        return (code, output.ToString() + error);
+    }
+
     public static async Task<(int Code, string Out)> RunAsync(string json, string publicKeyPath)
     {
         var file = Path.Combine(Path.GetTempPath(), $"portal-proof-{Guid.NewGuid():N}.json");

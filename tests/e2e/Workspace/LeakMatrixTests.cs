@@ -6,6 +6,7 @@ using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Timeline;
 using AuditPortal.Tests.E2e.Gateway;
 using AuditPortal.Verification.Ledger;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Xunit.Abstractions;
@@ -61,6 +62,12 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
         await GrantAsync(expired, caseExpired);
         var toRevoke = await GrantAsync(revoked, caseRevoked);
         (await investigation.RevokeAsync(Investigation.Principal(revoked, PortalRoles.Investigator), caseRevoked, toRevoke)).IsOk.ShouldBeTrue();
+        // Every investigator's case stars the granted subject's event and the other subject's: the "starred pdf" cell exports both streams.
+        foreach (var (user, caseId) in new[] { (live, caseLive), (fromB, caseB), (none, caseNone), (expired, caseExpired), (revoked, caseRevoked) })
+        {
+            await StarAsync(user, caseId, granted.Stream, granted.StreamSeq);
+            await StarAsync(user, caseId, other.Stream, other.StreamSeq);
+        }
 
         var surfaces = Surfaces(granted, other);
         var identities = new List<(string Name, string Caller, string? User, Guid? Case)>
@@ -83,9 +90,10 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
             using var client = investigation.ClientIn(identity.Caller, identity.User ?? TestCallers.For(identity.Caller)?.User ?? "nobody", identity.Case);
             foreach (var (surface, url) in surfaces)
             {
-                if (url == PdfSurface)
+                if (url is PdfSurface or StarredPdfSurface)
                 {
-                    var (pdfText, pdfStatus) = await ExportedPdfTextAsync(identity.Caller, identity.User, identity.Case, granted.Stream, client);
+                    var scope = url == PdfSurface ? Evidence.CaseExports.Whole(granted.Stream) : AuditPortal.Portal.Evidence.ExportScope.Starred;
+                    var (pdfText, pdfStatus) = await ExportedPdfTextAsync(identity.Caller, identity.User, identity.Case, scope, client);
                     cells[(identity.Name, surface)] = (
                         LeakSearch.Count(pdfText, secrets.Where(s => s.Subject == grantedSubject).Select(s => Evidence.Poppler.Collapse(s.Value))),
                         LeakSearch.Count(pdfText, secrets.Where(s => s.Subject != grantedSubject).Select(s => Evidence.Poppler.Collapse(s.Value))),
@@ -113,6 +121,7 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
         var allowed = new HashSet<(string, string)>
         {
             ("live grant", "timeline"), ("live grant", "as-of"), ("live grant", "diff"), ("live grant", "json api"), ("live grant", "evidence pdf"),
+            ("live grant", "starred pdf"),
         };
         foreach (var ((identity, surface), cell) in cells)
         {
@@ -125,6 +134,7 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
         cells[("live grant", "timeline")].Granted.ShouldBeGreaterThan(0, matrix);
         cells[("live grant", "json api")].Granted.ShouldBeGreaterThan(0, matrix);
         cells[("live grant", "evidence pdf")].Granted.ShouldBeGreaterThan(0, matrix);
+        cells[("live grant", "starred pdf")].Granted.ShouldBeGreaterThan(0, matrix);
         cells[("live grant", "as-of")].Status.ShouldBe(HttpStatusCode.OK, matrix);
         cells[("live grant", "diff")].Status.ShouldBe(HttpStatusCode.OK, matrix);
 
@@ -146,12 +156,32 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
 
     private const string CaseSurface = "(case page)";
     private const string PdfSurface = "(evidence pdf)";
+    private const string StarredPdfSurface = "(starred pdf)";
+
+    /// <summary>Stars the event at <paramref name="streamSeq"/> of <paramref name="stream"/> in the case, as its investigator.</summary>
+    private async Task StarAsync(string user, Guid caseId, StreamKey stream, long streamSeq)
+    {
+        await using var connection = new NpgsqlConnection(databases.Primary(databases.LedgerDb));
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT event_id FROM ledger.events WHERE stream_type = $1 AND stream_id = $2 AND stream_seq = $3", connection);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = stream.Type });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = stream.Id });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = streamSeq });
+        var eventId = (Guid)(await cmd.ExecuteScalarAsync())!;
+        using var scope = Factory.Services.CreateScope();
+        var result = await scope.ServiceProvider.GetRequiredService<AuditPortal.Portal.Workspace.AnnotationService>().SetAsync(
+            Investigation.Principal(user, PortalRoles.Investigator), caseId,
+            new AuditPortal.Portal.Workspace.AnnotationInput(eventId, stream.Type, stream.Id, streamSeq, true, null, null), CancellationToken.None);
+        result.IsOk.ShouldBeTrue(result.Message);
+    }
 
     /// <summary>
-    /// The "evidence pdf" cell: an investigator exports the granted stream in their case through the portal's job and
+    /// The "evidence pdf" and "starred pdf" cells: an investigator exports the granted stream (or the case's starred events,
+    /// one of the granted subject and one of another, in two streams) in their case through the portal's job and
     /// downloads it; the cell is the PDF's text (pdftotext). Every other caller is refused before anything runs (403).
     /// </summary>
-    private async Task<(string Text, HttpStatusCode Status)> ExportedPdfTextAsync(string caller, string? user, Guid? caseId, StreamKey stream, HttpClient client)
+    private async Task<(string Text, HttpStatusCode Status)> ExportedPdfTextAsync(string caller, string? user, Guid? caseId,
+        AuditPortal.Portal.Evidence.ExportScope scope, HttpClient client)
     {
         var exports = new Evidence.CaseExports(Factory);
         var who = TestCallers.For(caller);
@@ -159,12 +189,12 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
             : Investigation.Principal(user ?? who.Value.User, who.Value.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries));
         if (caller != "investigator")
         {
-            var (refused, problem) = await exports.StartAsync(principal, caseId, Evidence.CaseExports.Whole(stream));
+            var (refused, problem) = await exports.StartAsync(principal, caseId, scope);
             refused.ShouldBeNull();
             problem.ShouldNotBeNull();
             return ("", HttpStatusCode.Forbidden);
         }
-        var job = await exports.RunAsync(principal, caseId!.Value, Evidence.CaseExports.Whole(stream));
+        var job = await exports.RunAsync(principal, caseId!.Value, scope);
         job.Status.ShouldBe(AuditPortal.Portal.Evidence.ExportJobStatus.Done, job.Message);
         using var response = await client.GetAsync(AuditPortal.Portal.Evidence.EvidenceDownloads.Path(job.ExportId!));
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -192,6 +222,7 @@ public sealed class LeakMatrixTests(LedgerDatabasesFixture databases, ITestOutpu
             ("cases", PortalUrls.Cases),
             ("case page", CaseSurface),
             ("evidence pdf", PdfSurface),
+            ("starred pdf", StarredPdfSurface),
             ("access log", PortalUrls.AccessLog),
             ("access-log csv", PortalUrls.AccessLogExportCsv),
         ];

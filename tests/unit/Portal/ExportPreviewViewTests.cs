@@ -3,6 +3,7 @@ using AuditPortal.Evidence;
 using AuditPortal.Portal.Evidence;
 using AuditPortal.Verification.Ledger;
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditPortal.Tests.Portal;
 
@@ -56,5 +57,89 @@ public class ExportPreviewViewTests : PortalComponentTest
         var view = Render<ExportPreviewView>(p => p.Add(v => v.Preview, Preview(new ExportScope(Stream, null))));
         view.Find("[data-testid=preview-no-fields]").TextContent.ShouldContain("no personal data");
         view.FindAll("[data-testid=preview-field]").ShouldBeEmpty();
+    }
+}
+
+/// <summary>The dialog's scopes that span several streams: the preview names the scope and each stream with its count.</summary>
+public class ExportPreviewSetScopeTests : PortalComponentTest
+{
+    private static ExportPreview Preview(ExportScope scope, IReadOnlyList<PreviewStream> streams, string? problem = null) =>
+        new(scope, 1_200, streams.Sum(s => s.EventCount), null, null, [new PreviewField("subj-a", "name", 1, false)], streams, problem);
+
+    [Fact]
+    public void StarredEvents_ListEveryStreamWithItsCount()
+    {
+        var preview = Preview(ExportScope.Starred, [new(new StreamKey("account", "acc-000001"), 2), new(new StreamKey("customer", "cust-000042"), 1)]);
+        var view = Render<ExportPreviewView>(p => p.Add(v => v.Preview, preview));
+
+        view.Find("[data-testid=preview-scope]").TextContent.ShouldBe("the case's starred events: one partial bundle per stream");
+        view.FindAll("[data-testid=preview-stream]").Select(s => s.TextContent.Trim()).ShouldBe(["account/acc-000001 — 2 events", "customer/cust-000042 — 1 event"]);
+        view.Find("[data-testid=preview-count]").TextContent.ShouldStartWith("3");
+        view.FindAll("[data-testid=preview-field-shown]").Select(c => c.TextContent.Trim()).ShouldBe(["masked"]);
+    }
+
+    [Fact]
+    public void LineageClosure_NamesTheOutput_AndNoStreamSaysNone()
+    {
+        var output = Guid.Parse("018df3a0-5c00-7000-8000-000000000004");
+        var view = Render<ExportPreviewView>(p => p.Add(v => v.Preview, Preview(ExportScope.LineageOf(output), [])));
+
+        view.Find("[data-testid=preview-scope]").TextContent.ShouldContain($"output {output:D} and every input it was derived from, recursively");
+        view.Find("[data-testid=preview-streams]").TextContent.Trim().ShouldBe("none");
+        view.FindAll("[data-testid=preview-stream]").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Scopes_NameThemselvesInTheCaseList()
+    {
+        ExportScope.Starred.ToString().ShouldBe("starred events");
+        ExportScope.Starred.IsSet.ShouldBeTrue();
+        ExportScope.LineageOf(Guid.Parse("018df3a0-5c00-7000-8000-000000000004")).ToString().ShouldBe("lineage of 018df3a0-5c00-7000-8000-000000000004");
+        new ExportScope(new StreamKey("account", "acc-1"), null).IsSet.ShouldBeFalse();
+    }
+}
+
+/// <summary>"Export starred events…" and "Export with lineage…": shown to investigators working in a case (the starred one only in that case).</summary>
+public class SetExportButtonTests : PortalComponentTest
+{
+    private static readonly Guid CaseId = Guid.Parse("0193a000-0000-7000-8000-0000000000c1");
+
+    private IRenderedComponent<SetExportButton> RenderButton(string? role, Guid? activeCase, Guid? buttonCase)
+    {
+        var active = new AuditPortal.Portal.Workspace.ActiveCase(new Microsoft.AspNetCore.Http.HttpContextAccessor());
+        active.CaptureForCircuit(activeCase?.ToString("D"));
+        Services.AddSingleton(active);
+        var auth = AddAuthorization();
+        if (role is not null)
+        {
+            auth.SetAuthorized("inv1");
+            auth.SetRoles(role);
+        }
+        return Render<SetExportButton>(p => p.Add(b => b.Scope, ExportScope.Starred).Add(b => b.Label, "Export starred events…")
+            .Add(b => b.TestId, "export-starred-open").Add(b => b.Case, buttonCase));
+    }
+
+    [Fact]
+    public void Investigator_InTheActiveCase_SeesTheButton()
+    {
+        var button = RenderButton("investigator", CaseId, CaseId);
+        button.Find("[data-testid=export-starred-open]").TextContent.ShouldContain("Export starred events…");
+    }
+
+    [Theory]
+    [InlineData("auditor", true)]
+    [InlineData(null, true)]
+    [InlineData("investigator", false)]
+    public void NoButton_ForOtherRoles_OrWithoutTheCase(string? role, bool inCase)
+    {
+        var button = RenderButton(role, inCase ? CaseId : null, CaseId);
+        button.FindAll("[data-testid=export-starred-open]").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void NoStarredButton_WhenAnotherCaseIsActive()
+    {
+        var button = RenderButton("investigator", Guid.Parse("0193a000-0000-7000-8000-0000000000c2"), CaseId);
+        button.FindAll("[data-testid=export-starred-open]").ShouldBeEmpty();
     }
 }
