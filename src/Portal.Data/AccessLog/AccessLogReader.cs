@@ -67,21 +67,73 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections, int wi
         var window = await WindowBoundsAsync(session, filter, beforeSeq, ct);
         if (window is { Count: 0 })
             return new AccessLogPage([], null);
+        var items = filter.Outcome is AccessLogOutcomeFilter.Pending
+            ? await PendingItemsAsync(session, filter, limit + 1, beforeSeq, window, ct)
+            : await PageItemsAsync(session, filter, limit + 1, beforeSeq, outcomeFloor, window, markedSeqs: null, ct);
+        if (items.Count <= limit)
+            return new AccessLogPage(items, null);
+        items.RemoveAt(limit);
+        return new AccessLogPage(items, items[^1].Seq);
+    }
+
+    /// <summary>The newest <paramref name="count"/> requests below <paramref name="beforeSeq"/> matching the filter (and, when given, among <paramref name="markedSeqs"/>).</summary>
+    private static async Task<List<AccessLogItem>> PageItemsAsync(ReadOnlySession session, AccessLogFilter filter, int count, long? beforeSeq,
+        long? outcomeFloor, (long Count, long Min, long Max)? window, long[]? markedSeqs, CancellationToken ct)
+    {
         await using var cmd = session.CreateCommand("");
         var sql = new StringBuilder(SelectItems);
         AppendConditions(cmd, sql, filter, beforeSeq, outcomeFloor);
         if (window is { } bounds)
             sql.Append(CultureInfo.InvariantCulture, $"\n  AND r.seq BETWEEN {bounds.Min} AND {bounds.Max}");
+        if (markedSeqs is not null)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = markedSeqs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            sql.Append(CultureInfo.InvariantCulture, $"\n  AND r.seq = ANY(${cmd.Parameters.Count})");
+        }
         // Within one stream stream_seq grows with seq, so a user's page walks the stream index backwards.
-        var order = filter.SubjectId is null ? "r.seq" : "r.stream_seq";
-        sql.Append(CultureInfo.InvariantCulture, $"\nORDER BY {order} DESC LIMIT {limit + 1}");
+        var order = filter.SubjectId is null || markedSeqs is not null ? "r.seq" : "r.stream_seq";
+        sql.Append(CultureInfo.InvariantCulture, $"\nORDER BY {order} DESC LIMIT {count}");
         cmd.CommandText = sql.ToString();
+        return await ReadItemsAsync(cmd, ct);
+    }
 
-        var items = await ReadItemsAsync(cmd, ct);
-        if (items.Count <= limit)
-            return new AccessLogPage(items, null);
-        items.RemoveAt(limit);
-        return new AccessLogPage(items, items[^1].Seq);
+    /// <summary>The pending markers read per statement by <see cref="PendingItemsAsync"/>.</summary>
+    private const int PendingMarkerChunk = 1_000;
+
+    /// <summary>
+    /// <c>outcome=pending</c>: walks the pending markers (<c>portal.access_log_pending</c>, PortalMigrations/V004) newest
+    /// first, a chunk at a time, and reads the marked requests with every condition of the filter — <c>c.seq IS NULL</c>
+    /// included, so a stale marker of a request that has an outcome is re-checked away, never shown. The work is the
+    /// number of pending requests, not the size of the log.
+    /// </summary>
+    private static async Task<List<AccessLogItem>> PendingItemsAsync(ReadOnlySession session, AccessLogFilter filter, int count, long? beforeSeq,
+        (long Count, long Min, long Max)? window, CancellationToken ct)
+    {
+        var items = new List<AccessLogItem>();
+        var below = beforeSeq ?? long.MaxValue;
+        if (window is { } bounds)
+            below = Math.Min(below, bounds.Max + 1);
+        var lowest = window?.Min ?? 0;
+        while (items.Count < count)
+        {
+            var marked = new List<long>(PendingMarkerChunk);
+            await using (var markers = session.CreateCommand(FormattableString.Invariant(
+                $"SELECT seq FROM portal.access_log_pending WHERE seq < $1 AND seq >= $2 ORDER BY seq DESC LIMIT {PendingMarkerChunk}")))
+            {
+                markers.Parameters.Add(new NpgsqlParameter { Value = below, NpgsqlDbType = NpgsqlDbType.Bigint });
+                markers.Parameters.Add(new NpgsqlParameter { Value = lowest, NpgsqlDbType = NpgsqlDbType.Bigint });
+                await using var reader = await markers.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                    marked.Add(reader.GetInt64(0));
+            }
+            if (marked.Count == 0)
+                break;
+            items.AddRange(await PageItemsAsync(session, filter, count - items.Count, beforeSeq, outcomeFloor: null, window, [.. marked], ct));
+            if (marked.Count < PendingMarkerChunk)
+                break;
+            below = marked[^1];
+        }
+        return items;
     }
 
     /// <summary>
