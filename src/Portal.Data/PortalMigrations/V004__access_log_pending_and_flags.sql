@@ -45,3 +45,37 @@ WHERE r.stream_type = 'user' AND r.action = 'query.requested'
 
 -- Readers (the standby) read the markers; only the trigger writes them (the writer role has no privilege on them).
 GRANT SELECT ON portal.access_log_pending TO {{reader}}, {{writer}};
+
+-- 2. Anomaly flags (docs/access-log-review.md, "Anomaly flags"), persisted by the anomaly monitor: a restart resumes
+--    from the watermark instead of evaluating the log again.
+--    anomaly_flags: every flag raised, once (its key: rule, version, user, first entry; acknowledgements name it).
+--    Append-only like the run registry. id orders the flags page (newest first) and is its keyset cursor.
+CREATE TABLE portal.anomaly_flags (
+  id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  flag_key      text NOT NULL UNIQUE,
+  rule_id       text NOT NULL,
+  rule_version  integer NOT NULL,
+  subject_id    text NOT NULL,
+  flagged_at    timestamptz NOT NULL,   -- the request time of the entry that crossed the threshold
+  explanation   text NOT NULL,
+  entry_seqs    bigint[] NOT NULL CHECK (cardinality(entry_seqs) >= 1),
+  raised_at     timestamptz NOT NULL);  -- when the monitor raised it
+CREATE TRIGGER anomaly_flags_append_only BEFORE UPDATE OR DELETE ON portal.anomaly_flags
+  FOR EACH ROW EXECUTE FUNCTION portal.reject_change();
+CREATE TRIGGER anomaly_flags_no_truncate BEFORE TRUNCATE ON portal.anomaly_flags
+  FOR EACH STATEMENT EXECUTE FUNCTION portal.reject_change();
+
+--    anomaly_watermark: the monitor's resume point per rule configuration (rules_key: AnomalyEngine.ConfigurationKey, a
+--    hash of the rules' ids, versions and thresholds): the last access-log seq evaluated and the rules' state after it
+--    (AnomalyEngine.SaveState: per user a window or a day's counts). A state is only valid for the configuration that
+--    built it, so a changed threshold starts a new row (BaselineDays back; flags raised again are the same keys).
+--    Derived data, replaced as the monitor advances, never backwards (several portal instances may each run a monitor).
+CREATE TABLE portal.anomaly_watermark (
+  rules_key     text PRIMARY KEY,
+  evaluated_seq bigint NOT NULL,
+  evaluated_at  timestamptz NOT NULL,
+  state         jsonb NOT NULL);
+
+GRANT SELECT, INSERT ON portal.anomaly_flags TO {{writer}};
+GRANT SELECT, INSERT, UPDATE ON portal.anomaly_watermark TO {{writer}};
+GRANT SELECT ON portal.anomaly_flags, portal.anomaly_watermark TO {{reader}};
