@@ -94,8 +94,10 @@ if (existing == 0)
 }
 else
 {
-    await PortalMigrator.MigrateAsync(On(database), LedgerRoles.AccessLog);
-    Console.WriteLine(FormattableString.Invariant($"using the {existing:N0} events already in {database}"));
+    var sw = Stopwatch.StartNew();
+    var applied = await PortalMigrator.MigrateAsync(On(database), LedgerRoles.AccessLog);
+    Console.WriteLine(FormattableString.Invariant(
+        $"using the {existing:N0} events already in {database}; portal migrations applied now: [{string.Join(", ", applied)}] in {sw.Elapsed.TotalSeconds:F1} s"));
 }
 
 await using var connections = new ReplicaConnectionFactory(On(database, LedgerRoles.AccessLog.Reader));
