@@ -340,7 +340,10 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections, int wi
             Where("(r.payload::jsonb ->> 'case') = $_", caseReference, NpgsqlDbType.Text);
         if (filter.ClientAddress is { } address)
             Where("r.client_address = $_", address, NpgsqlDbType.Text);
-        if (filter.Role is { } role && IndexedRoles.Contains(role))
+        // The role's partial index (V003) only when no other indexed filter is given: its literal predicate is what lets the
+        // planner use it, and combined with a selective filter (a case) it walked the role's index instead (1.4M rows,
+        // 20 s at 10M events); as a parameter the role is checked on the way, on the rows the selective index gives.
+        if (filter.Role is { } role && IndexedRoles.Contains(role) && filter is { SubjectId: null, Kind: null, CaseReference: null, ClientAddress: null })
             sql.Append(CultureInfo.InvariantCulture, $"\n  AND (r.payload::jsonb -> 'roles') @> '[\"{role}\"]'::jsonb"); // the partial indexes' predicate (V003)
         else if (filter.Role is { } other)
             Where("(r.payload::jsonb -> 'roles') @> jsonb_build_array($_::text)", other, NpgsqlDbType.Text);
