@@ -29,22 +29,26 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections, int wi
     // The key probe is a LATERAL … LIMIT 1 so it stays one unique-index lookup per request whatever the
     // statistics say: as a plain join, a freshly created access log (not yet analyzed) got a plan that
     // rescanned the user's whole stream for every request on the page (28 ms at 1,000 events, growing).
-    private const string FromItems = $"""
-        FROM ledger.events r
+    private const string OutcomeJoin = $"""
         LEFT JOIN LATERAL (
           SELECT seq, event_id, payload, occurred_at, recorded_at, lineage_inputs, stream_type, stream_id, action
           FROM ledger.events WHERE idempotency_key = r.idempotency_key || '{AccessLogEvents.CompletionKeySuffix}' LIMIT 1) c
           ON c.lineage_inputs @> ARRAY[r.event_id] AND c.stream_type = r.stream_type AND c.stream_id = r.stream_id
          AND c.action IN ('{AccessLogEvents.CompletedAction}', '{AccessLogEvents.FailedAction}', '{AccessLogEvents.RefusedAction}')
-        WHERE r.stream_type = '{AccessLogEvents.StreamType}' AND r.action = '{AccessLogEvents.RequestedAction}'
         """;
 
-    private const string SelectItems = """
+    private const string RequestsOnly = $"WHERE r.stream_type = '{AccessLogEvents.StreamType}' AND r.action = '{AccessLogEvents.RequestedAction}'";
+
+    private const string FromItems = "FROM ledger.events r\n" + OutcomeJoin + "\n" + RequestsOnly;
+
+    private const string SelectColumns = """
         SELECT r.seq, r.event_id, r.idempotency_key, r.stream_id, r.actor, r.client_address, r.payload, r.occurred_at, r.recorded_at,
                c.seq, c.event_id, c.payload, c.occurred_at, c.recorded_at,
                r.stream_seq, r.hash, r.prev_hash
 
-        """ + FromItems;
+        """;
+
+    private const string SelectItems = SelectColumns + FromItems;
 
     /// <summary>The queries of one user, newest first (the dashboard's "my recent queries").</summary>
     /// <param name="beforeSeq">Only entries with a smaller seq: the previous page's <see cref="AccessLogPage.NextBeforeSeq"/>.</param>
@@ -67,21 +71,80 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections, int wi
         var window = await WindowBoundsAsync(session, filter, beforeSeq, ct);
         if (window is { Count: 0 })
             return new AccessLogPage([], null);
-        await using var cmd = session.CreateCommand("");
-        var sql = new StringBuilder(SelectItems);
-        AppendConditions(cmd, sql, filter, beforeSeq, outcomeFloor);
-        if (window is { } bounds)
-            sql.Append(CultureInfo.InvariantCulture, $"\n  AND r.seq BETWEEN {bounds.Min} AND {bounds.Max}");
-        // Within one stream stream_seq grows with seq, so a user's page walks the stream index backwards.
-        var order = filter.SubjectId is null ? "r.seq" : "r.stream_seq";
-        sql.Append(CultureInfo.InvariantCulture, $"\nORDER BY {order} DESC LIMIT {limit + 1}");
-        cmd.CommandText = sql.ToString();
-
-        var items = await ReadItemsAsync(cmd, ct);
+        var items = filter.Outcome is AccessLogOutcomeFilter.Pending
+            ? await PendingItemsAsync(session, filter, limit + 1, beforeSeq, window, ct)
+            : await PageItemsAsync(session, filter, limit + 1, beforeSeq, outcomeFloor, window, markedSeqs: null, ct);
         if (items.Count <= limit)
             return new AccessLogPage(items, null);
         items.RemoveAt(limit);
         return new AccessLogPage(items, items[^1].Seq);
+    }
+
+    /// <summary>The newest <paramref name="count"/> requests below <paramref name="beforeSeq"/> matching the filter (and, when given, among <paramref name="markedSeqs"/>).</summary>
+    private static async Task<List<AccessLogItem>> PageItemsAsync(ReadOnlySession session, AccessLogFilter filter, int count, long? beforeSeq,
+        long? outcomeFloor, (long Count, long Min, long Max)? window, long[]? markedSeqs, CancellationToken ct)
+    {
+        await using var cmd = session.CreateCommand("");
+        // Without an outcome condition the page's requests are chosen first and only they are joined to their outcomes:
+        // otherwise a plan that sorts (a time window read by the (occurred_at, seq) index) probed the outcome of every
+        // request in the window before keeping a page (a one-day window at 10M: 11,509 probes, 224–674 ms; docs/performance.md).
+        var requestsFirst = filter.Outcome is null;
+        // The page's seqs alone first, so a window's requests are read from the (occurred_at, seq) index without their rows.
+        var sql = new StringBuilder(requestsFirst ? SelectColumns + "FROM (SELECT r.seq FROM ledger.events r\n" + RequestsOnly : SelectItems);
+        AppendConditions(cmd, sql, filter, beforeSeq, outcomeFloor);
+        if (window is { } bounds)
+            sql.Append(CultureInfo.InvariantCulture, $"\n  AND r.seq BETWEEN {bounds.Min} AND {bounds.Max}");
+        if (markedSeqs is not null)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = markedSeqs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            sql.Append(CultureInfo.InvariantCulture, $"\n  AND r.seq = ANY(${cmd.Parameters.Count})");
+        }
+        // Within one stream stream_seq grows with seq, so a user's page walks the stream index backwards.
+        var order = filter.SubjectId is null || markedSeqs is not null ? "r.seq" : "r.stream_seq";
+        sql.Append(CultureInfo.InvariantCulture, $"\nORDER BY {order} DESC LIMIT {count}");
+        if (requestsFirst)
+            sql.Append(CultureInfo.InvariantCulture, $") page\nJOIN ledger.events r ON r.seq = page.seq\n{OutcomeJoin}\nORDER BY {order} DESC");
+        cmd.CommandText = sql.ToString();
+        return await ReadItemsAsync(cmd, ct);
+    }
+
+    /// <summary>The pending markers read per statement by <see cref="PendingItemsAsync"/>.</summary>
+    private const int PendingMarkerChunk = 1_000;
+
+    /// <summary>
+    /// <c>outcome=pending</c>: walks the pending markers (<c>portal.access_log_pending</c>, PortalMigrations/V004) newest
+    /// first, a chunk at a time, and reads the marked requests with every condition of the filter — <c>c.seq IS NULL</c>
+    /// included, so a stale marker of a request that has an outcome is re-checked away, never shown. The work is the
+    /// number of pending requests, not the size of the log.
+    /// </summary>
+    private static async Task<List<AccessLogItem>> PendingItemsAsync(ReadOnlySession session, AccessLogFilter filter, int count, long? beforeSeq,
+        (long Count, long Min, long Max)? window, CancellationToken ct)
+    {
+        var items = new List<AccessLogItem>();
+        var below = beforeSeq ?? long.MaxValue;
+        if (window is { } bounds)
+            below = Math.Min(below, bounds.Max + 1);
+        var lowest = window?.Min ?? 0;
+        while (items.Count < count)
+        {
+            var marked = new List<long>(PendingMarkerChunk);
+            await using (var markers = session.CreateCommand(FormattableString.Invariant(
+                $"SELECT seq FROM portal.access_log_pending WHERE seq < $1 AND seq >= $2 ORDER BY seq DESC LIMIT {PendingMarkerChunk}")))
+            {
+                markers.Parameters.Add(new NpgsqlParameter { Value = below, NpgsqlDbType = NpgsqlDbType.Bigint });
+                markers.Parameters.Add(new NpgsqlParameter { Value = lowest, NpgsqlDbType = NpgsqlDbType.Bigint });
+                await using var reader = await markers.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                    marked.Add(reader.GetInt64(0));
+            }
+            if (marked.Count == 0)
+                break;
+            items.AddRange(await PageItemsAsync(session, filter, count - items.Count, beforeSeq, outcomeFloor: null, window, [.. marked], ct));
+            if (marked.Count < PendingMarkerChunk)
+                break;
+            below = marked[^1];
+        }
+        return items;
     }
 
     /// <summary>
@@ -158,20 +221,61 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections, int wi
         if (filter.Outcome is not (AccessLogOutcomeFilter.Failed or AccessLogOutcomeFilter.Refused) || !(filter with { Outcome = null }).IsEmpty)
             return null;
         var action = AccessLogEvents.ActionOf(filter.Outcome is AccessLogOutcomeFilter.Failed ? AccessLogOutcome.Failed : AccessLogOutcome.Refused);
-        await using var cmd = session.CreateCommand($"""
-            SELECT min(seq) FROM (
-              SELECT q.seq FROM ledger.events o
-              JOIN ledger.events q ON q.event_id = o.lineage_inputs[1]
-              WHERE o.action = $1 AND o.stream_type = '{AccessLogEvents.StreamType}'
-                AND q.stream_type = o.stream_type AND q.stream_id = o.stream_id AND q.action = '{AccessLogEvents.RequestedAction}'
-                AND o.idempotency_key = q.idempotency_key || '{AccessLogEvents.CompletionKeySuffix}' AND q.seq < $2
-              ORDER BY o.seq DESC LIMIT $3) m
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = action, NpgsqlDbType = NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = beforeSeq ?? long.MaxValue, NpgsqlDbType = NpgsqlDbType.Bigint });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = limit + 1, NpgsqlDbType = NpgsqlDbType.Integer });
-        return await cmd.ExecuteScalarAsync(ct) is long floor ? floor : null;
+        // Two plain index walks per round instead of one join: as one statement the planner joined every such outcome
+        // to its request and sorted them (100,000 refusals at 10M: 2.5–4.5 s), whatever the LIMIT.
+        var needed = limit + 1;
+        var lowest = (long?)null;
+        var below = long.MaxValue;
+        while (needed > 0)
+        {
+            var outcomes = new List<(long Seq, Guid Request, string StreamId, string Key)>();
+            await using (var newest = session.CreateCommand(FormattableString.Invariant($"""
+                SELECT seq, lineage_inputs[1], stream_id, idempotency_key FROM ledger.events
+                WHERE action = '{action}' AND stream_type = '{AccessLogEvents.StreamType}' AND seq < {below} AND lineage_inputs IS NOT NULL AND idempotency_key IS NOT NULL
+                ORDER BY seq DESC LIMIT {OutcomeFloorChunk}
+                """)))
+            {
+                await using var rows = await newest.ExecuteReaderAsync(ct);
+                while (await rows.ReadAsync(ct))
+                {
+                    if (!rows.IsDBNull(1))
+                        outcomes.Add((rows.GetInt64(0), rows.GetGuid(1), rows.GetString(2), rows.GetString(3)));
+                }
+            }
+            if (outcomes.Count == 0)
+                break;
+            // Their requests, with the conditions that make an outcome the one a request shows (FromItems), below the cursor.
+            var requests = new List<long>();
+            await using (var joined = session.CreateCommand($"""
+                SELECT q.seq FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) AS o(request, stream_id, key, seq)
+                JOIN ledger.events q ON q.event_id = o.request
+                WHERE q.stream_type = '{AccessLogEvents.StreamType}' AND q.stream_id = o.stream_id AND q.action = '{AccessLogEvents.RequestedAction}'
+                  AND o.key = q.idempotency_key || '{AccessLogEvents.CompletionKeySuffix}' AND q.seq < $5
+                ORDER BY o.seq DESC
+                """))
+            {
+                joined.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.Request).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+                joined.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.StreamId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                joined.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.Key).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                joined.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.Seq).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+                joined.Parameters.Add(new NpgsqlParameter { Value = beforeSeq ?? long.MaxValue, NpgsqlDbType = NpgsqlDbType.Bigint });
+                await using var rows = await joined.ExecuteReaderAsync(ct);
+                while (await rows.ReadAsync(ct))
+                    requests.Add(rows.GetInt64(0));
+            }
+            // Newest outcomes first: the first `needed` of them count (as the one-statement LIMIT did).
+            foreach (var seq in requests.Take(needed))
+                lowest = lowest is { } l ? Math.Min(l, seq) : seq;
+            needed -= Math.Min(needed, requests.Count);
+            if (outcomes.Count < OutcomeFloorChunk)
+                break;
+            below = outcomes[^1].Seq;
+        }
+        return lowest;
     }
+
+    /// <summary>Outcome events read per round by <see cref="OutcomeFloorAsync"/>.</summary>
+    private const int OutcomeFloorChunk = 200;
 
     /// <summary>A window holding at most this many requests has its seq bounds looked up first.</summary>
     public const int DefaultWindowBoundsLimit = 20_000;
@@ -236,7 +340,10 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections, int wi
             Where("(r.payload::jsonb ->> 'case') = $_", caseReference, NpgsqlDbType.Text);
         if (filter.ClientAddress is { } address)
             Where("r.client_address = $_", address, NpgsqlDbType.Text);
-        if (filter.Role is { } role && IndexedRoles.Contains(role))
+        // The role's partial index (V003) only when no other indexed filter is given: its literal predicate is what lets the
+        // planner use it, and combined with a selective filter (a case) it walked the role's index instead (1.4M rows,
+        // 20 s at 10M events); as a parameter the role is checked on the way, on the rows the selective index gives.
+        if (filter.Role is { } role && IndexedRoles.Contains(role) && filter is { SubjectId: null, Kind: null, CaseReference: null, ClientAddress: null })
             sql.Append(CultureInfo.InvariantCulture, $"\n  AND (r.payload::jsonb -> 'roles') @> '[\"{role}\"]'::jsonb"); // the partial indexes' predicate (V003)
         else if (filter.Role is { } other)
             Where("(r.payload::jsonb -> 'roles') @> jsonb_build_array($_::text)", other, NpgsqlDbType.Text);
@@ -250,16 +357,19 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections, int wi
         }
         else if (filter.Outcome is { } outcome)
         {
-            // c.action decides (the completion the page shows); the semi-join lets the planner start from the
-            // rare failed or refused outcomes (index on action, seq) instead of probing every request newest first.
+            // c.action decides (the completion the page shows).
             var action = AccessLogEvents.ActionOf(outcome switch
             {
                 AccessLogOutcomeFilter.Completed => AccessLogOutcome.Completed,
                 AccessLogOutcomeFilter.Failed => AccessLogOutcome.Failed,
                 _ => AccessLogOutcome.Refused,
             });
-            Where($"c.action = $_ AND r.event_id IN (SELECT o.lineage_inputs[1] FROM ledger.events o WHERE o.action = '{action}' AND o.stream_type = '{AccessLogEvents.StreamType}'"
-                + (outcomeFloor is { } floor ? FormattableString.Invariant($" AND o.seq > {floor}) AND r.seq >= {floor}") : ")"),
+            // With a floor (the outcome alone) the page starts from the few outcomes above it; combined with other filters the
+            // requests those select are walked and each one's outcome probed: a semi-join with every such outcome of the log
+            // was hashed whole (150,000 failures at 10M: 2.7 s for one user's page).
+            Where("c.action = $_" + (outcomeFloor is { } floor
+                    ? FormattableString.Invariant($" AND r.event_id IN (SELECT o.lineage_inputs[1] FROM ledger.events o WHERE o.action = '{action}' AND o.stream_type = '{AccessLogEvents.StreamType}' AND o.seq > {floor}) AND r.seq >= {floor}")
+                    : ""),
                 action, NpgsqlDbType.Text);
         }
         if (beforeSeq is { } before)

@@ -8,7 +8,7 @@ public static class AccessLogReviewExtensions
         services.AddScoped<AccessLogQueries>();
         services.AddScoped<AnomalyFlagsQuery>();
         services.AddScoped<AccessLogVerificationStart>();
-        services.AddSingleton<AnomalyFlags>();
+        services.AddSingleton<AnomalyMonitorStatus>();
         services.AddSingleton<AccessLogReviewPdfSource>();
         services.AddOptions<AnomalyMonitorOptions>().Bind(configuration.GetSection("Portal:AccessLog:Anomalies"))
             .Validate(o => { o.Rules.Validate(); return o.PollInterval > TimeSpan.Zero; }, "Portal:AccessLog:Anomalies is out of range")

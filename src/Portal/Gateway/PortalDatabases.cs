@@ -1,5 +1,6 @@
 using AuditPortal.Data;
 using AuditPortal.Data.AccessLog;
+using AuditPortal.Data.AccessLog.Anomalies;
 using AuditPortal.Data.Replica;
 using AuditPortal.Verification.Checkpoints;
 using Npgsql;
@@ -40,6 +41,7 @@ public sealed class PortalDatabases : IAsyncDisposable
             accessLogReplica = new ReplicaConnectionFactory(
                 configuration.GetConnectionString("AccessLogReplica") is { Length: > 0 } r ? r : accessLog);
             AccessLogReader = new AccessLogReader(accessLogReplica);
+            AnomalyFlags = new AnomalyFlagStore(AccessLog, accessLogReplica);
         }
     }
 
@@ -65,6 +67,9 @@ public sealed class PortalDatabases : IAsyncDisposable
 
     /// <summary>Reads access-log entries (recent queries of a user, admin listing, head).</summary>
     public AccessLogReader? AccessLogReader { get; }
+
+    /// <summary>The anomaly flags and the monitor's watermark in the portal database.</summary>
+    public AnomalyFlagStore? AnomalyFlags { get; }
 
     public async ValueTask DisposeAsync()
     {

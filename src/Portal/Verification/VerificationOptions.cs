@@ -44,8 +44,9 @@ public sealed class VerificationOptions
     public TimeSpan FullPassInterval { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// How often the continuous verifier also runs a whole pass of the access log (docs/access-log-review.md); 0: never
-    /// (the default, until the registry keeps verified heads per log so that the access log can be followed incrementally).
+    /// How often the continuous verifier also runs a whole pass of the access log (docs/access-log-review.md), the first
+    /// when none is on record; 0: never. Whole passes, like the ledger's full pass, until the registry keeps verified
+    /// heads per log so that the access log can be followed incrementally.
     /// </summary>
-    public TimeSpan AccessLogPassInterval { get; set; } = TimeSpan.Zero;
+    public TimeSpan AccessLogPassInterval { get; set; } = TimeSpan.FromHours(24);
 }

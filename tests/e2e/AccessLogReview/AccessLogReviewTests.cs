@@ -260,7 +260,7 @@ public sealed class AccessLogReviewTests(LedgerDatabasesFixture databases) : IDi
     /// <summary>Acknowledging writes the access-log entry first and the workspace row naming it; a blank note and a second acknowledgement are refused.</summary>
     private async Task AcknowledgeAsync(GatewayPortalFactory factory, string flaggedUser)
     {
-        var flag = factory.Services.GetRequiredService<AnomalyFlags>().Snapshot().Flags.First(f => f.SubjectId == flaggedUser);
+        var flag = (await StoredFlagsAsync(factory)).First(f => f.SubjectId == flaggedUser);
         var admin = NewUser("adm");
         using var scope = factory.Services.CreateScope();
         var query = scope.ServiceProvider.GetRequiredService<AnomalyFlagsQuery>();
@@ -281,6 +281,98 @@ public sealed class AccessLogReviewTests(LedgerDatabasesFixture databases) : IDi
 
         await Should.ThrowAsync<Microsoft.EntityFrameworkCore.DbUpdateException>(() => query.AcknowledgeAsync(Admin(admin), flag, "again", CancellationToken.None));
         (await databases.CountAsync("SELECT count(*) FROM ledger.events WHERE stream_id = $1 AND action = 'query.failed'", admin)).ShouldBe(1);
+    }
+
+    /// <summary>The persisted flags, newest first (the flags page's store; the primary's portal database may lead the standby, so read until stable is not needed: the caller waits on the page first).</summary>
+    private static async Task<List<AuditPortal.Data.AccessLog.Anomalies.AnomalyFlag>> StoredFlagsAsync(GatewayPortalFactory factory)
+    {
+        var store = factory.Services.GetRequiredService<AuditPortal.Portal.Gateway.PortalDatabases>().AnomalyFlags!;
+        var flags = new List<AuditPortal.Data.AccessLog.Anomalies.AnomalyFlag>();
+        long? cursor = null;
+        do
+        {
+            var page = await store.PageAsync(cursor, AuditPortal.Data.AccessLog.Anomalies.AnomalyFlagStore.MaxPageSize);
+            flags.AddRange(page.Flags.Select(f => f.Flag));
+            cursor = page.NextBeforeId;
+        }
+        while (cursor is not null);
+        return flags;
+    }
+
+    [Fact]
+    public async Task AnomalyFlags_Persisted_ARestartResumesFromTheWatermark_EvaluatingOnlyTheEntriesAfterIt()
+    {
+        // A rule configuration of this test alone (its own watermark row): stream reads expect a case.
+        var settings = new Dictionary<string, string?>
+        {
+            ["Portal:AccessLog:Anomalies:PollInterval"] = "00:00:00.100",
+            ["Portal:AccessLog:Anomalies:Rules:CaseExpectedKinds:0"] = "stream.read",
+            ["Portal:AccessLog:Anomalies:Rules:CaseExpectedKinds:1"] = "kind-of-" + Guid.NewGuid().ToString("N"),
+        };
+        var first = NewUser("inv");
+        var second = NewUser("inv");
+        long watermark, firstSeq;
+        string rulesKey;
+        using (var before = new GatewayPortalFactory(databases, settings))
+        {
+            using (var client = before.ClientFor("investigator", first))
+                (await client.GetAsync(StreamApi)).StatusCode.ShouldBe(HttpStatusCode.OK);
+            (firstSeq, _, _) = await RequestOfAsync(first);
+            var status = before.Services.GetRequiredService<AnomalyMonitorStatus>();
+            status.ResumedFromSeq.ShouldBeNull(); // a new configuration: no watermark yet, BaselineDays back
+            // The flags page reads the portal database's standby: wait until the flag has replicated.
+            await WaitForAsync(async () => status.LastSeq >= firstSeq && (await StoredFlagsAsync(before)).Any(f => f.SubjectId == first), "the first monitor flagged the stream read");
+            (await StoredFlagsAsync(before)).Count(f => f.SubjectId == first && f.RuleId == "query-without-case").ShouldBe(1);
+            status.EntriesObserved.ShouldBeGreaterThan(0);
+            rulesKey = new AuditPortal.Data.AccessLog.Anomalies.AnomalyEngine(
+                before.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AnomalyMonitorOptions>>().Value.Rules, _ => false).ConfigurationKey;
+        }
+        // Stopped: the watermark stays where this process left it, at or after the first read.
+        watermark = await databases.CountAsync("SELECT evaluated_seq FROM portal.anomaly_watermark WHERE rules_key = $1", rulesKey);
+        watermark.ShouldBeGreaterThanOrEqualTo(firstSeq);
+
+        using var after = new GatewayPortalFactory(databases, settings);
+        using (var client = after.ClientFor("investigator", second))
+            (await client.GetAsync(StreamApi)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var (secondSeq, _, _) = await RequestOfAsync(second);
+        var resumed = after.Services.GetRequiredService<AnomalyMonitorStatus>();
+        await WaitForAsync(async () => resumed.LastSeq >= secondSeq && (await StoredFlagsAsync(after)).Any(f => f.SubjectId == second), "the restarted monitor flagged the second read");
+
+        // It resumed from the watermark and evaluated only the requests after it: not the BaselineDays of log before.
+        resumed.ResumedFromSeq.ShouldBe(watermark);
+        var requestsAfter = await databases.CountAsync(
+            "SELECT count(*) FROM ledger.events WHERE stream_type = 'user' AND action = 'query.requested' AND seq > $1 AND seq <= $2", watermark, resumed.LastSeq);
+        resumed.EntriesObserved.ShouldBe(requestsAfter);
+        (await databases.CountAsync("SELECT count(*) FROM ledger.events WHERE stream_type = 'user' AND action = 'query.requested' AND seq <= $1", watermark))
+            .ShouldBeGreaterThan(requestsAfter); // a rescan would have evaluated these too
+        // The first flag survived the restart, once.
+        (await StoredFlagsAsync(after)).Count(f => f.SubjectId == first && f.RuleId == "query-without-case").ShouldBe(1);
+
+        // The flags page reads them paged: below the newest flag's position, the newest is gone; a bad cursor is a 400.
+        using var reviewer = after.ClientFor("admin", NewUser("adm"));
+        var newest = (await after.Services.GetRequiredService<AuditPortal.Portal.Gateway.PortalDatabases>().AnomalyFlags!.PageAsync(null, 1)).Flags.Single();
+        using (var page = await reviewer.GetAsync("/access-log/flags?before=" + newest.Id.ToString(CultureInfo.InvariantCulture)))
+        {
+            page.StatusCode.ShouldBe(HttpStatusCode.OK);
+            var doc = await AuditPortal.Tests.E2e.Portal.Browser.ParseAsync(page);
+            doc.QuerySelector("[data-testid=flags-pager]")!.TextContent.ShouldContain("Newest flags");
+        }
+        var older = await after.Services.GetRequiredService<AuditPortal.Portal.Gateway.PortalDatabases>().AnomalyFlags!.PageAsync(newest.Id, AuditPortal.Data.AccessLog.Anomalies.AnomalyFlagStore.MaxPageSize);
+        older.Flags.ShouldAllBe(f => f.Id < newest.Id);
+        older.Flags.ShouldContain(f => f.Flag.SubjectId == first); // the first process's flag lies below the second's
+        foreach (var bad in new[] { "x", "-1", "0", "99999999999999999999" })
+            (await reviewer.GetAsync("/access-log/flags?before=" + bad)).StatusCode.ShouldBe(HttpStatusCode.BadRequest, bad);
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException(what + ": not within 60 s");
+            await Task.Delay(50);
+        }
     }
 
     private static ClaimsPrincipal Admin(string admin) =>

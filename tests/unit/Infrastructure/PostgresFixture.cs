@@ -68,7 +68,11 @@ public class PostgresFixture : IAsyncLifetime
             await create.ExecuteNonQueryAsync();
         }
         await LedgerMigrator.MigrateAsync(SuperuserConnectionString, Roles);
+        await MigrateMoreAsync();
     }
+
+    /// <summary>Migrations after the ledger's (the portal database's own, for the access log).</summary>
+    protected virtual Task MigrateMoreAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
@@ -101,4 +105,8 @@ public class PostgresFixture : IAsyncLifetime
 }
 
 /// <summary>A fresh database per test class, migrated with the access log's roles (<see cref="LedgerRoles.AccessLog"/>), like the <c>portal</c> database.</summary>
-public sealed class AccessLogPostgresFixture() : PostgresFixture(LedgerRoles.AccessLog);
+public sealed class AccessLogPostgresFixture() : PostgresFixture(LedgerRoles.AccessLog)
+{
+    /// <summary>The portal database's migrations too (its review indexes and pending markers), as <c>ledger init</c> applies them.</summary>
+    protected override async Task MigrateMoreAsync() => await PortalMigrator.MigrateAsync(SuperuserConnectionString, Roles);
+}

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
 namespace AuditPortal.Data.AccessLog.Anomalies;
 
 /// <summary>
@@ -19,6 +22,28 @@ public abstract class AnomalyRule(AnomalyOptions options)
 
     /// <summary>Takes the next entry; a flag when this entry crosses the rule's threshold, else null.</summary>
     public abstract AnomalyFlag? Observe(AccessObservation entry);
+
+    /// <summary>
+    /// The rule's state after the entries observed so far (per user: a window, a day's counts), as JSON, so an engine can
+    /// resume from a watermark instead of rescanning (<see cref="AnomalyEngine.SaveState"/>); null for a rule without state.
+    /// </summary>
+    public virtual JsonNode? SaveState() => null;
+
+    /// <summary>Takes back a state <see cref="SaveState"/> wrote for this rule's id and version, replacing the current one.</summary>
+    /// <exception cref="InvalidDataException">The state is not one this rule writes.</exception>
+    public virtual void LoadState(JsonNode state)
+    {
+    }
+
+    /// <summary>A state's per-user member, or the error that it is malformed.</summary>
+    protected static IEnumerable<(string User, JsonNode Value)> Users(JsonNode state) =>
+        (state as JsonObject ?? throw new InvalidDataException("a rule's state must be a JSON object"))
+            .Select(u => (u.Key, u.Value ?? throw new InvalidDataException($"the state of user {u.Key} is null")));
+
+    protected static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    protected static DateOnly Day(JsonNode? node) =>
+        DateOnly.ParseExact((string?)node ?? throw new InvalidDataException("a day is missing"), "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     protected AnomalyFlag Flag(AccessObservation entry, string explanation, IReadOnlyList<long> seqs) =>
         new(Id, Version, entry.SubjectId, entry.RequestedAt, explanation, seqs);
@@ -45,6 +70,15 @@ public sealed class OutsideWorkingHoursRule(AnomalyOptions options) : AnomalyRul
             return null;
         flaggedDay[entry.SubjectId] = day;
         return Flag(entry, FormattableString.Invariant($"{entry.Kind} requested on {local:dddd yyyy-MM-dd} at {local:HH:mm} {Options.TimeZone}, outside working hours."), [entry.Seq]);
+    }
+
+    public override JsonNode? SaveState() => new JsonObject(flaggedDay.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)Day(f.Value))));
+
+    public override void LoadState(JsonNode state)
+    {
+        flaggedDay.Clear();
+        foreach (var (user, value) in Users(state))
+            flaggedDay[user] = Day(value);
     }
 }
 
@@ -83,6 +117,25 @@ public sealed class VolumeAboveBaselineRule(AnomalyOptions options) : AnomalyRul
         return Flag(entry, FormattableString.Invariant(
             $"{count} queries on {today:yyyy-MM-dd}, against a daily average of {baseline:0.#} over the previous {Options.BaselineDays} days (threshold {Options.VolumeFactor} ×)."), [entry.Seq]);
     }
+
+    public override JsonNode? SaveState() => new JsonObject(users.Select(u => KeyValuePair.Create(u.Key, (JsonNode?)new JsonObject
+    {
+        ["first"] = Day(u.Value.FirstDay),
+        ["flagged"] = Day(u.Value.FlaggedDay),
+        ["counts"] = new JsonObject(u.Value.Counts.OrderBy(c => c.Key).Select(c => KeyValuePair.Create(Day(c.Key), (JsonNode?)c.Value))),
+    })));
+
+    public override void LoadState(JsonNode state)
+    {
+        users.Clear();
+        foreach (var (id, value) in Users(state))
+        {
+            var user = new UserDays { FirstDay = Day(value["first"]), FlaggedDay = Day(value["flagged"]) };
+            foreach (var (day, count) in value["counts"] as JsonObject ?? throw new InvalidDataException($"user {id}: counts missing"))
+                user.Counts[Day((JsonNode)day)] = (int?)count ?? throw new InvalidDataException($"user {id}: count of {day} missing");
+            users[id] = user;
+        }
+    }
 }
 
 /// <summary>Queries naming at least <c>DistinctStreamsThreshold</c> different streams within <c>DistinctStreamsWindow</c>.</summary>
@@ -109,6 +162,10 @@ public sealed class DistinctStreamsRule(AnomalyOptions options) : AnomalyRule(op
         window.Clear(); // the next flag needs a new set of entries
         return flag;
     }
+
+    public override JsonNode? SaveState() => SlidingWindow<string>.Save(windows);
+
+    public override void LoadState(JsonNode state) => SlidingWindow<string>.Load(state, windows, Options.DistinctStreamsWindow);
 }
 
 /// <summary>At least <c>UnmaskBurstThreshold</c> unmask requests within <c>UnmaskBurstWindow</c>.</summary>
@@ -134,6 +191,10 @@ public sealed class UnmaskBurstRule(AnomalyOptions options) : AnomalyRule(option
         window.Clear();
         return flag;
     }
+
+    public override JsonNode? SaveState() => SlidingWindow<long>.Save(windows);
+
+    public override void LoadState(JsonNode state) => SlidingWindow<long>.Load(state, windows, Options.UnmaskBurstWindow);
 }
 
 /// <summary>An unmask request, or a query of a kind in <c>CaseExpectedKinds</c>, that names no case. Every such entry.</summary>
@@ -175,6 +236,10 @@ public sealed class RepeatedFailuresRule(AnomalyOptions options) : AnomalyRule(o
         window.Clear();
         return flag;
     }
+
+    public override JsonNode? SaveState() => SlidingWindow<long>.Save(windows);
+
+    public override void LoadState(JsonNode state) => SlidingWindow<long>.Load(state, windows, Options.RepeatedFailuresWindow);
 }
 
 /// <summary>A query naming a crypto-shredded subject: its <c>subject/&lt;id&gt;</c> stream, or the id as any parameter value.</summary>

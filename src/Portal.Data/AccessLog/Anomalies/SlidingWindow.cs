@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace AuditPortal.Data.AccessLog.Anomalies;
 
 /// <summary>
@@ -34,5 +36,27 @@ internal sealed class SlidingWindow<TKey>(TimeSpan length) where TKey : notnull
     {
         entries.Clear();
         counts.Clear();
+    }
+
+    /// <summary>Every user's window as JSON: per user the entries oldest first, each <c>[time, seq, key]</c>.</summary>
+    public static JsonObject Save(Dictionary<string, SlidingWindow<TKey>> windows) =>
+        new(windows.Where(w => w.Value.Count > 0).Select(w => KeyValuePair.Create(w.Key, (JsonNode?)new JsonArray(
+            w.Value.entries.Select(e => (JsonNode?)new JsonArray(JsonValue.Create(e.At), JsonValue.Create(e.Seq), JsonValue.Create(e.Key))).ToArray()))));
+
+    /// <summary>Replaces <paramref name="windows"/> with those <see cref="Save"/> wrote, each of <paramref name="length"/>.</summary>
+    public static void Load(JsonNode state, Dictionary<string, SlidingWindow<TKey>> windows, TimeSpan length)
+    {
+        windows.Clear();
+        foreach (var (user, value) in state as JsonObject ?? throw new InvalidDataException("a window state must be a JSON object"))
+        {
+            var window = new SlidingWindow<TKey>(length);
+            foreach (var entry in value as JsonArray ?? throw new InvalidDataException($"user {user}: entries missing"))
+            {
+                if (entry is not JsonArray { Count: 3 } e)
+                    throw new InvalidDataException($"user {user}: an entry is not [time, seq, key]");
+                window.Add(e[0]!.GetValue<DateTime>(), e[1]!.GetValue<long>(), e[2]!.GetValue<TKey>());
+            }
+            windows[user] = window;
+        }
     }
 }

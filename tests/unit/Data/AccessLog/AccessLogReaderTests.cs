@@ -19,6 +19,7 @@ public sealed class AccessLogReaderTests(AccessLogPostgresFixture db) : IClassFi
     {
         await db.ExecuteAsync("""
             ALTER TABLE ledger.events DISABLE TRIGGER ALL; DELETE FROM ledger.events; ALTER TABLE ledger.events ENABLE TRIGGER ALL;
+            DELETE FROM portal.access_log_pending;
             """);
         await using (var writer = AccessLogTestData.Writer(db))
         {
@@ -296,5 +297,51 @@ public sealed class AccessLogReaderTests(AccessLogPostgresFixture db) : IClassFi
         }
         while (cursor is not null);
         return seqs;
+    }
+
+    private Task<long> MarkerCountAsync(string where = "true") => db.ScalarAsync<long>($"SELECT count(*) FROM portal.access_log_pending WHERE {where}");
+
+    [Fact]
+    public async Task Pending_MarkedByTheWritersTransaction_ListedUntilItsOutcome_ThenMarkerGone()
+    {
+        // Every pending request (n % 4 == 3) has its marker, and only those: the trigger fired in the writer's transaction.
+        (await MarkerCountAsync()).ShouldBe(9);
+        (await AllSeqsAsync(new AccessLogFilter { Outcome = AccessLogOutcomeFilter.Pending }, 2)).ShouldBe(Expected(n => n % 4 == 3));
+
+        var (entry, request) = logged[11];
+        await using (var writer = AccessLogTestData.Writer(db))
+            await writer.AppendCompletionAsync(AccessLogTestData.Completed(entry, request, rows: 1));
+
+        (await MarkerCountAsync($"seq = {request.Seq}")).ShouldBe(0);
+        (await AllSeqsAsync(new AccessLogFilter { Outcome = AccessLogOutcomeFilter.Pending })).ShouldBe(Expected(n => n % 4 == 3 && n != 11));
+        (await AllSeqsAsync(new AccessLogFilter { Outcome = AccessLogOutcomeFilter.Pending, SubjectId = "sub-a" }, 1))
+            .ShouldBe(Expected(n => n % 4 == 3 && n % 3 == 0));
+        var from = LedgerTestData.Start.UtcDateTime.AddMinutes(10);
+        (await AllSeqsAsync(new AccessLogFilter { Outcome = AccessLogOutcomeFilter.Pending, From = from, To = from.AddMinutes(20) }, 1))
+            .ShouldBe(Expected(n => n % 4 == 3 && n != 11 && n >= 10 && n < 30));
+    }
+
+    [Fact]
+    public async Task Pending_StaleMarkerOfAnAnsweredRequest_ReCheckedOnRead_NeverListed()
+    {
+        // Markers for answered requests (an outcome that did not remove its marker): present, yet not listed.
+        var answered = new[] { logged[0].Request.Seq, logged[5].Request.Seq, logged[34].Request.Seq };
+        await db.ExecuteAsync($"INSERT INTO portal.access_log_pending (seq) VALUES ({string.Join("), (", answered)})");
+        (await MarkerCountAsync($"seq IN ({string.Join(", ", answered)})")).ShouldBe(3);
+
+        foreach (var limit in new[] { 1, 3, 50 })
+            (await AllSeqsAsync(new AccessLogFilter { Outcome = AccessLogOutcomeFilter.Pending }, limit)).ShouldBe(Expected(n => n % 4 == 3));
+        // A marker on a seq that is no request at all (an outcome's) is re-checked away too.
+        var outcomeSeq = (await reader.GetBySeqAsync(logged[1].Request.Seq))!.Completion!.Seq;
+        await db.ExecuteAsync($"INSERT INTO portal.access_log_pending (seq) VALUES ({outcomeSeq})");
+        (await AllSeqsAsync(new AccessLogFilter { Outcome = AccessLogOutcomeFilter.Pending })).ShouldBe(Expected(n => n % 4 == 3));
+    }
+
+    [Fact]
+    public async Task Pending_NoMarkers_NothingListed_TheMarkersAreWhatIsRead()
+    {
+        // The probe that the page reads the markers, not every request: without them the pending requests are not found.
+        await db.ExecuteAsync("DELETE FROM portal.access_log_pending");
+        (await AllSeqsAsync(new AccessLogFilter { Outcome = AccessLogOutcomeFilter.Pending })).ShouldBeEmpty();
     }
 }
