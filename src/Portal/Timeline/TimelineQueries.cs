@@ -105,7 +105,7 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
         {
             ArgumentNullException.ThrowIfNull(replay);
             var state = await replay.ReplayAsync(session.Connection, session.Transaction, stream, point.T, point.K, token);
-            return QueryAnswer.Of(new AsOfView(point, state, state.ToJsonObject()), state.Applied.Select(a => EventRecordId(a.EventId)).ToList());
+            return QueryAnswer.Of(AsOfView.Of(point, state), state.Applied.Select(a => EventRecordId(a.EventId)).ToList());
         };
 
     public Task<GatewayResult<DiffView>> DiffAsync(ClaimsPrincipal user, StreamKey stream, AsOfPoint before, AsOfPoint after, CancellationToken ct) =>
@@ -126,7 +126,7 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
             ArgumentNullException.ThrowIfNull(replay);
             var (a, b, changes) = await replay.DiffAsync(session.Connection, session.Transaction, stream, (before.T, before.K), (after.T, after.K), token);
             var rows = changes.Select(DiffRow.From).ToList();
-            var view = new DiffView(new AsOfView(before, a, a.ToJsonObject()), new AsOfView(after, b, b.ToJsonObject()), rows);
+            var view = new DiffView(AsOfView.Of(before, a), AsOfView.Of(after, b), rows);
             var ids = a.Applied.Concat(b.Applied).Select(e => EventRecordId(e.EventId)).Distinct(StringComparer.Ordinal).ToList();
             return QueryAnswer.Of(view, ids);
         };
