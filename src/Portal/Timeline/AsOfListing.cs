@@ -6,7 +6,7 @@ namespace AuditPortal.Portal.Timeline;
 /// What the as-of page lists of a replay: the counts by action and by reason over every event, the last
 /// <see cref="ListLimit"/> applied events and the first <see cref="ListLimit"/> left out, and the stream_seq of each
 /// event those rows name. Not the replay itself: an open page keeps this (≤ 1,000 rows), never the 16,167 applied and
-/// excluded events of a hot stream, which stay with the query.
+/// excluded events of a hot stream, which stay with the query (and, shared, in <see cref="AsOfStateCache"/>).
 /// </summary>
 public sealed record AsOfListing(
     string ProjectionVersion,

@@ -21,7 +21,7 @@ namespace AuditPortal.Portal.Timeline;
 /// anything is logged or queried.
 /// </summary>
 public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proofs, TiledProofSource tiles, CheckpointKeySource keys, TimeProvider time,
-    IConfiguration configuration)
+    IConfiguration configuration, AsOfStateCache states)
 {
     /// <summary>
     /// How long a timeline page may spend building the proof badge (<c>Portal:Timeline:ProofBudget</c>, default 2 s).
@@ -144,7 +144,8 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
                 return QueryAnswer.Of(new ProofView(proof), ids);
             }, ct);
 
-    private AsOfReplay Replay() => new(ProjectionCatalog.Demo, time);
+    /// <summary>The page's replays go through the shared cache of replayed states (<see cref="AsOfStateCache"/>).</summary>
+    private AsOfReplay Replay() => new(ProjectionCatalog.Demo, time) { Cache = states };
 
     /// <summary>
     /// The badge: from the cache when neither the stream's head nor the latest checkpoint moved since it
