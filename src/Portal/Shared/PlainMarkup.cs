@@ -30,10 +30,16 @@ public static class PlainMarkup
     public static string Chip(Color color, bool outlined = false) =>
         $"mud-chip {(outlined ? "mud-chip-outlined" : "mud-chip-filled")} mud-chip-size-small mud-chip-color-{ColorName(color)}";
 
-    /// <summary>A small <c>MudIcon</c>: one of MudBlazor's icon constants (SVG paths, trusted markup) in its svg element.</summary>
-    public static MarkupString Icon(string icon, Color color = Color.Inherit, string? extraClass = null) =>
+    /// <summary>The classes of a small outlined <c>MudButton</c>.</summary>
+    public const string OutlinedButton = "mud-button-root mud-button mud-button-outlined mud-button-outlined-default mud-button-outlined-size-small mud-ripple";
+
+    /// <summary>The classes of a medium text <c>MudButton</c>.</summary>
+    public const string MediumTextButton = "mud-button-root mud-button mud-button-text mud-button-text-default mud-button-text-size-medium mud-ripple";
+
+    /// <summary>A <c>MudIcon</c> (small unless said): one of MudBlazor's icon constants (SVG paths, trusted markup) in its svg element.</summary>
+    public static MarkupString Icon(string icon, Color color = Color.Inherit, string? extraClass = null, Size size = Size.Small) =>
         new(string.Create(CultureInfo.InvariantCulture,
-            $"""<svg class="mud-icon-root mud-svg-icon mud-icon-size-small{(color == Color.Inherit ? "" : " mud-" + ColorName(color) + "-text")}{(extraClass is null ? "" : " " + extraClass)}" focusable="false" viewBox="0 0 24 24" aria-hidden="true">{icon}</svg>"""));
+            $"""<svg class="mud-icon-root mud-svg-icon mud-icon-size-{size.ToString().ToLowerInvariant()}{(color == Color.Inherit ? "" : " mud-" + ColorName(color) + "-text")}{(extraClass is null ? "" : " " + extraClass)}" focusable="false" viewBox="0 0 24 24" aria-hidden="true">{icon}</svg>"""));
 
     private static string ColorName(Color color) => color.ToString().ToLowerInvariant();
 }

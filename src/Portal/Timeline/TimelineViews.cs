@@ -16,16 +16,17 @@ public sealed record SearchView(SearchCriteria Criteria, SearchPage<StreamHit>? 
 /// One timeline event and its payload, which the gateway redacts in place before the page sees it. A page keeps its
 /// rows <see cref="AtRest"/>: the redacted payload as text, parsed again only for the row that is expanded.
 /// </summary>
-public sealed record TimelineRow(TimelineItem Item, JsonObject? Payload, string? RedactedText = null)
+public sealed record TimelineRow(TimelineItem Item, JsonObject? Payload, byte[]? RedactedUtf8 = null)
 {
     /// <summary>The redacted payload (a fresh parse for a row at rest).</summary>
-    public JsonObject RedactedPayload() => Payload ?? (JsonNode.Parse(RedactedText ?? "{}") as JsonObject ?? []);
+    public JsonObject RedactedPayload() => Payload ?? (RedactedUtf8 is null ? [] : JsonNode.Parse(RedactedUtf8) as JsonObject ?? []);
 
     /// <summary>
-    /// What an open page keeps of the row: the redacted payload as text (a parsed payload is several times its text),
-    /// and the item without its stored payload text (the ledger's, with personal data encrypted; nothing shows it).
+    /// What an open page keeps of the row: the redacted payload as UTF-8 JSON (a parsed payload is several times its
+    /// text), and the item without its stored payload text (the ledger's, with personal data encrypted; nothing shows it).
     /// </summary>
-    public TimelineRow AtRest() => Payload is null ? this : new(Item with { PayloadJson = "" }, null, Payload.ToJsonString());
+    public TimelineRow AtRest() =>
+        Payload is null ? this : new(Item with { PayloadJson = "" }, null, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Payload));
 }
 
 /// <summary>

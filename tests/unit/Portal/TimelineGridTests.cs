@@ -176,7 +176,7 @@ public sealed class TimelineGridTests : PortalComponentTest
         {
             row.Payload.ShouldBeNull();
             row.Item.PayloadJson.ShouldBeEmpty();
-            row.RedactedText.ShouldNotBeNull().ShouldNotContain("A256GCM");
+            System.Text.Encoding.UTF8.GetString(row.RedactedUtf8.ShouldNotBeNull()).ShouldNotContain("A256GCM");
             row.RedactedPayload()["holder_name"]!.GetValue<string>().ShouldBe(RedactionPolicy.MaskedText);
         }
         rest.Page.Items.ShouldAllBe(i => i.PayloadJson.Length == 0);
