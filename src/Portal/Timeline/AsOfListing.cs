@@ -5,7 +5,7 @@ namespace AuditPortal.Portal.Timeline;
 /// <summary>
 /// What the as-of page lists of a replay: the counts by action and by reason over every event, the last
 /// <see cref="ListLimit"/> applied events and the first <see cref="ListLimit"/> left out, and the stream_seq of each
-/// event those rows name. Not the replay itself: an open page keeps this (≤ 1,000 rows), never the 16,167 applied and
+/// event those rows name. Not the replay itself: an open page keeps this (≤ 200 rows), never the 16,167 applied and
 /// excluded events of a hot stream, which stay with the query (and, shared, in <see cref="AsOfStateCache"/>).
 /// </summary>
 public sealed record AsOfListing(
@@ -20,9 +20,11 @@ public sealed record AsOfListing(
 {
     /// <summary>
     /// Rows listed per table. A hot stream has tens of thousands of events; listing them all made the page
-    /// megabytes of HTML (8 MB, ~6 s for 40,000 events). Counts by action / reason cover all of them.
+    /// megabytes of HTML (8 MB, ~6 s for 40,000 events), and 500 per table were still the largest part of an as-of
+    /// change over the circuit (docs/timeline-pages.md). Counts by action / reason cover all of them; every row
+    /// links to its event's timeline page.
     /// </summary>
-    public const int ListLimit = 500;
+    public const int ListLimit = 100;
 
     public bool StreamExists => AppliedCount + ExcludedCount > 0;
 
