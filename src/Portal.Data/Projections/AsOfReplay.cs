@@ -27,6 +27,12 @@ public sealed class AsOfReplay(ProjectionCatalog catalog, TimeProvider time)
     /// </summary>
     public long? LedgerSize { get; init; }
 
+    /// <summary>
+    /// Replayed states shared across requests (<see cref="AsOfStateCache"/>); null: every call replays. Not used with
+    /// <see cref="LedgerSize"/> (a re-run of an earlier query reads the stream as it stood then, and is rare).
+    /// </summary>
+    public AsOfStateCache? Cache { get; init; }
+
     public async Task<AsOfState> ReplayAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StreamKey stream,
         DateTimeOffset? businessTime = null, DateTimeOffset? systemTime = null, CancellationToken ct = default)
     {
@@ -41,8 +47,32 @@ public sealed class AsOfReplay(ProjectionCatalog catalog, TimeProvider time)
         var t = (businessTime ?? now).UtcDateTime;
         var k = (systemTime ?? now).UtcDateTime;
 
+        var projection = catalog.For(stream.Type);
+        if (Cache is null || LedgerSize is not null)
+            return await ReplayStreamAsync(connection, transaction, stream, t, k, projection, ct).ConfigureAwait(false);
+        // The snapshot's stream head names the events the replay would read (the stream is append-only, numbered from 1).
+        var head = await StreamHeadAsync(connection, transaction, stream, ct).ConfigureAwait(false);
+        return await Cache.GetOrReplayAsync(stream, head, LedgerTime.Truncate(t), LedgerTime.Truncate(k), projection.Version,
+            token => ReplayStreamAsync(connection, transaction, stream, t, k, projection, token), ct).ConfigureAwait(false);
+    }
+
+    private async Task<AsOfState> ReplayStreamAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StreamKey stream,
+        DateTime t, DateTime k, IProjection projection, CancellationToken ct)
+    {
         var events = await ReadStreamAsync(connection, transaction, stream, LedgerSize, ct).ConfigureAwait(false);
-        return AsOfEngine.Replay(stream, events, t, k, catalog.For(stream.Type));
+        return AsOfEngine.Replay(stream, events, t, k, projection);
+    }
+
+    /// <summary>The stream's highest stream_seq in the transaction's snapshot (0: no such stream); one index probe.</summary>
+    public static async Task<long> StreamHeadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StreamKey stream, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = new NpgsqlCommand("""
+            SELECT coalesce(max(stream_seq), 0) FROM ledger.events WHERE stream_type = $1 AND stream_id = $2
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = stream.Type });
+        command.Parameters.Add(new NpgsqlParameter { Value = stream.Id });
+        return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 
     /// <summary>Compares the entity at two as-of points (each T, K; null = now).</summary>

@@ -24,6 +24,9 @@ public static class PortalDataExtensions
         services.AddScoped<QueryGateway>();
         services.AddScoped<DashboardQuery>();
         services.AddSingleton<StreamProofCache>();
+        // Replayed as-of states shared by every viewer (docs/timeline.md, "As-of cache"); Portal:Timeline:AsOfCacheEvents bounds it.
+        services.AddSingleton(sp => new AuditPortal.Data.Projections.AsOfStateCache(sp.GetRequiredService<TimeProvider>(),
+            configuration.GetValue("Portal:Timeline:AsOfCacheEvents", AuditPortal.Data.Projections.AsOfStateCache.DefaultBudget)));
         services.AddSingleton(sp => ProofTiles(sp, configuration));
         services.AddHostedService<ProofCacheWarmUp>();
         services.AddScoped<TimelineQueries>();

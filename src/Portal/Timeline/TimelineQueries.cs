@@ -21,7 +21,8 @@ namespace AuditPortal.Portal.Timeline;
 /// anything is logged or queried.
 /// </summary>
 public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proofs, TiledProofSource tiles, CheckpointKeySource keys, TimeProvider time,
-    IConfiguration configuration, AuditPortal.Portal.Workspace.ActiveCase activeCase, AuditPortal.Portal.Workspace.AnnotationService annotations)
+    IConfiguration configuration, AuditPortal.Portal.Workspace.ActiveCase activeCase, AuditPortal.Portal.Workspace.AnnotationService annotations,
+    AsOfStateCache states)
 {
     /// <summary>
     /// How long a timeline page may spend building the proof badge (<c>Portal:Timeline:ProofBudget</c>, default 2 s).
@@ -120,7 +121,7 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
         {
             ArgumentNullException.ThrowIfNull(replay);
             var state = await replay.ReplayAsync(session.Connection, session.Transaction, stream, point.T, point.K, token);
-            return QueryAnswer.Of(new AsOfView(point, state, state.ToJsonObject()), state.Applied.Select(a => EventRecordId(a.EventId)).ToList());
+            return QueryAnswer.Of(AsOfView.Of(point, state), state.Applied.Select(a => EventRecordId(a.EventId)).ToList());
         };
 
     public Task<GatewayResult<DiffView>> DiffAsync(ClaimsPrincipal user, StreamKey stream, AsOfPoint before, AsOfPoint after, CancellationToken ct) =>
@@ -141,7 +142,7 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
             ArgumentNullException.ThrowIfNull(replay);
             var (a, b, changes) = await replay.DiffAsync(session.Connection, session.Transaction, stream, (before.T, before.K), (after.T, after.K), token);
             var rows = changes.Select(DiffRow.From).ToList();
-            var view = new DiffView(new AsOfView(before, a, a.ToJsonObject()), new AsOfView(after, b, b.ToJsonObject()), rows);
+            var view = new DiffView(AsOfView.Of(before, a), AsOfView.Of(after, b), rows);
             var ids = a.Applied.Concat(b.Applied).Select(e => EventRecordId(e.EventId)).Distinct(StringComparer.Ordinal).ToList();
             return QueryAnswer.Of(view, ids);
         };
@@ -159,7 +160,8 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
                 return QueryAnswer.Of(new ProofView(proof), ids);
             }, ct);
 
-    private AsOfReplay Replay() => new(ProjectionCatalog.Demo, time);
+    /// <summary>The page's replays go through the shared cache of replayed states (<see cref="AsOfStateCache"/>).</summary>
+    private AsOfReplay Replay() => new(ProjectionCatalog.Demo, time) { Cache = states };
 
     /// <summary>
     /// The badge: from the cache when neither the stream's head nor the latest checkpoint moved since it

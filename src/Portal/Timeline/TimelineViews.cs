@@ -12,8 +12,22 @@ public sealed record SearchView(SearchCriteria Criteria, SearchPage<StreamHit>? 
     public IEnumerable<JsonObject> Payloads => [];
 }
 
-/// <summary>One timeline event and its payload, which the gateway redacts in place before the page sees it.</summary>
-public sealed record TimelineRow(TimelineItem Item, JsonObject Payload);
+/// <summary>
+/// One timeline event and its payload, which the gateway redacts in place before the page sees it. A page keeps its
+/// rows <see cref="AtRest"/>: the redacted payload as text, parsed again only for the row that is expanded.
+/// </summary>
+public sealed record TimelineRow(TimelineItem Item, JsonObject? Payload, byte[]? RedactedUtf8 = null)
+{
+    /// <summary>The redacted payload (a fresh parse for a row at rest).</summary>
+    public JsonObject RedactedPayload() => Payload ?? (RedactedUtf8 is null ? [] : JsonNode.Parse(RedactedUtf8) as JsonObject ?? []);
+
+    /// <summary>
+    /// What an open page keeps of the row: the redacted payload as UTF-8 JSON (a parsed payload is several times its
+    /// text), and the item without its stored payload text (the ledger's, with personal data encrypted; nothing shows it).
+    /// </summary>
+    public TimelineRow AtRest() =>
+        Payload is null ? this : new(Item with { PayloadJson = "" }, null, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Payload));
+}
 
 /// <summary>
 /// A timeline page: its rows, the events they correct or are corrected by that are not on this page
@@ -30,7 +44,20 @@ public sealed record TimelineView(
     /// <summary>The corrections that make the row with <paramref name="seq"/> a stale output (docs/lineage.md); empty when it is not one.</summary>
     public IReadOnlyList<Data.Lineage.LineageNode> StaleBecause(long seq) => Stale?.GetValueOrDefault(seq) ?? [];
 
-    public IEnumerable<JsonObject> Payloads => Rows.Select(r => r.Payload).Concat(Related.Values.Select(r => r.Payload));
+    /// <summary>The payloads to redact: a view from the query has every one (rows at rest were redacted before).</summary>
+    public IEnumerable<JsonObject> Payloads => Rows.Concat(Related.Values).Select(r => r.Payload).OfType<JsonObject>();
+
+    /// <summary>The view as an open page keeps it once redacted (<see cref="TimelineRow.AtRest"/>).</summary>
+    public TimelineView AtRest()
+    {
+        var rows = Rows.Select(r => r.AtRest()).ToList();
+        return this with
+        {
+            Page = Page with { Items = rows.Select(r => r.Item).ToList() },
+            Rows = rows,
+            Related = Related.ToDictionary(kv => kv.Key, kv => kv.Value.AtRest()),
+        };
+    }
 
     /// <summary>A row on this page or among the related ones.</summary>
     public TimelineRow? Find(Guid eventId) =>
@@ -45,12 +72,21 @@ public sealed record ProofBadge(StreamProof Proof, DateTimeOffset ComputedAt, bo
     public ILookup<long, Finding> FindingsBySeq { get; } = Proof.FindingsBySeq;
 }
 
-/// <summary>The as-of state; <see cref="State"/> is a redacted copy of <see cref="AsOfState.Json"/>.</summary>
-public sealed record AsOfView(AsOfPoint Point, AsOfState Raw, JsonObject State) : IRedactable
+/// <summary>
+/// The as-of state: <see cref="State"/> is a redacted copy of <see cref="AsOfState.Json"/>; <see cref="Listing"/> is
+/// what the page lists of the replay (not the replay: a page keeps this while it is open).
+/// </summary>
+public sealed record AsOfView(AsOfPoint Point, AsOfListing Listing, JsonObject State) : IRedactable
 {
+    public static AsOfView Of(AsOfPoint point, AsOfState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return new AsOfView(point, AsOfListing.Of(state), state.ToJsonObject());
+    }
+
     public IEnumerable<JsonObject> Payloads => [State];
 
-    public bool StreamExists => Raw.Applied.Count + Raw.Excluded.Count > 0;
+    public bool StreamExists => Listing.StreamExists;
 }
 
 /// <summary>

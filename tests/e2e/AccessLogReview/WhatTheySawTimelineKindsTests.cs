@@ -64,7 +64,7 @@ public sealed class WhatTheySawTimelineKindsTests(TamperableLedger ledger) : ICl
         entities.Result.ShouldBeOfType<SearchView>().Streams!.Items.Count.ShouldBe(2);
         // The as-of state is the one then, masked like any admin read.
         var asOf = await WhatTheySawAsync(admin, requests[2].Seq);
-        asOf.Result.ShouldBeOfType<AsOfView>().Raw.Applied.Count.ShouldBe(1);
+        asOf.Result.ShouldBeOfType<AsOfView>().Listing.AppliedCount.ShouldBe(1);
 
         // A forged entry: the as-of query with its ledger size, but the digest of other records.
         var forger = "forged-" + Guid.NewGuid().ToString("N")[..8];

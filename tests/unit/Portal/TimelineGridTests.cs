@@ -90,8 +90,10 @@ public sealed class TimelineGridTests : PortalComponentTest
         RowOf(cut, 4).QuerySelector("[data-testid=recorded-at]")!.TextContent.ShouldBe("2024-03-04 09:30:00.000 UTC");
     }
 
-    [Fact]
-    public void SelectedRow_IsExpanded_PayloadAsKeyValueRows_MaskedNeverTheEnvelope_RawJsonOneClickAway()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SelectedRow_IsExpanded_PayloadAsKeyValueRows_MaskedNeverTheEnvelope_RawJsonOneClickAway(bool atRest)
     {
         var payload = new JsonObject
         {
@@ -100,7 +102,9 @@ public sealed class TimelineGridTests : PortalComponentTest
             ["status"] = "pending_kyc",
         };
         RedactionPolicy.Apply(payload, RedactionContext.Masked(new Dictionary<string, DateTimeOffset?>()));
-        var cut = Render(View([new(Item(1, Opened, "account.opened", T0, T0), payload), new(Item(2, Trade, "trade.executed", T0, T0), [])], selected: 1));
+        var view = View([new(Item(1, Opened, "account.opened", T0, T0), payload), new(Item(2, Trade, "trade.executed", T0, T0), [])], selected: 1);
+        // At rest (as the page keeps a view): the redacted payload as text, parsed again for the expanded row only.
+        var cut = Render(atRest ? view.AtRest() : view);
 
         cut.FindAll("[data-testid=event-details]").Count.ShouldBe(1, "only the selected row is expanded");
         RowOf(cut, 1).ClassList.ShouldContain("portal-row-selected");
@@ -155,5 +159,46 @@ public sealed class TimelineGridTests : PortalComponentTest
         cut.Find("[data-testid=sort-seq]").GetAttribute("aria-sort").ShouldBe("ascending");
         cut.Find("[data-testid=sort-business]").GetAttribute("href").ShouldBe("/timeline/account/acc-000001?order=business");
         cut.Find("[data-testid=sort-system]").GetAttribute("aria-sort").ShouldBe("none");
+    }
+
+    [Fact]
+    public void AViewAtRest_KeepsOnlyTheRedactedText_NeverTheEnvelopeOrAParsedPayload()
+    {
+        var payload = new JsonObject { ["holder_name"] = Envelope("holder_name", "Alice Example"), ["status"] = "active" };
+        var stored = payload.ToJsonString();
+        RedactionPolicy.Apply(payload, RedactionContext.Masked(new Dictionary<string, DateTimeOffset?>()));
+        var item = Item(1, Opened, "account.opened", T0, T0) with { PayloadJson = stored };
+        var related = new TimelineRow(Item(2, Trade, "trade.executed", T0, T0) with { PayloadJson = stored }, payload.DeepClone().AsObject());
+
+        var rest = View([new(item, payload)], new Dictionary<Guid, TimelineRow> { [Trade] = related }).AtRest();
+
+        foreach (var row in rest.Rows.Concat(rest.Related.Values))
+        {
+            row.Payload.ShouldBeNull();
+            row.Item.PayloadJson.ShouldBeEmpty();
+            System.Text.Encoding.UTF8.GetString(row.RedactedUtf8.ShouldNotBeNull()).ShouldNotContain("A256GCM");
+            row.RedactedPayload()["holder_name"]!.GetValue<string>().ShouldBe(RedactionPolicy.MaskedText);
+        }
+        rest.Page.Items.ShouldAllBe(i => i.PayloadJson.Length == 0);
+        rest.Payloads.ShouldBeEmpty("a view at rest was redacted when it was loaded");
+    }
+
+    [Fact]
+    public void FiftyRows_AreOneComponentsMarkup_NotAComponentPerCellChipLinkOrIcon()
+    {
+        var rows = Enumerable.Range(1, 50).Select(i => new TimelineRow(
+            Item(i, Guid.NewGuid(), "trade.executed", T0, T0.AddDays(i % 3 == 0 ? 3 : 0), late: i % 3 == 0,
+                supersedes: i % 5 == 0 ? Opened : null), [])).ToList();
+        var cut = Render(View(rows, selected: 7));
+
+        cut.FindAll("[data-testid=event]").Count.ShouldBe(50);
+        cut.FindAll("[data-testid=late-badge]").Count.ShouldBe(16);
+        cut.FindAll("[data-testid=expand]").Count.ShouldBe(50);
+        // The grid, its three sort headers and the one expanded row's details (whose MudBlazor parts are few and
+        // do not grow with the page): before, the same page was ~4,000 components.
+        var components = cut.FindComponents<Microsoft.AspNetCore.Components.IComponent>().Count;
+        components.ShouldBeLessThan(40, $"{components} components for 50 rows");
+        cut.FindComponents<MudBlazor.MudChip<string>>().ShouldBeEmpty();
+        cut.FindComponents<MudBlazor.MudTd>().ShouldBeEmpty();
     }
 }
