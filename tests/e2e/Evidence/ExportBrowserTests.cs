@@ -22,18 +22,9 @@ public sealed class ExportBrowserTests(SeededChromiumPortal portal)
     public async Task Investigator_ExportsFromTheTimeline_WatchesTheJob_DownloadsThePdf_FindsItInTheCaseList()
     {
         const string account = "acc-000001";
-        var title = "Export drill " + Guid.NewGuid().ToString("N")[..6];
         await using var session = await portal.NewSessionAsync();
         var page = session.Page;
-
-        await page.GotoAsync(portal.Url("/cases").ToString());
-        await session.SignInAtProviderAsync("investigator1", "investigator1-dev");
-        await session.WaitForCircuitAsync();
-        await page.GetByLabel("Title").FillAsync(title);
-        await page.GetByLabel("Purpose or legal basis").FillAsync("Art. 6(1)(f) GDPR: fraud prevention on the account");
-        await page.GetByTestId("case-open").ClickAsync();
-        await Expect(page.GetByTestId("case-heading")).ToContainTextAsync(title);
-        var casePage = page.Url;
+        var casePage = await OpenCaseAsync(session, "Export drill", "Art. 6(1)(f) GDPR: fraud prevention on the account");
         await Expect(page.GetByTestId("no-exports")).ToBeVisibleAsync();
 
         // A grant first, so the preview and the PDF show a revealed field.
@@ -87,18 +78,9 @@ public sealed class ExportBrowserTests(SeededChromiumPortal portal)
     public async Task Investigator_ExportsTheCasesStarredEvents_FromTheCasePage_AndBothVerifiersAcceptThePdf()
     {
         string[] accounts = ["acc-000001", "acc-000002"];
-        var title = "Starred drill " + Guid.NewGuid().ToString("N")[..6];
         await using var session = await portal.NewSessionAsync();
         var page = session.Page;
-
-        await page.GotoAsync(portal.Url("/cases").ToString());
-        await session.SignInAtProviderAsync("investigator1", "investigator1-dev");
-        await session.WaitForCircuitAsync();
-        await page.GetByLabel("Title").FillAsync(title);
-        await page.GetByLabel("Purpose or legal basis").FillAsync("Art. 6(1)(f) GDPR: fraud prevention across two accounts");
-        await page.GetByTestId("case-open").ClickAsync();
-        await Expect(page.GetByTestId("case-heading")).ToContainTextAsync(title);
-        var casePage = page.Url;
+        var casePage = await OpenCaseAsync(session, "Starred drill", "Art. 6(1)(f) GDPR: fraud prevention across two accounts");
 
         // Star the first event of each account's timeline.
         foreach (var account in accounts)
@@ -148,5 +130,20 @@ public sealed class ExportBrowserTests(SeededChromiumPortal portal)
         foreach (var account in accounts)
             text.ShouldContain("account/" + account);
         session.PortalErrors.ShouldBeEmpty(portal.ProviderOutput);
+    }
+
+    /// <summary>Signs in as investigator1 on the cases page and opens a case (a unique title); returns the case page's URL.</summary>
+    private async Task<string> OpenCaseAsync(BrowserSession session, string titlePrefix, string purpose)
+    {
+        var page = session.Page;
+        var title = titlePrefix + " " + Guid.NewGuid().ToString("N")[..6];
+        await page.GotoAsync(portal.Url("/cases").ToString());
+        await session.SignInAtProviderAsync("investigator1", "investigator1-dev");
+        await session.WaitForCircuitAsync();
+        await page.GetByLabel("Title").FillAsync(title);
+        await page.GetByLabel("Purpose or legal basis").FillAsync(purpose);
+        await page.GetByTestId("case-open").ClickAsync();
+        await Expect(page.GetByTestId("case-heading")).ToContainTextAsync(title);
+        return page.Url;
     }
 }

@@ -25,12 +25,7 @@ public sealed class LineageBrowserTests(SeededChromiumPortal portal)
         var (id, inputs, input) = await FormAsync();
         await using var session = await portal.NewSessionAsync();
         var page = session.Page;
-
-        await page.GotoAsync(portal.Url(PortalUrls.Lineage(id)).ToString());
-        await session.SignInAtProviderAsync("auditor1", "auditor1-dev");
-        await session.WaitForCircuitAsync();
-        var graph = page.GetByTestId("lineage-graph");
-        await Expect(graph).ToHaveAttributeAsync("data-ready", "true");
+        var graph = await OpenGraphAsync(session, id);
         (await graph.GetAttributeAsync("data-nodes")).ShouldBe((inputs + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Expect(graph.Locator("canvas").First).ToBeVisibleAsync();
         await Expect(page.GetByTestId("lineage-row")).ToHaveCountAsync(inputs);
@@ -55,12 +50,8 @@ public sealed class LineageBrowserTests(SeededChromiumPortal portal)
         var (id, inputs, _) = await FormAsync();
         await using var session = await portal.NewSessionAsync();
         var page = session.Page;
-        await page.GotoAsync(portal.Url(PortalUrls.Lineage(id)).ToString());
-        await session.SignInAtProviderAsync("auditor1", "auditor1-dev");
-        await session.WaitForCircuitAsync();
-        var graph = page.GetByTestId("lineage-graph");
+        var graph = await OpenGraphAsync(session, id);
         var focus = page.GetByTestId("lineage-graph-focus");
-        await Expect(graph).ToHaveAttributeAsync("data-ready", "true");
 
         await graph.FocusAsync();
         await page.Keyboard.PressAsync("Home");
@@ -88,6 +79,17 @@ public sealed class LineageBrowserTests(SeededChromiumPortal portal)
         await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(url) + "$"));
         await Expect(page.GetByTestId("event-details")).ToBeVisibleAsync();
         session.PortalErrors.ShouldBeEmpty();
+    }
+
+    /// <summary>Opens the lineage page of <paramref name="output"/> as auditor1 and waits until its graph is drawn.</summary>
+    private async Task<ILocator> OpenGraphAsync(BrowserSession session, Guid output)
+    {
+        await session.Page.GotoAsync(portal.Url(PortalUrls.Lineage(output)).ToString());
+        await session.SignInAtProviderAsync("auditor1", "auditor1-dev");
+        await session.WaitForCircuitAsync();
+        var graph = session.Page.GetByTestId("lineage-graph");
+        await Expect(graph).ToHaveAttributeAsync("data-ready", "true");
+        return graph;
     }
 
     /// <summary>A tax form of the seeded ledger, its input count, and its first input (id, account, stream_seq).</summary>
