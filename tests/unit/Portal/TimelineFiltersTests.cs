@@ -28,4 +28,21 @@ public sealed class TimelineFiltersTests : PortalComponentTest
         filtered.FindAll("[data-testid=apply-filters]").Count.ShouldBe(1);
         filtered.Markup.ShouldContain("Filters (active)");
     }
+
+    [Fact]
+    public void SelectingARow_WhileTheFormIsOpen_KeepsWhatTheUserTyped()
+    {
+        TimelineCriteria? applied = null;
+        var cut = Render<TimelineFilters>(p => p.Add(x => x.Criteria, Plain)
+            .Add(x => x.OnApply, (TimelineCriteria c) => applied = c));
+        cut.Find(".mud-expand-panel-header").Click();
+        cut.Find("input").Input("trade.executed");
+
+        // A row selected a moment earlier reaches the page's address: same query, new view state.
+        cut.Render(p => p.Add(x => x.Criteria, Plain with { Event = 3 }));
+        cut.Find("[data-testid=apply-filters]").Click();
+
+        applied.ShouldNotBeNull();
+        applied.Action.ShouldBe("trade.executed");
+    }
 }
