@@ -31,6 +31,20 @@ internal static class Browser
     }
 
     /// <summary>Opens <paramref name="path"/> in <paramref name="page"/> and waits until its circuit has rendered it.</summary>
+    /// <summary><paramref name="first"/> and <paramref name="circuits"/> − 1 more pages of its signed-in context, each on <paramref name="path"/> with its circuit up.</summary>
+    public static async Task<List<IPage>> OpenCircuitsAsync(IBrowserContext context, IPage first, int circuits, Uri portal, string path)
+    {
+        var pages = new List<IPage> { first };
+        for (var i = 1; i < circuits; i++)
+        {
+            var page = await context.NewPageAsync();
+            page.SetDefaultTimeout(120_000);
+            await OpenInteractiveAsync(page, portal, path);
+            pages.Add(page);
+        }
+        return pages;
+    }
+
     public static async Task OpenInteractiveAsync(IPage page, Uri portal, string path)
     {
         await page.GotoAsync(new Uri(portal, path).ToString());

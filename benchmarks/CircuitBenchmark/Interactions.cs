@@ -55,14 +55,7 @@ internal static class Interactions
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browser.LaunchAsync(playwright);
         var (context, first) = await Browser.SignInAsync(browser, portal, user, timeline);
-        var pages = new List<IPage> { first };
-        for (var i = 1; i < circuits; i++)
-        {
-            var page = await context.NewPageAsync();
-            page.SetDefaultTimeout(120_000);
-            await Browser.OpenInteractiveAsync(page, portal, timeline);
-            pages.Add(page);
-        }
+        var pages = await Browser.OpenCircuitsAsync(context, first, circuits, portal, timeline);
         // Start on the as-of page so that the first step ("open timeline") changes the page.
         await Task.WhenAll(pages.Select(p => Browser.OpenInteractiveAsync(p, portal, asOf2)));
         Console.WriteLine($"{circuits} circuits on {timeline}; {rounds} rounds of {steps.Length} interactions each (+1 warm-up round); load average {LoadAverage()}");

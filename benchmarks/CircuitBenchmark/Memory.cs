@@ -35,14 +35,7 @@ internal static class Memory
                 break;
         }
 
-        var pages = new List<IPage> { first };
-        for (var i = 1; i < circuits; i++)
-        {
-            var page = await context.NewPageAsync();
-            page.SetDefaultTimeout(120_000);
-            await Browser.OpenInteractiveAsync(page, portal, timeline);
-            pages.Add(page);
-        }
+        var pages = await Browser.OpenCircuitsAsync(context, first, circuits, portal, timeline);
         var idle = await MeasureAsync(pid, $"{circuits} idle circuits on the timeline");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"per idle circuit: {(idle.Heap - baseline.Heap) / (double)(circuits - 1) / 1024:F0} KB managed heap, {(idle.Rss - baseline.Rss) / (double)(circuits - 1) / 1024:F0} KB RSS (target < 1,024 KB)"));
