@@ -80,17 +80,6 @@ public sealed class AnnotationService(QueryGateway gateway, IDbContextFactory<Wo
         }, ct);
     }
 
-    /// <summary>The case's annotations of <paramref name="eventIds"/> (one query); empty when the caller is not a member.</summary>
-    public async Task<IReadOnlyDictionary<Guid, Annotation>> ForEventsAsync(ClaimsPrincipal user, Guid caseId, IReadOnlyCollection<Guid> eventIds, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        var subject = user.SubjectId();
-        await using var db = await workspace.CreateDbContextAsync(ct);
-        return await db.Annotations.AsNoTracking()
-            .Where(a => a.CaseId == caseId && eventIds.Contains(a.EventId) && db.CaseMembers.Any(m => m.CaseId == caseId && m.SubjectId == subject))
-            .ToDictionaryAsync(a => a.EventId, ct);
-    }
-
     /// <summary>
     /// The case's annotated events of <paramref name="stream"/> that match a timeline's annotation filter (one query):
     /// <c>starred</c>, any annotation (<c>annotated</c>) or <paramref name="label"/>; empty when the caller is not a member.
@@ -110,15 +99,21 @@ public sealed class AnnotationService(QueryGateway gateway, IDbContextFactory<Wo
         return await annotations.Select(a => a.EventId).Take(TimelineRequest.MaxEventIds).ToListAsync(ct);
     }
 
-    /// <summary>The labels used in the case, for autocompletion.</summary>
-    public async Task<IReadOnlyList<string>> LabelsAsync(ClaimsPrincipal user, Guid caseId, CancellationToken ct)
+    /// <summary>
+    /// What a timeline page shows of the case: the annotations of <paramref name="eventIds"/>, and the labels used in the
+    /// case (filter links, autocompletion). Two statements on one workspace connection; empty when the caller is not a member.
+    /// </summary>
+    public async Task<(IReadOnlyDictionary<Guid, Annotation> Notes, IReadOnlyList<string> Labels)> ForPageAsync(ClaimsPrincipal user, Guid caseId,
+        IReadOnlyCollection<Guid> eventIds, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(user);
         var subject = user.SubjectId();
         await using var db = await workspace.CreateDbContextAsync(ct);
-        return await db.Annotations.AsNoTracking()
-            .Where(a => a.CaseId == caseId && a.Label != null && db.CaseMembers.Any(m => m.CaseId == caseId && m.SubjectId == subject))
-            .Select(a => a.Label!).Distinct().OrderBy(l => l).ToListAsync(ct);
+        var member = db.Annotations.AsNoTracking()
+            .Where(a => a.CaseId == caseId && db.CaseMembers.Any(m => m.CaseId == caseId && m.SubjectId == subject));
+        var notes = await member.Where(a => eventIds.Contains(a.EventId)).ToDictionaryAsync(a => a.EventId, ct);
+        var labels = await member.Where(a => a.Label != null).Select(a => a.Label!).Distinct().OrderBy(l => l).ToListAsync(ct);
+        return (notes, labels);
     }
 
     internal static async Task MemberOfOpenCaseAsync(WorkspaceDbContext db, ClaimsPrincipal user, Guid caseId, DateTimeOffset now, CancellationToken ct)
