@@ -18,13 +18,21 @@ namespace AuditPortal.Data.Timeline;
 /// <para><b>Streams</b> (<see cref="FindStreamsAsync"/>): one row per entity, found through its
 /// first event (<c>stream_seq = 1</c>, exactly one per stream), ordered by (stream_type, stream_id),
 /// A to Z or Z to A, with keyset paging on that pair.</para>
-/// <para><b>Counts</b> ignore the cursor (they count all pages) and stop at <see cref="CountCap"/>:
-/// up to the cap the count is exact, beyond it the result says "more than <see cref="CountCap"/>".</para>
+/// <para><b>Counts</b> ignore the cursor (they count all pages) and stop at <see cref="CountCap"/>
+/// (<see cref="TextCountCap"/> with a text): up to the cap the count is exact, beyond it the result says
+/// "more than" the cap. An event search reads its matches once for the count and, under the cap, its page
+/// (docs/timeline.md, "One scan for count and page").</para>
 /// </remarks>
 public sealed class EntitySearch
 {
     /// <summary>Counting stops after this many matches (default 10,000).</summary>
     public int CountCap { get; init; } = 10_000;
+
+    /// <summary>
+    /// Counting a text search stops after this many matches (default 1,000): each candidate of the trigram index is
+    /// rechecked in its row, so a text on one event in 25 would read some 250,000 rows to count to 10,000.
+    /// </summary>
+    public int TextCountCap { get; init; } = 1_000;
 
     /// <summary>
     /// Only events with <c>seq</c> ≤ this: the ledger as it stood when an earlier search ran (the ledger is append-only),
@@ -62,19 +70,50 @@ public sealed class EntitySearch
         if (request.StaleOutputsOnly)
             sql.Where(Lineage.StaleOutputSql.Predicate("e", bound));
 
-        var matches = await CountAsync(connection, transaction, "ledger.events e", sql, ct).ConfigureAwait(false);
+        // The count and, when every match fits under the cap, the page too, from one scan: a text whose trigrams are
+        // common (an id such as "acc-000129") costs the GIN index most of the search's time even for one match, so it
+        // must not be scanned twice. More matches than the cap: the page is read on its own, newest (oldest) first.
+        var filters = sql.WhereClause;
+        var after = request.Cursor is { } cursor ? sql.Add(DecodeEventCursor(cursor, request.OldestFirst)) : null;
+        var direction = request.OldestFirst ? "ASC" : "DESC";
+        var beyond = request.OldestFirst ? ">" : "<";
+        var limit = sql.Add(request.PageSize + 1);
+        var cap = Math.Max(1, request.Text is null ? CountCap : TextCountCap);
+        var countAndPage = $"""
+            WITH m AS MATERIALIZED (SELECT e.seq FROM ledger.events e {filters} LIMIT {cap + 1})
+            SELECT (SELECT count(*) FROM m),
+                   ARRAY(SELECT m.seq FROM m {(after is null ? "" : $"WHERE m.seq {beyond} {after}")} ORDER BY m.seq {direction} LIMIT {limit})
+            """;
+        long found;
+        long[] pageSeqs;
+        await using (var command = sql.Command(countAndPage, connection, transaction))
+        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            found = reader.GetInt64(0);
+            pageSeqs = reader.GetFieldValue<long[]>(1);
+        }
+        var matches = found > cap ? new MatchCount(cap, false) : new MatchCount(found, true);
 
-        if (request.Cursor is { } cursor)
-            sql.Where($"e.seq {(request.OldestFirst ? ">" : "<")} {sql.Add(DecodeEventCursor(cursor, request.OldestFirst))}");
-        var select = $"""
+        const string columns = """
             SELECT e.seq, e.event_id, e.stream_type, e.stream_id, e.stream_seq, e.occurred_at, e.recorded_at, e.actor, e.action,
                    e.payload, e.supersedes
-            FROM ledger.events e {sql.WhereClause}
-            ORDER BY e.seq {(request.OldestFirst ? "ASC" : "DESC")} LIMIT {sql.Add(request.PageSize + 1)}
             """;
-        await using var command = sql.Command(select, connection, transaction);
+        NpgsqlCommand select;
+        if (matches.IsExact)
+        {
+            var bySeq = new SqlBuilder();
+            select = bySeq.Command($"{columns} FROM ledger.events e WHERE e.seq = ANY({bySeq.Add(pageSeqs)}) ORDER BY e.seq {direction}",
+                connection, transaction);
+        }
+        else
+        {
+            var where = after is null ? filters : (filters.Length == 0 ? "WHERE " : filters + " AND ") + $"e.seq {beyond} {after}";
+            select = sql.Command($"{columns} FROM ledger.events e {where} ORDER BY e.seq {direction} LIMIT {limit}", connection, transaction);
+        }
+        await using var _ = select;
         var hits = new List<EventHit>();
-        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        await using (var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {

@@ -9,10 +9,10 @@ public sealed class EntitySearchTests(TimelineLedgerFixture ledger) : IClassFixt
 {
     private readonly EntitySearch search = new();
 
-    private async Task<SearchPage<EventHit>> Events(SearchRequest request)
+    private async Task<SearchPage<EventHit>> Events(SearchRequest request, EntitySearch? with = null)
     {
         await using var session = await ledger.Replica.BeginReadOnlyAsync();
-        return await search.FindEventsAsync(session.Connection, session.Transaction, request);
+        return await (with ?? search).FindEventsAsync(session.Connection, session.Transaction, request);
     }
 
     private async Task<SearchPage<StreamHit>> Streams(StreamSearchRequest request)
@@ -21,13 +21,13 @@ public sealed class EntitySearchTests(TimelineLedgerFixture ledger) : IClassFixt
         return await search.FindStreamsAsync(session.Connection, session.Transaction, request);
     }
 
-    private async Task<List<EventHit>> AllPages(SearchRequest request)
+    private async Task<List<EventHit>> AllPages(SearchRequest request, EntitySearch? with = null)
     {
         var all = new List<EventHit>();
         string? cursor = null;
         do
         {
-            var page = await Events(request with { Cursor = cursor });
+            var page = await Events(request with { Cursor = cursor }, with);
             page.Items.Count.ShouldBeLessThanOrEqualTo(request.PageSize);
             all.AddRange(page.Items);
             cursor = page.NextCursor;
@@ -135,6 +135,32 @@ public sealed class EntitySearchTests(TimelineLedgerFixture ledger) : IClassFixt
 
         page.Matches.ShouldBe(new MatchCount(5, false));
         page.Matches.ToString().ShouldBe("more than 5");
+    }
+
+    // Under the cap the page comes from the count's own scan; above it, from a query of its own: both give the same pages.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Pages_AreTheSame_WhetherTheMatchesFitUnderTheCapOrNot(bool oldestFirst)
+    {
+        var request = new SearchRequest { StreamType = "account", PageSize = 3, OldestFirst = oldestFirst };
+        var exact = (await AllPages(request)).Select(h => h.Seq).ToList();
+        var capped = (await AllPages(request, new EntitySearch { CountCap = 2 })).Select(h => h.Seq).ToList();
+
+        exact.Count.ShouldBeGreaterThan(6);
+        capped.ShouldBe(exact);
+        exact.ShouldBe(oldestFirst ? exact.Order().ToList() : exact.OrderDescending().ToList());
+    }
+
+    [Fact]
+    public async Task Text_CountStopsAtTheTextCap_AndPagesStayTheSame()
+    {
+        var request = new SearchRequest { Text = "börse stuttgart", PageSize = 2 };
+        var textCapped = new EntitySearch { TextCountCap = 3 };
+
+        (await Events(request, textCapped)).Matches.ShouldBe(new MatchCount(3, false));
+        (await Events(request, new EntitySearch { CountCap = 3 })).Matches.ShouldBe(new MatchCount(Trades / 2, true));
+        (await AllPages(request, textCapped)).Select(h => h.Seq).ShouldBe((await AllPages(request)).Select(h => h.Seq));
     }
 
     [Fact]
