@@ -145,7 +145,7 @@ public static class EvidenceCommands
 
     private static Command Verify(CliConsole console)
     {
-        var file = new Argument<string>("FILE") { Description = "An evidence PDF, or an evidence bundle, inclusion proof or consistency proof (JSON)" };
+        var file = new Argument<string>("FILE") { Description = "An evidence PDF (one stream or an evidence set: a case's starred events or a lineage closure), or an evidence bundle, evidence set, inclusion proof or consistency proof (JSON)" };
         var publicKey = new Option<string?>("--public-key") { Description = "PEM public key the checkpoint must be signed with (pins trust)" };
         var json = CommonOptions.Json();
         var command = new Command("verify", "Check a bundle or proof offline; exit 0 intact, 1 findings, 2 unreadable") { file, publicKey, json };
