@@ -89,7 +89,9 @@ internal static class Memory
     {
         // Let the circuits settle (last render batches acknowledged, the prerendered views' 30 s store emptied).
         await Task.Delay(TimeSpan.FromSeconds(35));
-        var file = Path.Combine(Path.GetTempPath(), $"circuit-memory-{pid}-{Guid.NewGuid():N}.gcdump");
+        // GCDUMP_DIR keeps the dumps (for `dotnet-gcdump report` by type); otherwise they are deleted after reading.
+        var keep = Environment.GetEnvironmentVariable("GCDUMP_DIR") is { Length: > 0 } dir ? dir : null;
+        var file = Path.Combine(keep ?? Path.GetTempPath(), $"circuit-memory-{pid}-{DateTime.UtcNow:HHmmss}.gcdump");
         try
         {
             await RunToolAsync("collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "-o", file);
@@ -104,7 +106,8 @@ internal static class Memory
         }
         finally
         {
-            File.Delete(file);
+            if (keep is null)
+                File.Delete(file);
         }
     }
 

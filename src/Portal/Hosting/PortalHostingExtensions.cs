@@ -53,6 +53,7 @@ public static class PortalHostingExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddSingleton<PrerenderedViews>();
+        services.AddSingleton<Layout.ThemeStylesheet>();
     }
 
     /// <summary>
