@@ -6,10 +6,20 @@ namespace AuditPortal.Benchmarks.Circuit;
 
 /// <summary>
 /// Interaction latency over the circuit (issue 12): CIRCUITS pages (one signed-in context, a circuit each) work a
-/// timeline at once — next page, a filter, an as-of point and another as-of point — ROUNDS times each. Each
-/// interaction is timed inside the page, from the click (or the in-app navigation a link click makes,
-/// <c>Blazor.navigateTo</c>) to the DOM mutation that shows its answer: the server's work plus a round trip on
-/// loopback and the browser's patching, an upper bound of server time.
+/// timeline — next page, a filter, an as-of point and another as-of point — ROUNDS times. Each step is done by all
+/// pages at once (CIRCUITS concurrent interactions of one kind), and the next step starts when all have shown their
+/// answer. Two times per interaction:
+/// <list type="bullet">
+/// <item><b>browser</b>: in the page, from the click (or the in-app navigation a link click makes,
+/// <c>Blazor.navigateTo</c>) to the DOM mutation that shows its answer — the server's work plus a round trip on
+/// loopback and the browser's own work (10 Chromium pages on the same cores), an upper bound of server time;</item>
+/// <item><b>server</b>: the framework's own <c>aspnetcore.components.update_parameters.duration</c> of the page's
+/// component (<c>EntityTimeline</c>, <c>AsOf</c>), recorded by the portal when started with
+/// <c>Portal__Diagnostics__ComponentMetricsFile</c> (Hosting/ComponentMetricsRecorder.cs) and read back by the time
+/// window of each step. For a page of the portal that covers its whole view change: the new parameters, the one
+/// gateway call (access-log request, query, outcome) and the render that follows it (the render diff of the page and
+/// its children happens inside it); not covered are the router's and layout's work before it and sending the batch.</item>
+/// </list>
 /// </summary>
 internal static class Interactions
 {
@@ -32,9 +42,9 @@ internal static class Interactions
         })
         """;
 
-    private sealed record Step(string Name, string Selector, string Action, string Argument);
+    private sealed record Step(string Name, string Selector, string Action, string Argument, string Page);
 
-    public static async Task<int> RunAsync(Uri portal, int circuits, int rounds, string stream, string[] actions, string user)
+    public static async Task<int> RunAsync(Uri portal, int circuits, int rounds, string stream, string[] actions, string user, string? metricsFile)
     {
         var timeline = "/timeline/" + stream;
         string Filter(string action) => timeline + "?action=" + Uri.EscapeDataString(action);
@@ -43,13 +53,13 @@ internal static class Interactions
         var asOf2 = timeline + "/as-of?t=2024-01-03T00:00:00Z&k=2024-01-03T00:00:00Z";
         Step[] steps =
         [
-            new("open timeline", "[data-testid=page-label]", "navigate", timeline),
-            new("next page", "[data-testid=page-label]", "click", "a[rel=next]"),
-            new("next page", "[data-testid=page-label]", "click", "a[rel=next]"),
-            new("filter", "[data-testid=result-count]", "navigate", Filter(actions[0])),
-            new("filter", "[data-testid=result-count]", "navigate", Filter(actions[1])),
-            new("as-of (from the timeline)", "[data-testid=as-of-point]", "navigate", asOf1),
-            new("as-of change", "[data-testid=as-of-point]", "navigate", asOf2),
+            new("open timeline", "[data-testid=page-label]", "navigate", timeline, EntityTimelinePage),
+            new("next page", "[data-testid=page-label]", "click", "a[rel=next]", EntityTimelinePage),
+            new("next page", "[data-testid=page-label]", "click", "a[rel=next]", EntityTimelinePage),
+            new("filter", "[data-testid=result-count]", "navigate", Filter(actions[0]), EntityTimelinePage),
+            new("filter", "[data-testid=result-count]", "navigate", Filter(actions[1]), EntityTimelinePage),
+            new("as-of (from the timeline)", "[data-testid=as-of-point]", "navigate", asOf1, AsOfPage),
+            new("as-of change", "[data-testid=as-of-point]", "navigate", asOf2, AsOfPage),
         ];
 
         using var playwright = await Playwright.CreateAsync();
@@ -58,30 +68,75 @@ internal static class Interactions
         var pages = await Browser.OpenCircuitsAsync(context, first, circuits, portal, timeline);
         // Start on the as-of page so that the first step ("open timeline") changes the page.
         await Task.WhenAll(pages.Select(p => Browser.OpenInteractiveAsync(p, portal, asOf2)));
-        Console.WriteLine($"{circuits} circuits on {timeline}; {rounds} rounds of {steps.Length} interactions each (+1 warm-up round); load average {LoadAverage()}");
+        Console.WriteLine($"{circuits} circuits on {timeline}; {rounds} rounds of {steps.Length} steps, each done by every circuit at once (+1 warm-up round); load average {LoadAverage()}");
+        Console.WriteLine(metricsFile is null
+            ? "server time: not measured (start the portal with Portal__Diagnostics__ComponentMetricsFile=FILE and pass FILE)"
+            : $"server time: the page's aspnetcore.components.update_parameters.duration, from {metricsFile}");
 
         var timings = new ConcurrentBag<(string Step, double Ms)>();
-        await Task.WhenAll(pages.Select(async page =>
+        var windows = new List<(string Step, string Page, DateTimeOffset From, DateTimeOffset To)>();
+        for (var round = 0; round <= rounds; round++)
         {
-            for (var round = 0; round <= rounds; round++)
+            foreach (var step in steps)
             {
-                foreach (var step in steps)
-                {
-                    var ms = await page.EvaluateAsync<double>(TimeAction, new object[] { step.Selector, step.Action, step.Argument });
-                    if (round > 0)
-                        timings.Add((step.Name, ms));
-                }
+                var from = DateTimeOffset.UtcNow;
+                var ms = await Task.WhenAll(pages.Select(page => page.EvaluateAsync<double>(TimeAction, new object[] { step.Selector, step.Action, step.Argument })));
+                if (round == 0)
+                    continue; // warm-up
+                windows.Add((step.Name, step.Page, from, DateTimeOffset.UtcNow));
+                foreach (var m in ms)
+                    timings.Add((step.Name, m));
             }
-        }));
+        }
         Console.WriteLine($"load average after: {LoadAverage()}");
-        Console.WriteLine("interaction                   n     p50 ms   p95 ms   p99 ms   max ms");
-        foreach (var group in timings.GroupBy(t => t.Step).Append(timings.GroupBy(_ => "all").Single()))
+        var server = metricsFile is null ? null : await ServerTimesAsync(metricsFile, windows);
+        Console.WriteLine("interaction                   n  browser p50    p95    max |  server n    p50    p95    max");
+        foreach (var name in steps.Select(s => s.Name).Distinct().Append("all"))
         {
-            var ms = group.Select(t => t.Ms).Order().ToList();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{group.Key,-26} {ms.Count,5} {Percentile(ms, 0.50),9:F1}{Percentile(ms, 0.95),9:F1}{Percentile(ms, 0.99),9:F1}{ms[^1],9:F1}"));
+            var ms = timings.Where(t => name == "all" || t.Step == name).Select(t => t.Ms).Order().ToList();
+            var line = string.Create(CultureInfo.InvariantCulture,
+                $"{name,-26} {ms.Count,5} {Percentile(ms, 0.50),11:F1}{Percentile(ms, 0.95),7:F1}{ms[^1],7:F1} |");
+            if (server is not null)
+            {
+                var page = server.Where(t => name == "all" || t.Step == name).Select(t => t.PageMs).Order().ToList();
+                line += page.Count == 0 ? "  no server measurements in its windows" : string.Create(CultureInfo.InvariantCulture,
+                    $" {page.Count,8}{Percentile(page, 0.50),7:F1}{Percentile(page, 0.95),7:F1}{page[^1],7:F1}");
+            }
+            Console.WriteLine(line);
         }
         return 0;
+    }
+
+    private const string EntityTimelinePage = "AuditPortal.Portal.Timeline.EntityTimeline";
+    private const string AsOfPage = "AuditPortal.Portal.Timeline.AsOf";
+
+    /// <summary>
+    /// Per interaction, from the portal's component metrics file: the page component's update_parameters duration
+    /// (one per circuit and step: the measurements of the step's page type inside the step's window).
+    /// </summary>
+    private static async Task<List<(string Step, double PageMs)>> ServerTimesAsync(
+        string path, List<(string Step, string Page, DateTimeOffset From, DateTimeOffset To)> windows)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(2)); // the portal writes its lines from a queue
+        var lines = new List<(long At, string Instrument, double Ms, string Type)>();
+        using (var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)))
+        {
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                var f = line.Split('\t');
+                if (f.Length == 4)
+                    lines.Add((long.Parse(f[0], CultureInfo.InvariantCulture), f[1], double.Parse(f[2], CultureInfo.InvariantCulture), f[3]));
+            }
+        }
+        var result = new List<(string, double)>();
+        foreach (var (step, page, from, to) in windows)
+        {
+            var inWindow = lines.Where(l => l.At >= from.ToUnixTimeMilliseconds() && l.At <= to.ToUnixTimeMilliseconds() + 1).ToList();
+            var pageTimes = inWindow.Where(l => l.Instrument == "aspnetcore.components.update_parameters.duration" && l.Type == page).Select(l => l.Ms).ToList();
+            foreach (var ms in pageTimes)
+                result.Add((step, ms));
+        }
+        return result;
     }
 
     internal static double Percentile(IReadOnlyList<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * p))];

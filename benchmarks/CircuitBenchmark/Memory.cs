@@ -80,16 +80,21 @@ internal static class Memory
         })
         """;
 
-    private static Task NavigateAsync(IPage page, string action, string argument, string selector) =>
+    internal static Task NavigateAsync(IPage page, string action, string argument, string selector) =>
         page.EvaluateAsync<bool>(Navigate, new object[] { selector, action, argument });
 
-    private sealed record Snapshot(long Heap, long Rss);
+    /// <summary>The live managed heap after a full GC, its object count, the process's RSS, and the heap by type (bytes).</summary>
+    internal sealed record Snapshot(long Heap, long Objects, long Rss, IReadOnlyDictionary<string, long> ByType);
 
-    private static async Task<Snapshot> MeasureAsync(int pid, string label)
+    // Let the circuits settle (last render batches acknowledged, the prerendered views' 30 s store emptied).
+    private static Task<Snapshot> MeasureAsync(int pid, string label) => MeasureAsync(pid, label, TimeSpan.FromSeconds(35));
+
+    internal static async Task<Snapshot> MeasureAsync(int pid, string label, TimeSpan settle)
     {
-        // Let the circuits settle (last render batches acknowledged, the prerendered views' 30 s store emptied).
-        await Task.Delay(TimeSpan.FromSeconds(35));
-        var file = Path.Combine(Path.GetTempPath(), $"circuit-memory-{pid}-{Guid.NewGuid():N}.gcdump");
+        await Task.Delay(settle);
+        // GCDUMP_DIR keeps the dumps (for `dotnet-gcdump report` by type); otherwise they are deleted after reading.
+        var keep = Environment.GetEnvironmentVariable("GCDUMP_DIR") is { Length: > 0 } dir ? dir : null;
+        var file = Path.Combine(keep ?? Path.GetTempPath(), $"circuit-memory-{pid}-{DateTime.UtcNow:HHmmss}.gcdump");
         try
         {
             await RunToolAsync("collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "-o", file);
@@ -100,12 +105,37 @@ internal static class Memory
             var rss = Rss(pid);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{label}: managed heap {heap / 1024.0 / 1024:F1} MB ({objects:N0} objects), RSS {rss / 1024.0 / 1024:F1} MB; load average {Interactions.LoadAverage()}"));
-            return new Snapshot(heap, rss);
+            return new Snapshot(heap, objects, rss, ByType(report));
         }
         finally
         {
-            File.Delete(file);
+            if (keep is null)
+                File.Delete(file);
         }
+    }
+
+    // `dotnet-gcdump report` lists "<bytes per object> <count> <type>" (big objects in their own size classes).
+    private static Dictionary<string, long> ByType(string report)
+    {
+        var types = new Dictionary<string, long>();
+        foreach (var line in report.Split('\n'))
+        {
+            var parts = line.Trim().Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 3 && long.TryParse(parts[0].Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture, out var bytes)
+                && long.TryParse(parts[1].Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture, out var count))
+            {
+                types[parts[2].Trim()] = types.GetValueOrDefault(parts[2].Trim()) + bytes * count;
+            }
+        }
+        return types;
+    }
+
+    /// <summary>Prints the ten types whose bytes grew most from <paramref name="before"/> to <paramref name="after"/>.</summary>
+    internal static void PrintGrowth(Snapshot before, Snapshot after, string title)
+    {
+        Console.WriteLine(title + ":");
+        foreach (var (type, bytes) in after.ByType.Select(t => (t.Key, t.Value - before.ByType.GetValueOrDefault(t.Key))).OrderByDescending(t => t.Item2).Take(10))
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {bytes / 1024.0,10:F0} KB  {type}"));
     }
 
     private static long Rss(int pid) =>

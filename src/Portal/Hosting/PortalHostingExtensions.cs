@@ -41,6 +41,7 @@ public static class PortalHostingExtensions
         services.AddAccessLogReview(builder.Configuration);
         services.AddPortalVerification(builder.Configuration);
         services.AddPortalHealthChecks();
+        services.AddHostedService<ComponentMetricsRecorder>();
         return builder;
     }
 
@@ -53,6 +54,7 @@ public static class PortalHostingExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddSingleton<PrerenderedViews>();
+        services.AddSingleton<Layout.ThemeStylesheet>();
     }
 
     /// <summary>

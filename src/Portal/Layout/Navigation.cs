@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Security.Claims;
 using AuditPortal.Portal.Auth;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Components.Routing;
 using MudBlazor;
 
 namespace AuditPortal.Portal.Layout;
@@ -47,10 +46,6 @@ public static class Navigation
                 : path == item.Href || path.StartsWith(item.Href + "/", StringComparison.Ordinal))
             .MaxBy(item => item.Href.Length);
     }
-
-    /// <summary>How the drawer's link for <paramref name="item"/> matches: by prefix for the current entry, exactly for the rest.</summary>
-    public static NavLinkMatch MatchOf(NavigationItem item, string path) =>
-        ReferenceEquals(item, Current(path)) ? NavLinkMatch.Prefix : NavLinkMatch.All;
 
     /// <summary>The entries <paramref name="user"/> may open.</summary>
     public static IReadOnlyList<NavigationItem> For(ClaimsPrincipal user) =>

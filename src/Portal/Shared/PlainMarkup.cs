@@ -26,6 +26,15 @@ public static class PlainMarkup
     /// <summary>The classes of a dense, hovering <c>MudTable</c> whose rows become cards below the sm breakpoint.</summary>
     public const string Table = "mud-table mud-sm-table mud-table-dense mud-table-hover mud-elevation-0";
 
+    /// <summary>The classes of a small text <c>MudButton</c> in the colour of its surroundings (the app bar's).</summary>
+    public const string InheritTextButton = "mud-button-root mud-button mud-button-text mud-button-text-inherit mud-button-text-size-small mud-ripple";
+
+    /// <summary>The classes of a small outlined <c>MudButton</c> in the colour of its surroundings.</summary>
+    public const string InheritOutlinedButton = "mud-button-root mud-button mud-button-outlined mud-button-outlined-inherit mud-button-outlined-size-small mud-ripple";
+
+    /// <summary>The classes of a medium <c>MudIconButton</c> in the colour of its surroundings.</summary>
+    public const string InheritIconButton = "mud-button-root mud-icon-button mud-inherit-text hover:mud-inherit-hover mud-ripple mud-ripple-icon";
+
     /// <summary>The classes of a small <c>MudChip</c> of <paramref name="color"/>, filled or outlined.</summary>
     public static string Chip(Color color, bool outlined = false) =>
         $"mud-chip {(outlined ? "mud-chip-outlined" : "mud-chip-filled")} mud-chip-size-small mud-chip-color-{ColorName(color)}";

@@ -71,4 +71,50 @@ public class NavMenuTests : PortalComponentTest
 
         nav.FindAll("nav[aria-label=Main] a.active").Select(a => a.TextContent.Trim()).ShouldBe([expected]);
     }
+
+    [Fact]
+    public void NavMenu_IsOneComponent_NotOnePerLink()
+    {
+        // The drawer is in every circuit for as long as it is open: as MudNavLinks it was 26 components (docs/ui.md).
+        var nav = Render<NavMenu>(p => p.Add(c => c.User, TestUsers.WithRoles("Ivo", PortalRoles.Investigator)));
+
+        nav.FindComponents<Microsoft.AspNetCore.Components.IComponent>().Count.ShouldBe(0);
+        nav.FindAll("nav[aria-label=Main] a").Count.ShouldBe(8);
+    }
+
+    [Fact]
+    public void NavMenu_LocationChanges_LightsTheNewEntry()
+    {
+        var navigation = Services.GetRequiredService<Bunit.TestDoubles.BunitNavigationManager>();
+        navigation.NavigateTo("/verification");
+        var nav = Render<NavMenu>(p => p.Add(c => c.User, TestUsers.WithRoles("Ivo", PortalRoles.Investigator)));
+
+        navigation.NavigateTo("/verification/checkpoints");
+
+        nav.WaitForAssertion(() => nav.FindAll("nav[aria-label=Main] a.active").Select(a => a.TextContent.Trim()).ShouldBe(["Checkpoints"]));
+        nav.Find("a[aria-current=page]").TextContent.Trim().ShouldBe("Checkpoints");
+    }
+
+    [Fact]
+    public void NavMenu_LinkChosen_TellsTheDrawer()
+    {
+        var drawer = new RecordingDrawer();
+        var nav = Render<NavMenu>(p => p.Add(c => c.User, TestUsers.WithRoles("Ivo", PortalRoles.Investigator))
+            .AddCascadingValue<MudBlazor.Interfaces.INavigationEventReceiver>(drawer));
+
+        nav.FindAll("nav[aria-label=Main] a")[2].Click();
+
+        drawer.Navigations.ShouldBe(1, "a responsive drawer closes its overlay when a page is chosen");
+    }
+
+    private sealed class RecordingDrawer : MudBlazor.Interfaces.INavigationEventReceiver
+    {
+        public int Navigations { get; private set; }
+
+        public Task OnNavigation()
+        {
+            Navigations++;
+            return Task.CompletedTask;
+        }
+    }
 }

@@ -1,0 +1,67 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Threading.Channels;
+
+namespace AuditPortal.Portal.Hosting;
+
+/// <summary>
+/// For benchmarks only, off unless <c>Portal:Diagnostics:ComponentMetricsFile</c> names a file: appends every
+/// measurement of the framework's Blazor histograms (meters <c>Microsoft.AspNetCore.Components*</c>:
+/// <c>aspnetcore.components.update_parameters.duration</c>, <c>handle_event.duration</c>, <c>render_diff.duration</c>)
+/// to that file, one line each: Unix time in ms, instrument, value in ms, the component type tag. The circuit
+/// benchmark (benchmarks/CircuitBenchmark) reads the lines of its run to report server time per interaction beside
+/// the time the browser saw. Raw values, not the meters' aggregates, so percentiles are exact. Lines are queued and
+/// written by one task, never on the circuit's thread.
+/// </summary>
+public sealed class ComponentMetricsRecorder(IConfiguration configuration, TimeProvider time, ILogger<ComponentMetricsRecorder> log) : BackgroundService
+{
+    public const string FileSetting = "Portal:Diagnostics:ComponentMetricsFile";
+
+    private readonly Channel<string> lines = Channel.CreateUnbounded<string>(); // multi-reader: its Count tells when to flush
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (configuration[FileSetting] is not { Length: > 0 } path)
+            return;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name.StartsWith("Microsoft.AspNetCore.Components", StringComparison.Ordinal) && instrument is Histogram<double>)
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>(Record);
+        listener.Start();
+        await using var file = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite));
+        try
+        {
+            await foreach (var line in lines.Reader.ReadAllAsync(stoppingToken))
+            {
+                await file.WriteLineAsync(line);
+                if (lines.Reader.Count == 0)
+                    await file.FlushAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        catch (IOException e)
+        {
+            // A benchmark aid must not stop the portal: say so and stop recording.
+            log.LogError(e, "Component metrics are no longer written to {Path}", path);
+        }
+    }
+
+    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+    {
+        string? component = null;
+        foreach (var tag in tags)
+        {
+            if (tag.Key == "aspnetcore.components.type")
+                component = tag.Value as string;
+        }
+        var ms = instrument.Unit == "s" ? value * 1000 : value;
+        lines.Writer.TryWrite(string.Create(CultureInfo.InvariantCulture,
+            $"{time.GetUtcNow().ToUnixTimeMilliseconds()}\t{instrument.Name}\t{ms:F3}\t{component ?? "-"}"));
+    }
+}
