@@ -17,9 +17,10 @@ ALTER TABLE ledger.events DROP COLUMN IF EXISTS search_text; -- drops events_sea
 CREATE INDEX IF NOT EXISTS accesslog_user_rare_outcome_idx ON ledger.events (stream_id, action, seq)
   WHERE stream_type = 'user' AND action IN ('query.failed', 'query.refused');
 
--- 3. A case's requests by request time with their seq: the seq bounds of a time window within a case
---    (AccessLogReader.WindowBoundsAsync) by an index-only range scan, so a case + window page walks only the case's
---    requests in that window (before: a window too large for the global bounds walked all of the case's requests newer
---    than its end). The expression is exactly the case filter's (V002's accesslog_case_idx).
+-- 3. A case's requests by request time: a case + time window page (with or without a role, which is checked on the row)
+--    reads the case's requests inside the window by one range scan and keeps the newest, instead of walking the case's
+--    requests newest first from the log's head past all those newer than the window (a window far back or holding too
+--    many requests for AccessLogReader.WindowBoundsAsync). The expression is exactly the case filter's (V002's
+--    accesslog_case_idx); seq ends the key so the page's seqs come from the index.
 CREATE INDEX IF NOT EXISTS accesslog_case_requested_at_idx ON ledger.events (((payload::jsonb ->> 'case')), occurred_at, seq)
   WHERE stream_type = 'user' AND action = 'query.requested' AND (payload::jsonb ->> 'case') IS NOT NULL;
