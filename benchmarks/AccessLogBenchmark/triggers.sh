@@ -2,7 +2,7 @@
 # What the access log's insert triggers cost an append: the access-log append benchmark on a PostgreSQL cluster of its
 # own (fsync and synchronous_commit on), alternately with the triggers enabled and disabled, ROUNDS times each, on two
 # databases migrated as the portal's is (docs/performance.md, "access-log append").
-# Usage: [BENCH_PORT=P] triggers.sh [SECONDS] [ROUNDS] [CONCURRENCY]
+# Usage: [BENCH_PORT=P] triggers.sh [SECONDS] [ROUNDS] [CONCURRENCY]   (rounds alternate which side goes first)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_EACH="${1:-10}"
@@ -22,9 +22,15 @@ for db in accesslog_triggers accesslog_no_triggers; do
 done
 dotnet build -c Release -nologo -v q benchmarks/AccessLogBenchmark >/dev/null
 BENCH=(dotnet benchmarks/AccessLogBenchmark/bin/Release/net10.0/AccessLogBenchmark.dll)
+WITH=(--connection "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=accesslog_triggers")
+WITHOUT=(--connection "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=accesslog_no_triggers" --without-triggers)
 for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round, load $(cut -d' ' -f1-3 /proc/loadavg)"
-  "${BENCH[@]}" --connection "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=accesslog_triggers" --seconds "$SECONDS_EACH" --concurrency "$CONCURRENCY" | grep -E "benchmark|appended|latency|failed"
-  "${BENCH[@]}" --connection "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=accesslog_no_triggers" --seconds "$SECONDS_EACH" --concurrency "$CONCURRENCY" --without-triggers | grep -E "benchmark|appended|latency|failed|disabled"
+  # Which goes first alternates, so neither side always follows the other's writes.
+  if (( round % 2 )); then ORDER=(WITH WITHOUT); else ORDER=(WITHOUT WITH); fi
+  for side in "${ORDER[@]}"; do
+    declare -n ARGS="$side"
+    "${BENCH[@]}" "${ARGS[@]}" --seconds "$SECONDS_EACH" --concurrency "$CONCURRENCY" | grep -E "benchmark|appended|latency|failed|disabled"
+  done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
