@@ -130,7 +130,7 @@ public static class LedgerBulkLoad
     {
         await using var connection = new NpgsqlConnection(ownerConnectionString);
         await connection.OpenAsync(ct);
-        // Two reads of the catalog, not one query per constraint and index: this runs on every init and seed.
+        // Three reads of the catalog, not one query per constraint and index: this runs on every init and seed.
         var constraints = await NamesAsync(connection, "SELECT conname FROM pg_constraint WHERE conrelid = 'ledger.events'::regclass", ct);
         var relations = await NamesAsync(connection, "SELECT relname FROM pg_class WHERE relnamespace = 'ledger'::regnamespace", ct);
         // The access log's ledger.events has no search_text (portal migration V005 drops it), so no text-search index either.
