@@ -2,11 +2,15 @@
 // and its completion (query.completed) through one AccessLogWriter, for N seconds.
 //
 //   dotnet run -c Release --project benchmarks/AccessLogBenchmark -- \
-//     --connection "Host=127.0.0.1;Port=59432;Username=postgres;Database=accesslog_bench" [--seconds 10] [--concurrency 32]
+//     --connection "Host=127.0.0.1;Port=59432;Username=postgres;Database=accesslog_bench" [--seconds 10] [--concurrency 32] \
+//     [--without-triggers]
 //
 // --connection (or AUDITPORTAL_BENCH_DB) names an existing database as a role that may migrate it;
-// it is migrated with the access-log roles and appended to as accesslog_writer (trust auth), or as
-// the role of --writer if given. Appends go on top of whatever the database already holds.
+// it is migrated as the portal's database is (the ledger's migrations with the access-log roles, then the portal's:
+// the review indexes, the pending-marker trigger) and appended to as accesslog_writer (trust auth), or as the role of
+// --writer if given. Appends go on top of whatever the database already holds. --without-triggers disables the access
+// log's row triggers on insert (the pending markers, PortalMigrations/V004) for the run and enables them again after:
+// the side-by-side of triggers.sh, which says what they cost an append.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -27,6 +31,9 @@ var writerConnection = Arg("--writer")
     ?? new NpgsqlConnectionStringBuilder(connection) { Username = LedgerRoles.AccessLog.Writer, Password = null }.ConnectionString;
 
 await LedgerMigrator.MigrateAsync(connection, LedgerRoles.AccessLog);
+await PortalMigrator.MigrateAsync(connection, LedgerRoles.AccessLog);
+var withoutTriggers = args.Contains("--without-triggers");
+await SetInsertTriggersAsync(enabled: !withoutTriggers);
 var witnessPath = Path.Combine(Path.GetTempPath(), "accesslog-bench-witness-" + Guid.NewGuid().ToString("N"));
 using var signer = CheckpointSigner.Generate();
 await using var dataSource = NpgsqlDataSource.Create(writerConnection);
@@ -97,18 +104,41 @@ await Task.WhenAll(loops);
 await writer.DisposeAsync();
 if (Directory.Exists(witnessPath))
     Directory.Delete(witnessPath, recursive: true);
+if (withoutTriggers)
+    await SetInsertTriggersAsync(enabled: true);
 
 var all = latencies.SelectMany(l => l ?? []).Order().ToArray();
 var events = after - before;
 var elapsed = clock.Elapsed.TotalSeconds;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
-    access-log append benchmark: {concurrency} concurrent loops, {elapsed:F1} s measured
+    access-log append benchmark: {concurrency} concurrent loops, {elapsed:F1} s measured, insert triggers {(withoutTriggers ? "DISABLED" : "enabled")}
     events appended:   {events} ({events / elapsed:F0} entries/s; each query = query.requested + query.completed = {events / 2.0 / elapsed:F0} queries/s)
     append latency:    p50 {Percentile(all, 0.50):F2} ms, p95 {Percentile(all, 0.95):F2} ms, p99 {Percentile(all, 0.99):F2} ms (n = {all.Length})
     batches:           {batchCount} transactions, mean {(after - before) / (double)Math.Max(1, batchCount):F1} events each, {elapsed * 1000 / Math.Max(1, batchCount):F1} ms each
     failed appends:    {Interlocked.Read(ref failures)}
     """));
 return 0;
+
+// The access log's triggers that run on insert (not the append-only ones, which fire on UPDATE/DELETE/TRUNCATE only).
+async Task SetInsertTriggersAsync(bool enabled)
+{
+    await using var c = new NpgsqlConnection(connection);
+    await c.OpenAsync();
+    await using var cmd = new NpgsqlCommand("""
+        SELECT tgname FROM pg_trigger WHERE tgrelid = 'ledger.events'::regclass AND NOT tgisinternal
+          AND (tgtype & 4) <> 0 -- TRIGGER_TYPE_INSERT
+        """, c);
+    var names = new List<string>();
+    await using (var reader = await cmd.ExecuteReaderAsync())
+    {
+        while (await reader.ReadAsync())
+            names.Add(reader.GetString(0));
+    }
+    foreach (var name in names)
+        await new NpgsqlCommand($"ALTER TABLE ledger.events {(enabled ? "ENABLE" : "DISABLE")} TRIGGER \"{name}\"", c).ExecuteNonQueryAsync();
+    if (!enabled)
+        Console.WriteLine($"insert triggers disabled for this run: {string.Join(", ", names)}");
+}
 
 async Task<long> CountAsync()
 {

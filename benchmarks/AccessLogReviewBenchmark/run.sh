@@ -2,7 +2,8 @@
 # The access-log review benchmark on a PostgreSQL cluster of its own: a deterministic access log of QUERIES queries
 # (~2 × QUERIES events), a demo ledger of LEDGER_EVENTS events (default 2 × QUERIES; 0: none, and no verifier
 # comparison) for the verifier comparison, then benchmarks/AccessLogReviewBenchmark.
-# Usage: [BENCH_PORT=P] [KEEP=DIR] [LEDGER_EVENTS=N] [SKIP=anomalies,verify] run.sh [QUERIES] [REPEAT]
+# Usage: [BENCH_PORT=P] [KEEP=DIR] [LEDGER_EVENTS=N] [SKIP=anomalies,verify] [ANOMALY_QUERIES=N] [VERIFY_ROUNDS=R] run.sh [QUERIES] [REPEAT]
+# ANOMALY_QUERIES=N evaluates the anomaly rules over the log's newest ~N queries only; VERIFY_ROUNDS (default 3).
 # KEEP=DIR keeps the cluster in DIR (an absolute path the postgres user can reach, e.g. /tmp/ap-bench-10m) and stops
 # it afterwards without removing it; a later run with the same KEEP starts it again and measures the log already there.
 set -euo pipefail
@@ -42,5 +43,6 @@ if [[ "$LEDGER_EVENTS" -gt 0 ]]; then
 fi
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 dotnet run -c Release --project benchmarks/AccessLogReviewBenchmark -- \
-  --server "$SERVER" --database accesslog_review --queries "$QUERIES" "${LEDGER_ARGS[@]}" --repeat "$REPEAT" --skip "${SKIP:-}"
+  --server "$SERVER" --database accesslog_review --queries "$QUERIES" "${LEDGER_ARGS[@]}" --repeat "$REPEAT" --skip "${SKIP:-}" \
+  ${ANOMALY_QUERIES:+--anomaly-queries "$ANOMALY_QUERIES"} --verify-rounds "${VERIFY_ROUNDS:-3}"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -209,17 +209,22 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections, int wi
     }
 
     /// <summary>
-    /// For a filter on a rare outcome alone (failed, refused): the seq at or above which the page's entries all lie, found
-    /// from the outcome events' <c>(action, seq)</c> index newest first; null when there is no such outcome or the filter
-    /// has more conditions. Exact: an outcome is appended after its request (outcome seq &gt; request seq), so every
-    /// matching request above the floor has its outcome above it too; and the floor is the lowest of the requests of the
-    /// newest <paramref name="limit"/> + 1 such outcomes (all of them if fewer), so a full page lies at or above it. The
-    /// conditions that make an outcome the one a request shows are those of <see cref="FromItems"/>.
+    /// For a filter on a rare outcome (failed, refused) alone or with a user (and then any other conditions): the seq at or
+    /// above which the page's entries all lie, found from the outcome events newest first — the log's by the
+    /// <c>(action, seq)</c> index, a user's by <c>(stream_id, action, seq)</c> (PortalMigrations/V005) — and their requests;
+    /// null when there is no such outcome or the filter has other conditions without a user. Exact: an outcome is
+    /// appended after its request (outcome seq &gt; request seq), so every matching request above the floor has its
+    /// outcome above it too; and the floor is the lowest of the requests of the newest <paramref name="limit"/> + 1 such
+    /// outcomes whose requests match every condition of the filter (all of them if fewer), so a full page lies at or above
+    /// it. The conditions that make an outcome the one a request shows are those of <see cref="FromItems"/>. With a user the
+    /// walk reads that user's failures or refusals only: never more rows than the user's requests, which the walk without
+    /// a floor reads (each with its outcome probed).
     /// </summary>
     private static async Task<long?> OutcomeFloorAsync(ReadOnlySession session, AccessLogFilter filter, int limit, long? beforeSeq, CancellationToken ct)
     {
-        if (filter.Outcome is not (AccessLogOutcomeFilter.Failed or AccessLogOutcomeFilter.Refused) || !(filter with { Outcome = null }).IsEmpty)
+        if (!HasOutcomeFloor(filter))
             return null;
+        var others = filter with { Outcome = null };
         var action = AccessLogEvents.ActionOf(filter.Outcome is AccessLogOutcomeFilter.Failed ? AccessLogOutcome.Failed : AccessLogOutcome.Refused);
         // Two plain index walks per round instead of one join: as one statement the planner joined every such outcome
         // to its request and sorted them (100,000 refusals at 10M: 2.5–4.5 s), whatever the LIMIT.
@@ -231,10 +236,12 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections, int wi
             var outcomes = new List<(long Seq, Guid Request, string StreamId, string Key)>();
             await using (var newest = session.CreateCommand(FormattableString.Invariant($"""
                 SELECT seq, lineage_inputs[1], stream_id, idempotency_key FROM ledger.events
-                WHERE action = '{action}' AND stream_type = '{AccessLogEvents.StreamType}' AND seq < {below} AND lineage_inputs IS NOT NULL AND idempotency_key IS NOT NULL
+                WHERE action = '{action}' AND stream_type = '{AccessLogEvents.StreamType}' AND seq < {below} AND lineage_inputs IS NOT NULL AND idempotency_key IS NOT NULL{(filter.SubjectId is null ? "" : " AND stream_id = $1")}
                 ORDER BY seq DESC LIMIT {OutcomeFloorChunk}
                 """)))
             {
+                if (filter.SubjectId is { } subject)
+                    newest.Parameters.Add(new NpgsqlParameter { Value = subject, NpgsqlDbType = NpgsqlDbType.Text });
                 await using var rows = await newest.ExecuteReaderAsync(ct);
                 while (await rows.ReadAsync(ct))
                 {
@@ -244,21 +251,24 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections, int wi
             }
             if (outcomes.Count == 0)
                 break;
-            // Their requests, with the conditions that make an outcome the one a request shows (FromItems), below the cursor.
+            // Their requests, with the conditions that make an outcome the one a request shows (FromItems) and every other
+            // condition of the filter (AppendConditions: the one place that says what a filter means), below the cursor.
             var requests = new List<long>();
-            await using (var joined = session.CreateCommand($"""
-                SELECT q.seq FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) AS o(request, stream_id, key, seq)
-                JOIN ledger.events q ON q.event_id = o.request
-                WHERE q.stream_type = '{AccessLogEvents.StreamType}' AND q.stream_id = o.stream_id AND q.action = '{AccessLogEvents.RequestedAction}'
-                  AND o.key = q.idempotency_key || '{AccessLogEvents.CompletionKeySuffix}' AND q.seq < $5
-                ORDER BY o.seq DESC
-                """))
+            await using (var joined = session.CreateCommand(""))
             {
                 joined.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.Request).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
                 joined.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.StreamId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
                 joined.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.Key).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
                 joined.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.Seq).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-                joined.Parameters.Add(new NpgsqlParameter { Value = beforeSeq ?? long.MaxValue, NpgsqlDbType = NpgsqlDbType.Bigint });
+                var sql = new StringBuilder($"""
+                    SELECT r.seq FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) AS o(request, stream_id, key, seq)
+                    JOIN ledger.events r ON r.event_id = o.request
+                    WHERE r.stream_type = '{AccessLogEvents.StreamType}' AND r.stream_id = o.stream_id AND r.action = '{AccessLogEvents.RequestedAction}'
+                      AND o.key = r.idempotency_key || '{AccessLogEvents.CompletionKeySuffix}'
+                    """);
+                AppendConditions(joined, sql, others, beforeSeq);
+                sql.Append("\nORDER BY o.seq DESC");
+                joined.CommandText = sql.ToString();
                 await using var rows = await joined.ExecuteReaderAsync(ct);
                 while (await rows.ReadAsync(ct))
                     requests.Add(rows.GetInt64(0));
@@ -273,6 +283,15 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections, int wi
         }
         return lowest;
     }
+
+    /// <summary>
+    /// Whether <see cref="OutcomeFloorAsync"/> starts the page from the outcome events: a rare outcome (failed, refused)
+    /// alone, or with a user (whose failures or refusals are never more than the user's requests). With other filters but
+    /// no user the requests those select are walked and each one's outcome probed.
+    /// </summary>
+    private static bool HasOutcomeFloor(AccessLogFilter filter) =>
+        filter.Outcome is AccessLogOutcomeFilter.Failed or AccessLogOutcomeFilter.Refused
+        && (filter.SubjectId is not null || (filter with { Outcome = null }).IsEmpty);
 
     /// <summary>Outcome events read per round by <see cref="OutcomeFloorAsync"/>.</summary>
     private const int OutcomeFloorChunk = 200;
@@ -364,13 +383,20 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections, int wi
                 AccessLogOutcomeFilter.Failed => AccessLogOutcome.Failed,
                 _ => AccessLogOutcome.Refused,
             });
-            // With a floor (the outcome alone) the page starts from the few outcomes above it; combined with other filters the
-            // requests those select are walked and each one's outcome probed: a semi-join with every such outcome of the log
-            // was hashed whole (150,000 failures at 10M: 2.7 s for one user's page).
-            Where("c.action = $_" + (outcomeFloor is { } floor
-                    ? FormattableString.Invariant($" AND r.event_id IN (SELECT o.lineage_inputs[1] FROM ledger.events o WHERE o.action = '{action}' AND o.stream_type = '{AccessLogEvents.StreamType}' AND o.seq > {floor}) AND r.seq >= {floor}")
-                    : ""),
-                action, NpgsqlDbType.Text);
+            // With a floor the page starts from the few outcomes above it: the log's, or with a user only that user's (a
+            // semi-join with every such outcome of the log was hashed whole: 150,000 failures at 10M, 2.7 s for one user's
+            // page). Without a floor the requests the other filters select are walked and each one's outcome probed.
+            Where("c.action = $_", action, NpgsqlDbType.Text);
+            if (outcomeFloor is { } floor)
+            {
+                var outcomes = FormattableString.Invariant(
+                    $"SELECT o.lineage_inputs[1] FROM ledger.events o WHERE o.action = '{action}' AND o.stream_type = '{AccessLogEvents.StreamType}' AND o.seq > {floor}");
+                if (filter.SubjectId is { } user)
+                    Where($"r.event_id IN ({outcomes} AND o.stream_id = $_)", user, NpgsqlDbType.Text);
+                else
+                    sql.Append(CultureInfo.InvariantCulture, $"\n  AND r.event_id IN ({outcomes})");
+                sql.Append(CultureInfo.InvariantCulture, $"\n  AND r.seq >= {floor}");
+            }
         }
         if (beforeSeq is { } before)
             Where("r.seq < $_", before, NpgsqlDbType.Bigint);

@@ -48,6 +48,9 @@ public static class LedgerBulkLoad
         ("events_search_text_idx", "ON ledger.events USING gin (search_text gin_trgm_ops)"),
     ];
 
+    /// <summary>Text search's generated column (ledger migration V003); the access log's database drops it (portal migration V005).</summary>
+    public const string SearchTextColumn = "search_text";
+
     /// <summary>The unique constraint on (stream_type, stream_id, stream_seq), as PostgreSQL named it in V001__ledger.sql.</summary>
     public const string StreamPositionConstraint = "events_stream_type_stream_id_stream_seq_key";
 
@@ -127,9 +130,11 @@ public static class LedgerBulkLoad
     {
         await using var connection = new NpgsqlConnection(ownerConnectionString);
         await connection.OpenAsync(ct);
-        // Two reads of the catalog, not one query per constraint and index: this runs on every init and seed.
+        // Three reads of the catalog, not one query per constraint and index: this runs on every init and seed.
         var constraints = await NamesAsync(connection, "SELECT conname FROM pg_constraint WHERE conrelid = 'ledger.events'::regclass", ct);
         var relations = await NamesAsync(connection, "SELECT relname FROM pg_class WHERE relnamespace = 'ledger'::regnamespace", ct);
+        // The access log's ledger.events has no search_text (portal migration V005 drops it), so no text-search index either.
+        var columns = await NamesAsync(connection, "SELECT attname FROM pg_attribute WHERE attrelid = 'ledger.events'::regclass AND attnum > 0 AND NOT attisdropped", ct);
         var builds = new List<string>();
         var missingConstraints = new List<(string Name, string Columns, string Duplicate)>();
         foreach (var constraint in UniqueConstraints)
@@ -142,7 +147,7 @@ public static class LedgerBulkLoad
         var missingIndexes = 0;
         foreach (var (name, definition) in SecondaryIndexes)
         {
-            if (relations.Contains(name))
+            if (relations.Contains(name) || (definition.Contains(SearchTextColumn, StringComparison.Ordinal) && !columns.Contains(SearchTextColumn)))
                 continue;
             missingIndexes++;
             builds.Add($"CREATE INDEX IF NOT EXISTS {name} {definition}");

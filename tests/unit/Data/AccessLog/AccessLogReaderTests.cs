@@ -285,6 +285,91 @@ public sealed class AccessLogReaderTests(AccessLogPostgresFixture db) : IClassFi
             .ShouldBe(all.Where(e => e.Roles.Contains("admin") && e.At >= start.AddMinutes(20) && e.At < start.AddMinutes(40)).Select(e => e.Seq).OrderDescending());
     }
 
+    [Fact]
+    public async Task SearchAsync_CombinedFilters_RareOutcomesWithAUser_CaseWithWindowAndRole_EveryPageMatchesTheLogReadInMemory()
+    {
+        // 120 more queries with varied users, kinds, roles, cases and outcomes, request times at random against seq order,
+        // and outcomes appended in another order than their requests (half right after the request, half at the end,
+        // shuffled): the combinations whose pages start from a user's rare outcomes (V005) or read a case's window must
+        // give exactly what reading every entry gives, page by page, whatever the page size and window bounds.
+        var random = new Random(17);
+        IReadOnlyList<string>[] roleSets = [["auditor"], ["investigator"], ["auditor", "investigator"], ["admin"]];
+        var oracle = logged.Select((l, n) => (l.Request.Seq, l.Entry.SubjectId, l.Entry.Kind, l.Entry.Roles, l.Entry.CaseReference, At: l.Entry.RequestedAt,
+            Outcome: n % 4 == 3 ? (AccessLogOutcome?)null : AccessLogOutcome.Completed)).ToList();
+        var late = new List<(AccessLogEntry Entry, AppendedEvent Request, AccessLogOutcome Outcome)>();
+        await using (var writer = AccessLogTestData.Writer(db))
+        {
+            for (var n = 0; n < 120; n++)
+            {
+                var entry = AccessLogTestData.Entry(300 + n, Subjects[random.Next(3)], Kinds[random.Next(2)], secondsAfterStart: 60 * random.Next(0, 150)) with
+                {
+                    Roles = roleSets[random.Next(roleSets.Length)],
+                    CaseReference = random.Next(3) switch { 0 => null, 1 => "CASE-X", _ => "CASE-Y" },
+                };
+                var request = await writer.AppendAsync(entry);
+                var roll = random.Next(20);
+                AccessLogOutcome? outcome = roll < 8 ? AccessLogOutcome.Completed : roll < 13 ? AccessLogOutcome.Failed : roll < 18 ? AccessLogOutcome.Refused : null;
+                oracle.Add((request.Seq, entry.SubjectId, entry.Kind, entry.Roles, entry.CaseReference, entry.RequestedAt, outcome));
+                if (outcome is not { } o)
+                    continue;
+                if (random.Next(2) == 0)
+                    await writer.AppendCompletionAsync(Outcome(entry, request, o));
+                else
+                    late.Add((entry, request, o));
+            }
+            foreach (var (entry, request, o) in late.OrderBy(_ => random.Next()))
+                await writer.AppendCompletionAsync(Outcome(entry, request, o));
+        }
+        late.Count.ShouldBeGreaterThan(20);
+
+        var start = LedgerTestData.Start.UtcDateTime;
+        AccessLogFilter[] filters =
+        [
+            new() { SubjectId = "sub-a", Kind = "timeline.read", Outcome = AccessLogOutcomeFilter.Failed },
+            new() { SubjectId = "sub-b", Outcome = AccessLogOutcomeFilter.Refused },
+            new() { SubjectId = "sub-c", Outcome = AccessLogOutcomeFilter.Failed, From = start.AddMinutes(30), To = start.AddMinutes(110) },
+            new() { SubjectId = "sub-a", Outcome = AccessLogOutcomeFilter.Failed, Role = "investigator", CaseReference = "CASE-X" },
+            new() { SubjectId = "sub-b", Kind = "lineage.read", Outcome = AccessLogOutcomeFilter.Refused, From = start.AddMinutes(40) },
+            new() { SubjectId = "sub-c", Outcome = AccessLogOutcomeFilter.Refused, Role = "admin", ClientAddress = "192.0.2.10" },
+            new() { SubjectId = "sub-z", Outcome = AccessLogOutcomeFilter.Failed },
+            new() { Outcome = AccessLogOutcomeFilter.Failed },
+            new() { Kind = "timeline.read", Outcome = AccessLogOutcomeFilter.Refused },
+            new() { Role = "investigator", CaseReference = "CASE-X", From = start.AddMinutes(20), To = start.AddMinutes(100) },
+            new() { Role = "auditor", CaseReference = "CASE-Y", To = start.AddMinutes(75) },
+            new() { CaseReference = "CASE-X", From = start.AddMinutes(60) },
+            new() { Role = "admin", CaseReference = "CASE-Y", From = start.AddMinutes(10), To = start.AddMinutes(140), Outcome = AccessLogOutcomeFilter.Completed },
+        ];
+        await using var smallLimit = new ReplicaConnectionFactory(db.ReaderConnectionString);
+        var readers = new[] { reader, new AccessLogReader(smallLimit, windowBoundsLimit: 3) };
+        var nonEmpty = 0;
+        foreach (var filter in filters)
+        {
+            var expected = oracle.Where(e =>
+                    (filter.SubjectId is null || e.SubjectId == filter.SubjectId) && (filter.Kind is null || e.Kind == filter.Kind)
+                    && (filter.Role is null || e.Roles.Contains(filter.Role)) && (filter.CaseReference is null || e.CaseReference == filter.CaseReference)
+                    && (filter.ClientAddress is null || filter.ClientAddress == "192.0.2.10")
+                    && (filter.From is null || e.At >= filter.From) && (filter.To is null || e.At < filter.To)
+                    && (filter.Outcome is null || e.Outcome == filter.Outcome switch
+                    {
+                        AccessLogOutcomeFilter.Completed => AccessLogOutcome.Completed,
+                        AccessLogOutcomeFilter.Failed => AccessLogOutcome.Failed,
+                        _ => AccessLogOutcome.Refused,
+                    }))
+                .Select(e => e.Seq).OrderDescending().ToList();
+            nonEmpty += expected.Count > 0 ? 1 : 0;
+            foreach (var r in readers)
+            {
+                foreach (var limit in new[] { 1, 2, 3, 50 })
+                    (await AllSeqsAsync(r, filter, limit)).ShouldBe(expected, $"{filter}, page {limit}");
+            }
+        }
+        nonEmpty.ShouldBeGreaterThanOrEqualTo(filters.Length - 1); // only the unknown user's is empty
+
+        static AccessLogCompletion Outcome(AccessLogEntry entry, AppendedEvent request, AccessLogOutcome outcome) =>
+            AccessLogCompletion.For(entry, request.EventId, outcome, outcome == AccessLogOutcome.Completed ? 1 : null,
+                outcome == AccessLogOutcome.Completed ? RecordDigest.Compute(["record-0"]) : null, TimeSpan.Zero, entry.RequestedAt);
+    }
+
     private static async Task<List<long>> AllSeqsAsync(AccessLogReader r, AccessLogFilter filter, int limit)
     {
         var seqs = new List<long>();
