@@ -85,7 +85,9 @@ public sealed class DanglingReferenceQuery(NpgsqlDataSource dataSource)
 
     private static async Task ReadAsync(NpgsqlConnection connection, string sql, Action<NpgsqlDataReader> each, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
+        // Each statement reads the whole ledger (or access log) at once: on 20M events and a busy host that took longer
+        // than Npgsql's default 30 s and failed the run. A run ends when its token is cancelled, not on a clock.
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             each(reader);
