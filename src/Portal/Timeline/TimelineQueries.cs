@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
-using AuditPortal.Data.Checkpoints;
 using AuditPortal.Data.Lineage;
 using AuditPortal.Data.Projections;
 using AuditPortal.Data.Proofs;
