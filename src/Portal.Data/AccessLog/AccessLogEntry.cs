@@ -47,6 +47,13 @@ public sealed record AccessLogEntry
     /// (docs/access-log.md, "ledger_size").
     /// </summary>
     public long? LedgerSize { get; init; }
+
+    /// <summary>
+    /// The size of the latest signed checkpoint in the same snapshot (0: none yet); null exactly when <see cref="LedgerSize"/> is.
+    /// Checkpoints are keyed by size and signed in growing order, so the checkpoints of size ≤ this are those the query
+    /// could see: the proof pages and the dashboard are re-run against them (docs/access-log.md, "checkpoint_size").
+    /// </summary>
+    public long? CheckpointSize { get; init; }
 }
 
 /// <summary>How a logged query ended; the completion event's action is <c>query.&lt;outcome&gt;</c>.</summary>

@@ -10,8 +10,8 @@ namespace AuditPortal.Data.AccessLog;
 /// </summary>
 /// <remarks>
 /// Request: stream <c>user/&lt;subject id&gt;</c>, actor = display name, action <c>query.requested</c>,
-/// payload <c>{"case","kind","ledger_size","parameters","purpose","roles"}</c> (entries written before
-/// <c>ledger_size</c> existed lack it), idempotency key = request id.
+/// payload <c>{"case","checkpoint_size","kind","ledger_size","parameters","purpose","roles"}</c> (entries written before
+/// <c>ledger_size</c> or <c>checkpoint_size</c> existed lack it), idempotency key = request id.
 /// Completion: same stream, action <c>query.completed|failed|refused</c>, payload
 /// <c>{"duration_ms","outcome","record_digest","request_event_id","row_count"}</c>, lineage inputs
 /// [request event id] by rule <c>portal.gateway</c> version <c>1</c>, idempotency key
@@ -65,6 +65,8 @@ public static class AccessLogEvents
         RequireUtc(entry.RequestedAt, nameof(entry.RequestedAt));
         if (entry.LedgerSize < 0)
             throw new ArgumentException($"LedgerSize must be ≥ 0, got {entry.LedgerSize}");
+        if (entry.CheckpointSize < 0)
+            throw new ArgumentException($"CheckpointSize must be ≥ 0, got {entry.CheckpointSize}");
         if (entry.RequestId.EndsWith(CompletionKeySuffix, StringComparison.Ordinal))
             throw new ArgumentException($"RequestId must not end with '{CompletionKeySuffix}', got '{entry.RequestId}'");
 
@@ -87,6 +89,7 @@ public static class AccessLogEvents
                 ["purpose"] = entry.Purpose,
                 ["case"] = entry.CaseReference,
                 ["ledger_size"] = entry.LedgerSize,
+                ["checkpoint_size"] = entry.CheckpointSize,
             },
             IdempotencyKey = entry.RequestId,
         };

@@ -490,6 +490,7 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections, int wi
                 PrevHash = reader.GetFieldValue<byte[]>(16),
                 LedgerSize = (long?)payload["ledger_size"],
                 RecordsLedgerSize = payload.ContainsKey("ledger_size"),
+                CheckpointSize = (long?)payload["checkpoint_size"],
             });
         }
         return items;

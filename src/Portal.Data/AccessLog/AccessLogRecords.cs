@@ -44,6 +44,12 @@ public sealed record AccessLogItem
 
     /// <summary>False for entries written before <c>ledger_size</c> was recorded (the member is absent, not null).</summary>
     public bool RecordsLedgerSize { get; init; }
+
+    /// <summary>
+    /// The size of the latest checkpoint in the query's snapshot (<c>checkpoint_size</c>, 0: none); null when the entry has no
+    /// ledger size and for entries written before it was recorded.
+    /// </summary>
+    public long? CheckpointSize { get; init; }
 }
 
 /// <summary>The completion event of a logged query.</summary>

@@ -58,6 +58,14 @@ public sealed class CheckpointStore(NpgsqlDataSource dataSource)
         return (await ReadAsync(cmd, ct).ConfigureAwait(false)).SingleOrDefault();
     }
 
+    /// <summary>The latest row of size ≤ <paramref name="maxSize"/> (the checkpoints as they stood), or null when there is none.</summary>
+    public static async Task<StoredCheckpoint?> LatestAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long maxSize, CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT {Columns} FROM ledger.checkpoints WHERE size <= $1 ORDER BY size DESC LIMIT 1", connection, transaction);
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = maxSize });
+        return (await ReadAsync(cmd, ct).ConfigureAwait(false)).SingleOrDefault();
+    }
+
     /// <summary>The row of exactly <paramref name="size"/>, or null.</summary>
     public static async Task<StoredCheckpoint?> AtSizeAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long size,
         CancellationToken ct = default)

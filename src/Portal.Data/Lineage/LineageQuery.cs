@@ -13,11 +13,24 @@ public sealed class LineageQuery
     /// <summary>Derivation steps a forward walk follows at most (the demo's deepest chain is 1; a ledger's could be longer).</summary>
     public const int MaxImpactDepth = 64;
 
+    /// <summary>
+    /// Only events with <c>seq</c> ≤ this: the ledger as it stood when an earlier page was read (the ledger is append-only),
+    /// for re-running it ("what did they see", docs/access-log-review.md); null: the ledger as it is. Bounds every event
+    /// read (outputs, inputs, corrections, edges by their output's seq).
+    /// </summary>
+    public long? LedgerSize { get; init; }
+
+    private long Bound => LedgerSize ?? long.MaxValue;
+
+    private NpgsqlParameter<long> BoundParameter => new() { TypedValue = Bound };
+
     /// <summary>The event with <paramref name="eventId"/>, or null.</summary>
     public async Task<LineageNode?> NodeAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid eventId, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand($"SELECT {LineageNodes.Columns("e")} FROM ledger.events e WHERE e.event_id = $1", connection, transaction);
+        await using var command = new NpgsqlCommand($"SELECT {LineageNodes.Columns("e")} FROM ledger.events e WHERE e.event_id = $1 AND e.seq <= $2",
+            connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = eventId });
+        command.Parameters.Add(BoundParameter);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? LineageNodes.Read(reader, 0) : null;
     }
@@ -35,12 +48,13 @@ public sealed class LineageQuery
             SELECT {LineageNodes.Columns("o")}, i.ord, i.input, {LineageNodes.Columns("e")}
             FROM ledger.events o
             LEFT JOIN LATERAL unnest(o.lineage_inputs) WITH ORDINALITY AS i(input, ord) ON true
-            LEFT JOIN LATERAL (SELECT * FROM ledger.events t WHERE t.event_id = i.input LIMIT 1) e ON true
-            WHERE o.event_id = ANY($1)
+            LEFT JOIN LATERAL (SELECT * FROM ledger.events t WHERE t.event_id = i.input AND t.seq <= $2 LIMIT 1) e ON true
+            WHERE o.event_id = ANY($1) AND o.seq <= $2
             ORDER BY o.seq, i.ord
             """, connection, transaction))
         {
             command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = outputs.ToArray() });
+            command.Parameters.Add(BoundParameter);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -57,7 +71,7 @@ public sealed class LineageQuery
             }
         }
 
-        var corrections = await CorrectionsAfterAsync(connection, transaction,
+        var corrections = await CorrectionsAfterAsync(connection, transaction, Bound,
             inputs.SelectMany(kv => kv.Value.Select(i => (Output: nodes[kv.Key].Seq, i.Id))).ToList(), ct);
         var result = new Dictionary<Guid, BackwardLineage>();
         foreach (var (id, output) in nodes)
@@ -86,7 +100,7 @@ public sealed class LineageQuery
 
     /// <summary>For each (output seq, input): the corrections superseding the input that were recorded after the output.</summary>
     private static async Task<Dictionary<(long, Guid), List<LineageNode>>> CorrectionsAfterAsync(NpgsqlConnection connection,
-        NpgsqlTransaction? transaction, IReadOnlyList<(long Output, Guid Input)> pairs, CancellationToken ct)
+        NpgsqlTransaction? transaction, long bound, IReadOnlyList<(long Output, Guid Input)> pairs, CancellationToken ct)
     {
         var result = new Dictionary<(long, Guid), List<LineageNode>>();
         if (pairs.Count == 0)
@@ -94,11 +108,12 @@ public sealed class LineageQuery
         await using var command = new NpgsqlCommand($"""
             SELECT p.output_seq, p.input, {LineageNodes.Columns("c")}
             FROM unnest($1::bigint[], $2::uuid[]) AS p(output_seq, input)
-            JOIN ledger.events c ON c.supersedes = p.input AND c.seq > p.output_seq
+            JOIN ledger.events c ON c.supersedes = p.input AND c.seq > p.output_seq AND c.seq <= $3
             ORDER BY p.output_seq, c.seq
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = pairs.Select(p => p.Output).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = pairs.Select(p => p.Input).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = bound });
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -124,11 +139,12 @@ public sealed class LineageQuery
             SELECT o.seq, {LineageNodes.Columns("c")}
             FROM ledger.events o
             CROSS JOIN LATERAL unnest(o.lineage_inputs) AS i(input)
-            JOIN ledger.events c ON c.supersedes = i.input AND c.seq > o.seq
+            JOIN ledger.events c ON c.supersedes = i.input AND c.seq > o.seq AND c.seq <= $2
             WHERE o.seq = ANY($1) AND o.lineage_inputs IS NOT NULL
             ORDER BY o.seq, c.seq
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = outputSeqs.ToArray() });
+        command.Parameters.Add(BoundParameter);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var lists = new Dictionary<long, List<LineageNode>>();
         while (await reader.ReadAsync(ct))
@@ -167,7 +183,7 @@ public sealed class LineageQuery
         await using var command = new NpgsqlCommand($"""
             WITH RECURSIVE bound(seq) AS (
               SELECT coalesce((SELECT le.output_seq FROM ledger.lineage_edges le WHERE le.input_id = $1 AND le.output_seq > $2
-                               ORDER BY le.output_seq OFFSET $3 - 1 LIMIT 1), {long.MaxValue})
+                               AND le.output_seq <= $4 ORDER BY le.output_seq OFFSET $3 - 1 LIMIT 1), $4)
             ),
             impact(output_id, output_seq, depth, via) AS (
               SELECT le.output_id, le.output_seq, 1, le.input_id
@@ -190,13 +206,14 @@ public sealed class LineageQuery
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = input });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSeq });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = size + 1 });
+        command.Parameters.Add(BoundParameter);
         var rows = new List<ImpactRow>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
                 rows.Add(new ImpactRow(LineageNodes.Read(reader, 2)!, reader.GetInt32(0), reader.GetGuid(1)));
         }
-        var total = await CountImpactAsync(connection, transaction, input, ct);
+        var total = await CountImpactAsync(connection, transaction, input, Bound, ct);
         var more = rows.Count > size;
         if (more)
             rows.RemoveAt(rows.Count - 1);
@@ -211,18 +228,19 @@ public sealed class LineageQuery
     /// once (the walk keeps no depth), and PostgreSQL evaluates a recursive query only as far as the LIMIT asks, so an
     /// input with 10,000 outputs costs 1,001 index entries, not 10,000 and their own outputs' probes.
     /// </summary>
-    private static async Task<long> CountImpactAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid input, CancellationToken ct)
+    private static async Task<long> CountImpactAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid input, long bound, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand($"""
             WITH RECURSIVE impact(output_id, output_seq) AS (
-              SELECT le.output_id, le.output_seq FROM ledger.lineage_edges le WHERE le.input_id = $1
+              SELECT le.output_id, le.output_seq FROM ledger.lineage_edges le WHERE le.input_id = $1 AND le.output_seq <= $2
               UNION
               SELECT le.output_id, le.output_seq
-              FROM impact JOIN ledger.lineage_edges le ON le.input_id = impact.output_id AND le.output_seq > impact.output_seq
+              FROM impact JOIN ledger.lineage_edges le ON le.input_id = impact.output_id AND le.output_seq > impact.output_seq AND le.output_seq <= $2
             )
             SELECT count(*) FROM (SELECT 1 FROM impact LIMIT {ImpactCountCap + 1}) capped
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = input });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = bound });
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
@@ -243,13 +261,13 @@ public sealed class LineageQuery
               SELECT c.seq AS correction_seq, le.output_seq, le.input_ord, le.input_id
               FROM ledger.events c
               JOIN ledger.lineage_edges le ON le.input_id = c.supersedes AND le.output_seq < c.seq
-              WHERE c.supersedes IS NOT NULL
+              WHERE c.supersedes IS NOT NULL AND c.seq <= $5
                 AND (c.seq, le.output_seq, le.input_ord) < ($1, $2, $3)
               ORDER BY c.seq DESC, le.output_seq DESC, le.input_ord DESC
               LIMIT $4
             )
             SELECT page.input_ord, page.input_id,
-                   (SELECT s.event_id FROM ledger.events s WHERE s.supersedes = o.event_id ORDER BY s.seq LIMIT 1),
+                   (SELECT s.event_id FROM ledger.events s WHERE s.supersedes = o.event_id AND s.seq <= $5 ORDER BY s.seq LIMIT 1),
                    {LineageNodes.Columns("o")}, {LineageNodes.Columns("c")}
             FROM page
             JOIN ledger.events o ON o.seq = page.output_seq
@@ -260,6 +278,7 @@ public sealed class LineageQuery
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after?.OutputSeq ?? long.MaxValue });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = after?.InputOrdinal ?? int.MaxValue });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = size + 1 });
+        command.Parameters.Add(BoundParameter);
         var rows = new List<StaleRow>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {

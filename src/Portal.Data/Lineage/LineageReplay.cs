@@ -56,16 +56,23 @@ public sealed record ReplayResult(LineageNode Output, ReplayOutcome Outcome, str
 /// </summary>
 public sealed class LineageReplay
 {
+    /// <summary>
+    /// Only events with <c>seq</c> ≤ this: the ledger as it stood when an earlier replay was made, for re-running it
+    /// ("what did they see", docs/access-log-review.md); "today" is then the ledger at that size. Null: the ledger as it is.
+    /// </summary>
+    public long? LedgerSize { get; init; }
+
     /// <summary>The replay of <paramref name="eventId"/>; null when it is not in the ledger.</summary>
     public async Task<ReplayResult?> ReplayAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid eventId, CancellationToken ct)
     {
         LineageNode? output = null;
         string? payload = null;
         Guid[]? inputIds = null;
-        await using (var command = new NpgsqlCommand($"SELECT {LineageNodes.Columns("e")}, e.payload, e.lineage_inputs FROM ledger.events e WHERE e.event_id = $1",
+        await using (var command = new NpgsqlCommand($"SELECT {LineageNodes.Columns("e")}, e.payload, e.lineage_inputs FROM ledger.events e WHERE e.event_id = $1 AND e.seq <= $2",
                          connection, transaction))
         {
             command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = eventId });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = LedgerSize ?? long.MaxValue });
             await using var reader = await command.ExecuteReaderAsync(ct);
             if (await reader.ReadAsync(ct))
             {
@@ -79,8 +86,9 @@ public sealed class LineageReplay
         if (output.Rule is not { } lineage || inputIds is null)
             return new ReplayResult(output, ReplayOutcome.NotDerived, payload, null, [], null);
 
-        var recorded = await InputsAsync(connection, transaction, inputIds, latest: false, ct);
-        var today = await InputsAsync(connection, transaction, inputIds, latest: true, ct);
+        var bound = LedgerSize ?? long.MaxValue;
+        var recorded = await InputsAsync(connection, transaction, inputIds, latest: false, bound, ct);
+        var today = await InputsAsync(connection, transaction, inputIds, latest: true, bound, ct);
         var replayInputs = inputIds.Select((id, i) => new ReplayInput(i + 1, id, today[i]?.Node)).ToList();
         if (RuleRegistry.Find(lineage.Id, lineage.Version, out var problem) is not { } rule)
             return new ReplayResult(output, ReplayOutcome.UnknownRule, payload, new ReplayRun(null, [], problem), replayInputs, null);
@@ -127,27 +135,28 @@ public sealed class LineageReplay
     /// instead (following <c>supersedes</c> forward, each step to a later seq).
     /// </summary>
     private static async Task<LoadedInput?[]> InputsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid[] ids, bool latest,
-        CancellationToken ct)
+        long bound, CancellationToken ct)
     {
         var sql = latest
             ? $"""
               WITH RECURSIVE chain(ord, seq, event_id, depth) AS (
                 SELECT i.ord, e.seq, e.event_id, 0 FROM unnest($1::uuid[]) WITH ORDINALITY AS i(input, ord)
-                JOIN ledger.events e ON e.event_id = i.input
+                JOIN ledger.events e ON e.event_id = i.input AND e.seq <= $2
                 UNION ALL
                 SELECT chain.ord, c.seq, c.event_id, chain.depth + 1
-                FROM chain JOIN ledger.events c ON c.supersedes = chain.event_id AND c.seq > chain.seq
+                FROM chain JOIN ledger.events c ON c.supersedes = chain.event_id AND c.seq > chain.seq AND c.seq <= $2
               ),
               last AS (SELECT DISTINCT ON (ord) ord, seq FROM chain ORDER BY ord, depth DESC, seq DESC)
               SELECT last.ord, {LineageNodes.Columns("e")}, e.payload FROM last JOIN ledger.events e ON e.seq = last.seq ORDER BY last.ord
               """
             : $"""
               SELECT i.ord, {LineageNodes.Columns("e")}, e.payload FROM unnest($1::uuid[]) WITH ORDINALITY AS i(input, ord)
-              JOIN LATERAL (SELECT * FROM ledger.events t WHERE t.event_id = i.input LIMIT 1) e ON true
+              JOIN LATERAL (SELECT * FROM ledger.events t WHERE t.event_id = i.input AND t.seq <= $2 LIMIT 1) e ON true
               ORDER BY i.ord
               """;
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = bound });
         var result = new LoadedInput?[ids.Length];
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

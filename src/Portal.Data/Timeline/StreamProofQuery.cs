@@ -72,6 +72,18 @@ public sealed record StreamProof(
 public sealed class StreamProofQuery(NpgsqlDataSource dataSource, CheckpointPublicKey? publicKey, TimeProvider? time = null,
     TiledProofSource? tiles = null)
 {
+    /// <summary>
+    /// Only events with <c>seq</c> ≤ this are verified (the ledger as it stood: the gateway's snapshot, or a logged query's
+    /// <c>ledger_size</c> when it is re-run, docs/access-log-review.md); null: every event of the stream.
+    /// </summary>
+    public long? LedgerSize { get; init; }
+
+    /// <summary>
+    /// The proof is against the latest checkpoint of size ≤ this (the snapshot's latest, or a logged query's
+    /// <c>checkpoint_size</c>): this query reads with connections of its own, which may already see a newer one. Null: the latest.
+    /// </summary>
+    public long? CheckpointSize { get; init; }
+
     public async Task<StreamProof> GetAsync(StreamKey stream, CancellationToken ct = default)
     {
         if (stream.Type is null || stream.Id is null)
@@ -79,7 +91,7 @@ public sealed class StreamProofQuery(NpgsqlDataSource dataSource, CheckpointPubl
         LedgerName.Check("streamType", stream.Type);
         LedgerName.Check("streamId", stream.Id);
 
-        var checkpoints = await new CheckpointStore(dataSource).ReadAllAsync(ct).ConfigureAwait(false);
+        var checkpoints = (await new CheckpointStore(dataSource).ReadRowsAsync(CheckpointSize, ct).ConfigureAwait(false)).Select(r => r.Signed).ToList();
         var latest = checkpoints.Count == 0 ? null : checkpoints.MaxBy(c => c.Checkpoint.Size);
         var size = latest?.Checkpoint.Size ?? 0;
         var findings = new List<Finding>();
@@ -98,6 +110,8 @@ public sealed class StreamProofQuery(NpgsqlDataSource dataSource, CheckpointPubl
         {
             await foreach (var e in new LedgerRowReader(dataSource).ReadStreamAsync(stream, ct).ConfigureAwait(false))
             {
+                if (e.Seq > LedgerSize)
+                    continue; // appended after the snapshot (the stream is read whole; its later events are few)
                 head = e;
                 if (e.Seq <= size)
                     anchor = e;

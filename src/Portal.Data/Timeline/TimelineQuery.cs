@@ -57,6 +57,13 @@ public sealed class TimelineQuery
     /// <summary>Counting filtered matches stops after this many (default 10,000).</summary>
     public int CountCap { get; init; } = 10_000;
 
+    /// <summary>
+    /// Only events with <c>seq</c> ≤ this: the ledger as it stood when an earlier page was read (the ledger is append-only),
+    /// for re-running it ("what did they see", docs/access-log-review.md); null: the ledger as it is. Bounds every read:
+    /// the stream's head, the count, the page, each row's corrections and the related rows.
+    /// </summary>
+    public long? LedgerSize { get; init; }
+
     private const string CursorKind = "tl1";
 
     public async Task<TimelinePage> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, TimelineRequest request,
@@ -67,6 +74,9 @@ public sealed class TimelineQuery
         request.Validate();
 
         var sql = new SqlBuilder();
+        var bound = LedgerSize is { } size ? sql.Add(size) : null;
+        if (bound is not null)
+            sql.Where($"e.seq <= {bound}");
         sql.Where($"e.stream_type = {sql.Add(request.Stream.Type)}");
         sql.Where($"e.stream_id = {sql.Add(request.Stream.Id)}");
         var filtered = request.Action is not null || request.Actor is not null || request.Window is not null || request.EventIds is not null;
@@ -81,10 +91,11 @@ public sealed class TimelineQuery
 
         long head;
         await using (var headCommand = new NpgsqlCommand(
-            "SELECT coalesce(max(stream_seq), 0) FROM ledger.events WHERE stream_type = $1 AND stream_id = $2", connection, transaction))
+            "SELECT coalesce(max(stream_seq), 0) FROM ledger.events WHERE stream_type = $1 AND stream_id = $2 AND seq <= $3", connection, transaction))
         {
             headCommand.Parameters.Add(new NpgsqlParameter { Value = request.Stream.Type });
             headCommand.Parameters.Add(new NpgsqlParameter { Value = request.Stream.Id });
+            headCommand.Parameters.Add(new NpgsqlParameter<long> { TypedValue = LedgerSize ?? long.MaxValue });
             head = (long)(await headCommand.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         }
         MatchCount matches;
@@ -118,7 +129,7 @@ public sealed class TimelineQuery
         }
         var orderBy = request.Order == TimelineOrder.StreamSeq ? $"e.stream_seq {direction}" : $"{key} {direction}, e.stream_seq {direction}";
         var select = $"""
-            SELECT {ItemColumns}
+            SELECT {ItemColumns(bound)}
             FROM ledger.events e {sql.WhereClause}
             ORDER BY {orderBy} LIMIT {sql.Add(request.PageSize + 1)}
             """;
@@ -156,17 +167,21 @@ public sealed class TimelineQuery
             .Where(id => id != Guid.Empty && !onPage.Contains(id)).Distinct().ToArray();
         if (wanted.Length == 0)
             return [];
-        await using var command = new NpgsqlCommand($"SELECT {ItemColumns} FROM ledger.events e WHERE e.event_id = ANY($1) ORDER BY e.seq",
+        await using var command = new NpgsqlCommand($"SELECT {ItemColumns("$2")} FROM ledger.events e WHERE e.event_id = ANY($1) AND e.seq <= $2 ORDER BY e.seq",
             connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = wanted, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = LedgerSize ?? long.MaxValue });
         return await ReadItemsAsync(command, lateArrivalThreshold, ct).ConfigureAwait(false);
     }
 
-    /// <summary>The columns of a <see cref="TimelineItem"/>, of <c>ledger.events e</c>, in the order <see cref="ReadItemsAsync"/> reads them.</summary>
-    private const string ItemColumns = """
+    /// <summary>
+    /// The columns of a <see cref="TimelineItem"/>, of <c>ledger.events e</c>, in the order <see cref="ReadItemsAsync"/> reads them;
+    /// <paramref name="bound"/>: the placeholder of the ledger size (only corrections up to it), or null.
+    /// </summary>
+    private static string ItemColumns(string? bound) => $"""
         e.seq, e.stream_seq, e.event_id, e.occurred_at, e.recorded_at, e.actor, e.action, e.client_address, e.schema_version,
                e.payload, e.supersedes, e.lineage_inputs, e.rule_id, e.rule_version,
-               ARRAY(SELECT s.event_id FROM ledger.events s WHERE s.supersedes = e.event_id ORDER BY s.seq) AS superseded_by
+               ARRAY(SELECT s.event_id FROM ledger.events s WHERE s.supersedes = e.event_id{(bound is null ? "" : $" AND s.seq <= {bound}")} ORDER BY s.seq) AS superseded_by
         """;
 
     private static async Task<List<TimelineItem>> ReadItemsAsync(NpgsqlCommand command, TimeSpan lateArrivalThreshold, CancellationToken ct)

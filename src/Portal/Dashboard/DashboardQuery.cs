@@ -23,7 +23,8 @@ public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databas
 
     public async Task<DashboardModel> LoadAsync(ClaimsPrincipal user, CancellationToken ct)
     {
-        var ledger = await gateway.RunAsync(QueryKinds.DashboardRead, user, new { }, purpose: null, ReadAsync, ct);
+        var ledger = await gateway.RunAsync(QueryKinds.DashboardRead, user, new { }, purpose: null,
+            (session, token) => ReadAsync(session, session.LedgerSize, session.CheckpointSize, token), ct);
         IReadOnlyList<AccessLogItem>? recent = null;
         if (ledger.Status != GatewayStatus.AccessLogUnavailable && databases.AccessLogReader is { } reader
             && (user.FindFirst("sub")?.Value ?? user.UserName()) is { } subject)
@@ -51,16 +52,24 @@ public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databas
                now() - pg_last_xact_replay_timestamp(),
                h.recorded_at
         FROM (SELECT 1) one
-        LEFT JOIN LATERAL (SELECT seq, hash, event_id, recorded_at FROM ledger.events ORDER BY seq DESC LIMIT 1) h ON true
+        LEFT JOIN LATERAL (SELECT seq, hash, event_id, recorded_at FROM ledger.events WHERE seq <= $1 ORDER BY seq DESC LIMIT 1) h ON true
         """;
 
-    private async Task<QueryAnswer<DashboardView>> ReadAsync(ReplicaSession session, CancellationToken ct)
+    /// <summary>
+    /// The dashboard and its record ids (the head event, the latest checkpoint), for the page and for the bounded re-run
+    /// ("what did they see", docs/access-log-review.md): the ledger up to <paramref name="ledgerSize"/> and the checkpoints
+    /// up to <paramref name="checkpointSize"/> (the page passes its snapshot's, a re-run the logged ones). The replica's lag is
+    /// the standby's now either way; it is not a record.
+    /// </summary>
+    public async Task<QueryAnswer<DashboardView>> ReadAsync(ReplicaSession session, long ledgerSize, long checkpointSize, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(session);
         var ids = new List<string>(2);
         LedgerHead? head = null;
         LedgerGrowthPoint? headPoint = null;
         ReplicaLag lag;
-        await using (var cmd = session.CreateCommand(DashboardSql))
+        await using var cmd = session.CreateCommand(DashboardSql);
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = ledgerSize });
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
             await reader.ReadAsync(ct);
@@ -76,10 +85,10 @@ public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databas
                 reader.IsDBNull(5) ? null : reader.GetFieldValue<TimeSpan>(5));
         }
         CheckpointStatus? checkpoint = null;
-        if (await CheckpointStore.LatestAsync(session.Connection, session.Transaction, ct) is { } row)
+        if (await CheckpointStore.LatestAsync(session.Connection, session.Transaction, checkpointSize, ct) is { } row)
         {
             checkpoint = Verify(row);
-            ids.Add(FormattableString.Invariant($"checkpoint:{row.Size}"));
+            ids.Add(Timeline.TimelineQueries.CheckpointRecordId(row.Size));
         }
         var growth = await GrowthAsync(session, head, checkpoint, headPoint, ct);
         return QueryAnswer.Of(new DashboardView(head, checkpoint, lag, growth), ids);

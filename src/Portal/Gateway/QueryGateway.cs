@@ -104,18 +104,21 @@ public sealed class QueryGateway(
         if (access is not null && purpose is null)
             entry = entry with { Purpose = access.Case.Purpose };
 
-        // The snapshot the query will run on is taken first, and its ledger size goes into the request entry, so
-        // the query can be re-run later bounded by it ("what did they see", docs/access-log-review.md). Only the
-        // head's seq is read before the entry is written; no ledger record is.
+        // The snapshot the query will run on is taken first, and its ledger size and latest checkpoint size go into the
+        // request entry, so the query can be re-run later bounded by them ("what did they see", docs/access-log-review.md).
+        // Only the head's seq and the checkpoint's size are read before the entry is written; no ledger record is.
         ReadOnlySession? session = null;
-        long? ledgerSize = null;
+        long? ledgerSize = null, checkpointSize = null;
         Exception? unavailable = null;
         try
         {
             var replica = databases.Replica ?? throw new ReplicaNotConfiguredException();
             session = await replica.BeginReadOnlyAsync(ct);
-            await using var head = session.CreateCommand("SELECT coalesce(max(seq), 0) FROM ledger.events");
-            ledgerSize = (long)(await head.ExecuteScalarAsync(ct))!;
+            await using var head = session.CreateCommand(
+                "SELECT (SELECT coalesce(max(seq), 0) FROM ledger.events), (SELECT coalesce(max(size), 0) FROM ledger.checkpoints)");
+            await using var sizes = await head.ExecuteReaderAsync(ct);
+            await sizes.ReadAsync(ct);
+            (ledgerSize, checkpointSize) = (sizes.GetInt64(0), sizes.GetInt64(1));
         }
         catch (Exception ex) when (IsUnavailable(ex) || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
@@ -128,7 +131,7 @@ public sealed class QueryGateway(
         try
         {
             // 2. log the request, fail closed
-            if (await LogRequestAsync(entry with { LedgerSize = ledgerSize }, ct) is not { } logged)
+            if (await LogRequestAsync(entry with { LedgerSize = ledgerSize, CheckpointSize = checkpointSize }, ct) is not { } logged)
                 return GatewayResult<TResult>.Fail(GatewayStatus.AccessLogUnavailable, AccessLogUnavailableMessage);
             var (requestEventId, requestSeq) = logged;
 
@@ -139,7 +142,7 @@ public sealed class QueryGateway(
             {
                 if (unavailable is not null)
                     throw new ReplicaUnavailableException(unavailable);
-                var replicaSession = new ReplicaSession(session!, databases.Replica!.DataSource);
+                var replicaSession = new ReplicaSession(session!, databases.Replica!.DataSource, ledgerSize!.Value, checkpointSize!.Value);
                 answer = await query(replicaSession, ct);
                 redaction = await LoadRedactionContextAsync(replicaSession, answer.Value, reveal, ct);
             }

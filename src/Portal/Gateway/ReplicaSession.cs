@@ -12,11 +12,19 @@ public sealed class ReplicaSession
 {
     private readonly ReadOnlySession session;
 
-    internal ReplicaSession(ReadOnlySession session, NpgsqlDataSource dataSource)
+    internal ReplicaSession(ReadOnlySession session, NpgsqlDataSource dataSource, long ledgerSize, long checkpointSize)
     {
         this.session = session;
         DataSource = dataSource;
+        LedgerSize = ledgerSize;
+        CheckpointSize = checkpointSize;
     }
+
+    /// <summary>The ledger's size (highest seq) in this snapshot: the <c>ledger_size</c> the request entry records.</summary>
+    public long LedgerSize { get; }
+
+    /// <summary>The size of the latest checkpoint in this snapshot (0: none): the <c>checkpoint_size</c> the request entry records.</summary>
+    public long CheckpointSize { get; }
 
     public NpgsqlCommand CreateCommand(string sql) => session.CreateCommand(sql);
 

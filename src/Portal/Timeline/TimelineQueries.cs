@@ -2,13 +2,13 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
-using AuditPortal.Data.Checkpoints;
 using AuditPortal.Data.Lineage;
 using AuditPortal.Data.Projections;
 using AuditPortal.Data.Proofs;
 using AuditPortal.Data.Timeline;
 using AuditPortal.Portal.Dashboard;
 using AuditPortal.Portal.Gateway;
+using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Ledger;
 
 namespace AuditPortal.Portal.Timeline;
@@ -79,30 +79,44 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
     {
         if (criteria.IsAnnotationFilter && activeCase.Id is null)
             return Task.FromResult(GatewayResult<TimelineView>.Fail(GatewayStatus.BadRequest, AnnotationFilterNeedsCase));
-        return gateway.RunAsync(QueryKinds.TimelineRead, user, criteria.Canonical, purpose: null, async (session, token) =>
+        return gateway.RunAsync(QueryKinds.TimelineRead, user, criteria.Canonical, purpose: null, PageQuery(criteria,
+            criteria.IsAnnotationFilter ? token => annotations.EventIdsAsync(user, activeCase.Id!.Value, criteria.Stream, criteria.Mark, criteria.Label, token) : null,
+            (session, head, token) => ProofAsync(session, criteria.Stream, head, token)), ct);
+    }
+
+    /// <summary>
+    /// One timeline page and its record ids, for the page and for the bounded re-run ("what did they see"): one definition
+    /// of what a timeline page returned. The ids are the page's events, the related events (corrections either way) and the
+    /// corrections that make a row stale, then the proof badge's checkpoint (<see cref="CheckpointRecordId"/>) when the badge
+    /// was shown with one. <paramref name="ledgerSize"/>: only events with <c>seq</c> ≤ it; null: the ledger as it is.
+    /// </summary>
+    /// <param name="annotated">With an annotation filter, the active case's matching event ids (read after the gateway's checks); null without one.</param>
+    /// <param name="badge">The proof badge at the stream's head (null: none in time); null: no badge is built (the re-run, which
+    /// decides the badge's record id from the logged checkpoint size instead: docs/access-log-review.md).</param>
+    public static Func<ReplicaSession, CancellationToken, Task<QueryAnswer<TimelineView>>> PageQuery(TimelineCriteria criteria,
+        Func<CancellationToken, Task<IReadOnlyList<Guid>>>? annotated, Func<ReplicaSession, long, CancellationToken, Task<ProofBadge?>>? badge,
+        long? ledgerSize = null) =>
+        async (session, token) =>
         {
-            var annotated = criteria.IsAnnotationFilter
-                ? await annotations.EventIdsAsync(user, activeCase.Id!.Value, criteria.Stream, criteria.Mark, criteria.Label, token)
-                : null;
-            var request = criteria.ToRequest(annotated);
-            var page = await new TimelineQuery().ReadAsync(session.Connection, session.Transaction, request, token);
+            var request = criteria.ToRequest(annotated is null ? null : await annotated(token));
+            var query = new TimelineQuery { LedgerSize = ledgerSize };
+            var page = await query.ReadAsync(session.Connection, session.Transaction, request, token);
             var rows = page.Items.Select(i => new TimelineRow(i, ParseObject(i.PayloadJson))).ToList();
             // The rows this page's rows correct or are corrected by, by the timeline's own item query (lineage included).
-            var related = (await new TimelineQuery().ReadRelatedAsync(session.Connection, session.Transaction, page.Items, request.LateArrivalThreshold, token))
+            var related = (await query.ReadRelatedAsync(session.Connection, session.Transaction, page.Items, request.LateArrivalThreshold, token))
                 .ToDictionary(i => i.EventId, i => new TimelineRow(i, ParseObject(i.PayloadJson)));
-            ProofBadge? badge = null;
-            if (page.StreamExists)
-                badge = await ProofAsync(session, criteria.Stream, page.HeadStreamSeq, token);
+            ProofBadge? proof = null;
+            if (page.StreamExists && badge is not null)
+                proof = await badge(session, page.HeadStreamSeq, token);
             // Derived rows whose inputs were corrected after them (docs/lineage.md): one statement for the page.
-            var stale = await new LineageQuery().StaleAmongAsync(session.Connection, session.Transaction,
+            var stale = await new LineageQuery { LedgerSize = ledgerSize }.StaleAmongAsync(session.Connection, session.Transaction,
                 page.Items.Where(i => i.Lineage is not null).Select(i => i.Seq).ToList(), token);
             var ids = rows.Select(r => EventRecordId(r.Item.EventId)).Concat(related.Keys.Select(EventRecordId))
                 .Concat(stale.Values.SelectMany(c => c).Select(c => EventRecordId(c.EventId))).Distinct(StringComparer.Ordinal).ToList();
-            if (badge?.Proof.Checkpoint is { } checkpoint)
+            if (proof?.Proof.Checkpoint is { } checkpoint)
                 ids.Add(CheckpointRecordId(checkpoint.Checkpoint.Size));
-            return QueryAnswer.Of(new TimelineView(criteria, page, rows, related, badge, stale), ids);
-        }, ct);
-    }
+            return QueryAnswer.Of(new TimelineView(criteria, page, rows, related, proof, stale), ids);
+        };
 
     public const string AnnotationFilterNeedsCase = "mark, label: annotations belong to a case; choose one at the top to filter by them";
 
@@ -152,13 +166,27 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
         gateway.RunAsync(QueryKinds.StreamProof, user, new { stream_type = stream.Type, stream_id = stream.Id }, purpose: null,
             async (session, token) =>
             {
-                var proof = await new StreamProofQuery(session.DataSource, keys.Key, time, tiles).GetAsync(stream, token);
-                proofs.Put(proof, time.GetUtcNow());
-                List<string> ids = [StreamRecordId(stream)];
-                if (proof.Checkpoint is { } checkpoint)
-                    ids.Add(CheckpointRecordId(checkpoint.Checkpoint.Size));
-                return QueryAnswer.Of(new ProofView(proof), ids);
+                var answer = await ProofQuery(keys.Key, time, tiles, stream, session.LedgerSize, session.CheckpointSize)(session, token);
+                proofs.Put(answer.Value.Proof, time.GetUtcNow());
+                return answer;
             }, ct);
+
+    /// <summary>
+    /// The proof details and their record ids (the stream, and the checkpoint it is proved against), for the page and for
+    /// the bounded re-run: the stream's events up to <paramref name="ledgerSize"/> verified, against the latest checkpoint of
+    /// size ≤ <paramref name="checkpointSize"/> (the page passes its snapshot's; the proof reads with connections of its own).
+    /// </summary>
+    public static Func<ReplicaSession, CancellationToken, Task<QueryAnswer<ProofView>>> ProofQuery(CheckpointPublicKey? key, TimeProvider time,
+        TiledProofSource? tiles, StreamKey stream, long ledgerSize, long checkpointSize) =>
+        async (session, token) =>
+        {
+            var proof = await new StreamProofQuery(session.DataSource, key, time, tiles) { LedgerSize = ledgerSize, CheckpointSize = checkpointSize }
+                .GetAsync(stream, token);
+            List<string> ids = [StreamRecordId(stream)];
+            if (proof.Checkpoint is { } checkpoint)
+                ids.Add(CheckpointRecordId(checkpoint.Checkpoint.Size));
+            return QueryAnswer.Of(new ProofView(proof), ids);
+        };
 
     /// <summary>The page's replays go through the shared cache of replayed states (<see cref="AsOfStateCache"/>).</summary>
     private AsOfReplay Replay() => new(ProjectionCatalog.Demo, time) { Cache = states };
@@ -169,7 +197,9 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
     /// </summary>
     private async Task<ProofBadge?> ProofAsync(ReplicaSession session, StreamKey stream, long headStreamSeq, CancellationToken ct)
     {
-        var checkpointSize = await CheckpointStore.LatestSizeAsync(session.Connection, session.Transaction, ct);
+        // The snapshot's latest checkpoint, which the request entry records (checkpoint_size): the badge is proved against
+        // exactly that one, so a re-run knows which checkpoint a badge shown in time names.
+        var checkpointSize = session.CheckpointSize;
         var now = time.GetUtcNow();
         if (proofs.TryGet(stream, headStreamSeq, checkpointSize, now) is { } cached)
             return cached;
@@ -177,7 +207,7 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
         // any one request: a page waits at most the budget; the computation finishes and fills the cache.
         var dataSource = session.DataSource;
         var computing = proofs.GetOrStart(stream, headStreamSeq, checkpointSize, now,
-            () => new StreamProofQuery(dataSource, keys.Key, time, tiles).GetAsync(stream, CancellationToken.None));
+            () => new StreamProofQuery(dataSource, keys.Key, time, tiles) { CheckpointSize = checkpointSize }.GetAsync(stream, CancellationToken.None));
         var finished = await Task.WhenAny(computing, Task.Delay(ProofBudget, time, ct));
         ct.ThrowIfCancellationRequested();
         return finished == computing ? await computing : null; // over budget: the page links to the proof details
@@ -190,7 +220,8 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
 
     private static string StreamRecordId(StreamKey stream) => $"stream:{stream.Type}/{stream.Id}";
 
-    private static string CheckpointRecordId(long size) => "checkpoint:" + size.ToString(CultureInfo.InvariantCulture);
+    /// <summary>The record id of a checkpoint a page showed (the badge's, the proof's, the dashboard's).</summary>
+    public static string CheckpointRecordId(long size) => "checkpoint:" + size.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>

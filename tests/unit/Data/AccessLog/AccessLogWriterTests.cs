@@ -46,7 +46,7 @@ public sealed class AccessLogWriterTests(AccessLogPostgresFixture db) : IClassFi
         req.ClientAddress.ShouldBe("192.0.2.10");
         req.IdempotencyKey.ShouldBe("req-1");
         req.Lineage.ShouldBeNull();
-        req.PayloadJson.ShouldBe("""{"case":null,"kind":"timeline.read","ledger_size":null,"parameters":{"stream_id":"acc-000001","stream_type":"account"},"purpose":"routine review","roles":["auditor"]}""");
+        req.PayloadJson.ShouldBe("""{"case":null,"checkpoint_size":null,"kind":"timeline.read","ledger_size":null,"parameters":{"stream_id":"acc-000001","stream_type":"account"},"purpose":"routine review","roles":["auditor"]}""");
 
         done.EventId.ShouldBe(pair.Completion);
         done.Action.ShouldBe("query.completed");
