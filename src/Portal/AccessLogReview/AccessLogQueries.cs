@@ -3,6 +3,7 @@ using AuditPortal.Data.AccessLog;
 using AuditPortal.Data.Proofs;
 using AuditPortal.Portal.Dashboard;
 using AuditPortal.Portal.Gateway;
+using AuditPortal.Portal.Verification;
 
 namespace AuditPortal.Portal.AccessLogReview;
 
@@ -10,7 +11,7 @@ namespace AuditPortal.Portal.AccessLogReview;
 /// The admins' access-log review, each view one gateway call: browsing (<see cref="QueryKinds.AccessLogRead"/>, on
 /// the access log), one entry, and "what did they see" (<see cref="QueryKinds.AccessLogReplay"/>, on the ledger).
 /// </summary>
-public sealed class AccessLogQueries(QueryGateway gateway, PortalDatabases databases, DashboardQuery dashboard, CheckpointKeySource keys,
+public sealed class AccessLogQueries(QueryGateway gateway, PortalDatabases databases, DashboardQuery dashboard, ProofQuery proofs, CheckpointKeySource keys,
     TiledProofSource tiles, TimeProvider time)
 {
     /// <summary>Days of activity shown on a user's or a case's page.</summary>
@@ -45,7 +46,7 @@ public sealed class AccessLogQueries(QueryGateway gateway, PortalDatabases datab
         gateway.RunAsync(QueryKinds.AccessLogReplay, user, new { entry = seq }, purpose: null, async (session, token) =>
         {
             var reader = databases.AccessLogReader ?? throw new AccessLogUnavailableException("ConnectionStrings:AccessLog is not set");
-            return await ReplayableQueries.ReplayAsync(await reader.GetBySeqAsync(seq, token), session, new ReplayServices(dashboard, keys, tiles, time), token);
+            return await ReplayableQueries.ReplayAsync(await reader.GetBySeqAsync(seq, token), session, new ReplayServices(dashboard, proofs, keys, tiles, time), token);
         }, ct);
 
     /// <summary>The record ids of an access-log read: the request events' ids (with their completions').</summary>

@@ -11,6 +11,7 @@ using AuditPortal.Portal.Gateway;
 using AuditPortal.Portal.Ledger;
 using AuditPortal.Portal.Redaction;
 using AuditPortal.Portal.Timeline;
+using AuditPortal.Portal.Verification;
 using AuditPortal.Verification.Ledger;
 
 namespace AuditPortal.Portal.AccessLogReview;
@@ -63,7 +64,7 @@ public sealed record WhatTheySawView(
 }
 
 /// <summary>What a re-run needs besides the replica session: the services the pages' own queries use.</summary>
-public sealed record ReplayServices(DashboardQuery Dashboard, CheckpointKeySource Keys, TiledProofSource Tiles, TimeProvider Time);
+public sealed record ReplayServices(DashboardQuery Dashboard, ProofQuery Proofs, CheckpointKeySource Keys, TiledProofSource Tiles, TimeProvider Time);
 
 /// <summary>
 /// Re-runs logged queries bounded by their recorded ledger size (and, where a checkpoint is part of what was shown, their
@@ -75,14 +76,14 @@ public static class ReplayableQueries
 {
     /// <summary>The kinds whose re-run also needs <c>checkpoint_size</c>: what their pages show names the latest checkpoint then.</summary>
     public static IReadOnlyCollection<string> CheckpointKinds { get; } =
-        [QueryKinds.TimelineRead.Name, QueryKinds.StreamProof.Name, QueryKinds.DashboardRead.Name];
+        [QueryKinds.TimelineRead.Name, QueryKinds.StreamProof.Name, QueryKinds.DashboardRead.Name, QueryKinds.CheckpointsRead.Name];
 
     /// <summary>The kinds with a bounded re-run.</summary>
     public static IReadOnlyCollection<string> Kinds { get; } =
     [
         QueryKinds.StreamRead.Name, QueryKinds.EntitySearch.Name, QueryKinds.AsOfRead.Name, QueryKinds.AsOfDiff.Name,
         QueryKinds.LineageRead.Name, QueryKinds.LineageImpact.Name, QueryKinds.LineageStale.Name, QueryKinds.LineageReplay.Name,
-        .. CheckpointKinds,
+        QueryKinds.ProofRead.Name, .. CheckpointKinds,
     ];
 
     /// <summary>Re-runs <paramref name="entry"/> on <paramref name="session"/>; the view and the ids the re-run returned.</summary>
@@ -180,6 +181,15 @@ public static class ReplayableQueries
                     var answer = await services.Dashboard.ReadAsync(session, size, checkpointSize, ct);
                     return (answer.Value, answer.RecordIds);
                 };
+            if (kind == QueryKinds.CheckpointsRead.Name && p.Count == 0)
+                return Erase(CheckpointsQuery.AsItStood(size, checkpointSize, services.Keys.Key));
+            // A proof at a size the ledger did not have then was never answered as it stood.
+            if (kind == QueryKinds.ProofRead.Name && Text(p, "proof") == "inclusion" && Long(p, "seq") is { } leaf && Long(p, "size") is { } treeSize
+                && treeSize <= size)
+                return Erase(services.Proofs.InclusionQuery(leaf, treeSize));
+            if (kind == QueryKinds.ProofRead.Name && Text(p, "proof") == "consistency" && Long(p, "size1") is { } size1 && Long(p, "size2") is { } size2
+                && size2 <= size)
+                return Erase(services.Proofs.ConsistencyQuery(size1, size2));
             if (kind == QueryKinds.LineageRead.Name && EventId(p, "event_id") is { } output && p["expand"] is JsonArray expand)
                 return Erase(LineageQueries.BackwardQuery(output, expand.Select(e => e is JsonValue v && v.TryGetValue<string>(out var x) ? Guid.ParseExact(x, "D")
                     : throw new FormatException("expand: not an event id")).ToList(), size));

@@ -5,9 +5,11 @@ using AuditPortal.Data.VerificationRuns;
 using AuditPortal.Portal.Dashboard;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Portal.Redaction;
+using AuditPortal.Portal.Timeline;
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Ledger;
 using AuditPortal.Verification.Verifying;
+using Npgsql;
 
 namespace AuditPortal.Portal.Verification;
 
@@ -57,16 +59,38 @@ public sealed class CheckpointsQuery(QueryGateway gateway, PortalVerificationBac
             : [];
         return await gateway.RunAsync(QueryKinds.CheckpointsRead, user, new { }, purpose: null, async (session, token) =>
         {
-            var table = await CheckpointStore.ReadRowsAsync(session.Connection, session.Transaction, ct: token);
-            long head;
-            await using (var cmd = session.CreateCommand("SELECT coalesce(max(seq), 0) FROM ledger.events"))
-                head = (long)(await cmd.ExecuteScalarAsync(token))!;
+            var (table, head) = await ReadAsync(session, null, null, token);
             var view = Build(table, head, backend.ExistingWitness?.ReadAll(), backend.PublicKey, lastFull, fullFindings);
             if (backend.Witness is { } configured && backend.ExistingWitness is null)
                 view = view with { LedgerProblems = [.. view.LedgerProblems, $"The witness directory {configured.Path} does not exist: nothing to compare the head with."] };
-            return QueryAnswer.Of(view, table.Select(t => FormattableString.Invariant($"checkpoint:{t.Size}")).ToList());
+            return QueryAnswer.Of(view, RecordIds(table));
         }, ct);
     }
+
+    /// <summary>
+    /// The page as it stood, for "what did they see" (docs/access-log-review.md): the table's checkpoints up to the one
+    /// that was the latest then (<paramref name="checkpointSize"/>) and the head then, their signatures checked; the
+    /// witness directory and the last full pass are today's and not part of what is compared, so they are left out.
+    /// </summary>
+    public static Func<ReplicaSession, CancellationToken, Task<QueryAnswer<CheckpointsView>>> AsItStood(long ledgerSize, long checkpointSize, CheckpointPublicKey? key) =>
+        async (session, token) =>
+        {
+            var (table, head) = await ReadAsync(session, ledgerSize, checkpointSize, token);
+            return QueryAnswer.Of(Build(table, head, witness: null, key, lastFull: null, []), RecordIds(table));
+        };
+
+    /// <summary>The checkpoint table's rows and the ledger's head, each up to its bound (null: as they are now).</summary>
+    private static async Task<(IReadOnlyList<StoredCheckpoint> Table, long Head)> ReadAsync(ReplicaSession session, long? ledgerSize, long? checkpointSize,
+        CancellationToken ct)
+    {
+        var table = await CheckpointStore.ReadRowsAsync(session.Connection, session.Transaction, checkpointSize, ct);
+        await using var cmd = session.CreateCommand("SELECT coalesce(max(seq), 0) FROM ledger.events WHERE seq <= $1");
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = ledgerSize ?? long.MaxValue });
+        return (table, (long)(await cmd.ExecuteScalarAsync(ct))!);
+    }
+
+    /// <summary>What the page showed: the table's checkpoints.</summary>
+    private static List<string> RecordIds(IEnumerable<StoredCheckpoint> table) => table.Select(t => TimelineQueries.CheckpointRecordId(t.Size)).ToList();
 
     internal static CheckpointsView Build(IReadOnlyList<StoredCheckpoint> table, long head,
         IReadOnlyList<WitnessEntry>? witness, CheckpointPublicKey? key, VerificationRun? lastFull, IReadOnlyList<Finding> fullFindings)

@@ -4,6 +4,7 @@ using AuditPortal.Data.Proofs;
 using AuditPortal.Portal.Dashboard;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Portal.Redaction;
+using AuditPortal.Portal.Timeline;
 using AuditPortal.Verification.Evidence;
 using AuditPortal.Verification.Ledger;
 using AuditPortal.Verification.Merkle;
@@ -33,22 +34,33 @@ public sealed record ConsistencyProofView(ConsistencyProofDocument Document, Pro
 public sealed class ProofQuery(QueryGateway gateway, PortalDatabases databases, CheckpointKeySource keys, TiledProofSource tiles, TimeProvider time)
 {
     public Task<GatewayResult<InclusionProofView>> InclusionAsync(ClaimsPrincipal user, long seq, long size, CancellationToken ct) =>
-        gateway.RunAsync(QueryKinds.ProofRead, user, new { proof = "inclusion", seq, size }, purpose: null, async (_, token) =>
+        gateway.RunAsync(QueryKinds.ProofRead, user, new { proof = "inclusion", seq, size }, purpose: null, InclusionQuery(seq, size), ct);
+
+    public Task<GatewayResult<ConsistencyProofView>> ConsistencyAsync(ClaimsPrincipal user, long size1, long size2, CancellationToken ct) =>
+        gateway.RunAsync(QueryKinds.ProofRead, user, new { proof = "consistency", size1, size2 }, purpose: null, ConsistencyQuery(size1, size2), ct);
+
+    /// <summary>
+    /// The inclusion proof and its record ids, for the page and for the re-run of "what did they see": a proof at a
+    /// checkpoint's size is the same document whenever it is built (the ledger is append-only), so its size is its bound.
+    /// </summary>
+    public Func<ReplicaSession, CancellationToken, Task<QueryAnswer<InclusionProofView>>> InclusionQuery(long seq, long size) =>
+        async (_, token) =>
         {
             var doc = await Service().InclusionAsync(seq, size, token);
             var walk = MerkleProofSteps.Inclusion(doc.LeafIndex, doc.TreeSize, HashHex.Parse(doc.LeafHash),
                 doc.Proof.Select(HashHex.Parse).ToArray(), SignedRoot(doc.Checkpoint));
-            return QueryAnswer.Of(new InclusionProofView(doc, walk), [$"seq:{seq}", $"checkpoint:{size}"]);
-        }, ct);
+            return QueryAnswer.Of(new InclusionProofView(doc, walk), [$"seq:{seq}", TimelineQueries.CheckpointRecordId(size)]);
+        };
 
-    public Task<GatewayResult<ConsistencyProofView>> ConsistencyAsync(ClaimsPrincipal user, long size1, long size2, CancellationToken ct) =>
-        gateway.RunAsync(QueryKinds.ProofRead, user, new { proof = "consistency", size1, size2 }, purpose: null, async (_, token) =>
+    /// <summary>The consistency proof and its record ids, for the page and the re-run (see <see cref="InclusionQuery"/>).</summary>
+    public Func<ReplicaSession, CancellationToken, Task<QueryAnswer<ConsistencyProofView>>> ConsistencyQuery(long size1, long size2) =>
+        async (_, token) =>
         {
             var doc = await Service().ConsistencyAsync(size1, size2, token);
             var walk = MerkleProofSteps.Consistency(size1, size2, doc.Proof.Select(HashHex.Parse).ToArray(),
                 SignedRoot(doc.Checkpoint1), SignedRoot(doc.Checkpoint2));
-            return QueryAnswer.Of(new ConsistencyProofView(doc, walk), [$"checkpoint:{size1}", $"checkpoint:{size2}"]);
-        }, ct);
+            return QueryAnswer.Of(new ConsistencyProofView(doc, walk), [TimelineQueries.CheckpointRecordId(size1), TimelineQueries.CheckpointRecordId(size2)]);
+        };
 
     /// <summary>
     /// The root the signed checkpoint commits to: the walk is checked against it, not against the tree the proof came

@@ -11,6 +11,7 @@ using AuditPortal.Portal.Auth;
 using AuditPortal.Portal.Dashboard;
 using AuditPortal.Portal.Lineage;
 using AuditPortal.Portal.Timeline;
+using AuditPortal.Portal.Verification;
 using AuditPortal.Tests.E2e.Gateway;
 using AuditPortal.Tests.E2e.Verification;
 using AuditPortal.Verification.Checkpoints;
@@ -46,6 +47,8 @@ public sealed class WhatTheySawLedgerKindsTests(TamperableLedger ledger) : IClas
         await CorrectAsync(await EventAsync(await OtherInputAsync(input.Id)));
         var sizeThen = await ScalarAsync("SELECT max(seq) FROM ledger.events");
         var checkpointThen = await ScalarAsync("SELECT max(size) FROM ledger.checkpoints");
+        var firstCheckpoint = await ScalarAsync("SELECT min(size) FROM ledger.checkpoints");
+        firstCheckpoint.ShouldBeLessThan(checkpointThen, "the seed signs more than one checkpoint");
         var auditor = "aud-" + Guid.NewGuid().ToString("N")[..8];
         (string Url, string Kind)[] pages =
         [
@@ -56,6 +59,9 @@ public sealed class WhatTheySawLedgerKindsTests(TamperableLedger ledger) : IClas
             (PortalUrls.LineageReplay(derived.Id), "lineage.replay"),
             (PortalUrls.Proof(input.Stream.Type, input.Stream.Id), "stream.proof"),
             (PortalUrls.Home, "dashboard.read"),
+            (PortalUrls.Checkpoints, "checkpoints.read"),
+            (PortalUrls.InclusionProof(firstCheckpoint, checkpointThen), "proof.read"),
+            (PortalUrls.ConsistencyProof(firstCheckpoint, checkpointThen), "proof.read"),
         ];
         using (var client = portal.ClientFor("auditor", auditor))
         {
@@ -86,14 +92,18 @@ public sealed class WhatTheySawLedgerKindsTests(TamperableLedger ledger) : IClas
         await WaitForCompletionsAsync(today, pages.Length);
         var digestsThen = await DigestsOfAsync(auditor);
         var digestsNow = await DigestsOfAsync(today);
+        // A proof names its leaf and checkpoints, which stay what they were (the ledger is append-only): the same answer
+        // today; its re-run shows that the proof can still be built from the ledger as it stood.
         for (var i = 0; i < pages.Length; i++)
-            digestsNow[i].ShouldNotBe(digestsThen[i], pages[i].Kind);
+            if (pages[i].Kind != "proof.read")
+                digestsNow[i].ShouldNotBe(digestsThen[i], pages[i].Kind);
 
         var admin = "adm-" + Guid.NewGuid().ToString("N")[..8];
         var views = new Dictionary<string, WhatTheySawView>();
         foreach (var (seq, kind) in requests)
         {
-            var view = views[kind] = await WhatTheySawAsync(admin, seq);
+            var view = await WhatTheySawAsync(admin, seq);
+            views.TryAdd(kind, view); // the inclusion proof stands for proof.read; the consistency proof is checked as well
             view.Verdict.ShouldBe(ReplayVerdict.Match, $"{kind}: {view.Explanation}");
             view.ReplayedRows.ShouldBe(view.LoggedRows, kind);
             view.ReplayedRows.ShouldNotBe(0L, kind);
@@ -118,13 +128,19 @@ public sealed class WhatTheySawLedgerKindsTests(TamperableLedger ledger) : IClas
         views["lineage.stale"].Result.ShouldBeOfType<StaleView>().Page.Rows.ShouldNotContain(r => appended.Contains(r.Correction.EventId));
         views["lineage.replay"].Result.ShouldBeOfType<Lookup<ReplayView>>().Value!.Result.Inputs.ShouldNotContain(i => appended.Contains(i.Today!.EventId));
         views["stream.proof"].Result.ShouldBeOfType<ProofView>().Proof.Checkpoint!.Checkpoint.Size.ShouldBe(checkpointThen);
+        var checkpoints = views["checkpoints.read"].Result.ShouldBeOfType<CheckpointsView>();
+        checkpoints.Rows.Max(r => r.Size).ShouldBe(checkpointThen);
+        checkpoints.HeadSeq.ShouldBe(sizeThen);
+        views["proof.read"].Result.ShouldBeOfType<InclusionProofView>().Document.TreeSize.ShouldBe(checkpointThen);
         var dashboard = views["dashboard.read"].Result.ShouldBeOfType<DashboardView>();
         dashboard.Head!.Size.ShouldBe(sizeThen);
         dashboard.LatestCheckpoint!.Size.ShouldBe(checkpointThen);
 
         // The same entries, forged: another digest with the logged count, and (the timeline) the logged digest with another count.
         var forger = "forged-" + Guid.NewGuid().ToString("N")[..8];
-        var originals = requests.Select(r => views[r.Kind].Entry!).ToList();
+        var originals = new List<AccessLogItem>();
+        foreach (var (seq, _) in requests)
+            originals.Add((await WhatTheySawAsync(admin, seq)).Entry!);
         var timelineEntry = views["timeline.read"].Entry!;
         var forgeries = originals.Select(o => (Original: o, Rows: o.Completion!.RowCount!.Value, Digest: RecordDigest.Compute(["00000000-0000-0000-0000-000000000001"])))
             .Append((timelineEntry, timelineEntry.Completion!.RowCount!.Value + 1, timelineEntry.Completion.RecordDigest!))
@@ -170,6 +186,8 @@ public sealed class WhatTheySawLedgerKindsTests(TamperableLedger ledger) : IClas
             // Parameters the pages never write.
             ("lineage.read", new JsonObject { ["event_id"] = "not-a-uuid", ["expand"] = new JsonArray() }, checkpoint, ReplayVerdict.NotReplayable, "not those of"),
             ("lineage.stale", new JsonObject { ["after"] = "1-2", ["page_size"] = 50 }, checkpoint, ReplayVerdict.NotReplayable, "not those of"),
+            // A proof at a size the ledger did not have then: never answered as it stood, so not re-run today.
+            ("proof.read", new JsonObject { ["proof"] = "inclusion", ["seq"] = 1, ["size"] = size + 1 }, checkpoint, ReplayVerdict.NotReplayable, "not those of"),
             ("timeline.read", new JsonObject { ["stream_type"] = "account", ["stream_id"] = "x", ["size"] = 50, ["order"] = "sideways", ["dir"] = "asc" },
                 checkpoint, ReplayVerdict.NotReplayable, "not those of"),
         ];
