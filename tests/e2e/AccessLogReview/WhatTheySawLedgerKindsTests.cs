@@ -111,12 +111,22 @@ public sealed class WhatTheySawLedgerKindsTests(TamperableLedger ledger) : IClas
             view.Entry.CheckpointSize.ShouldBe(checkpointThen, kind);
         }
 
-        // The timeline's badge named the checkpoint then; the hurried page showed none, and its events alone match.
+        // The timeline's badge named the checkpoint then; the hurried page (no time for the proof) usually showed none: its events alone match.
         views["timeline.read"].Explanation.ShouldContain($"proved against checkpoint {checkpointThen}", Case.Sensitive);
+        // A zero budget does not always miss: a proof that is ready when the page asks is shown (a CI run saw it), so the
+        // logged row count says which happened, and the re-run must say the same and match either way.
         var notInTime = await WhatTheySawAsync(admin, hurriedTimeline.Seq);
         notInTime.Verdict.ShouldBe(ReplayVerdict.Match, notInTime.Explanation);
-        notInTime.Explanation.ShouldContain("not shown in time", Case.Sensitive);
-        notInTime.ReplayedRows.ShouldBe(views["timeline.read"].ReplayedRows - 1);
+        if (notInTime.LoggedRows == views["timeline.read"].ReplayedRows - 1)
+        {
+            notInTime.Explanation.ShouldContain("not shown in time", Case.Sensitive);
+            notInTime.ReplayedRows.ShouldBe(views["timeline.read"].ReplayedRows - 1);
+        }
+        else
+        {
+            notInTime.Explanation.ShouldContain($"proved against checkpoint {checkpointThen}", Case.Sensitive);
+            notInTime.ReplayedRows.ShouldBe(views["timeline.read"].ReplayedRows);
+        }
 
         // As it stood: none of what was appended after the queries is in the re-runs' results, though today's pages show it.
         var timeline = views["timeline.read"].Result.ShouldBeOfType<TimelineView>();
