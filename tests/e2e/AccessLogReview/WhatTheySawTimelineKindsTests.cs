@@ -87,48 +87,11 @@ public sealed class WhatTheySawTimelineKindsTests(TamperableLedger ledger) : ICl
         forged.ReplayedDigest.ShouldBe(asOf.ReplayedDigest);
     }
 
-    private async Task<WhatTheySawView> WhatTheySawAsync(string admin, long seq)
-    {
-        using var scope = portal.Services.CreateScope();
-        var queries = scope.ServiceProvider.GetRequiredService<AccessLogQueries>();
-        var principal = PortalPrincipal.Create([new Claim("sub", admin), new Claim("preferred_username", admin), new Claim("name", admin)], [PortalRoles.Admin]);
-        var result = await queries.WhatTheySawAsync(principal, seq, CancellationToken.None);
-        result.IsOk.ShouldBeTrue(result.Message);
-        return result.Value!;
-    }
+    private Task<WhatTheySawView> WhatTheySawAsync(string admin, long seq) => AccessLogReplay.WhatTheySawAsync(portal, admin, seq);
 
-    /// <summary>Waits until the access log's standby has <paramref name="count"/> outcomes of this user (the review reads the standby).</summary>
-    private async Task WaitForCompletionsAsync(string user, int count)
-    {
-        await using var connection = new NpgsqlConnection(ledger.Databases.Replica(ledger.Databases.PortalDb));
-        await connection.OpenAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            await using var cmd = new NpgsqlCommand("SELECT count(*) FROM ledger.events WHERE stream_type = 'user' AND stream_id = $1 AND action = $2", connection);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = user });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = AccessLogEvents.CompletedAction });
-            if ((long)(await cmd.ExecuteScalarAsync())! >= count)
-                return;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"{count} outcomes of {user} did not reach the access log's standby");
-            await Task.Delay(20);
-        }
-    }
+    private Task WaitForCompletionsAsync(string user, int count) => AccessLogReplay.WaitForCompletionsAsync(ledger.Databases, user, count);
 
-    private async Task<List<(long Seq, string Kind)>> RequestsOfAsync(string user)
-    {
-        await using var connection = new NpgsqlConnection(ledger.Databases.Primary(ledger.Databases.PortalDb));
-        await connection.OpenAsync();
-        await using var cmd = new NpgsqlCommand(
-            "SELECT seq, payload::jsonb->>'kind' FROM ledger.events WHERE stream_id = $1 AND action = 'query.requested' ORDER BY seq", connection);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = user });
-        await using var reader = await cmd.ExecuteReaderAsync();
-        var requests = new List<(long, string)>();
-        while (await reader.ReadAsync())
-            requests.Add((reader.GetInt64(0), reader.GetString(1)));
-        return requests;
-    }
+    private Task<List<(long Seq, string Kind)>> RequestsOfAsync(string user) => AccessLogReplay.RequestsOfAsync(ledger.Databases, user);
 
     public void Dispose() => portal.Dispose();
 }
