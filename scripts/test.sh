@@ -113,6 +113,8 @@ run_tests() {
     [[ "$skipped" -gt 0 ]] && summary+=", $skipped skipped"
     if [[ "$rc" -ne 0 ]]; then
         echo "dotnet test exited with code $rc" >&2
+        # A test project that does not build runs no tests: the count below is then only the other assemblies'.
+        [[ "$failed" -eq 0 ]] && echo "no test failed, so a test assembly did not build or run (var/log/test.log): its tests are not in the count below" >&2
     elif [[ "$failed" -gt 0 ]]; then
         rc=1
     elif [[ "$total" -eq 0 ]]; then
