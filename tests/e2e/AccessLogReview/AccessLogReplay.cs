@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Claims;
 using AuditPortal.Data.AccessLog;
 using AuditPortal.Portal.AccessLogReview;
@@ -19,6 +20,24 @@ internal static class AccessLogReplay
         var result = await queries.WhatTheySawAsync(principal, seq, CancellationToken.None);
         result.IsOk.ShouldBeTrue(result.Message);
         return result.Value!;
+    }
+
+    /// <summary>
+    /// <paramref name="user"/> (an auditor) opens each page (200 each), and once their outcomes reached the standby, their
+    /// logged requests come back in order, each of the page's kind.
+    /// </summary>
+    public static async Task<List<(long Seq, string Kind)>> OpenAsync(GatewayPortalFactory portal, LedgerDatabasesFixture databases, string user,
+        IReadOnlyList<(string Url, string Kind)> pages)
+    {
+        using (var client = portal.ClientFor("auditor", user))
+        {
+            foreach (var (url, _) in pages)
+                (await client.GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.OK, url);
+        }
+        await WaitForCompletionsAsync(databases, user, pages.Count);
+        var requests = await RequestsOfAsync(databases, user);
+        requests.Select(r => r.Kind).ShouldBe(pages.Select(p => p.Kind));
+        return requests;
     }
 
     /// <summary>Waits until the access log's standby has <paramref name="count"/> outcomes of this user (the review reads the standby).</summary>

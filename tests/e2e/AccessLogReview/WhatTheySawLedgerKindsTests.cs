@@ -63,19 +63,9 @@ public sealed class WhatTheySawLedgerKindsTests(TamperableLedger ledger) : IClas
             (PortalUrls.InclusionProof(firstCheckpoint, checkpointThen), "proof.read"),
             (PortalUrls.ConsistencyProof(firstCheckpoint, checkpointThen), "proof.read"),
         ];
-        using (var client = portal.ClientFor("auditor", auditor))
-        {
-            foreach (var (url, _) in pages)
-                (await client.GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.OK, url);
-        }
-        await WaitForCompletionsAsync(auditor, pages.Length);
-        var requests = await RequestsOfAsync(auditor);
-        requests.Select(r => r.Kind).ShouldBe(pages.Select(p => p.Kind));
+        var requests = await AccessLogReplay.OpenAsync(portal, ledger.Databases, auditor, pages);
         var inAHurry = "hurry-" + Guid.NewGuid().ToString("N")[..8];
-        using (var client = hurried.ClientFor("auditor", inAHurry))
-            (await client.GetAsync(pages[0].Url)).StatusCode.ShouldBe(HttpStatusCode.OK);
-        await WaitForCompletionsAsync(inAHurry, 1);
-        var hurriedTimeline = (await RequestsOfAsync(inAHurry)).Single();
+        var hurriedTimeline = (await AccessLogReplay.OpenAsync(hurried, ledger.Databases, inAHurry, [pages[0]])).Single();
 
         // The ledger grows in every way that changes these answers today.
         await GrowAsync(derived, input);
@@ -84,12 +74,7 @@ public sealed class WhatTheySawLedgerKindsTests(TamperableLedger ledger) : IClas
         appended.Count.ShouldBe(2);
         // Each page answers differently now, so a re-run that ignored the bound could not match.
         var today = "today-" + Guid.NewGuid().ToString("N")[..8];
-        using (var client = portal.ClientFor("auditor", today))
-        {
-            foreach (var (url, _) in pages)
-                (await client.GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.OK, url);
-        }
-        await WaitForCompletionsAsync(today, pages.Length);
+        await AccessLogReplay.OpenAsync(portal, ledger.Databases, today, pages);
         var digestsThen = await DigestsOfAsync(auditor);
         var digestsNow = await DigestsOfAsync(today);
         // A proof names its leaf and checkpoints, which stay what they were (the ledger is append-only): the same answer
