@@ -5,10 +5,7 @@
 # and Debian's chromium. Usage: benchmarks/CircuitBenchmark/growth.sh [PORTAL_URL] [CIRCUITS=10] [MINUTES=30] [SAMPLE=3] [STREAM]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-tools="$root/var/tools"
-[[ -x "$tools/dotnet-gcdump" ]] || dotnet tool install dotnet-gcdump --version 10.0.750501 --tool-path "$tools" >/dev/null
-portal_pid="$(pgrep -P "$(cat "$root/var/run/portal.pid")" | head -1)"   # `dotnet run` → the portal's own process
-dotnet build -c Release "$here" -nologo -v q >/dev/null
+# shellcheck source=benchmarks/CircuitBenchmark/heap-setup.sh
+source "$here/heap-setup.sh"
 DOTNET_GCDUMP="$tools/dotnet-gcdump" dotnet "$here/bin/Release/net10.0/CircuitBenchmark.dll" growth "${1:-http://127.0.0.1:5080}" "$portal_pid" \
     "${2:-10}" "${3:-30}" "${4:-3}" "${5:-account/acc-000001}"

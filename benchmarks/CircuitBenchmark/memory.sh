@@ -6,10 +6,7 @@
 # Usage: benchmarks/CircuitBenchmark/memory.sh [PORTAL_URL] [CIRCUITS=50] [NAVIGATIONS=30] [STREAM=account/acc-000001]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-tools="$root/var/tools"
-[[ -x "$tools/dotnet-gcdump" ]] || dotnet tool install dotnet-gcdump --version 10.0.750501 --tool-path "$tools" >/dev/null
-portal_pid="$(pgrep -P "$(cat "$root/var/run/portal.pid")" | head -1)"   # `dotnet run` → the portal's own process
-dotnet build -c Release "$here" -nologo -v q >/dev/null
+# shellcheck source=benchmarks/CircuitBenchmark/heap-setup.sh
+source "$here/heap-setup.sh"
 DOTNET_GCDUMP="$tools/dotnet-gcdump" dotnet "$here/bin/Release/net10.0/CircuitBenchmark.dll" memory "${1:-http://127.0.0.1:5080}" "$portal_pid" \
     "${2:-50}" "${3:-30}" "${4:-account/acc-000001}"
