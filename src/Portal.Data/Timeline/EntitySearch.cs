@@ -99,19 +99,11 @@ public sealed class EntitySearch
             SELECT e.seq, e.event_id, e.stream_type, e.stream_id, e.stream_seq, e.occurred_at, e.recorded_at, e.actor, e.action,
                    e.payload, e.supersedes
             """;
-        NpgsqlCommand select;
-        if (matches.IsExact)
-        {
-            var bySeq = new SqlBuilder();
-            select = bySeq.Command($"{columns} FROM ledger.events e WHERE e.seq = ANY({bySeq.Add(pageSeqs)}) ORDER BY e.seq {direction}",
-                connection, transaction);
-        }
-        else
-        {
-            var where = after is null ? filters : (filters.Length == 0 ? "WHERE " : filters + " AND ") + $"e.seq {beyond} {after}";
-            select = sql.Command($"{columns} FROM ledger.events e {where} ORDER BY e.seq {direction} LIMIT {limit}", connection, transaction);
-        }
-        await using var _ = select;
+        var bySeq = new SqlBuilder();
+        var where = after is null ? filters : (filters.Length == 0 ? "WHERE " : filters + " AND ") + $"e.seq {beyond} {after}";
+        await using var select = matches.IsExact
+            ? bySeq.Command($"{columns} FROM ledger.events e WHERE e.seq = ANY({bySeq.Add(pageSeqs)}) ORDER BY e.seq {direction}", connection, transaction)
+            : sql.Command($"{columns} FROM ledger.events e {where} ORDER BY e.seq {direction} LIMIT {limit}", connection, transaction);
         var hits = new List<EventHit>();
         await using (var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
