@@ -3,15 +3,15 @@
 # (Chromium pages of one signed-in auditor). Browser time: from the click / in-app navigation to the DOM change that
 # shows the answer (an upper bound of server time). Server time: the framework's Blazor metric
 # aspnetcore.components.update_parameters.duration of the page, which the portal writes to
-# $COMPONENT_METRICS_FILE (default var/log/component-metrics.tsv) when started with
-#   Portal__Diagnostics__ComponentMetricsFile=$PWD/var/log/component-metrics.tsv PORTAL_CONFIGURATION=Release ./portal up
+# $METRICS_FILE (default var/log/metrics.tsv) when started with
+#   Portal__Diagnostics__MetricsFile=$PWD/var/log/metrics.tsv PORTAL_CONFIGURATION=Release ./portal up
 # Target: p95 < 100 ms at 10 circuits. Needs Debian's chromium.
 # Usage: benchmarks/CircuitBenchmark/interactions.sh [PORTAL_URL] [CIRCUITS=10] [ROUNDS=10] [STREAM=account/acc-000001]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-metrics="${COMPONENT_METRICS_FILE:-$root/var/log/component-metrics.tsv}"
-[[ -f "$metrics" ]] && export COMPONENT_METRICS_FILE="$metrics" || echo "no $metrics: server time not measured" >&2
+metrics="${METRICS_FILE:-$root/var/log/metrics.tsv}"
+[[ -f "$metrics" ]] && export METRICS_FILE="$metrics" || echo "no $metrics: server time not measured" >&2
 # Built first, run as a DLL: `dotnet run` would keep build servers busy beside the run being measured.
 dotnet build -c Release "$here" -nologo -v q >/dev/null
 dotnet "$here/bin/Release/net10.0/CircuitBenchmark.dll" interactions "${1:-http://127.0.0.1:5080}" "${2:-10}" "${3:-10}" "${4:-account/acc-000001}"

@@ -42,10 +42,10 @@ default_pages=(/ "/api/streams/account/acc-000001/events?limit=50"
     "/timeline?actor=$actor")
 read -r -a pages <<<"${PAGES:-}"
 ((${#pages[@]})) || pages=("${default_pages[@]}")
-# Server time of exactly the measured requests, from the portal's request log (see server-time.sh).
+# Server time of exactly the measured requests, from the portal's metrics file or request log (see server-time.sh).
 # shellcheck source=benchmarks/portal-load/server-time.sh
 source "$here/server-time.sh"
-log="$root/var/log/portal.log"
+log="$(timing_source "$root")"
 for path in "${pages[@]}"; do
   echo "== GET $path"
   ((warmup > 0)) && hey -z "${warmup}s" -c "$concurrency" -H "$cookie" "$portal$path" >/dev/null

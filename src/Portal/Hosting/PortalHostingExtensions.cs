@@ -41,7 +41,7 @@ public static class PortalHostingExtensions
         services.AddAccessLogReview(builder.Configuration);
         services.AddPortalVerification(builder.Configuration);
         services.AddPortalHealthChecks();
-        services.AddHostedService<ComponentMetricsRecorder>();
+        services.AddHostedService<BenchmarkMetricsRecorder>();
         return builder;
     }
 

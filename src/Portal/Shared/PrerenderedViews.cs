@@ -15,7 +15,8 @@ namespace AuditPortal.Portal.Shared;
 /// a circuit that comes later (or never: a client without JavaScript, a benchmark) finds nothing and the
 /// page simply queries again, which the access log records as the second view it is. At most
 /// <see cref="Capacity"/> values are held, so prerenders that never get a circuit cannot exhaust memory, and
-/// expired values are swept at most once per <see cref="Lifetime"/> as new ones come in: a burst of prerenders
+/// expired values are swept at most once per <see cref="Lifetime"/> as new ones come in (once per
+/// <see cref="FullSweepInterval"/> while the store is full): a burst of prerenders
 /// without circuits (a load test, a crawler) used to leave up to <see cref="Capacity"/> whole views (a timeline page
 /// each) on the heap until the store filled up.
 /// </remarks>
@@ -31,8 +32,12 @@ public sealed class PrerenderedViews(TimeProvider time)
 
     private sealed record Entry(string Owner, object Value, DateTimeOffset Expires);
 
-    /// <summary>When <see cref="Keep"/> next sweeps out expired values (UTC ticks; concurrent sweeps are harmless).</summary>
-    private long nextSweepTicks;
+    /// <summary>When a full store sweeps again at the soonest: a store held full by prerenders without circuits must not
+    /// walk all <see cref="Capacity"/> values on every request (it did, and that was a load test's hottest lock).</summary>
+    public static readonly TimeSpan FullSweepInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>When <see cref="Keep"/> last swept out expired values (UTC ticks; concurrent sweeps are harmless).</summary>
+    private long lastSweepTicks;
 
     /// <summary>Number of values waiting for their circuit.</summary>
     public int Count => entries.Count;
@@ -42,17 +47,18 @@ public sealed class PrerenderedViews(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(value);
         var now = time.GetUtcNow();
-        if (entries.Count >= Capacity || now.UtcTicks >= Interlocked.Read(ref nextSweepTicks))
+        var sinceSweep = now.UtcTicks - Interlocked.Read(ref lastSweepTicks);
+        if (sinceSweep >= Lifetime.Ticks || (entries.Count >= Capacity && sinceSweep >= FullSweepInterval.Ticks))
         {
-            Interlocked.Exchange(ref nextSweepTicks, (now + Lifetime).UtcTicks);
+            Interlocked.Exchange(ref lastSweepTicks, now.UtcTicks);
             foreach (var (token, entry) in entries)
             {
                 if (entry.Expires <= now)
                     entries.TryRemove(token, out _);
             }
-            if (entries.Count >= Capacity)
-                return null;
         }
+        if (entries.Count >= Capacity)
+            return null;
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         entries[key] = new Entry(owner, value, now + Lifetime);
         return key;

@@ -11,7 +11,7 @@ namespace AuditPortal.Portal.Workspace;
 /// is its owner and first member; the owner adds investigators or auditors and closes it. Each change is an
 /// access-log entry first (<see cref="QueryGateway.RecordAsync{T}"/>). Reads are the caller's own cases only.
 /// </summary>
-public sealed class CaseService(QueryGateway gateway, IDbContextFactory<WorkspaceDbContext> workspace, TimeProvider time)
+public sealed class CaseService(QueryGateway gateway, IDbContextFactory<WorkspaceDbContext> workspace, OpenCaseLists openCaseLists, TimeProvider time)
 {
     /// <summary>Checks the texts of a new case with the one text rule; null when fine.</summary>
     public static string? Check(string? title, string? purpose, string? reference) =>
@@ -46,6 +46,7 @@ public sealed class CaseService(QueryGateway gateway, IDbContextFactory<Workspac
             await using var db = await workspace.CreateDbContextAsync(token);
             db.Cases.Add(opened);
             await db.SaveChangesAsync(token);
+            openCaseLists.Forget();
             return (opened, [id]);
         }, ct);
     }
@@ -72,6 +73,7 @@ public sealed class CaseService(QueryGateway gateway, IDbContextFactory<Workspac
             var member = new CaseMember { CaseId = caseId, SubjectId = subjectId.Trim(), DisplayName = displayName.Trim(), Role = role, AddedAt = now, AddedBy = user.SubjectId() };
             db.CaseMembers.Add(member);
             await db.SaveChangesAsync(token);
+            openCaseLists.Forget();
             return (member, [caseId]);
         }, ct);
     }
@@ -88,20 +90,24 @@ public sealed class CaseService(QueryGateway gateway, IDbContextFactory<Workspac
             found.ClosedAt = time.GetUtcNow();
             found.ClosedBy = user.SubjectId();
             await db.SaveChangesAsync(token);
+            openCaseLists.Forget();
             return (true, [caseId]);
         }, ct);
     }
 
-    /// <summary>The caller's open cases (member of), newest first: what the app bar offers.</summary>
-    public async Task<IReadOnlyList<InvestigationCase>> MyOpenCasesAsync(ClaimsPrincipal user, CancellationToken ct)
+    /// <summary>The caller's open cases (member of), newest first: what the app bar offers (up to <see cref="OpenCaseLists.Lifetime"/> old).</summary>
+    public Task<IReadOnlyList<InvestigationCase>> MyOpenCasesAsync(ClaimsPrincipal user, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(user);
         var subject = user.SubjectId();
-        await using var db = await workspace.CreateDbContextAsync(ct);
-        return await db.Cases.AsNoTracking()
-            .Where(c => c.Status == CaseStatus.Open && db.CaseMembers.Any(m => m.CaseId == c.Id && m.SubjectId == subject))
-            .OrderByDescending(c => c.OpenedAt)
-            .ToListAsync(ct);
+        return openCaseLists.GetAsync(subject, async token =>
+        {
+            await using var db = await workspace.CreateDbContextAsync(token);
+            return await db.Cases.AsNoTracking()
+                .Where(c => c.Status == CaseStatus.Open && db.CaseMembers.Any(m => m.CaseId == c.Id && m.SubjectId == subject))
+                .OrderByDescending(c => c.OpenedAt)
+                .ToListAsync(token);
+        }, ct);
     }
 
     /// <summary>Every case the caller is a member of (open and closed), newest first.</summary>

@@ -22,19 +22,22 @@ public static class WorkspaceServiceExtensions
         services.AddSingleton<GrantRevocations>();
         services.AddSingleton<GrantRevocationListener>();
         services.AddHostedService(sp => sp.GetRequiredService<GrantRevocationListener>());
+        services.AddSingleton<OpenCaseLists>();
         services.AddScoped<CaseService>();
         services.AddScoped<GrantService>();
         services.AddScoped<AnnotationService>();
         services.AddScoped<KnownUsers>();
         services.AddScoped<SavedViewService>();
         services.AddScoped<AuditPortal.Portal.Evidence.RecordedExportLookup>();
-        services.AddDbContextFactory<WorkspaceDbContext>((sp, options) =>
+        // Pooled: every page view makes a context (the app bar's case list, the gateway's case check), and a new
+        // one costs more than the query it runs (EF looks its internal services up by comparing options).
+        services.AddPooledDbContextFactory<WorkspaceDbContext>((sp, options) =>
         {
             if (sp.GetRequiredService<PortalDatabases>().AccessLog is { } portalDb)
                 WorkspaceDbContext.Configure(options, portalDb);
             else
                 options.UseNpgsql(); // no portal database configured: every workspace operation fails, and says so
-        }, ServiceLifetime.Singleton);
+        });
         return services;
     }
 }

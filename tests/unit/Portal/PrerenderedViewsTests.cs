@@ -95,6 +95,28 @@ public class PrerenderedViewsTests
     }
 
     [Fact]
+    public void Keep_Full_SweepsAtMostOncePerFullSweepInterval()
+    {
+        var views = new PrerenderedViews(time);
+        views.Keep(new View("oldest"), "ada");
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        for (var i = 1; i < PrerenderedViews.Capacity; i++)
+            views.Keep(new View("v" + i), "ada").ShouldNotBeNull();
+
+        time.Advance(PrerenderedViews.Lifetime - TimeSpan.FromMilliseconds(500)); // the oldest has just expired
+        views.Keep(new View("frees the oldest"), "ada").ShouldNotBeNull("a full store sweeps before it refuses");
+        views.Keep(new View("one too many"), "ada").ShouldBeNull();
+
+        time.Advance(TimeSpan.FromMilliseconds(500)); // now every value of the loop has expired too
+        views.Keep(new View("within the interval"), "ada").ShouldBeNull("a full store sweeps once per interval, not on every request");
+        views.Count.ShouldBe(PrerenderedViews.Capacity);
+
+        time.Advance(PrerenderedViews.FullSweepInterval - TimeSpan.FromMilliseconds(500));
+        views.Keep(new View("after the interval"), "ada").ShouldNotBeNull();
+        views.Count.ShouldBe(2, "the sweep dropped all but the value kept after the oldest expired, and this one");
+    }
+
+    [Fact]
     public void Keep_Tokens_AreUnguessableAndDistinct()
     {
         var views = new PrerenderedViews(time);

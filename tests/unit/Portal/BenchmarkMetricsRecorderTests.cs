@@ -7,16 +7,16 @@ using AuditPortal.Tests.Infrastructure;
 
 namespace AuditPortal.Tests.Portal;
 
-public class ComponentMetricsRecorderTests
+public class BenchmarkMetricsRecorderTests
 {
-    private static ComponentMetricsRecorder Recorder(string? path, FakeTimeProvider time) => new(
-        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [ComponentMetricsRecorder.FileSetting] = path }).Build(),
-        time, NullLogger<ComponentMetricsRecorder>.Instance);
+    private static BenchmarkMetricsRecorder Recorder(string? path, FakeTimeProvider time) => new(
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [BenchmarkMetricsRecorder.FileSetting] = path }).Build(),
+        time, NullLogger<BenchmarkMetricsRecorder>.Instance);
 
     [Fact]
     public async Task Configured_BlazorHistogramMeasurement_IsWrittenAsOneLineInMilliseconds()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"component-metrics-{Guid.NewGuid():N}.tsv");
+        var path = Path.Combine(Path.GetTempPath(), $"metrics-{Guid.NewGuid():N}.tsv");
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000));
         var recorder = Recorder(path, time);
         await recorder.StartAsync(CancellationToken.None);
@@ -39,6 +39,39 @@ public class ComponentMetricsRecorderTests
             var line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0];
             line.ShouldBe("1800000000000\taspnetcore.components.update_parameters.duration\t12.500\tAuditPortal.Portal.Timeline.AsOf");
             text.ShouldNotContain("unrelated", Case.Sensitive);
+        }
+        finally
+        {
+            await recorder.StopAsync(CancellationToken.None);
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Configured_RequestDuration_IsWrittenWithMethodRouteAndStatus()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"metrics-{Guid.NewGuid():N}.tsv");
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000));
+        var recorder = Recorder(path, time);
+        await recorder.StartAsync(CancellationToken.None);
+        try
+        {
+            // The framework's own meter name and instrument, as Kestrel's hosting layer records them.
+            using var meter = new Meter("Microsoft.AspNetCore.Hosting");
+            var histogram = meter.CreateHistogram<double>("http.server.request.duration", unit: "s");
+            meter.CreateHistogram<double>("http.server.other", unit: "s").Record(1);
+
+            var text = "";
+            await Eventually.TrueAsync(async () =>
+            {
+                histogram.Record(0.0421, new("http.request.method", "GET"), new("http.route", "/timeline/{Type}/{Id}"), new("http.response.status_code", 200));
+                using var file = new StreamReader(new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite));
+                text = await file.ReadToEndAsync();
+                return text.Contains("request.duration", StringComparison.Ordinal);
+            }, "the measurement is in the file");
+            text.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0]
+                .ShouldBe("1800000000000\thttp.server.request.duration\t42.100\tGET /timeline/{Type}/{Id} 200");
+            text.ShouldNotContain("http.server.other", Case.Sensitive);
         }
         finally
         {
