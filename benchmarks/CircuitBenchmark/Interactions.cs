@@ -44,7 +44,8 @@ internal static class Interactions
 
     private sealed record Step(string Name, string Selector, string Action, string Argument, string Page);
 
-    public static async Task<int> RunAsync(Uri portal, int circuits, int rounds, string stream, string[] actions, string user, string? metricsFile)
+    public static async Task<int> RunAsync(Uri portal, int circuits, int rounds, string stream, string[] actions, string user, string? metricsFile,
+        int thinkMs = 0)
     {
         var timeline = "/timeline/" + stream;
         string Filter(string action) => timeline + "?action=" + Uri.EscapeDataString(action);
@@ -68,43 +69,87 @@ internal static class Interactions
         var pages = await Browser.OpenCircuitsAsync(context, first, circuits, portal, timeline);
         // Start on the as-of page so that the first step ("open timeline") changes the page.
         await Task.WhenAll(pages.Select(p => Browser.OpenInteractiveAsync(p, portal, asOf2)));
-        Console.WriteLine($"{circuits} circuits on {timeline}; {rounds} rounds of {steps.Length} steps, each done by every circuit at once (+1 warm-up round); load average {LoadAverage()}");
+        Console.WriteLine(thinkMs > 0
+            ? $"{circuits} circuits on {timeline}; {rounds} rounds of {steps.Length} steps, each circuit on its own with a think time of {thinkMs / 2}–{thinkMs * 3 / 2} ms before each step (+1 warm-up round); load average {LoadAverage()}"
+            : $"{circuits} circuits on {timeline}; {rounds} rounds of {steps.Length} steps, each done by every circuit at once (+1 warm-up round); load average {LoadAverage()}");
         Console.WriteLine(metricsFile is null
             ? "server time: not measured (start the portal with Portal__Diagnostics__MetricsFile=FILE and pass FILE)"
             : $"server time: the page's aspnetcore.components.update_parameters.duration, from {metricsFile}");
 
         var timings = new ConcurrentBag<(string Step, double Ms)>();
         var windows = new List<(string Step, string Page, DateTimeOffset From, DateTimeOffset To)>();
-        for (var round = 0; round <= rounds; round++)
+        if (thinkMs > 0)
         {
-            foreach (var step in steps)
+            // Users, not a drill: each circuit clicks when its own think time is over, so interactions overlap as they come.
+            var warmedUp = new DateTimeOffset[circuits];
+            await Task.WhenAll(pages.Select((page, i) => RunOnItsOwnAsync(page, steps, rounds, thinkMs, new Random(i), timings, () => warmedUp[i] = DateTimeOffset.UtcNow)));
+            var measuredFrom = warmedUp.Max();
+            var measuredTo = DateTimeOffset.UtcNow;
+            // The metrics name no circuit, so server time is told per page component over the measured run.
+            windows.AddRange(steps.Select(s => s.Page).Distinct().Select(page => (PageName(page), page, measuredFrom, measuredTo)));
+        }
+        else
+        {
+            for (var round = 0; round <= rounds; round++)
             {
-                var from = DateTimeOffset.UtcNow;
-                var ms = await Task.WhenAll(pages.Select(page => page.EvaluateAsync<double>(TimeAction, new object[] { step.Selector, step.Action, step.Argument })));
-                if (round == 0)
-                    continue; // warm-up
-                windows.Add((step.Name, step.Page, from, DateTimeOffset.UtcNow));
-                foreach (var m in ms)
-                    timings.Add((step.Name, m));
+                foreach (var step in steps)
+                {
+                    var from = DateTimeOffset.UtcNow;
+                    var ms = await Task.WhenAll(pages.Select(page => page.EvaluateAsync<double>(TimeAction, new object[] { step.Selector, step.Action, step.Argument })));
+                    if (round == 0)
+                        continue; // warm-up
+                    windows.Add((step.Name, step.Page, from, DateTimeOffset.UtcNow));
+                    foreach (var m in ms)
+                        timings.Add((step.Name, m));
+                }
             }
         }
         Console.WriteLine($"load average after: {LoadAverage()}");
         var server = metricsFile is null ? null : await ServerTimesAsync(metricsFile, windows);
         Console.WriteLine("interaction                   n  browser p50    p95    max |  server n    p50    p95    max");
-        foreach (var name in steps.Select(s => s.Name).Distinct().Append("all"))
+        var rows = steps.Select(s => s.Name).Distinct().Append("all");
+        foreach (var name in rows)
         {
             var ms = timings.Where(t => name == "all" || t.Step == name).Select(t => t.Ms).Order().ToList();
             var line = string.Create(CultureInfo.InvariantCulture,
                 $"{name,-26} {ms.Count,5} {Percentile(ms, 0.50),11:F1}{Percentile(ms, 0.95),7:F1}{ms[^1],7:F1} |");
-            if (server is not null)
-            {
-                var page = server.Where(t => name == "all" || t.Step == name).Select(t => t.PageMs).Order().ToList();
-                line += page.Count == 0 ? "  no server measurements in its windows" : string.Create(CultureInfo.InvariantCulture,
-                    $" {page.Count,8}{Percentile(page, 0.50),7:F1}{Percentile(page, 0.95),7:F1}{page[^1],7:F1}");
-            }
+            if (server is not null && thinkMs == 0)
+                line += ServerColumns(server.Where(t => name == "all" || t.Step == name).Select(t => t.PageMs));
             Console.WriteLine(line);
         }
+        if (server is not null && thinkMs > 0)
+        {
+            foreach (var name in windows.Select(w => w.Step).Append("all"))
+                Console.WriteLine($"{"server, " + name,-58} |" + ServerColumns(server.Where(t => name == "all" || t.Step == name).Select(t => t.PageMs)));
+        }
         return 0;
+    }
+
+    /// <summary>One circuit's rounds, each step after a think time of 0.5–1.5 × <paramref name="thinkMs"/>.</summary>
+    private static async Task RunOnItsOwnAsync(IPage page, Step[] steps, int rounds, int thinkMs, Random random,
+        ConcurrentBag<(string Step, double Ms)> timings, Action warmedUp)
+    {
+        for (var round = 0; round <= rounds; round++)
+        {
+            foreach (var step in steps)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(thinkMs * (0.5 + random.NextDouble()))); // the user reads, then clicks
+                var ms = await page.EvaluateAsync<double>(TimeAction, new object[] { step.Selector, step.Action, step.Argument });
+                if (round > 0)
+                    timings.Add((step.Name, ms));
+            }
+            if (round == 0)
+                warmedUp();
+        }
+    }
+
+    private static string PageName(string page) => page == EntityTimelinePage ? "timeline page (open, next, filter)" : "as-of page (both steps)";
+
+    private static string ServerColumns(IEnumerable<double> times)
+    {
+        var page = times.Order().ToList();
+        return page.Count == 0 ? "  no server measurements in its windows" : string.Create(CultureInfo.InvariantCulture,
+            $" {page.Count,8}{Percentile(page, 0.50),7:F1}{Percentile(page, 0.95),7:F1}{page[^1],7:F1}");
     }
 
     private const string EntityTimelinePage = "AuditPortal.Portal.Timeline.EntityTimeline";

@@ -2,7 +2,8 @@
 //   interactions PORTAL_URL [CIRCUITS=10] [ROUNDS=10] [STREAM=account/acc-000001] [ACTION1,ACTION2]
 //       interaction latency (next page, filter, as-of change) at CIRCUITS concurrent circuits (Interactions.cs); in
 //       the browser, and on the server from the portal's Blazor metrics when METRICS_FILE names the file
-//       the portal writes them to (Portal__Diagnostics__MetricsFile)
+//       the portal writes them to (Portal__Diagnostics__MetricsFile). THINK_MS=0 (default): every circuit does each
+//       step at the same instant; THINK_MS=N: each circuit on its own, N/2–3N/2 ms of think time before each step
 //   memory PORTAL_URL PORTAL_PID [CIRCUITS=50] [NAVIGATIONS=30] [STREAM=account/acc-000001]
 //       retained managed memory per idle signed-in circuit on a timeline page, and its growth over repeated
 //       navigation (Memory.cs; needs dotnet-gcdump)
@@ -21,7 +22,8 @@ switch (Arg(0, ""))
     case "interactions":
         return await Interactions.RunAsync(new Uri(Arg(1, "http://127.0.0.1:5080")), Int(2, 10), Int(3, 10),
             Arg(4, "account/acc-000001"), Arg(5, "trade.executed,cash.deposited").Split(','), "auditor1",
-            Environment.GetEnvironmentVariable("METRICS_FILE") is { Length: > 0 } metrics ? metrics : null);
+            Environment.GetEnvironmentVariable("METRICS_FILE") is { Length: > 0 } metrics ? metrics : null,
+            int.Parse(Environment.GetEnvironmentVariable("THINK_MS") is { Length: > 0 } think ? think : "0", CultureInfo.InvariantCulture));
     case "memory":
         return await Memory.RunAsync(new Uri(Arg(1, "http://127.0.0.1:5080")), Int(2, 0), Int(3, 50), Int(4, 30),
             Arg(5, "account/acc-000001"), "auditor1");

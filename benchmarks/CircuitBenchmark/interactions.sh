@@ -6,6 +6,10 @@
 # $METRICS_FILE (default var/log/metrics.tsv) when started with
 #   Portal__Diagnostics__MetricsFile=$PWD/var/log/metrics.tsv PORTAL_CONFIGURATION=Release ./portal up
 # Target: p95 < 100 ms at 10 circuits. Needs Debian's chromium.
+# THINK_MS=0 (default): every circuit does each step at the same instant (10 identical interactions at once);
+# THINK_MS=N: each circuit on its own, with N/2–3N/2 ms of think time before each step (users, not a drill).
+# The browsers and this driver run at nice 19 (CLIENT_NICE): on a deployment they are on the users' machines, and here
+# 10 Chromium renderers would otherwise take the server's cores in the middle of its work (server time counts waits).
 # Usage: benchmarks/CircuitBenchmark/interactions.sh [PORTAL_URL] [CIRCUITS=10] [ROUNDS=10] [STREAM=account/acc-000001]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,4 +18,4 @@ metrics="${METRICS_FILE:-$root/var/log/metrics.tsv}"
 [[ -f "$metrics" ]] && export METRICS_FILE="$metrics" || echo "no $metrics: server time not measured" >&2
 # Built first, run as a DLL: `dotnet run` would keep build servers busy beside the run being measured.
 dotnet build -c Release "$here" -nologo -v q >/dev/null
-dotnet "$here/bin/Release/net10.0/CircuitBenchmark.dll" interactions "${1:-http://127.0.0.1:5080}" "${2:-10}" "${3:-10}" "${4:-account/acc-000001}"
+nice -n "${CLIENT_NICE:-19}" dotnet "$here/bin/Release/net10.0/CircuitBenchmark.dll" interactions "${1:-http://127.0.0.1:5080}" "${2:-10}" "${3:-10}" "${4:-account/acc-000001}"
