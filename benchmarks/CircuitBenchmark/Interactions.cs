@@ -77,6 +77,7 @@ internal static class Interactions
             : $"server time: the page's aspnetcore.components.update_parameters.duration, from {metricsFile}");
 
         var timings = new ConcurrentBag<(string Step, double Ms)>();
+        var portalCpu = new ProcessCpu(Environment.GetEnvironmentVariable("PORTAL_PID"));
         var windows = new List<(string Step, string Page, DateTimeOffset From, DateTimeOffset To)>();
         if (thinkMs > 0)
         {
@@ -92,6 +93,8 @@ internal static class Interactions
         {
             for (var round = 0; round <= rounds; round++)
             {
+                if (round == 1)
+                    portalCpu.Start();
                 foreach (var step in steps)
                 {
                     var from = DateTimeOffset.UtcNow;
@@ -105,6 +108,8 @@ internal static class Interactions
             }
         }
         Console.WriteLine($"load average after: {LoadAverage()}");
+        if (thinkMs == 0 && portalCpu.Stop(timings.Count) is { } perInteraction)
+            Console.WriteLine(perInteraction);
         var server = metricsFile is null ? null : await ServerTimesAsync(metricsFile, windows);
         Console.WriteLine("interaction                   n  browser p50    p95    max |  server n    p50    p95    max");
         var rows = steps.Select(s => s.Name).Distinct().Append("all");

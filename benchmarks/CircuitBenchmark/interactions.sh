@@ -6,6 +6,7 @@
 # $METRICS_FILE (default var/log/metrics.tsv) when started with
 #   Portal__Diagnostics__MetricsFile=$PWD/var/log/metrics.tsv PORTAL_CONFIGURATION=Release ./portal up
 # Target: p95 < 100 ms at 10 circuits. Needs Debian's chromium.
+# PORTAL_PID=<the portal process>: also the portal's CPU per interaction over the measured rounds (drill mode).
 # THINK_MS=0 (default): every circuit does each step at the same instant (10 identical interactions at once);
 # THINK_MS=N: each circuit on its own, with N/2–3N/2 ms of think time before each step (users, not a drill).
 # The browsers and this driver run at nice 19 (CLIENT_NICE): on a deployment they are on the users' machines, and here
