@@ -13,32 +13,26 @@ public class BenchmarkMetricsRecorderTests
         new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [BenchmarkMetricsRecorder.FileSetting] = path }).Build(),
         time, NullLogger<BenchmarkMetricsRecorder>.Instance);
 
-    [Fact]
-    public async Task Configured_BlazorHistogramMeasurement_IsWrittenAsOneLineInMilliseconds()
+    /// <summary>
+    /// Starts a recorder on a fresh file and calls <paramref name="record"/> until the file holds <paramref name="expected"/>
+    /// (the listener subscribes on its own task; each try is one more line, all alike); gives the file's text.
+    /// </summary>
+    private static async Task<string> RecordUntilAsync(Action record, string expected)
     {
         var path = Path.Combine(Path.GetTempPath(), $"metrics-{Guid.NewGuid():N}.tsv");
-        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000));
-        var recorder = Recorder(path, time);
+        var recorder = Recorder(path, new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000)));
         await recorder.StartAsync(CancellationToken.None);
         try
         {
-            using var meter = new Meter("Microsoft.AspNetCore.Components.Test");
-            var histogram = meter.CreateHistogram<double>("aspnetcore.components.update_parameters.duration", unit: "s");
-            using var other = new Meter("Some.Other.Meter");
-            other.CreateHistogram<double>("unrelated.duration", unit: "s").Record(1);
-
-            // The listener subscribes on its task; record until the line shows (each try is one more line, all alike).
             var text = "";
             await Eventually.TrueAsync(async () =>
             {
-                histogram.Record(0.0125, new KeyValuePair<string, object?>("aspnetcore.components.type", "AuditPortal.Portal.Timeline.AsOf"));
+                record();
                 using var file = new StreamReader(new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite));
                 text = await file.ReadToEndAsync();
-                return text.Contains("update_parameters", StringComparison.Ordinal);
+                return text.Contains(expected, StringComparison.Ordinal);
             }, "the measurement is in the file");
-            var line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0];
-            line.ShouldBe("1800000000000\taspnetcore.components.update_parameters.duration\t12.500\tAuditPortal.Portal.Timeline.AsOf");
-            text.ShouldNotContain("unrelated", Case.Sensitive);
+            return text;
         }
         finally
         {
@@ -48,36 +42,37 @@ public class BenchmarkMetricsRecorderTests
     }
 
     [Fact]
+    public async Task Configured_BlazorHistogramMeasurement_IsWrittenAsOneLineInMilliseconds()
+    {
+        using var meter = new Meter("Microsoft.AspNetCore.Components.Test");
+        var histogram = meter.CreateHistogram<double>("aspnetcore.components.update_parameters.duration", unit: "s");
+        using var other = new Meter("Some.Other.Meter");
+        other.CreateHistogram<double>("unrelated.duration", unit: "s").Record(1);
+
+        var text = await RecordUntilAsync(
+            () => histogram.Record(0.0125, new KeyValuePair<string, object?>("aspnetcore.components.type", "AuditPortal.Portal.Timeline.AsOf")),
+            "update_parameters");
+
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0]
+            .ShouldBe("1800000000000\taspnetcore.components.update_parameters.duration\t12.500\tAuditPortal.Portal.Timeline.AsOf");
+        text.ShouldNotContain("unrelated", Case.Sensitive);
+    }
+
+    [Fact]
     public async Task Configured_RequestDuration_IsWrittenWithMethodRouteAndStatus()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"metrics-{Guid.NewGuid():N}.tsv");
-        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000));
-        var recorder = Recorder(path, time);
-        await recorder.StartAsync(CancellationToken.None);
-        try
-        {
-            // The framework's own meter name and instrument, as Kestrel's hosting layer records them.
-            using var meter = new Meter("Microsoft.AspNetCore.Hosting");
-            var histogram = meter.CreateHistogram<double>("http.server.request.duration", unit: "s");
-            meter.CreateHistogram<double>("http.server.other", unit: "s").Record(1);
+        // The framework's own meter name and instrument, as Kestrel's hosting layer records them.
+        using var meter = new Meter("Microsoft.AspNetCore.Hosting");
+        var histogram = meter.CreateHistogram<double>("http.server.request.duration", unit: "s");
+        meter.CreateHistogram<double>("http.server.other", unit: "s").Record(1);
 
-            var text = "";
-            await Eventually.TrueAsync(async () =>
-            {
-                histogram.Record(0.0421, new("http.request.method", "GET"), new("http.route", "/timeline/{Type}/{Id}"), new("http.response.status_code", 200));
-                using var file = new StreamReader(new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite));
-                text = await file.ReadToEndAsync();
-                return text.Contains("request.duration", StringComparison.Ordinal);
-            }, "the measurement is in the file");
-            text.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0]
-                .ShouldBe("1800000000000\thttp.server.request.duration\t42.100\tGET /timeline/{Type}/{Id} 200");
-            text.ShouldNotContain("http.server.other", Case.Sensitive);
-        }
-        finally
-        {
-            await recorder.StopAsync(CancellationToken.None);
-            File.Delete(path);
-        }
+        var text = await RecordUntilAsync(
+            () => histogram.Record(0.0421, new("http.request.method", "GET"), new("http.route", "/timeline/{Type}/{Id}"), new("http.response.status_code", 200)),
+            "request.duration");
+
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0]
+            .ShouldBe("1800000000000\thttp.server.request.duration\t42.100\tGET /timeline/{Type}/{Id} 200");
+        text.ShouldNotContain("http.server.other", Case.Sensitive);
     }
 
     [Fact]
