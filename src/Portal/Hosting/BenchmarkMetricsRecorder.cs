@@ -54,7 +54,7 @@ public sealed class BenchmarkMetricsRecorder(IConfiguration configuration, TimeP
         catch (IOException e)
         {
             // A benchmark aid must not stop the portal: say so and stop recording.
-            log.LogError(e, "Component metrics are no longer written to {Path}", path);
+            log.LogError(e, "Benchmark metrics are no longer written to {Path}", path);
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class PrerenderedViews(TimeProvider time)
     private sealed record Entry(string Owner, object Value, DateTimeOffset Expires);
 
     /// <summary>When a full store sweeps again at the soonest: a store held full by prerenders without circuits must not
-    /// walk all <see cref="Capacity"/> values on every request (it did, and that was a load test's hottest lock).</summary>
+    /// walk all <see cref="Capacity"/> values on every request (it did: one of the contended locks of a load test).</summary>
     public static readonly TimeSpan FullSweepInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>When <see cref="Keep"/> last swept out expired values (UTC ticks; concurrent sweeps are harmless).</summary>

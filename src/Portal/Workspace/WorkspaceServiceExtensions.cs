@@ -29,8 +29,9 @@ public static class WorkspaceServiceExtensions
         services.AddScoped<KnownUsers>();
         services.AddScoped<SavedViewService>();
         services.AddScoped<AuditPortal.Portal.Evidence.RecordedExportLookup>();
-        // Pooled: every page view makes a context (the app bar's case list, the gateway's case check), and a new
-        // one costs more than the query it runs (EF looks its internal services up by comparing options).
+        // Pooled: contexts are made per page view (the gateway's check of the active case) and per user every 10 s
+        // (the app bar's case list), and a new one cost more than the query it ran (EF looks its internal services
+        // up by comparing options).
         services.AddPooledDbContextFactory<WorkspaceDbContext>((sp, options) =>
         {
             if (sp.GetRequiredService<PortalDatabases>().AccessLog is { } portalDb)
