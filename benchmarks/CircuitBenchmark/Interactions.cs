@@ -15,7 +15,7 @@ namespace AuditPortal.Benchmarks.Circuit;
 /// loopback and the browser's own work (10 Chromium pages on the same cores), an upper bound of server time;</item>
 /// <item><b>server</b>: the framework's own <c>aspnetcore.components.update_parameters.duration</c> of the page's
 /// component (<c>EntityTimeline</c>, <c>AsOf</c>), recorded by the portal when started with
-/// <c>Portal__Diagnostics__MetricsFile</c> (Hosting/BenchmarkMetricsRecorder.cs) and read back by the time
+/// <c>Portal__Diagnostics__MetricsFile</c> and <c>Portal__Diagnostics__ComponentMetrics=true</c> (Hosting/BenchmarkMetricsRecorder.cs) and read back by the time
 /// window of each step. For a page of the portal that covers its whole view change: the new parameters, the one
 /// gateway call (access-log request, query, outcome) and the render that follows it (the render diff of the page and
 /// its children happens inside it); not covered are the router's and layout's work before it and sending the batch.</item>
@@ -73,7 +73,7 @@ internal static class Interactions
             ? $"{circuits} circuits on {timeline}; {rounds} rounds of {steps.Length} steps, each circuit on its own with a think time of {thinkMs / 2}–{thinkMs * 3 / 2} ms before each step (+1 warm-up round); load average {LoadAverage()}"
             : $"{circuits} circuits on {timeline}; {rounds} rounds of {steps.Length} steps, each done by every circuit at once (+1 warm-up round); load average {LoadAverage()}");
         Console.WriteLine(metricsFile is null
-            ? "server time: not measured (start the portal with Portal__Diagnostics__MetricsFile=FILE and pass FILE)"
+            ? "server time: not measured (start the portal with Portal__Diagnostics__MetricsFile=FILE Portal__Diagnostics__ComponentMetrics=true and pass FILE)"
             : $"server time: the page's aspnetcore.components.update_parameters.duration, from {metricsFile}");
 
         var timings = new ConcurrentBag<(string Step, double Ms)>();

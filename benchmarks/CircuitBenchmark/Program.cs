@@ -2,7 +2,7 @@
 //   interactions PORTAL_URL [CIRCUITS=10] [ROUNDS=10] [STREAM=account/acc-000001] [ACTION1,ACTION2]
 //       interaction latency (next page, filter, as-of change) at CIRCUITS concurrent circuits (Interactions.cs); in
 //       the browser, and on the server from the portal's Blazor metrics when METRICS_FILE names the file
-//       the portal writes them to (Portal__Diagnostics__MetricsFile). THINK_MS=0 (default): every circuit does each
+//       the portal writes them to (Portal__Diagnostics__MetricsFile with Portal__Diagnostics__ComponentMetrics=true). THINK_MS=0 (default): every circuit does each
 //       step at the same instant; THINK_MS=N: each circuit on its own, N/2–3N/2 ms of think time before each step
 //   memory PORTAL_URL PORTAL_PID [CIRCUITS=50] [NAVIGATIONS=30] [STREAM=account/acc-000001]
 //       retained managed memory per idle signed-in circuit on a timeline page, and its growth over repeated

@@ -4,7 +4,7 @@
 # shows the answer (an upper bound of server time). Server time: the framework's Blazor metric
 # aspnetcore.components.update_parameters.duration of the page, which the portal writes to
 # $METRICS_FILE (default var/log/metrics.tsv) when started with
-#   Portal__Diagnostics__MetricsFile=$PWD/var/log/metrics.tsv PORTAL_CONFIGURATION=Release ./portal up
+#   Portal__Diagnostics__MetricsFile=$PWD/var/log/metrics.tsv Portal__Diagnostics__ComponentMetrics=true PORTAL_CONFIGURATION=Release ./portal up
 # Target: p95 < 100 ms at 10 circuits. Needs Debian's chromium.
 # PORTAL_PID=<the portal process>: also the portal's CPU per interaction over the measured rounds (drill mode).
 # THINK_MS=0 (default): every circuit does each step at the same instant (10 identical interactions at once);

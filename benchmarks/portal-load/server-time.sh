@@ -2,7 +2,8 @@
 # Server time of measured requests, shared by the portal benchmarks, from one of two sources:
 # - the portal's metrics file (preferred; cheap): started with
 #     Portal__Diagnostics__MetricsFile=$PWD/var/log/metrics.tsv PORTAL_CONFIGURATION=Release ./portal up
-#   it holds every http.server.request.duration measurement (Hosting/BenchmarkMetricsRecorder.cs);
+#   it holds every http.server.request.duration measurement (Hosting/BenchmarkMetricsRecorder.cs; leave
+#   Portal__Diagnostics__ComponentMetrics off for a load run: it times and writes every component of every page);
 # - the request log: started with
 #     env 'Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information' PORTAL_CONFIGURATION=Release ./portal up
 #   each request's "Request finished … <ms>" line in var/log/portal.log. Writing that log costs the portal ~15 % of

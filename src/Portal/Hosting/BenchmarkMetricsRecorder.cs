@@ -6,19 +6,26 @@ namespace AuditPortal.Portal.Hosting;
 
 /// <summary>
 /// For benchmarks only, off unless <c>Portal:Diagnostics:MetricsFile</c> names a file: appends every measurement of
-/// the framework's Blazor histograms (meters <c>Microsoft.AspNetCore.Components*</c>:
-/// <c>aspnetcore.components.update_parameters.duration</c>, <c>handle_event.duration</c>, <c>render_diff.duration</c>)
-/// and of its request duration (<c>http.server.request.duration</c>, meter <c>Microsoft.AspNetCore.Hosting</c>) to
-/// that file, one line each: Unix time in ms, instrument, value in ms, and the component type — or, for a request,
-/// method, route and status (<c>GET /timeline/{Type}/{Id} 200</c>). The circuit benchmark (benchmarks/CircuitBenchmark)
-/// reads the lines of its run to report server time per interaction beside the time the browser saw; the load
-/// benchmark (benchmarks/portal-load) reads the requests' (the request log it used before cost the portal ~15 % of its
-/// CPU at 300 requests/s). Raw values, not the meters' aggregates, so percentiles are exact. Lines are queued and
-/// written by one task, never on the request's or the circuit's thread.
+/// the framework's request duration (<c>http.server.request.duration</c>, meter <c>Microsoft.AspNetCore.Hosting</c>)
+/// to that file and, with <c>Portal:Diagnostics:ComponentMetrics=true</c>, of its Blazor histograms (meters
+/// <c>Microsoft.AspNetCore.Components*</c>: <c>aspnetcore.components.update_parameters.duration</c>,
+/// <c>handle_event.duration</c>, <c>render_diff.duration</c>). One line each: Unix time in ms, instrument, value in ms,
+/// and for a request its method, route and status (<c>GET /timeline/{Type}/{Id} 200</c>), for a component its type.
+/// The load benchmark (benchmarks/portal-load) reads the requests; the circuit benchmark (benchmarks/CircuitBenchmark)
+/// the pages' parameter updates. Raw values, not the meters' aggregates, so percentiles are exact. Lines are queued
+/// and written by one task, never on the request's or the circuit's thread.
 /// </summary>
+/// <remarks>
+/// Why the component histograms are a setting of their own: once a listener takes them, the framework times every
+/// component's parameter update, and a prerendered timeline page has hundreds of components — a load run wrote
+/// 50 million lines (6 GB) and measured that work too. The request log the load benchmark read before cost ~15 % of
+/// the portal's CPU the same way.
+/// </remarks>
 public sealed class BenchmarkMetricsRecorder(IConfiguration configuration, TimeProvider time, ILogger<BenchmarkMetricsRecorder> log) : BackgroundService
 {
     public const string FileSetting = "Portal:Diagnostics:MetricsFile";
+
+    public const string ComponentMetricsSetting = "Portal:Diagnostics:ComponentMetrics";
 
     private const string RequestDuration = "http.server.request.duration";
 
@@ -28,11 +35,12 @@ public sealed class BenchmarkMetricsRecorder(IConfiguration configuration, TimeP
     {
         if (configuration[FileSetting] is not { Length: > 0 } path)
             return;
+        var components = configuration.GetValue<bool>(ComponentMetricsSetting);
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument is Histogram<double> && (instrument.Meter.Name.StartsWith("Microsoft.AspNetCore.Components", StringComparison.Ordinal)
-                    || (instrument.Meter.Name == "Microsoft.AspNetCore.Hosting" && instrument.Name == RequestDuration)))
+            if (instrument is Histogram<double> && ((instrument.Meter.Name == "Microsoft.AspNetCore.Hosting" && instrument.Name == RequestDuration)
+                    || (components && instrument.Meter.Name.StartsWith("Microsoft.AspNetCore.Components", StringComparison.Ordinal))))
                 l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<double>(Record);

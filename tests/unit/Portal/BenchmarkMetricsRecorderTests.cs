@@ -9,18 +9,22 @@ namespace AuditPortal.Tests.Portal;
 
 public class BenchmarkMetricsRecorderTests
 {
-    private static BenchmarkMetricsRecorder Recorder(string? path, FakeTimeProvider time) => new(
-        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [BenchmarkMetricsRecorder.FileSetting] = path }).Build(),
+    private static BenchmarkMetricsRecorder Recorder(string? path, FakeTimeProvider time, bool components = true) => new(
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [BenchmarkMetricsRecorder.FileSetting] = path,
+            [BenchmarkMetricsRecorder.ComponentMetricsSetting] = components ? "true" : null,
+        }).Build(),
         time, NullLogger<BenchmarkMetricsRecorder>.Instance);
 
     /// <summary>
     /// Starts a recorder on a fresh file and calls <paramref name="record"/> until the file holds <paramref name="expected"/>
     /// (the listener subscribes on its own task; each try is one more line, all alike); gives the file's text.
     /// </summary>
-    private static async Task<string> RecordUntilAsync(Action record, string expected)
+    private static async Task<string> RecordUntilAsync(Action record, string expected, bool components = true)
     {
         var path = Path.Combine(Path.GetTempPath(), $"metrics-{Guid.NewGuid():N}.tsv");
-        var recorder = Recorder(path, new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000)));
+        var recorder = Recorder(path, new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000)), components);
         await recorder.StartAsync(CancellationToken.None);
         try
         {
@@ -73,6 +77,23 @@ public class BenchmarkMetricsRecorderTests
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0]
             .ShouldBe("1800000000000\thttp.server.request.duration\t42.100\tGET /timeline/{Type}/{Id} 200");
         text.ShouldNotContain("http.server.other", Case.Sensitive);
+    }
+
+    [Fact]
+    public async Task ComponentMetricsOff_OnlyRequestsAreWritten()
+    {
+        using var components = new Meter("Microsoft.AspNetCore.Components.Test");
+        var parameters = components.CreateHistogram<double>("aspnetcore.components.update_parameters.duration", unit: "s");
+        using var hosting = new Meter("Microsoft.AspNetCore.Hosting");
+        var requests = hosting.CreateHistogram<double>("http.server.request.duration", unit: "s");
+
+        var text = await RecordUntilAsync(() =>
+        {
+            parameters.Record(0.001, new KeyValuePair<string, object?>("aspnetcore.components.type", "AuditPortal.Portal.Dashboard.Home"));
+            requests.Record(0.002, new("http.request.method", "GET"), new("http.route", "/"), new("http.response.status_code", 200));
+        }, "request.duration", components: false);
+
+        text.ShouldNotContain("update_parameters", Case.Sensitive, "every component of every prerender would be timed and written");
     }
 
     [Fact]
