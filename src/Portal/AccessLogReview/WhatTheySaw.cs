@@ -145,7 +145,7 @@ public static class ReplayableQueries
         if (result is not TimelineView { Page.StreamExists: true } || checkpointSize == 0)
             return (events, " The page had no checkpoint to show in its proof badge.");
         if (loggedRows == events.Count + 1)
-            return ([.. events, TimelineQueries.CheckpointRecordId(checkpointSize)],
+            return ([.. events, RecordId.Checkpoint(checkpointSize)],
                 $" The proof badge was shown, proved against checkpoint {checkpointSize.ToString(CultureInfo.InvariantCulture)}.");
         return (events, " The proof badge was not shown in time (its record id is absent), so only the events are compared.");
     }

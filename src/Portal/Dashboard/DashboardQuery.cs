@@ -88,7 +88,7 @@ public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databas
         if (await CheckpointStore.LatestAsync(session.Connection, session.Transaction, checkpointSize, ct) is { } row)
         {
             checkpoint = Verify(row);
-            ids.Add(Timeline.TimelineQueries.CheckpointRecordId(row.Size));
+            ids.Add(RecordId.Checkpoint(row.Size));
         }
         var growth = await GrowthAsync(session, head, checkpoint, headPoint, ct);
         return QueryAnswer.Of(new DashboardView(head, checkpoint, lag, growth), ids);

@@ -100,7 +100,7 @@ public sealed class ExportPreviewQuery(QueryGateway gateway)
                     var occurred = reader.GetFieldValue<DateTime>(1);
                     if (scope.Window is { } window && !window.Contains(occurred))
                         continue;
-                    ids.Add(reader.GetGuid(0).ToString("D"));
+                    ids.Add(RecordId.Event(reader.GetGuid(0)));
                     first = first is null || occurred < first ? occurred : first;
                     last = last is null || occurred > last ? occurred : last;
                     Collect(JsonNode.Parse(reader.GetString(2)), "", fields);

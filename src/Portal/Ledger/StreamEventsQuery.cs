@@ -48,6 +48,6 @@ public static class StreamEventsQuery
                     JsonNode.Parse(reader.GetString(7))!.AsObject()));
             }
             return QueryAnswer.Of(new StreamEventsView(type, id, events),
-                events.Select(e => e.EventId.ToString("D")).ToList());
+                events.Select(e => RecordId.Event(e.EventId)).ToList());
         };
 }

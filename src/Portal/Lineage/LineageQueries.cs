@@ -49,8 +49,8 @@ public sealed class LineageQueries(QueryGateway gateway)
             if (!all.TryGetValue(output, out var root))
                 return QueryAnswer.Of(new Lookup<LineageView>(null), []);
             var expanded = all.Where(kv => kv.Key != output).ToDictionary();
-            var ids = all.Values.SelectMany(b => b.Inputs.Where(i => i.Node is not null).Select(i => Id(i.EventId))
-                    .Concat(b.Inputs.SelectMany(i => i.CorrectedAfterOutput).Select(c => Id(c.EventId))).Prepend(Id(b.Output.EventId)))
+            var ids = all.Values.SelectMany(b => b.Inputs.Where(i => i.Node is not null).Select(i => RecordId.Event(i.EventId))
+                    .Concat(b.Inputs.SelectMany(i => i.CorrectedAfterOutput).Select(c => RecordId.Event(c.EventId))).Prepend(RecordId.Event(b.Output.EventId)))
                 .Distinct(StringComparer.Ordinal).ToList();
             return QueryAnswer.Of(new Lookup<LineageView>(new LineageView(root, expanded, expand)), ids);
         };
@@ -64,7 +64,7 @@ public sealed class LineageQueries(QueryGateway gateway)
                 trail.Count == 0 ? 0 : trail[^1], pageSize, token);
             return page is null
                 ? QueryAnswer.Of(new Lookup<ImpactView>(null), [])
-                : QueryAnswer.Of(new Lookup<ImpactView>(new ImpactView(page, trail)), page.Rows.Select(r => Id(r.Output.EventId)).Prepend(Id(input)).ToList());
+                : QueryAnswer.Of(new Lookup<ImpactView>(new ImpactView(page, trail)), page.Rows.Select(r => RecordId.Event(r.Output.EventId)).Prepend(RecordId.Event(input)).ToList());
         };
 
     /// <summary>A page of stale outputs; its record ids: each row's output and correction.</summary>
@@ -74,7 +74,7 @@ public sealed class LineageQueries(QueryGateway gateway)
         {
             var page = await new LineageQuery { LedgerSize = ledgerSize }.StaleOutputsAsync(session.Connection, session.Transaction,
                 trail.Count == 0 ? null : trail[^1], pageSize, token);
-            var ids = page.Rows.SelectMany(r => new[] { Id(r.Output.EventId), Id(r.Correction.EventId) }).Distinct(StringComparer.Ordinal).ToList();
+            var ids = page.Rows.SelectMany(r => new[] { RecordId.Event(r.Output.EventId), RecordId.Event(r.Correction.EventId) }).Distinct(StringComparer.Ordinal).ToList();
             return QueryAnswer.Of(new StaleView(page, trail), ids);
         };
 
@@ -85,10 +85,11 @@ public sealed class LineageQueries(QueryGateway gateway)
             var result = await new LineageReplay { LedgerSize = ledgerSize }.ReplayAsync(session.Connection, session.Transaction, output, token);
             if (result is null)
                 return QueryAnswer.Of(new Lookup<ReplayView>(null), []);
-            var ids = result.Inputs.SelectMany(i => new[] { Id(i.Recorded), i.Today is { } t ? Id(t.EventId) : null }).OfType<string>()
-                .Prepend(Id(output)).Distinct(StringComparer.Ordinal).ToList();
+            var ids = result.Inputs.SelectMany(i => new[] { RecordId.Event(i.Recorded), i.Today is { } t ? RecordId.Event(t.EventId) : null }).OfType<string>()
+                .Prepend(RecordId.Event(output)).Distinct(StringComparer.Ordinal).ToList();
             return QueryAnswer.Of(new Lookup<ReplayView>(ReplayView.From(result)), ids);
         };
 
+    /// <summary>An event id as the canonical parameters write it.</summary>
     private static string Id(Guid id) => id.ToString("D", CultureInfo.InvariantCulture);
 }

@@ -63,10 +63,10 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
             {
                 var streams = await search.FindStreamsAsync(session.Connection, session.Transaction, criteria.ToStreamRequest(), token);
                 return QueryAnswer.Of(new SearchView(criteria, streams, null),
-                    streams.Items.Select(s => StreamRecordId(s.Stream)).ToList());
+                    streams.Items.Select(s => RecordId.Stream(s.Stream)).ToList());
             }
             var events = await search.FindEventsAsync(session.Connection, session.Transaction, criteria.ToEventRequest(), token);
-            return QueryAnswer.Of(new SearchView(criteria, null, events), events.Items.Select(e => EventRecordId(e.EventId)).ToList());
+            return QueryAnswer.Of(new SearchView(criteria, null, events), events.Items.Select(e => RecordId.Event(e.EventId)).ToList());
         };
 
     /// <summary>
@@ -87,7 +87,7 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
     /// <summary>
     /// One timeline page and its record ids, for the page and for the bounded re-run ("what did they see"): one definition
     /// of what a timeline page returned. The ids are the page's events, the related events (corrections either way) and the
-    /// corrections that make a row stale, then the proof badge's checkpoint (<see cref="CheckpointRecordId"/>) when the badge
+    /// corrections that make a row stale, then the proof badge's checkpoint (<see cref="RecordId.Checkpoint"/>) when the badge
     /// was shown with one. <paramref name="ledgerSize"/>: only events with <c>seq</c> ≤ it; null: the ledger as it is.
     /// </summary>
     /// <param name="annotated">With an annotation filter, the active case's matching event ids (read after the gateway's checks); null without one.</param>
@@ -111,10 +111,10 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
             // Derived rows whose inputs were corrected after them (docs/lineage.md): one statement for the page.
             var stale = await new LineageQuery { LedgerSize = ledgerSize }.StaleAmongAsync(session.Connection, session.Transaction,
                 page.Items.Where(i => i.Lineage is not null).Select(i => i.Seq).ToList(), token);
-            var ids = rows.Select(r => EventRecordId(r.Item.EventId)).Concat(related.Keys.Select(EventRecordId))
-                .Concat(stale.Values.SelectMany(c => c).Select(c => EventRecordId(c.EventId))).Distinct(StringComparer.Ordinal).ToList();
+            var ids = rows.Select(r => RecordId.Event(r.Item.EventId)).Concat(related.Keys.Select(RecordId.Event))
+                .Concat(stale.Values.SelectMany(c => c).Select(c => RecordId.Event(c.EventId))).Distinct(StringComparer.Ordinal).ToList();
             if (proof?.Proof.Checkpoint is { } checkpoint)
-                ids.Add(CheckpointRecordId(checkpoint.Checkpoint.Size));
+                ids.Add(RecordId.Checkpoint(checkpoint.Checkpoint.Size));
             return QueryAnswer.Of(new TimelineView(criteria, page, rows, related, proof, stale), ids);
         };
 
@@ -135,7 +135,7 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
         {
             ArgumentNullException.ThrowIfNull(replay);
             var state = await replay.ReplayAsync(session.Connection, session.Transaction, stream, point.T, point.K, token);
-            return QueryAnswer.Of(AsOfView.Of(point, state), state.Applied.Select(a => EventRecordId(a.EventId)).ToList());
+            return QueryAnswer.Of(AsOfView.Of(point, state), state.Applied.Select(a => RecordId.Event(a.EventId)).ToList());
         };
 
     public Task<GatewayResult<DiffView>> DiffAsync(ClaimsPrincipal user, StreamKey stream, AsOfPoint before, AsOfPoint after, CancellationToken ct) =>
@@ -157,7 +157,7 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
             var (a, b, changes) = await replay.DiffAsync(session.Connection, session.Transaction, stream, (before.T, before.K), (after.T, after.K), token);
             var rows = changes.Select(DiffRow.From).ToList();
             var view = new DiffView(AsOfView.Of(before, a), AsOfView.Of(after, b), rows);
-            var ids = a.Applied.Concat(b.Applied).Select(e => EventRecordId(e.EventId)).Distinct(StringComparer.Ordinal).ToList();
+            var ids = a.Applied.Concat(b.Applied).Select(e => RecordId.Event(e.EventId)).Distinct(StringComparer.Ordinal).ToList();
             return QueryAnswer.Of(view, ids);
         };
 
@@ -182,9 +182,9 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
         {
             var proof = await new StreamProofQuery(session.DataSource, key, time, tiles) { LedgerSize = ledgerSize, CheckpointSize = checkpointSize }
                 .GetAsync(stream, token);
-            List<string> ids = [StreamRecordId(stream)];
+            List<string> ids = [RecordId.Stream(stream)];
             if (proof.Checkpoint is { } checkpoint)
-                ids.Add(CheckpointRecordId(checkpoint.Checkpoint.Size));
+                ids.Add(RecordId.Checkpoint(checkpoint.Checkpoint.Size));
             return QueryAnswer.Of(new ProofView(proof), ids);
         };
 
@@ -216,12 +216,6 @@ public sealed class TimelineQueries(QueryGateway gateway, StreamProofCache proof
 
     private static JsonObject ParseObject(string json) => JsonNode.Parse(json) as JsonObject ?? [];
 
-    private static string EventRecordId(Guid id) => id.ToString("D");
-
-    private static string StreamRecordId(StreamKey stream) => $"stream:{stream.Type}/{stream.Id}";
-
-    /// <summary>The record id of a checkpoint a page showed (the badge's, the proof's, the dashboard's).</summary>
-    public static string CheckpointRecordId(long size) => "checkpoint:" + size.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>

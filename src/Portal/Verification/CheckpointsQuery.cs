@@ -5,7 +5,6 @@ using AuditPortal.Data.VerificationRuns;
 using AuditPortal.Portal.Dashboard;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Portal.Redaction;
-using AuditPortal.Portal.Timeline;
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Ledger;
 using AuditPortal.Verification.Verifying;
@@ -90,7 +89,7 @@ public sealed class CheckpointsQuery(QueryGateway gateway, PortalVerificationBac
     }
 
     /// <summary>What the page showed: the table's checkpoints.</summary>
-    private static List<string> RecordIds(IEnumerable<StoredCheckpoint> table) => table.Select(t => TimelineQueries.CheckpointRecordId(t.Size)).ToList();
+    private static List<string> RecordIds(IEnumerable<StoredCheckpoint> table) => table.Select(t => RecordId.Checkpoint(t.Size)).ToList();
 
     internal static CheckpointsView Build(IReadOnlyList<StoredCheckpoint> table, long head,
         IReadOnlyList<WitnessEntry>? witness, CheckpointPublicKey? key, VerificationRun? lastFull, IReadOnlyList<Finding> fullFindings)

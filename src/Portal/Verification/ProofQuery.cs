@@ -4,7 +4,6 @@ using AuditPortal.Data.Proofs;
 using AuditPortal.Portal.Dashboard;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Portal.Redaction;
-using AuditPortal.Portal.Timeline;
 using AuditPortal.Verification.Evidence;
 using AuditPortal.Verification.Ledger;
 using AuditPortal.Verification.Merkle;
@@ -49,7 +48,7 @@ public sealed class ProofQuery(QueryGateway gateway, PortalDatabases databases, 
             var doc = await Service().InclusionAsync(seq, size, token);
             var walk = MerkleProofSteps.Inclusion(doc.LeafIndex, doc.TreeSize, HashHex.Parse(doc.LeafHash),
                 doc.Proof.Select(HashHex.Parse).ToArray(), SignedRoot(doc.Checkpoint));
-            return QueryAnswer.Of(new InclusionProofView(doc, walk), [$"seq:{seq}", TimelineQueries.CheckpointRecordId(size)]);
+            return QueryAnswer.Of(new InclusionProofView(doc, walk), [RecordId.Seq(seq), RecordId.Checkpoint(size)]);
         };
 
     /// <summary>The consistency proof and its record ids, for the page and the re-run (see <see cref="InclusionQuery"/>).</summary>
@@ -59,7 +58,7 @@ public sealed class ProofQuery(QueryGateway gateway, PortalDatabases databases, 
             var doc = await Service().ConsistencyAsync(size1, size2, token);
             var walk = MerkleProofSteps.Consistency(size1, size2, doc.Proof.Select(HashHex.Parse).ToArray(),
                 SignedRoot(doc.Checkpoint1), SignedRoot(doc.Checkpoint2));
-            return QueryAnswer.Of(new ConsistencyProofView(doc, walk), [TimelineQueries.CheckpointRecordId(size1), TimelineQueries.CheckpointRecordId(size2)]);
+            return QueryAnswer.Of(new ConsistencyProofView(doc, walk), [RecordId.Checkpoint(size1), RecordId.Checkpoint(size2)]);
         };
 
     /// <summary>
