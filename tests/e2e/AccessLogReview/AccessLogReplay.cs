@@ -41,7 +41,11 @@ internal static class AccessLogReplay
     }
 
     /// <summary>Waits until the access log's standby has <paramref name="count"/> outcomes of this user (the review reads the standby).</summary>
-    public static async Task WaitForCompletionsAsync(LedgerDatabasesFixture databases, string user, int count)
+    public static Task WaitForCompletionsAsync(LedgerDatabasesFixture databases, string user, int count) =>
+        WaitOnStandbyAsync(databases, user, AccessLogEvents.CompletedAction, count);
+
+    /// <summary>Waits until the access log's standby has <paramref name="count"/> events of this action for this user.</summary>
+    public static async Task WaitOnStandbyAsync(LedgerDatabasesFixture databases, string user, string action, long count)
     {
         await using var connection = new NpgsqlConnection(databases.Replica(databases.PortalDb));
         await connection.OpenAsync();
@@ -50,12 +54,12 @@ internal static class AccessLogReplay
         {
             await using var cmd = new NpgsqlCommand("SELECT count(*) FROM ledger.events WHERE stream_type = 'user' AND stream_id = $1 AND action = $2", connection);
             cmd.Parameters.Add(new NpgsqlParameter { Value = user });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = AccessLogEvents.CompletedAction });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = action });
             if ((long)(await cmd.ExecuteScalarAsync())! >= count)
                 return;
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"{count} outcomes of {user} did not reach the access log's standby");
-            await Task.Delay(20);
+                throw new TimeoutException($"{count} × {action} of {user} did not reach the access log's standby");
+            await Task.Delay(20); // poll interval; the condition decides
         }
     }
 

@@ -23,23 +23,7 @@ public sealed class AccessLogReviewTests(LedgerDatabasesFixture databases) : IDi
     private static string NewUser(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>Waits until the access log's standby has <paramref name="count"/> events of this kind for this user (the review reads the standby).</summary>
-    private async Task WaitOnStandbyAsync(string user, string action, long count = 1)
-    {
-        await using var connection = new NpgsqlConnection(databases.Replica(databases.PortalDb));
-        await connection.OpenAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            await using var cmd = new NpgsqlCommand("SELECT count(*) FROM ledger.events WHERE stream_type = 'user' AND stream_id = $1 AND action = $2", connection);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = user });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = action });
-            if ((long)(await cmd.ExecuteScalarAsync())! >= count)
-                return;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"{count} × {action} of {user} did not reach the access log's standby");
-            await Task.Delay(20);
-        }
-    }
+    private Task WaitOnStandbyAsync(string user, string action, long count = 1) => AccessLogReplay.WaitOnStandbyAsync(databases, user, action, count);
 
     private Task<long> AdminReviewsAsync(string admin, string kind) => databases.CountAsync("""
         SELECT count(*) FROM ledger.events WHERE stream_type = 'user' AND stream_id = $1 AND action = 'query.requested'
