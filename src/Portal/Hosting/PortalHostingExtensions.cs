@@ -107,7 +107,10 @@ public static class PortalHostingExtensions
         app.MapAccessLogReviewPdf();
         // wwwroot, MudBlazor's files and the framework's blazor.web.js: public (no ledger data), fingerprinted.
         app.MapStaticAssets().AllowAnonymous();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // No per-message compression on the circuit's WebSocket: deflating every render batch took ~11 % of the
+        // portal's CPU per interaction (docs/performance.md), and compressing secrets beside attacker-chosen text in
+        // one stream is what BREACH-style attacks need. Render batches are small; the bandwidth is not worth either.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.DisableWebSocketCompression = true);
         return app;
     }
 }

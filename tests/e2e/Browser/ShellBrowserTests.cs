@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -75,6 +76,36 @@ public sealed class ShellBrowserTests(ChromiumPortal portal)
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Use the light theme" })).ToBeVisibleAsync();
         session.PortalErrors.ShouldBeEmpty();
     }
+
+    [ChromiumFact]
+    public async Task CircuitWebSocket_CompressionOfferedByChromium_IsDeclined()
+    {
+        await using var session = await portal.NewSessionAsync();
+        var page = session.Page;
+        // The handshake's headers are not in Playwright's WebSocket API; Chromium's DevTools protocol has them.
+        var devTools = await page.Context.NewCDPSessionAsync(page);
+        var offered = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var accepted = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        devTools.Event("Network.webSocketWillSendHandshakeRequest").OnEvent += (_, e) =>
+            offered.TrySetResult(Header(e!.Value.GetProperty("request").GetProperty("headers"), "Sec-WebSocket-Extensions") ?? "");
+        devTools.Event("Network.webSocketHandshakeResponseReceived").OnEvent += (_, e) =>
+            accepted.TrySetResult(e!.Value.GetProperty("response").GetProperty("headers").Clone());
+        await devTools.SendAsync("Network.enable");
+
+        await page.GotoAsync(portal.Url("/").ToString());
+        await session.SignInAtProviderAsync("auditor1", "auditor1-dev");
+        await session.WaitForCircuitAsync();
+
+        (await offered.Task.WaitAsync(TimeSpan.FromSeconds(30))).ShouldContain("permessage-deflate", Case.Insensitive, "Chromium offers compression");
+        Header(await accepted.Task.WaitAsync(TimeSpan.FromSeconds(30)), "Sec-WebSocket-Extensions")
+            .ShouldBeNull("the portal declines per-message compression of render batches (docs/web-auth.md)");
+        session.PortalErrors.ShouldBeEmpty();
+    }
+
+    private static string? Header(JsonElement headers, string name) =>
+        headers.EnumerateObject().FirstOrDefault(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { Value.ValueKind: JsonValueKind.String } h
+            ? h.Value.GetString()
+            : null;
 
     [ChromiumFact]
     public async Task SignedOutInAnotherTab_OpenPageSaysTheSessionEndedAndShowsNoData()
