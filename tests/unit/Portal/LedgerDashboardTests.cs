@@ -98,4 +98,19 @@ public sealed class LedgerDashboardTests : PortalComponentTest
         rows[0].TextContent.ShouldContain("completed");
         rows[1].TextContent.ShouldContain("failed");
     }
+
+    [Fact]
+    public void RecentQueries_AreMarkupInMudTablesLook_NotAComponentPerCell()
+    {
+        var recent = Enumerable.Range(1, 10).Select(i => Item(i, "stream.read", null, AccessLogOutcome.Completed, i)).ToList();
+        var none = Render<LedgerDashboard>(p => p.Add(c => c.Model, Model(Ok(View()), [])))
+            .FindComponents<Microsoft.AspNetCore.Components.IComponent>().Count;
+
+        var cut = Render<LedgerDashboard>(p => p.Add(c => c.Model, Model(Ok(View()), recent)));
+
+        cut.FindAll("[data-testid=recent-queries] tbody tr.mud-table-row td[data-label=Outcome]").Count.ShouldBe(10);
+        cut.Find("[data-testid=recent-queries] .mud-table").ClassList.ShouldContain("mud-sm-table", "rows become cards on a phone");
+        var added = cut.FindComponents<Microsoft.AspNetCore.Components.IComponent>().Count - none;
+        added.ShouldBeLessThanOrEqualTo(1, $"ten rows added {added} components (the 'None yet.' text is one)");
+    }
 }
