@@ -53,4 +53,24 @@ public sealed class ReplicaConnectionFactoryTests(PostgresFixture db) : IClassFi
                 reader.GetString(1).ShouldBe("5s");
         }
     }
+
+    [Theory]
+    [InlineData("", "kept")]
+    [InlineData(";No Reset On Close=false", "reset")]
+    public async Task ReturnedConnections_AreNotResetUnlessTheConnectionStringSaysSo(string extra, string expected)
+    {
+        // One physical connection, so the second open gets the first one back from the pool.
+        await using var factory = new ReplicaConnectionFactory(db.ReaderConnectionString + ";Maximum Pool Size=1" + extra);
+        await using (var first = await factory.OpenAsync())
+        {
+            await using var set = new NpgsqlCommand("SET application_name = 'left-by-the-first-use'", first);
+            await set.ExecuteNonQueryAsync();
+        }
+
+        await using var second = await factory.OpenAsync();
+        await using var show = new NpgsqlCommand("SELECT current_setting('application_name')", second);
+        var name = (string)(await show.ExecuteScalarAsync())!;
+
+        (name == "left-by-the-first-use" ? "kept" : "reset").ShouldBe(expected);
+    }
 }
