@@ -66,14 +66,32 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections, int wi
         if (limit is < 1 or > MaxPageSize)
             throw new ArgumentOutOfRangeException(nameof(limit), limit, $"the page size must be 1…{MaxPageSize}");
 
+        if (IsOneStatement(filter))
+        {
+            // One statement sees one snapshot by itself: no transaction, so no BEGIN and no ROLLBACK round trip (the
+            // dashboard reads a user's recent queries this way on every view).
+            await using var connection = await connections.OpenAsync(ct);
+            await using var single = new NpgsqlCommand("", connection);
+            return Page(await PageItemsAsync(single, filter, limit + 1, beforeSeq, outcomeFloor: null, window: null, markedSeqs: null, ct), limit);
+        }
         await using var session = await connections.BeginReadOnlyAsync(ct);
         var outcomeFloor = await OutcomeFloorAsync(session, filter, limit, beforeSeq, ct);
         var window = await WindowBoundsAsync(session, filter, beforeSeq, ct);
         if (window is { Count: 0 })
             return new AccessLogPage([], null);
-        var items = filter.Outcome is AccessLogOutcomeFilter.Pending
-            ? await PendingItemsAsync(session, filter, limit + 1, beforeSeq, window, ct)
-            : await PageItemsAsync(session, filter, limit + 1, beforeSeq, outcomeFloor, window, markedSeqs: null, ct);
+        if (filter.Outcome is AccessLogOutcomeFilter.Pending)
+            return Page(await PendingItemsAsync(session, filter, limit + 1, beforeSeq, window, ct), limit);
+        await using var cmd = session.CreateCommand("");
+        return Page(await PageItemsAsync(cmd, filter, limit + 1, beforeSeq, outcomeFloor, window, markedSeqs: null, ct), limit);
+    }
+
+    /// <summary>A search that is the page's statement alone: no outcome floor to find first, no time window to bound, no pending markers to walk.</summary>
+    private static bool IsOneStatement(AccessLogFilter filter) =>
+        !HasOutcomeFloor(filter) && filter.From is null && filter.To is null && filter.Outcome is not AccessLogOutcomeFilter.Pending;
+
+    /// <summary>The first <paramref name="limit"/> of <paramref name="items"/> (read one more), and the cursor of the next page when there was one more.</summary>
+    private static AccessLogPage Page(List<AccessLogItem> items, int limit)
+    {
         if (items.Count <= limit)
             return new AccessLogPage(items, null);
         items.RemoveAt(limit);
@@ -81,10 +99,10 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections, int wi
     }
 
     /// <summary>The newest <paramref name="count"/> requests below <paramref name="beforeSeq"/> matching the filter (and, when given, among <paramref name="markedSeqs"/>).</summary>
-    private static async Task<List<AccessLogItem>> PageItemsAsync(ReadOnlySession session, AccessLogFilter filter, int count, long? beforeSeq,
+    /// <param name="cmd">An empty command on the connection (and transaction) to read with; its text and parameters are set here.</param>
+    private static async Task<List<AccessLogItem>> PageItemsAsync(NpgsqlCommand cmd, AccessLogFilter filter, int count, long? beforeSeq,
         long? outcomeFloor, (long Count, long Min, long Max)? window, long[]? markedSeqs, CancellationToken ct)
     {
-        await using var cmd = session.CreateCommand("");
         // Without an outcome condition the page's requests are chosen first and only they are joined to their outcomes:
         // otherwise a plan that sorts (a time window read by the (occurred_at, seq) index) probed the outcome of every
         // request in the window before keeping a page (a one-day window at 10M: 11,509 probes, 224–674 ms; docs/performance.md).
@@ -139,7 +157,8 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections, int wi
             }
             if (marked.Count == 0)
                 break;
-            items.AddRange(await PageItemsAsync(session, filter, count - items.Count, beforeSeq, outcomeFloor: null, window, [.. marked], ct));
+            await using (var page = session.CreateCommand(""))
+                items.AddRange(await PageItemsAsync(page, filter, count - items.Count, beforeSeq, outcomeFloor: null, window, [.. marked], ct));
             if (marked.Count < PendingMarkerChunk)
                 break;
             below = marked[^1];
