@@ -26,10 +26,7 @@ public static class AutoPrepare
     public static string Apply(string connectionString)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        // NpgsqlConnectionStringBuilder.ContainsKey answers "is this a known keyword", not "was it given":
-        // read what was given with the plain builder (its keys are case-insensitive).
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare"))
+        if (GivenKeywords.Any(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
             return connectionString;
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         builder.MaxAutoPrepare = MaxStatements;

@@ -26,7 +26,7 @@ public sealed class ReplicaConnectionFactory : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         var builder = new NpgsqlConnectionStringBuilder(AutoPrepare.Apply(connectionString));
         builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? ReadSettings : builder.Options + " " + ReadSettings;
-        if (!Given(connectionString, "No Reset On Close", "NoResetOnClose"))
+        if (!GivenKeywords.Any(connectionString, "No Reset On Close", "NoResetOnClose"))
             builder.NoResetOnClose = true;
         DataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
@@ -38,13 +38,6 @@ public sealed class ReplicaConnectionFactory : IAsyncDisposable
     /// page on the 10M ledger (EXPLAIN ANALYZE, docs/performance.md).
     /// </summary>
     public const string ReadSettings = "-c default_transaction_read_only=on -c jit=off";
-
-    private static bool Given(string connectionString, params string[] keys)
-    {
-        // NpgsqlConnectionStringBuilder.ContainsKey answers "is this a known keyword": read what was given (as AutoPrepare does).
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        return keys.Any(given.ContainsKey);
-    }
 
     /// <summary>The underlying data source; its connections start with read-only transactions.</summary>
     public NpgsqlDataSource DataSource { get; }
