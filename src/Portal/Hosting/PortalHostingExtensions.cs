@@ -77,6 +77,7 @@ public static class PortalHostingExtensions
         // Build the data sources and the access-log writer now: a bad setting (e.g. an unreadable
         // access-log key) stops start-up instead of failing every query later. No connection is opened.
         app.Services.GetRequiredService<PortalDatabases>();
+        app.UseReverseProxyHeaders(); // first: everything after it sees the client's address and scheme
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {

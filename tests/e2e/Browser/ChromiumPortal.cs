@@ -85,9 +85,16 @@ public class ChromiumPortal : IAsyncLifetime
     /// <summary>Called last on disposal, after the portal stopped.</summary>
     protected virtual Task DisposeDatabasesAsync() => Task.CompletedTask;
 
-    public async Task<BrowserSession> NewSessionAsync()
+    /// <param name="extraHeaders">Headers the browser adds to every request (a reverse proxy's, say).</param>
+    public async Task<BrowserSession> NewSessionAsync(IEnumerable<KeyValuePair<string, string>>? extraHeaders = null)
     {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { Locale = "en-US", TimezoneId = "UTC", IgnoreHTTPSErrors = true });
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            Locale = "en-US",
+            TimezoneId = "UTC",
+            IgnoreHTTPSErrors = true,
+            ExtraHTTPHeaders = extraHeaders,
+        });
         return new BrowserSession(this, context, await context.NewPageAsync());
     }
 
