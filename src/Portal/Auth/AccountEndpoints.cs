@@ -25,7 +25,7 @@ public static class AccountEndpoints
                 new SignInFailure(SignInFailureReason.ProviderUnavailable, ex.Message).Apply(context);
             }
             return Results.Empty;
-        }).AllowAnonymous();
+        }).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy);
 
         app.MapPost(PortalUrls.Logout, async (HttpContext context, IOptions<OidcSettings> settings, ILoggerFactory loggers) =>
         {

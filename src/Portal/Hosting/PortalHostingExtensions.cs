@@ -27,6 +27,7 @@ public static class PortalHostingExtensions
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         services.AddSingleton(TimeProvider.System);
         services.AddPortalAuthentication(builder.Configuration, builder.Environment);
+        services.AddSignInRateLimit();
         services.AddPortalAuthorization();
         services.AddAntiforgery(o =>
         {
@@ -94,6 +95,7 @@ public static class PortalHostingExtensions
         {
             app.UseHsts();
         }
+        app.UseRateLimiter(); // before authentication: a start of sign-in over the cap costs nothing (Auth/SignInRateLimit)
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -19,6 +19,9 @@ public sealed class PortalFactory(string authority, IReadOnlyDictionary<string, 
 {
     public static readonly Uri BaseAddress = new("https://localhost");
 
+    /// <summary>Settings applied last, over the test defaults above and the databases'.</summary>
+    public IReadOnlyDictionary<string, string?>? Overrides { get; init; }
+
     /// <summary>The portal's clock when set (a FakeTimeProvider: grants expire when the test says so).</summary>
     public TimeProvider? Time { get; init; }
 
@@ -46,9 +49,13 @@ public sealed class PortalFactory(string authority, IReadOnlyDictionary<string, 
             ["Portal:Oidc:BackchannelTimeout"] = "00:00:05",
             // Open pages notice an ended session within a second (the default is 30 s).
             ["Portal:Session:RevalidationInterval"] = "00:00:01",
+            // Every test signs in from the same address (127.0.0.1, or none in memory): no cap on starts but the test's own.
+            [AuditPortal.Portal.Auth.SignInRateLimit.Setting] = "1000000",
         }));
         var databases = settings ?? _ownDatabases.Value!.PortalConfiguration();
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(databases));
+        if (Overrides is { } overrides)
+            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(overrides));
         if (Time is { } time)
             builder.ConfigureTestServices(services => services.AddSingleton(time));
     }
