@@ -6,7 +6,7 @@ namespace AuditPortal.Portal.Auth;
 
 /// <summary>
 /// How often one client address may start a sign-in (<c>GET /login</c>): <c>Portal:SignIn:StartsPerMinute</c>, a token
-/// bucket per address that refills each minute. Why: every start makes the framework's handler send a pushed
+/// bucket per address holding that many starts and refilled at that rate (one a second at 60). Why: every start makes the framework's handler send a pushed
 /// authorization request to the OpenID Provider (it does whenever the provider offers PAR), so without a cap any
 /// anonymous client could make the portal POST to the provider as fast as it likes. A user starts one sign-in per
 /// session; the default leaves room for many users behind one address (a NAT) signing in at once. The address is the
