@@ -32,53 +32,46 @@ internal static class ForwardedClient
 
     public static readonly KeyValuePair<string, string>[] Headers = [new("X-Forwarded-For", Address)];
 
-    /// <summary>1 when the newest <c>query.requested</c> entry of <paramref name="kind"/> by auditor1 records <paramref name="address"/>.</summary>
-    public static Task<long> LastRequestFromAsync(LedgerDatabasesFixture databases, string kind, string address) => databases.CountAsync("""
-        SELECT count(*) FROM (SELECT client_address FROM ledger.events WHERE stream_type = 'user' AND stream_id = 'auditor1'
-          AND action = 'query.requested' AND payload::jsonb ->> 'kind' = $1 ORDER BY seq DESC LIMIT 1) last
-        WHERE client_address = $2
-        """, kind, address);
-
-    /// <summary>Signs auditor1 in, lets the dashboard prerender (a query with the request's address) and start its circuit, then opens the checkpoints inside the circuit (a query with the address the circuit captured).</summary>
-    public static async Task BrowseAsync(ChromiumPortal portal, BrowserSession session)
+    /// <summary>
+    /// Signs auditor1 in with an <c>X-Forwarded-For</c> header on every request, lets the dashboard prerender (a query
+    /// with the request's address) and start its circuit, opens the checkpoints inside the circuit (a query with the
+    /// address the circuit captured), and checks that both queries' request entries record <paramref name="expected"/>.
+    /// </summary>
+    public static async Task BrowseAndCheckLoggedAddressAsync(ChromiumPortal portal, LedgerDatabasesFixture databases, string expected, string why)
     {
+        await using var session = await portal.NewSessionAsync(Headers);
         await session.Page.GotoAsync(portal.Url("/").ToString());
         await session.SignInAtProviderAsync("auditor1", "auditor1-dev");
         await session.WaitForCircuitAsync();
         await session.MainNavigation.GetByRole(AriaRole.Link, new() { Name = "Checkpoints" }).ClickAsync();
         // The page's answer, not its heading: the heading shows before the query, whose request entry precedes its answer.
         await Expect(session.Page.GetByTestId("head-seq")).ToBeVisibleAsync();
+
+        (await LastRequestFromAsync(databases, "dashboard.read", expected)).ShouldBe(1, $"the prerendered page's query: {why}");
+        (await LastRequestFromAsync(databases, "checkpoints.read", expected)).ShouldBe(1, $"the circuit's query: {why}");
+        session.PortalErrors.ShouldBeEmpty();
     }
+
+    /// <summary>1 when the newest <c>query.requested</c> entry of <paramref name="kind"/> by auditor1 records <paramref name="address"/>.</summary>
+    private static Task<long> LastRequestFromAsync(LedgerDatabasesFixture databases, string kind, string address) => databases.CountAsync("""
+        SELECT count(*) FROM (SELECT client_address FROM ledger.events WHERE stream_type = 'user' AND stream_id = 'auditor1'
+          AND action = 'query.requested' AND payload::jsonb ->> 'kind' = $1 ORDER BY seq DESC LIMIT 1) last
+        WHERE client_address = $2
+        """, kind, address);
 }
 
 [Collection(nameof(ProxiedChromiumPortalCollection))]
 public sealed class ReverseProxyBrowserTests(ProxiedChromiumPortal portal)
 {
     [ChromiumFact]
-    public async Task FromAKnownProxy_TheAccessLogRecordsTheForwardedClient_InPagesAndInTheCircuit()
-    {
-        await using var session = await portal.NewSessionAsync(ForwardedClient.Headers);
-
-        await ForwardedClient.BrowseAsync(portal, session);
-
-        (await ForwardedClient.LastRequestFromAsync(portal.Databases, "dashboard.read", ForwardedClient.Address)).ShouldBe(1, "the prerendered page's query");
-        (await ForwardedClient.LastRequestFromAsync(portal.Databases, "checkpoints.read", ForwardedClient.Address)).ShouldBe(1, "the circuit's query");
-        session.PortalErrors.ShouldBeEmpty();
-    }
+    public Task FromAKnownProxy_TheAccessLogRecordsTheForwardedClient_InPagesAndInTheCircuit() =>
+        ForwardedClient.BrowseAndCheckLoggedAddressAsync(portal, portal.Databases, ForwardedClient.Address, "the proxy at 127.0.0.1 is listed");
 }
 
 [Collection(nameof(SeededChromiumPortalCollection))]
 public sealed class UnproxiedForwardedHeaderBrowserTests(SeededChromiumPortal portal)
 {
     [ChromiumFact]
-    public async Task WithoutKnownProxies_AForwardedForHeader_IsIgnored()
-    {
-        await using var session = await portal.NewSessionAsync(ForwardedClient.Headers);
-
-        await ForwardedClient.BrowseAsync(portal, session);
-
-        (await ForwardedClient.LastRequestFromAsync(portal.Databases, "dashboard.read", "127.0.0.1")).ShouldBe(1, "a client cannot choose the address logged of it");
-        (await ForwardedClient.LastRequestFromAsync(portal.Databases, "checkpoints.read", "127.0.0.1")).ShouldBe(1);
-        session.PortalErrors.ShouldBeEmpty();
-    }
+    public Task WithoutKnownProxies_AForwardedForHeader_IsIgnored() =>
+        ForwardedClient.BrowseAndCheckLoggedAddressAsync(portal, portal.Databases, "127.0.0.1", "a client cannot choose the address logged of it");
 }
