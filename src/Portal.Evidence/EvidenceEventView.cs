@@ -98,7 +98,7 @@ public sealed record EvidenceEventView
             case JsonObject obj when PersonalDataCipher.SubjectOf(obj) is { } subject:
                 into.Add(new EvidenceField(PrintableText.Of(path), Show(presenter.Present(subject, field, obj)), true));
                 break;
-            case JsonObject obj when obj.ContainsKey("enc"):
+            case JsonObject obj when obj.ContainsKey(PersonalDataEnvelope.Marker):
                 into.Add(new EvidenceField(PrintableText.Of(path), "[personal data: unreadable envelope]", true));
                 break;
             case JsonObject obj when obj.Count == 0:

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AuditPortal.Verification.Ledger;
 
 namespace AuditPortal.Data.Appending;
 
@@ -54,7 +55,7 @@ public sealed class EventPayload
     {
         if (tree is null)
             return null;
-        if (tree.ContainsKey("enc"))
+        if (tree.ContainsKey(PersonalDataEnvelope.Marker))
             return "$";
         foreach (var (name, value) in tree)
         {
@@ -67,7 +68,7 @@ public sealed class EventPayload
         {
             switch (node)
             {
-                case JsonObject obj when obj.ContainsKey("enc"):
+                case JsonObject obj when obj.ContainsKey(PersonalDataEnvelope.Marker):
                     return path;
                 case JsonObject obj:
                     foreach (var (name, value) in obj)

@@ -137,12 +137,14 @@ public sealed class PersonalDataCipher(Func<byte[]>? ivSource = null)
             problem = "not an envelope object";
             return false;
         }
-        var element = JsonSerializer.SerializeToElement(obj);
-        if (!PersonalDataEnvelope.IsEnvelope(element))
+        // The rule's marker, read on the node: every object of a payload is asked, and only envelopes are worth
+        // the copy into a JsonElement that the shape rule reads.
+        if (!obj.ContainsKey(PersonalDataEnvelope.Marker))
         {
             problem = "not an envelope: no enc member";
             return false;
         }
+        var element = JsonSerializer.SerializeToElement(obj);
         subject = Text(obj, "sub") ?? "";
         if (PersonalDataEnvelope.ShapeProblem(element) is { } shape)
         {

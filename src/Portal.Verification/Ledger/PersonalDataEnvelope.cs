@@ -12,12 +12,15 @@ namespace AuditPortal.Verification.Ledger;
 public static class PersonalDataEnvelope
 {
     public const string Algorithm = "A256GCM";
+
+    /// <summary>The member that makes an object an envelope.</summary>
+    public const string Marker = "enc";
     public const int IvSize = 12;
     public const int TagSize = 16;
 
     /// <summary>True when <paramref name="element"/> is an object the rule recognises as an envelope (well-formed or not).</summary>
     public static bool IsEnvelope(JsonElement element) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty("enc", out _);
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(Marker, out _);
 
     /// <summary>Null when <paramref name="envelope"/> (an object with <c>enc</c>) has the envelope's exact shape, else what is wrong.</summary>
     public static string? ShapeProblem(JsonElement envelope)

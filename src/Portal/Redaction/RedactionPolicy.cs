@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.PersonalData;
 using AuditPortal.Portal.Auth;
+using AuditPortal.Verification.Ledger;
 
 namespace AuditPortal.Portal.Redaction;
 
@@ -92,7 +93,7 @@ public static class RedactionPolicy
         {
             case JsonObject obj when PersonalDataCipher.SubjectOf(obj) is { } subject:
                 return Open(obj, subject, fieldName, context, summary);
-            case JsonObject obj when obj.ContainsKey("enc"):
+            case JsonObject obj when obj.ContainsKey(PersonalDataEnvelope.Marker):
                 // Every object with an enc member is an envelope (docs/ledger-format.md §7); a malformed one is
                 // unreadable, never walked into and shown in the clear.
                 return UnreadableText;
