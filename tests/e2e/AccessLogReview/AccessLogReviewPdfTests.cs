@@ -87,12 +87,18 @@ public sealed class AccessLogReviewPdfTests : IAsyncLifetime
         bundle.GetProperty("filters").GetProperty("user").GetString().ShouldBe("inv-review");
 
         // The export's gateway entry got its outcome, naming every proved event. The entry page reads the portal
-        // database's standby, which may not have replayed the outcome yet: reload until it has (or the deadline).
+        // database's standby, which may not have replayed the entry (404) or its outcome yet: reload until it has (or the deadline).
         var entryUrl = AuditPortal.Portal.PortalUrls.AccessLogEntry(export.GetProperty("seq").GetInt64());
         var deadline = System.Diagnostics.Stopwatch.StartNew();
-        string page;
-        while (!(page = await admin.GetStringAsync(entryUrl)).Contains("completed", StringComparison.OrdinalIgnoreCase) && deadline.Elapsed < TimeSpan.FromSeconds(30))
-            await Task.Delay(100);
+        var page = "";
+        while (!page.Contains("completed", StringComparison.OrdinalIgnoreCase) && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            using var entry = await admin.GetAsync(entryUrl);
+            if (entry.StatusCode != System.Net.HttpStatusCode.NotFound)
+                page = await entry.EnsureSuccessStatusCode().Content.ReadAsStringAsync();
+            if (!page.Contains("completed", StringComparison.OrdinalIgnoreCase))
+                await Task.Delay(100);
+        }
         page.ShouldContain("accesslog.export");
         page.ShouldContain("completed", Case.Insensitive);
     }
