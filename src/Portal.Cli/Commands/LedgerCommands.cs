@@ -6,6 +6,7 @@ using AuditPortal.Data.AccessLog;
 using AuditPortal.Data.Appending;
 using AuditPortal.Data.Demo;
 using AuditPortal.Data.PersonalData;
+using AuditPortal.Data.Reading;
 using AuditPortal.Data.Schema;
 using AuditPortal.Data.Workspace;
 using AuditPortal.Verification.Checkpoints;
@@ -104,7 +105,7 @@ public static class LedgerCommands
             var primary = env.Primary(parse.GetValue(connection));
             await using (var check = NpgsqlDataSource.Create(primary))
             {
-                var existing = (long)(await check.CreateCommand("SELECT count(*) FROM ledger.events").ExecuteScalarAsync(ct))!;
+                var existing = (long)(await check.CreateCommand(LedgerHeadQuery.Sql).ExecuteScalarAsync(ct))!;
                 if (existing > 0)
                 {
                     // A seed that was interrupted leaves its secondary indexes dropped: put them back.

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Checkpoints;
+using AuditPortal.Data.Reading;
 using AuditPortal.Data.Replica;
 using AuditPortal.Verification.Checkpoints;
 using Npgsql;
@@ -445,8 +446,7 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections, int wi
     public async Task<long> SizeAsync(CancellationToken ct = default)
     {
         await using var session = await connections.BeginReadOnlyAsync(ct);
-        await using var cmd = session.CreateCommand("SELECT coalesce(max(seq), 0) FROM ledger.events");
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        return await LedgerHeadQuery.SeqAsync(session.Connection, session.Transaction, ct: ct);
     }
 
     /// <summary>The number of events in the access log and its latest checkpoint, read in one snapshot.</summary>
@@ -454,9 +454,7 @@ public sealed class AccessLogReader(ReplicaConnectionFactory connections, int wi
     public async Task<AccessLogHead> HeadAsync(CancellationToken ct = default)
     {
         await using var session = await connections.BeginReadOnlyAsync(ct);
-        long size;
-        await using (var cmd = session.CreateCommand("SELECT coalesce(max(seq), 0) FROM ledger.events"))
-            size = (long)(await cmd.ExecuteScalarAsync(ct))!;
+        var size = await LedgerHeadQuery.SeqAsync(session.Connection, session.Transaction, ct: ct);
         var latest = await CheckpointStore.LatestAsync(session.Connection, session.Transaction, ct);
         if (latest?.Problem is { } problem)
             throw new InvalidDataException($"checkpoint row of size {latest.Size}: {problem}");

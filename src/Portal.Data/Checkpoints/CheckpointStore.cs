@@ -75,10 +75,13 @@ public sealed class CheckpointStore(NpgsqlDataSource dataSource)
         return (await ReadAsync(cmd, ct).ConfigureAwait(false)).SingleOrDefault();
     }
 
+    /// <summary>The size of the latest row, 0 when the table is empty, for a caller that batches it with other statements.</summary>
+    public const string LatestSizeSql = "SELECT coalesce(max(size), 0) FROM ledger.checkpoints";
+
     /// <summary>The size of the latest row, 0 when the table is empty (cache keys; nothing is trusted from it).</summary>
     public static async Task<long> LatestSizeAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken ct = default)
     {
-        await using var cmd = new NpgsqlCommand("SELECT coalesce(max(size), 0) FROM ledger.checkpoints", connection, transaction);
+        await using var cmd = new NpgsqlCommand(LatestSizeSql, connection, transaction);
         return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 

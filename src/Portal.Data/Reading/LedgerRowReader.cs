@@ -52,7 +52,7 @@ public sealed class LedgerRowReader(NpgsqlDataSource dataSource)
     /// <summary>The highest seq in the ledger; 0 when it is empty.</summary>
     public async Task<long> HeadSeqAsync(CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("SELECT coalesce(max(seq), 0) FROM ledger.events");
+        await using var command = dataSource.CreateCommand(LedgerHeadQuery.Sql);
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 

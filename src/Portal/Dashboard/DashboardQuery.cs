@@ -42,19 +42,6 @@ public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databas
         return new DashboardModel(ledger, recent);
     }
 
-    // One statement: the head and the standby's replay position (the LEFT JOIN keeps the row when the
-    // ledger is empty); the latest checkpoint through the one checkpoint reader, in the same read-only
-    // transaction (the gateway's session is REPEATABLE READ, so both see one snapshot).
-    private const string DashboardSql = """
-        SELECT h.seq, h.hash, h.event_id,
-               pg_is_in_recovery(),
-               pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint,
-               now() - pg_last_xact_replay_timestamp(),
-               h.recorded_at
-        FROM (SELECT 1) one
-        LEFT JOIN LATERAL (SELECT seq, hash, event_id, recorded_at FROM ledger.events WHERE seq <= $1 ORDER BY seq DESC LIMIT 1) h ON true
-        """;
-
     /// <summary>
     /// The dashboard and its record ids (the head event, the latest checkpoint), for the page and for the bounded re-run
     /// ("what did they see", docs/access-log-review.md): the ledger up to <paramref name="ledgerSize"/> and the checkpoints
@@ -67,22 +54,14 @@ public sealed class DashboardQuery(QueryGateway gateway, PortalDatabases databas
         var ids = new List<string>(2);
         LedgerHead? head = null;
         LedgerGrowthPoint? headPoint = null;
-        ReplicaLag lag;
-        await using var cmd = session.CreateCommand(DashboardSql);
-        cmd.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = ledgerSize });
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        // The head and the standby's lag in one statement; the latest checkpoint through the one checkpoint reader, in
+        // the same snapshot (the gateway's session is REPEATABLE READ).
+        var (headEvent, lag) = await HeadEventQuery.ReadAsync(session.Connection, session.Transaction, ledgerSize, ct);
+        if (headEvent is not null)
         {
-            await reader.ReadAsync(ct);
-            if (!reader.IsDBNull(0))
-            {
-                head = new LedgerHead(reader.GetInt64(0), HashHex.ToHex(reader.GetFieldValue<byte[]>(1)));
-                ids.Add(reader.GetGuid(2).ToString("D"));
-                headPoint = new LedgerGrowthPoint(head.Size, new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(6), DateTimeKind.Utc)));
-            }
-            lag = new ReplicaLag(
-                reader.GetBoolean(3),
-                reader.IsDBNull(4) ? null : Math.Max(0, reader.GetInt64(4)),
-                reader.IsDBNull(5) ? null : reader.GetFieldValue<TimeSpan>(5));
+            head = new LedgerHead(headEvent.Seq, HashHex.ToHex(headEvent.Hash));
+            ids.Add(headEvent.EventId.ToString("D"));
+            headPoint = new LedgerGrowthPoint(head.Size, new DateTimeOffset(headEvent.RecordedAt));
         }
         CheckpointStatus? checkpoint = null;
         if (await CheckpointStore.LatestAsync(session.Connection, session.Transaction, checkpointSize, ct) is { } row)

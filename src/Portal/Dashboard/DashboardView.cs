@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Reading;
+using AuditPortal.Data.Replica;
 using AuditPortal.Portal.Redaction;
 
 namespace AuditPortal.Portal.Dashboard;
@@ -30,11 +31,3 @@ public enum SignatureCheck
 /// <summary>The latest checkpoint and the outcome of verifying its signature.</summary>
 public sealed record CheckpointStatus(long Size, DateTime Time, string RootHash, string KeyId, SignatureCheck Signature, string? Problem);
 
-/// <summary>
-/// How far the standby is behind, as the standby sees it: WAL bytes received but not yet replayed,
-/// and the age of the last replayed transaction. Current = nothing left to replay.
-/// </summary>
-public sealed record ReplicaLag(bool InRecovery, long? ReplayBytesBehind, TimeSpan? SinceLastReplay)
-{
-    public bool IsCurrent => ReplayBytesBehind is 0;
-}

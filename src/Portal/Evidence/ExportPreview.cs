@@ -7,7 +7,6 @@ using AuditPortal.Data.Workspace;
 using AuditPortal.Evidence;
 using AuditPortal.Portal.Gateway;
 using AuditPortal.Portal.Redaction;
-using Npgsql;
 
 namespace AuditPortal.Portal.Evidence;
 
@@ -39,15 +38,6 @@ public sealed record ExportPreview(ExportScope Scope, long CheckpointSize, int E
 /// <summary>The preview query: one gateway call (<see cref="EvidenceKinds.Preview"/>) in the active case, on the standby.</summary>
 public sealed class ExportPreviewQuery(QueryGateway gateway)
 {
-    private const string Sql = """
-        SELECT event_id, occurred_at, payload, stream_type, stream_id FROM ledger.events
-        WHERE stream_type = $1 AND stream_id = $2 AND seq <= $3
-        ORDER BY stream_seq
-        """;
-
-    // The events of a scope that spans several streams (their seqs from EventSelection, the rule the evidence set uses).
-    private const string SetSql = "SELECT event_id, occurred_at, payload, stream_type, stream_id FROM ledger.events WHERE seq = ANY($1) ORDER BY seq";
-
     /// <param name="selection">For a scope that spans several streams, its events (<see cref="CaseExportService"/> resolves it); null for a stream.</param>
     public async Task<GatewayResult<ExportPreview>> RunAsync(ClaimsPrincipal user, ExportScope scope, EventSelection? selection, CancellationToken ct)
     {
@@ -64,8 +54,7 @@ public sealed class ExportPreviewQuery(QueryGateway gateway)
         }
         return await gateway.RunAsync(EvidenceKinds.Preview, user, parameters, purpose: null, async (session, token) =>
         {
-            await using var latest = session.CreateCommand("SELECT coalesce(max(size), 0) FROM ledger.checkpoints");
-            var size = (long)(await latest.ExecuteScalarAsync(token))!;
+            var size = session.CheckpointSize; // the latest checkpoint of the gateway's snapshot (REPEATABLE READ)
             var ids = new List<string>();
             var fields = new Dictionary<(string Subject, string Field), int>();
             var streams = new Dictionary<StreamKey, int>();
@@ -82,31 +71,18 @@ public sealed class ExportPreviewQuery(QueryGateway gateway)
                     return QueryAnswer.Of(new ExportPreview(scope, size, 0, null, null, [], [], ex.Message), ids);
                 }
             }
-            await using (var read = session.CreateCommand(selection is null ? Sql : SetSql))
+            var events = selection is null
+                ? PreviewEventsQuery.OfStreamAsync(session.Connection, session.Transaction, scope.Stream, size, token)
+                : PreviewEventsQuery.OfSeqsAsync(session.Connection, session.Transaction, seqs, token);
+            await foreach (var e in events)
             {
-                if (selection is null)
-                {
-                    read.Parameters.Add(new NpgsqlParameter { Value = scope.Stream.Type });
-                    read.Parameters.Add(new NpgsqlParameter { Value = scope.Stream.Id });
-                    read.Parameters.Add(new NpgsqlParameter { Value = size });
-                }
-                else
-                {
-                    read.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = seqs });
-                }
-                await using var reader = await read.ExecuteReaderAsync(token);
-                while (await reader.ReadAsync(token))
-                {
-                    var occurred = reader.GetFieldValue<DateTime>(1);
-                    if (scope.Window is { } window && !window.Contains(occurred))
-                        continue;
-                    ids.Add(RecordId.Event(reader.GetGuid(0)));
-                    first = first is null || occurred < first ? occurred : first;
-                    last = last is null || occurred > last ? occurred : last;
-                    Collect(JsonNode.Parse(reader.GetString(2)), "", fields);
-                    var stream = new StreamKey(reader.GetString(3), reader.GetString(4));
-                    streams[stream] = streams.GetValueOrDefault(stream) + 1;
-                }
+                if (scope.Window is { } window && !window.Contains(e.OccurredAt))
+                    continue;
+                ids.Add(RecordId.Event(e.EventId));
+                first = first is null || e.OccurredAt < first ? e.OccurredAt : first;
+                last = last is null || e.OccurredAt > last ? e.OccurredAt : last;
+                Collect(JsonNode.Parse(e.PayloadJson), "", fields);
+                streams[e.Stream] = streams.GetValueOrDefault(e.Stream) + 1;
             }
             var subjects = fields.Keys.Select(k => k.Subject).Distinct(StringComparer.Ordinal).ToArray();
             var erased = subjects.Length == 0 ? [] : await KeyStore.ErasuresAsync(session.Connection, session.Transaction, subjects, token);

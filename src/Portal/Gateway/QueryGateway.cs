@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.AccessLog;
 using AuditPortal.Data.PersonalData;
+using AuditPortal.Data.Reading;
 using AuditPortal.Data.Replica;
 using AuditPortal.Portal.Auth;
 using AuditPortal.Data.Workspace;
@@ -114,11 +115,7 @@ public sealed class QueryGateway(
         {
             var replica = databases.Replica ?? throw new ReplicaNotConfiguredException();
             session = await replica.BeginReadOnlyAsync(ct);
-            await using var head = session.CreateCommand(
-                "SELECT (SELECT coalesce(max(seq), 0) FROM ledger.events), (SELECT coalesce(max(size), 0) FROM ledger.checkpoints)");
-            await using var sizes = await head.ExecuteReaderAsync(ct);
-            await sizes.ReadAsync(ct);
-            (ledgerSize, checkpointSize) = (sizes.GetInt64(0), sizes.GetInt64(1));
+            (ledgerSize, checkpointSize) = await LedgerHeadQuery.WithCheckpointSizeAsync(session.Connection, session.Transaction, ct);
         }
         catch (Exception ex) when (IsUnavailable(ex) || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {

@@ -1,5 +1,6 @@
 using AuditPortal.Portal.Gateway;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using AuditPortal.Data.Replica;
 using Npgsql;
 
 namespace AuditPortal.Portal.Health;
@@ -16,8 +17,7 @@ public sealed class PrimaryHealthCheck(PortalDatabases databases) : IHealthCheck
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(3));
             await using var connection = await source.OpenConnectionAsync(timeout.Token);
-            await using var cmd = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection);
-            var inRecovery = (bool)(await cmd.ExecuteScalarAsync(timeout.Token))!;
+            var inRecovery = (await ReplicaLag.ReadAsync(connection, timeout.Token)).InRecovery;
             var data = new Dictionary<string, object> { ["inRecovery"] = inRecovery };
             return inRecovery
                 ? HealthCheckResult.Unhealthy("the access-log database is a standby: it cannot be written", data: data)
@@ -49,16 +49,8 @@ public sealed class ReplicaHealthCheck(PortalDatabases databases, IConfiguration
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(3));
             await using var connection = await replica.OpenAsync(timeout.Token);
-            await using var cmd = new NpgsqlCommand("""
-                SELECT pg_is_in_recovery(),
-                       pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint,
-                       extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8
-                """, connection);
-            await using var reader = await cmd.ExecuteReaderAsync(timeout.Token);
-            await reader.ReadAsync(timeout.Token);
-            var inRecovery = reader.GetBoolean(0);
-            long? behind = reader.IsDBNull(1) ? null : Math.Max(0, reader.GetInt64(1));
-            double? sinceReplay = reader.IsDBNull(2) ? null : Math.Round(reader.GetDouble(2), 3);
+            var (inRecovery, behind, sinceLastReplay) = await ReplicaLag.ReadAsync(connection, timeout.Token);
+            double? sinceReplay = sinceLastReplay is { } age ? Math.Round(age.TotalSeconds, 3) : null;
             var data = new Dictionary<string, object>
             {
                 ["inRecovery"] = inRecovery,

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using AuditPortal.Data.Timeline;
 using AuditPortal.Portal.Gateway;
+using AuditPortal.Verification.Ledger;
 using AuditPortal.Portal.Redaction;
 
 namespace AuditPortal.Portal.Ledger;
@@ -23,30 +25,9 @@ public static class StreamEventsQuery
     public static Func<ReplicaSession, CancellationToken, Task<QueryAnswer<StreamEventsView>>> For(string type, string id, int limit, long? ledgerSize = null) =>
         async (session, ct) =>
         {
-            await using var cmd = session.CreateCommand(ledgerSize is null
-                ? """
-                  SELECT seq, event_id, stream_seq, occurred_at, recorded_at, actor, action, payload
-                  FROM ledger.events WHERE stream_type = $1 AND stream_id = $2 ORDER BY stream_seq LIMIT $3
-                  """
-                : """
-                  SELECT seq, event_id, stream_seq, occurred_at, recorded_at, actor, action, payload
-                  FROM ledger.events WHERE stream_type = $1 AND stream_id = $2 AND seq <= $4 ORDER BY stream_seq LIMIT $3
-                  """);
-            cmd.Parameters.Add(new() { Value = type });
-            cmd.Parameters.Add(new() { Value = id });
-            cmd.Parameters.Add(new() { Value = limit });
-            if (ledgerSize is { } size)
-                cmd.Parameters.Add(new() { Value = size });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            var events = new List<StreamEventView>();
-            while (await reader.ReadAsync(ct))
-            {
-                events.Add(new StreamEventView(
-                    reader.GetInt64(0), reader.GetGuid(1), reader.GetInt64(2),
-                    reader.GetFieldValue<DateTime>(3), reader.GetFieldValue<DateTime>(4),
-                    reader.GetString(5), reader.GetString(6),
-                    JsonNode.Parse(reader.GetString(7))!.AsObject()));
-            }
+            var stored = await FirstEventsQuery.ReadAsync(session.Connection, session.Transaction, new StreamKey(type, id), limit, ledgerSize, ct);
+            var events = stored.Select(e => new StreamEventView(e.Seq, e.EventId, e.StreamSeq, e.OccurredAt, e.RecordedAt, e.Actor, e.Action,
+                JsonNode.Parse(e.PayloadJson)!.AsObject())).ToList();
             return QueryAnswer.Of(new StreamEventsView(type, id, events),
                 events.Select(e => RecordId.Event(e.EventId)).ToList());
         };

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Checkpoints;
+using AuditPortal.Data.Reading;
 using AuditPortal.Data.VerificationRuns;
 using AuditPortal.Portal.Dashboard;
 using AuditPortal.Portal.Gateway;
@@ -8,7 +9,6 @@ using AuditPortal.Portal.Redaction;
 using AuditPortal.Verification.Checkpoints;
 using AuditPortal.Verification.Ledger;
 using AuditPortal.Verification.Verifying;
-using Npgsql;
 
 namespace AuditPortal.Portal.Verification;
 
@@ -83,9 +83,8 @@ public sealed class CheckpointsQuery(QueryGateway gateway, PortalVerificationBac
         CancellationToken ct)
     {
         var table = await CheckpointStore.ReadRowsAsync(session.Connection, session.Transaction, checkpointSize, ct);
-        await using var cmd = session.CreateCommand("SELECT coalesce(max(seq), 0) FROM ledger.events WHERE seq <= $1");
-        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = ledgerSize ?? long.MaxValue });
-        return (table, (long)(await cmd.ExecuteScalarAsync(ct))!);
+        // Now: the head the gateway's snapshot recorded; as it stood: the head of that snapshot's ledger size.
+        return (table, ledgerSize is null ? session.LedgerSize : await LedgerHeadQuery.SeqAsync(session.Connection, session.Transaction, ledgerSize, ct));
     }
 
     /// <summary>What the page showed: the table's checkpoints.</summary>

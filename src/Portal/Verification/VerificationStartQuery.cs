@@ -33,28 +33,14 @@ public sealed class VerificationStartQuery(QueryGateway gateway, VerificationCoo
         };
         var answer = await gateway.RunAsync(QueryKinds.VerificationStart, user, parameters, purpose: null, async (session, token) =>
         {
-            long head;
-            await using (var cmd = session.CreateCommand("SELECT coalesce(max(seq), 0) FROM ledger.events"))
-                head = (long)(await cmd.ExecuteScalarAsync(token))!;
-            long? total = scope.Kind switch
-            {
-                RunScopeKind.Whole => head,
-                RunScopeKind.Range => Math.Max(0, Math.Min(scope.To!.Value, head) - scope.From!.Value + 1),
-                _ => await StreamCountAsync(session, scope, token),
-            };
+            // The gateway's snapshot (REPEATABLE READ) already holds the head it recorded in the request entry.
+            var head = session.LedgerSize;
+            var total = await RunTotal.OfAsync(session.Connection, session.Transaction, scope, head, token);
             return QueryAnswer.Of(new VerificationTarget(head, total), []);
         }, ct);
         if (!answer.IsOk)
             return (answer, null);
         var start = await coordinator.StartAsync(scope, RunStarter.Of(user), answer.Value.TotalRows, answer.AccessLogSeq, ct);
         return (answer, start);
-    }
-
-    private static async Task<long?> StreamCountAsync(ReplicaSession session, RunScope scope, CancellationToken ct)
-    {
-        await using var cmd = session.CreateCommand("SELECT count(*) FROM ledger.events WHERE stream_type = $1 AND stream_id = $2");
-        cmd.Parameters.Add(new() { Value = scope.Stream!.Value.Type });
-        cmd.Parameters.Add(new() { Value = scope.Stream.Value.Id });
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 }

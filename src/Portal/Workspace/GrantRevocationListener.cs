@@ -1,3 +1,4 @@
+using AuditPortal.Data.Workspace;
 using AuditPortal.Portal.Gateway;
 using Npgsql;
 
@@ -16,8 +17,6 @@ namespace AuditPortal.Portal.Workspace;
 public sealed class GrantRevocationListener(PortalDatabases databases, GrantRevocations revocations, TimeProvider time,
     ILogger<GrantRevocationListener> log) : BackgroundService
 {
-    public const string Channel = "workspace_grant_revoked";
-
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
     private readonly TaskCompletionSource firstListen = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -35,8 +34,7 @@ public sealed class GrantRevocationListener(PortalDatabases databases, GrantRevo
             {
                 await using var connection = await portalDb.OpenConnectionAsync(stoppingToken);
                 connection.Notification += OnNotification;
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                await GrantRevocationChannel.ListenAsync(connection, stoppingToken);
                 firstListen.TrySetResult();
                 while (true)
                     await connection.WaitAsync(stoppingToken);

@@ -110,7 +110,7 @@ public sealed class GrantService(
             if (changed == 1)
             {
                 // Delivered to every instance's GrantRevocationListener only if the revocation commits.
-                await db.Database.ExecuteSqlAsync($"SELECT pg_notify({GrantRevocationListener.Channel}, {grantId.ToString("D")})", token);
+                await GrantRevocationChannel.NotifyAsync(db, grantId, token);
                 await transaction.CommitAsync(token);
             }
             else

@@ -41,11 +41,7 @@ public sealed class KnownUsers(IDbContextFactory<WorkspaceDbContext> workspace, 
             return;
         }
         var now = time.GetUtcNow();
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO workspace.known_users (subject_id, display_name, roles, first_seen_at, last_seen_at)
-            VALUES ({subject}, {name}, {roles}, {now}, {now})
-            ON CONFLICT (subject_id) DO UPDATE SET display_name = excluded.display_name, roles = excluded.roles, last_seen_at = excluded.last_seen_at
-            """, ct);
+        await KnownUserSignIn.RecordAsync(db, subject, name, roles, now, ct);
     }
 
     /// <summary>Known users whose id or name contains <paramref name="text"/> (any case), by name; all of them (up to the limit) for no text.</summary>

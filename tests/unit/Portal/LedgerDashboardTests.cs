@@ -1,3 +1,4 @@
+using AuditPortal.Data.Replica;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.AccessLog;
 using AuditPortal.Portal.Dashboard;
