@@ -184,6 +184,28 @@ public sealed class TimelineGridTests : PortalComponentTest
     }
 
     [Fact]
+    public void HostileActorSummaryAndAnnotation_AreShownAsText_NeverAsMarkup()
+    {
+        const string hostile = "<img src=x onerror=alert(1)>\u202e\"'&";
+        var item = Item(1, Opened, "account.opened", T0, T0) with { Actor = hostile, Summary = hostile };
+        var note = new AuditPortal.Data.Workspace.Annotation
+        {
+            EventId = Opened, StreamType = Stream.Type, StreamId = Stream.Id, StreamSeq = 1, Starred = true, Label = hostile, Comment = hostile,
+            UpdatedBy = "inv1",
+        };
+        var cut = Render<TimelineGrid>(p => p.Add(x => x.View, View([new(item, [])]))
+            .Add(x => x.Annotations, new Dictionary<Guid, AuditPortal.Data.Workspace.Annotation> { [Opened] = note }));
+
+        var row = RowOf(cut, 1);
+        row.QuerySelector("[data-testid=actor]")!.TextContent.ShouldBe(hostile);
+        row.QuerySelector("[data-testid=summary]")!.TextContent.ShouldBe(hostile);
+        row.QuerySelector("[data-testid=annotation-label]")!.TextContent.ShouldBe(hostile);
+        row.QuerySelector("[data-testid=annotation-comment]")!.TextContent.ShouldBe(hostile);
+        row.QuerySelector("[data-testid=annotation-star]").ShouldNotBeNull();
+        cut.FindAll("img").ShouldBeEmpty();
+    }
+
+    [Fact]
     public void FiftyRows_AreOneComponentsMarkup_NotAComponentPerCellChipLinkOrIcon()
     {
         var rows = Enumerable.Range(1, 50).Select(i => new TimelineRow(
