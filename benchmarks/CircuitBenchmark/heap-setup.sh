@@ -3,5 +3,6 @@
 root="$(cd "$here/../.." && pwd)"
 tools="$root/var/tools"
 [[ -x "$tools/dotnet-gcdump" ]] || dotnet tool install dotnet-gcdump --version 10.0.750501 --tool-path "$tools" >/dev/null
-portal_pid="$(pgrep -P "$(cat "$root/var/run/portal.pid")" | head -1)"
+# PORTAL_PID: a portal started otherwise than by ./portal up.
+portal_pid="${PORTAL_PID:-$(pgrep -P "$(cat "$root/var/run/portal.pid")" | head -1)}"
 dotnet build -c Release "$here" -nologo -v q >/dev/null
